@@ -1,0 +1,104 @@
+"""``python -m tracker``: the same functions the pages call, without a browser.
+
+Each command module adds its own sub-commands through ``register(subparsers)``; a command's handler
+returns the process exit code (0 ok, 1 refused, 2 usage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import time
+
+from tracker import config, db, demo, status
+
+# Modules that add sub-commands; each defines register(subparsers).
+COMMAND_MODULES: list[str] = []
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    path = db.build(config.db_path(), force=args.force, demo=not args.no_demo)
+    print(f"数据库已就绪：{path}（{time.perf_counter() - started:.2f} 秒）")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    if not 1 <= args.month <= 12:
+        print("月份必须在 1 到 12 之间。", file=sys.stderr)
+        return 2
+    with db.connect(read_only=True) as con:
+        report = status.build_status(con, args.year, args.month, args.area)
+    if args.json:
+        _print_json(report)
+        return 0
+    print(f"{args.year}年{args.month}月  序时进度 {_pct(report['time_progress'])}"
+          + ("  【演示数据】" if report["demo"] else ""))
+    print()
+    print(f"{'状态':<4} {'指标':<24} {'目标':>8} {'完成值':>10} {'完成率':>8} {'预计全年':>8}  责任部门")
+    for item in report["indicators"]:
+        print(f"{item['status'] or '未设目标':<4} {item['name'][:22]:<24} {_num(item['target']):>8} "
+              f"{_num(item['value']):>10} {_pct(item['completion']):>8} {_pct(item['forecast']):>8}  "
+              f"{item['department_name']}")
+    print()
+    print(f"{'状态':<4} {'重点项目':<28} {'计划节点':<6} {'实际节点':<6} {'完成':>6}  责任部门")
+    for item in report["projects"]:
+        pct = "—" if item["percent"] is None else f"{item['percent']:.0f}%"
+        print(f"{item['status']:<4} {item['name'][:26]:<28} {item['planned_stage']:<6} {item['stage'] or '—':<6} "
+              f"{pct:>6}  {item['department_name']}")
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    for path in demo.write():
+        print(f"已生成 {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tracker", description="三乡镇政府工作报告目标跟踪：命令行工具")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("init", help="从 data/ 建立数据库（已存在则保留，--force 重建）")
+    p.add_argument("--force", action="store_true", help="删除并重建数据库")
+    p.add_argument("--no-demo", action="store_true", help="不载入演示数据（只有目标，没有实际值）")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("status", help="某年某月各指标和项目的进度与状态")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--month", type=int, required=True)
+    p.add_argument("--area", help="只看一个领域：economy rural water ecology culture livelihood")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("demo-data", help="重新生成 data/demo/ 下的演示数据（确定性）")
+    p.set_defaults(func=cmd_demo_data)
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except db.DatabaseBusy as exc:
+        print(str(exc), file=sys.stderr)
+        return 1

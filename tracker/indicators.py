@@ -1,0 +1,142 @@
+"""The indicator registry: one SQL file in ``queries/<area>/<code>.sql`` defines one indicator.
+
+The file starts with a header of ``-- key: value`` lines (its metadata) and returns rows of
+``(year, month, value[, place])`` for the year bound to ``$year``. The target lives in the ``target`` table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from tracker import config
+
+KINDS = ("cumulative", "level", "ratio", "milestone")
+DIRECTIONS = ("up", "down")
+BASES = ("reach", "maintain", "track")
+REQUIRED = ("name", "unit", "kind", "direction", "department", "metrics", "source")
+OPTIONAL = ("basis", "plan", "description")
+_HEADER_LINE = re.compile(r"^--\s*([a-z_]+)\s*:\s*(.*?)\s*$")
+
+
+class IndicatorFileError(ValueError):
+    """A query file whose header is missing a key or holds a bad value."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    area: str
+    name: str
+    unit: str
+    kind: str
+    direction: str
+    department: str
+    metrics: tuple[str, ...]
+    source: str
+    sql: str
+    path: Path
+    basis: str = "reach"
+    plan: tuple[float, ...] | None = None
+    description: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def parse_header(text: str) -> dict[str, str]:
+    header: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        match = _HEADER_LINE.match(line)
+        if not match:
+            break
+        # A value may carry its own trailing comment: "-- kind: cumulative   -- cumulative | level".
+        header[match.group(1)] = match.group(2).split(" --")[0].strip()
+    return header
+
+
+def _check(header: dict[str, str], path: Path) -> None:
+    for key in REQUIRED:
+        if not header.get(key):
+            raise IndicatorFileError(f"{path}: header key '{key}' is missing or empty")
+    unknown = set(header) - set(REQUIRED) - set(OPTIONAL)
+    if unknown:
+        raise IndicatorFileError(f"{path}: unknown header key '{sorted(unknown)[0]}'")
+    for key, allowed in (("kind", KINDS), ("direction", DIRECTIONS), ("basis", BASES)):
+        if key in header and header[key] not in allowed:
+            raise IndicatorFileError(f"{path}: header key '{key}' is '{header[key]}', expected one of {allowed}")
+
+
+def _parse_plan(value: str | None, path: Path) -> tuple[float, ...] | None:
+    if not value:
+        return None
+    try:
+        plan = tuple(float(x) for x in value.split(","))
+    except ValueError as exc:
+        raise IndicatorFileError(f"{path}: header key 'plan' must be 12 numbers") from exc
+    if len(plan) != 12 or any(b < a for a, b in zip(plan, plan[1:])) or not 0 <= plan[0] <= plan[-1] <= 1:
+        raise IndicatorFileError(f"{path}: header key 'plan' must be 12 rising shares of the year ending at most 1")
+    return plan
+
+
+def load_file(path: Path) -> Indicator:
+    text = path.read_text(encoding="utf-8")
+    header = parse_header(text)
+    _check(header, path)
+    return Indicator(
+        code=path.stem,
+        area=path.parent.name,
+        name=header["name"],
+        unit=header["unit"],
+        kind=header["kind"],
+        direction=header["direction"],
+        department=header["department"],
+        metrics=tuple(m.strip() for m in header["metrics"].split(",") if m.strip()),
+        source=header["source"],
+        sql=text,
+        path=path,
+        basis=header.get("basis", "reach"),
+        plan=_parse_plan(header.get("plan"), path),
+        description=header.get("description", ""),
+    )
+
+
+@lru_cache(maxsize=8)
+def registry(queries_dir: Path = config.QUERIES_DIR) -> dict[str, Indicator]:
+    """Every indicator, read once per process, keyed by code (the file name)."""
+    found: dict[str, Indicator] = {}
+    for path in sorted(queries_dir.glob("*/*.sql")):
+        indicator = load_file(path)
+        if indicator.code in found:
+            raise IndicatorFileError(f"{path}: indicator code '{indicator.code}' is defined twice")
+        found[indicator.code] = indicator
+    return found
+
+
+def run(con: duckdb.DuckDBPyConnection, indicator: Indicator, year: int) -> pd.DataFrame:
+    """The indicator's monthly values for one year; the year is a bound parameter, never formatted in."""
+    frame = con.execute(indicator.sql, {"year": year}).df()
+    missing = {"year", "month", "value"} - set(frame.columns)
+    if missing:
+        raise IndicatorFileError(f"{indicator.path}: query must return year, month, value; missing {sorted(missing)}")
+    return frame.sort_values("month").reset_index(drop=True)
+
+
+def run_many(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], years: list[int]) -> pd.DataFrame:
+    """Every indicator for several years in one round trip: ``(code, year, month, value)``."""
+    if not indicators:
+        return pd.DataFrame(columns=["code", "year", "month", "value"])
+    parts = []
+    params: dict[str, int] = {}
+    for i, year in enumerate(years):
+        params[f"year{i}"] = year
+        for ind in indicators:
+            body = ind.sql.strip().rstrip(";").replace("$year", f"$year{i}")
+            parts.append(f"select '{ind.code}' as code, year, month, value from (\n{body}\n)")
+    frame = con.execute("\nunion all\n".join(parts), params).df()
+    return frame

@@ -1,0 +1,253 @@
+"""The status of every indicator and project for a month: what pages, the CLI and the deck all show."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from tracker import config, progress
+from tracker.indicators import Indicator, registry, run_many
+
+
+def _clean(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    return value
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def areas(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    return [{"code": c, "name": n} for c, n in con.execute("select code, name from area order by sort").fetchall()]
+
+
+def departments(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("select code, name from department order by code").fetchall())
+
+
+def latest_period(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
+    """The newest (year, month) with any reported figure or project progress."""
+    row = con.execute(
+        "select year, month from (select year, month from figure_current union all "
+        "select year, month from project_progress_latest) order by year desc, month desc limit 1"
+    ).fetchone()
+    return (int(row[0]), int(row[1])) if row else None
+
+
+def years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    rows = con.execute(
+        "select distinct year from (select year from target_current union select year from figure_current "
+        "union select year from project) order by year"
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def _series(frame: pd.DataFrame, code: str, year: int) -> dict[int, float]:
+    part = frame[(frame["code"] == code) & (frame["year"] == year)]
+    return {int(m): float(v) for m, v in zip(part["month"], part["value"]) if v is not None and not pd.isna(v)}
+
+
+def _value_at(ind: Indicator, series: dict[int, float], month: int) -> tuple[float | None, int | None]:
+    """The indicator's value as of ``month`` and the last month that actually reported."""
+    months = [m for m in series if m <= month]
+    if not months:
+        return None, None
+    last = max(months)
+    if ind.kind == "cumulative":
+        return sum(series[m] for m in months), last
+    return series[last], last
+
+
+def _metric_facts(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str, dict]:
+    rows = con.execute(
+        "select metric, bool_or(demo), max(created_at) from figure_current "
+        "where year = ? and month <= ? group by metric",
+        [year, month],
+    ).fetchall()
+    return {m: {"demo": bool(d), "updated": u} for m, d, u in rows}
+
+
+def _explanations(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str, dict]:
+    rows = con.execute(
+        "select indicator, text, user_name, created_at from explanation_current where year = ? and month = ?",
+        [year, month],
+    ).fetchall()
+    return {i: {"text": t, "user": u, "at": a.isoformat(sep=" ", timespec="minutes")} for i, t, u, a in rows}
+
+
+def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None = None) -> list[dict]:
+    margin = config.settings().amber_margin_pp
+    indicators = [i for i in registry().values() if area in (None, i.area)]
+    frame = run_many(con, indicators, [year, year - 1])
+    targets = {r[0]: r[1:] for r in con.execute(
+        "select indicator, value, comparator, rule, note from target_current where year = ?", [year]).fetchall()}
+    facts = _metric_facts(con, year, month)
+    notes = _explanations(con, year, month)
+    dept_names = departments(con)
+    area_names = {a["code"]: a["name"] for a in areas(con)}
+    area_order = {a["code"]: i for i, a in enumerate(areas(con))}
+    out = []
+    for ind in sorted(indicators, key=lambda i: (area_order.get(i.area, 99), str(i.path))):
+        this_year = _series(frame, ind.code, year)
+        last_year = _series(frame, ind.code, year - 1)
+        value, value_month = _value_at(ind, this_year, month)
+        last_same, _ = _value_at(ind, last_year, month)
+        base, _ = _value_at(ind, last_year, 12)
+        target_value, comparator, rule, target_note = targets.get(ind.code, (None, ">=", "fixed", None))
+        if rule == "last_year":
+            target_value = base
+        tp = progress.time_progress(month, ind.plan)
+        reported = value_month == month
+        if ind.kind == "cumulative":
+            verdict = progress.judge_cumulative(value if reported else None, target_value, tp, margin, ind.direction)
+        else:
+            verdict = progress.judge_level(value if reported else None, target_value, comparator, tp, margin,
+                                           direction=ind.direction, basis=ind.basis, base=base,
+                                           last_year_same=last_same)
+        if not reported and value is not None:
+            verdict = progress.Judgement(None, progress.NO_DATA)
+        metric_facts = [facts[m] for m in ind.metrics if m in facts]
+        updated = max((f["updated"] for f in metric_facts), default=None)
+        out.append({
+            "code": ind.code,
+            "name": ind.name,
+            "area": ind.area,
+            "area_name": area_names.get(ind.area, ind.area),
+            "unit": ind.unit,
+            "kind": ind.kind,
+            "direction": ind.direction,
+            "basis": ind.basis,
+            "department": ind.department,
+            "department_name": dept_names.get(ind.department, ind.department),
+            "target": _clean(target_value),
+            "comparator": comparator,
+            "target_note": target_note,
+            "value": _round(value),
+            "value_month": value_month,
+            "completion": _round(verdict.completion),
+            "time_progress": _round(tp),
+            "gap_pp": _round(verdict.gap_pp, 2),
+            "status": verdict.status,
+            "forecast": _round(verdict.forecast),
+            "last_year": _round(last_same),
+            "source": ind.source,
+            "description": ind.description,
+            "explanation": notes.get(ind.code),
+            "last_update": updated.isoformat(sep=" ", timespec="minutes") if updated else None,
+            "demo": any(f["demo"] for f in metric_facts),
+        })
+    return out
+
+
+def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None = None) -> list[dict]:
+    margin = config.settings().amber_margin_pp
+    rows = con.execute(
+        """
+        select p.code, p.name, p.area, a.name as area_name, p.department, d.name as department_name,
+               p.project_type, p.place, p.milestone, p.target_stage, p.start_month, p.finish_month, p.source,
+               pp.stage, pp.percent, pp.note, pp.demo, pp.created_at
+        from project p
+        join area a on a.code = p.area
+        join department d on d.code = p.department
+        left join project_progress_latest pp on pp.project = p.code and pp.year = ? and pp.month = ?
+        where p.year = ? and (? is null or p.area = ?)
+        order by a.sort, p.code
+        """,
+        [year, month, year, area, area],
+    ).df()
+    out = []
+    for r in rows.to_dict("records"):
+        r = {k: _clean(v) for k, v in r.items()}
+        verdict = progress.judge_milestone(r["stage"], r["percent"], month, r["target_stage"],
+                                           r["start_month"], r["finish_month"], margin)
+        out.append({
+            "code": r["code"],
+            "name": r["name"],
+            "area": r["area"],
+            "area_name": r["area_name"],
+            "department": r["department"],
+            "department_name": r["department_name"],
+            "project_type": r["project_type"],
+            "place": r["place"],
+            "milestone": r["milestone"],
+            "target_stage": r["target_stage"],
+            "planned_stage": progress.planned_stage(month, r["target_stage"], r["start_month"], r["finish_month"]),
+            "planned_percent": progress.planned_percent(month, r["start_month"], r["finish_month"]),
+            "stage": r["stage"],
+            "percent": r["percent"],
+            "note": r["note"],
+            "status": verdict.status,
+            "gap_pp": _round(verdict.gap_pp, 2),
+            "source": r["source"],
+            "last_update": r["created_at"].isoformat(sep=" ", timespec="minutes") if r["created_at"] else None,
+            "demo": bool(r["demo"]),
+        })
+    return out
+
+
+def build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None = None) -> dict:
+    """One object for a month: ``{year, month, time_progress, indicators, projects, demo}``."""
+    indicators = indicator_status(con, year, month, area)
+    projects = project_status(con, year, month, area)
+    return {
+        "year": year,
+        "month": month,
+        "time_progress": _round(progress.time_progress(month)),
+        "indicators": indicators,
+        "projects": projects,
+        "demo": any(i["demo"] for i in indicators) or any(p["demo"] for p in projects),
+    }
+
+
+def status_counts(items: list[dict]) -> dict[str, int]:
+    counts = {s: 0 for s in progress.STATUSES}
+    for item in items:
+        if item["status"] in counts:
+            counts[item["status"]] += 1
+    return counts
+
+
+def indicator_history(con: duckdb.DuckDBPyConnection, code: str, year: int) -> pd.DataFrame:
+    """Month by month for one indicator: the month's value, the value to date, last year's, and 序时进度."""
+    ind = registry()[code]
+    frame = run_many(con, [ind], [year, year - 1])
+    this_year, last_year = _series(frame, code, year), _series(frame, code, year - 1)
+    rows = []
+    for month in range(1, 13):
+        to_date, _ = _value_at(ind, this_year, month)
+        last_to_date, _ = _value_at(ind, last_year, month)
+        rows.append({
+            "month": month,
+            "value": this_year.get(month),
+            "to_date": to_date if month in this_year else None,
+            "last_year_value": last_year.get(month),
+            "last_year_to_date": last_to_date if month in last_year else None,
+            "time_progress": progress.time_progress(month, ind.plan),
+        })
+    return pd.DataFrame(rows)
+
+
+def indicator_lineage(con: duckdb.DuckDBPyConnection, code: str, year: int) -> pd.DataFrame:
+    """Where each month's figures came from: metric, place, value, note, batch, who and when."""
+    ind = registry()[code]
+    return con.execute(
+        """
+        select f.month, f.metric, m.name as metric_name, f.place, pl.name as place_name, f.value, f.note,
+               f.batch_id, f.user_name, f.created_at, f.demo
+        from figure_current f
+        join metric m on m.code = f.metric
+        left join place pl on pl.code = f.place
+        where f.year = ? and list_contains(?, f.metric)
+        order by f.month, f.metric, f.place
+        """,
+        [year, list(ind.metrics)],
+    ).df()
