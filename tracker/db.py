@@ -165,11 +165,11 @@ def connect(path: Path | None = None, read_only: bool = False, wait_seconds: flo
         con.close()
 
 
-def data_version(path: Path | None = None) -> tuple[float, int]:
-    """A cheap fingerprint of the database file, for cache keys: changes whenever a write is checkpointed."""
+def data_version(path: Path | None = None) -> tuple[str, float, int]:
+    """A cheap fingerprint of the database file, for cache keys: changes whenever a write lands."""
     path = Path(path or config.db_path())
     stats = [p.stat() for p in (path, path.with_name(path.name + ".wal")) if p.exists()]
-    return (max((s.st_mtime for s in stats), default=0.0), sum(s.st_size for s in stats))
+    return (str(path), max((s.st_mtime_ns for s in stats), default=0), sum(s.st_size for s in stats))
 
 
 def _read_csv(name: str, data_dir: Path) -> list[dict[str, str]]:

@@ -1,0 +1,50 @@
+"""三乡镇政府工作报告目标跟踪: the router and the shared sidebar, nothing else."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from components.sidebar import render_filters
+from tracker import db
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def navigation() -> st.navigation:
+    def page(name: str, title: str, icon: str, default: bool = False) -> st.Page:
+        return st.Page(PAGES / f"{name}.py", title=title, icon=f":material/{icon}:", default=default)
+
+    return st.navigation(
+        {
+            "看进度": [
+                page("overview", "总览", "dashboard", default=True),
+                page("area_economy", "经济发展", "factory"),
+                page("area_rural", "乡村振兴", "agriculture"),
+                page("area_water", "水环境治理", "water_drop"),
+                page("area_ecology", "生态绿美", "forest"),
+                page("area_culture", "文化建设", "account_balance"),
+                page("area_livelihood", "民生保障", "diversity_3"),
+                page("indicator", "指标详情", "query_stats"),
+                page("projects", "重点项目", "construction"),
+                page("map", "地图", "map"),
+            ],
+            "开会": [page("meeting", "会议模式", "co_present")],
+            "填报": [
+                page("upload", "数据填报", "upload_file"),
+                page("reporting", "填报情况", "fact_check"),
+                page("history", "上传记录", "history"),
+                page("targets", "目标管理", "flag"),
+            ],
+        }
+    )
+
+
+def main() -> None:
+    st.set_page_config(page_title="三乡镇工作报告目标跟踪", page_icon=":material/flag:", layout="wide")
+    db.build()  # first start on a fresh machine: build data/tracker.duckdb from data/
+    nav = navigation()
+    st.session_state["_filters"] = render_filters()
+    nav.run()
+
+
+main()

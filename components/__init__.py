@@ -1,0 +1,1 @@
+"""Reusable UI pieces: cached loaders, the shared sidebar, charts, cards, tables and maps."""

@@ -1,0 +1,46 @@
+"""The shared sidebar: year, month and area, bound to the URL so a copied link opens the same view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from components.data import load_periods
+from tracker.labels import DEMO_NOTICE
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int
+    month: int
+    area: str | None  # None: every area
+    area_names: dict[str, str]
+
+
+def render_filters() -> Filters:
+    periods = load_periods()
+    latest_year, latest_month = periods["latest"] or (max(periods["years"], default=2023), 12)
+    years = periods["years"] or [latest_year]
+    area_names = {a["code"]: a["name"] for a in periods["areas"]}
+    with st.sidebar:
+        year = st.selectbox("年度", years, index=years.index(latest_year) if latest_year in years else 0,
+                            key="year", bind="query-params", format_func=lambda y: f"{y}年")
+        default_month = latest_month if year == latest_year else 12
+        month = st.selectbox("月份", list(range(1, 13)), index=default_month - 1, key="month",
+                             bind="query-params", format_func=lambda m: f"{m}月",
+                             help="默认为最近一个有填报数据的月份")
+        area = st.selectbox("领域", ["all", *area_names], index=0, key="area", bind="query-params",
+                            format_func=lambda a: area_names.get(a, "全部领域"))
+    return Filters(int(year), int(month), None if area == "all" else area, area_names)
+
+
+def current_filters() -> Filters:
+    """The filters the sidebar set on this run (``app.py`` renders the sidebar before the page)."""
+    return st.session_state["_filters"]
+
+
+def demo_banner(is_demo: bool) -> None:
+    """Say so wherever demo actuals are shown."""
+    if is_demo:
+        st.warning(DEMO_NOTICE, icon=":material/science:")

@@ -1,0 +1,160 @@
+"""Shared fixtures: real DuckDB files built from data/, a real streamlit server, a real Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+sys.path.insert(0, str(ROOT))
+
+from tracker import db  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def demo_db_template(tmp_path_factory) -> Path:
+    """The demo database, built once per test session; copy it before writing."""
+    return db.build(tmp_path_factory.mktemp("demo") / "tracker.duckdb")
+
+
+@pytest.fixture(scope="session")
+def empty_db_template(tmp_path_factory) -> Path:
+    """Targets, projects and places from the report, but no figures at all."""
+    return db.build(tmp_path_factory.mktemp("empty") / "tracker.duckdb", demo=False)
+
+
+@pytest.fixture
+def demo_db(demo_db_template, tmp_path, monkeypatch) -> Path:
+    """A private copy of the demo database, and TRACKER_DB pointing at it."""
+    path = tmp_path / "tracker.duckdb"
+    shutil.copy(demo_db_template, path)
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def empty_db(empty_db_template, tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "tracker.duckdb"
+    shutil.copy(empty_db_template, path)
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def con(demo_db):
+    with db.connect(demo_db) as connection:
+        yield connection
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class StreamlitServer:
+    def __init__(self, db_path: Path, log: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "TRACKER_DB": str(db_path)}
+        self._log = open(log, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"streamlit exited early, see {log}")
+                time.sleep(0.3)
+        raise RuntimeError(f"streamlit did not start within 60 s, see {log}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def browser_db(tmp_path_factory, demo_db_template) -> Path:
+    path = tmp_path_factory.mktemp("browser") / "tracker.duckdb"
+    shutil.copy(demo_db_template, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def server(browser_db):
+    """``streamlit run app.py`` on a free localhost port, against a copy of the demo database."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    srv = StreamlitServer(browser_db, ARTIFACTS / "streamlit.log")
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium fonts-noto-cjk")
+    with playwright_api.sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab at projector size (1920×1080)."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN", accept_downloads=True)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def wait_for_app(tab, timeout: float = 60_000) -> None:
+    """Wait until the streamlit script run finished (the status widget is gone and the app is rendered)."""
+    tab.wait_for_selector("[data-testid='stMain'] [data-testid='stElementContainer']", timeout=timeout)
+    tab.wait_for_function(
+        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")"
+        " && !document.querySelector(\"[data-testid='stSkeleton']\")",
+        timeout=timeout,
+    )
+    tab.wait_for_timeout(800)
+
+
+def goto(tab, server, path: str = "", query: str = "") -> None:
+    tab.goto(f"{server.url}/{path}{('?' + query) if query else ''}")
+    wait_for_app(tab)
+
+
+def screenshot(tab, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    out = ARTIFACTS / f"{name}.png"
+    tab.screenshot(path=str(out), full_page=True)
+    return out
+
+
+def assert_no_exception(tab) -> None:
+    errors = tab.locator("[data-testid='stException']")
+    assert errors.count() == 0, errors.first.inner_text()

@@ -1,0 +1,70 @@
+"""Words, colours and number formats shared by every output (pages, maps, deck, exports).
+
+The status palette is Okabe–Ito, safe for the common forms of colour blindness, and every status also
+carries a symbol so it never depends on colour alone.
+"""
+
+from __future__ import annotations
+
+import math
+
+from tracker.progress import DONE, LAGGING, NO_DATA, ON_TRACK, WARNING
+
+STATUS_COLORS = {
+    DONE: "#0072B2",  # blue
+    ON_TRACK: "#009E73",  # bluish green
+    WARNING: "#E69F00",  # orange
+    LAGGING: "#D55E00",  # vermillion
+    NO_DATA: "#8C8C8C",  # grey
+}
+STATUS_SYMBOLS = {DONE: "✔", ON_TRACK: "●", WARNING: "▲", LAGGING: "✖", NO_DATA: "○"}
+NO_TARGET = "未设目标"
+DEMO_NOTICE = "演示数据：当前显示的月度实际值为系统生成的演示数据，并非各部门真实填报。目标与原文摘自2023年政府工作报告。"
+SCHEMATIC_NOTICE = "示意位置，非测绘成果"
+KIND_NAMES = {"cumulative": "累计", "level": "水平", "ratio": "比率", "milestone": "节点"}
+DIRECTION_NAMES = {"up": "越高越好", "down": "越低越好"}
+COMPARATOR_NAMES = {">=": "不低于", "<=": "不高于", "=": "等于"}
+MONTH_NAMES = {m: f"{m}月" for m in range(1, 13)}
+
+
+def status_color(status: str | None) -> str:
+    return STATUS_COLORS.get(status or "", STATUS_COLORS[NO_DATA])
+
+
+def status_label(status: str | None) -> str:
+    """The status as text with its symbol, e.g. ``✖ 滞后``."""
+    if not status:
+        return NO_TARGET
+    return f"{STATUS_SYMBOLS.get(status, '')} {status}".strip()
+
+
+def hex_to_rgb(color: str, alpha: int = 255) -> list[int]:
+    color = color.lstrip("#")
+    return [int(color[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
+
+
+def fmt_number(value: float | None, unit: str = "", digits: int = 1) -> str:
+    """Chinese number style: thousands separators, 万 from 100,000 up; '—' for no value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if abs(value) >= 100_000:
+        text = f"{value / 10_000:,.{digits}f}万"
+    elif float(value).is_integer():
+        text = f"{value:,.0f}"
+    else:
+        text = f"{value:,.{digits}f}"
+    return f"{text}{unit}" if unit and unit != "%" else (f"{text}%" if unit == "%" else text)
+
+
+def fmt_pct(fraction: float | None, digits: int = 1) -> str:
+    """A fraction as a percentage: 0.5 -> '50.0%'; '—' for no value."""
+    if fraction is None or (isinstance(fraction, float) and math.isnan(fraction)):
+        return "—"
+    return f"{fraction * 100:.{digits}f}%"
+
+
+def fmt_target(target: float | None, comparator: str, unit: str) -> str:
+    if target is None:
+        return NO_TARGET
+    sign = {">=": "≥", "<=": "≤", "=": "="}.get(comparator, "")
+    return f"{sign}{fmt_number(target, unit)}"
