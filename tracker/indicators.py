@@ -88,6 +88,8 @@ def load_file(path: Path) -> Indicator:
     text = path.read_text(encoding="utf-8")
     header = parse_header(text)
     _check(header, path)
+    if "$year" not in text:
+        raise IndicatorFileError(f"{path}: the query must select its year with the bound parameter $year")
     return Indicator(
         code=path.stem,
         area=path.parent.name,
