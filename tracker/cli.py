@@ -43,7 +43,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not 1 <= args.month <= 12:
         print("月份必须在 1 到 12 之间。", file=sys.stderr)
         return 2
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         report = status.build_status(con, args.year, args.month, args.area)
     if args.json:
         _print_json(report)

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from tracker import config, progress
-from tracker.indicators import Indicator, registry, run_many
+from tracker.indicators import Indicator, registry, values
 
 
 def _clean(value: Any) -> Any:
@@ -51,9 +51,13 @@ def years(con: duckdb.DuckDBPyConnection) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def _series(frame: pd.DataFrame, code: str, year: int) -> dict[int, float]:
-    part = frame[(frame["code"] == code) & (frame["year"] == year)]
-    return {int(m): float(v) for m, v in zip(part["month"], part["value"]) if v is not None and not pd.isna(v)}
+def _by_series(frame: pd.DataFrame) -> dict[tuple[str, int], dict[int, float]]:
+    """``{(code, year): {month: value}}``, skipping months whose value is missing."""
+    out: dict[tuple[str, int], dict[int, float]] = {}
+    for code, year, month, value in frame[["code", "year", "month", "value"]].itertuples(index=False):
+        if value is not None and not pd.isna(value):
+            out.setdefault((code, int(year)), {})[int(month)] = float(value)
+    return out
 
 
 def _value_at(ind: Indicator, series: dict[int, float], month: int) -> tuple[float | None, int | None]:
@@ -87,18 +91,19 @@ def _explanations(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict
 def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None = None) -> list[dict]:
     margin = config.settings().amber_margin_pp
     indicators = [i for i in registry().values() if area in (None, i.area)]
-    frame = run_many(con, indicators, [year, year - 1])
+    series = _by_series(values(con, [year, year - 1], [i.code for i in indicators]))
     targets = {r[0]: r[1:] for r in con.execute(
         "select indicator, value, comparator, rule, note from target_current where year = ?", [year]).fetchall()}
     facts = _metric_facts(con, year, month)
     notes = _explanations(con, year, month)
     dept_names = departments(con)
-    area_names = {a["code"]: a["name"] for a in areas(con)}
-    area_order = {a["code"]: i for i, a in enumerate(areas(con))}
+    area_list = areas(con)
+    area_names = {a["code"]: a["name"] for a in area_list}
+    area_order = {a["code"]: i for i, a in enumerate(area_list)}
     out = []
     for ind in sorted(indicators, key=lambda i: (area_order.get(i.area, 99), str(i.path))):
-        this_year = _series(frame, ind.code, year)
-        last_year = _series(frame, ind.code, year - 1)
+        this_year = series.get((ind.code, year), {})
+        last_year = series.get((ind.code, year - 1), {})
         value, value_month = _value_at(ind, this_year, month)
         last_same, _ = _value_at(ind, last_year, month)
         base, _ = _value_at(ind, last_year, 12)
@@ -219,8 +224,8 @@ def status_counts(items: list[dict]) -> dict[str, int]:
 def indicator_history(con: duckdb.DuckDBPyConnection, code: str, year: int) -> pd.DataFrame:
     """Month by month for one indicator: the month's value, the value to date, last year's, and 序时进度."""
     ind = registry()[code]
-    frame = run_many(con, [ind], [year, year - 1])
-    this_year, last_year = _series(frame, code, year), _series(frame, code, year - 1)
+    series = _by_series(values(con, [year, year - 1], [code]))
+    this_year, last_year = series.get((code, year), {}), series.get((code, year - 1), {})
     rows = []
     for month in range(1, 13):
         to_date, _ = _value_at(ind, this_year, month)
