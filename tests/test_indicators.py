@@ -73,12 +73,12 @@ def test_inline_comment_after_a_value_is_ignored(tmp_path):
 def test_duplicate_codes_across_areas_are_refused(tmp_path):
     write(tmp_path, GOOD_HEADER + "select $year", area="economy")
     write(tmp_path, GOOD_HEADER + "select $year", area="water")
-    indicators.registry.cache_clear()
+    indicators._registry.cache_clear()
     try:
         with pytest.raises(IndicatorFileError, match="defined twice"):
             registry(tmp_path)
     finally:
-        indicators.registry.cache_clear()
+        indicators._registry.cache_clear()
 
 
 def test_query_that_ignores_the_year_is_refused(tmp_path):

@@ -19,6 +19,11 @@ def db_path() -> Path:
     return Path(os.environ.get("TRACKER_DB", DATA_DIR / "tracker.duckdb"))
 
 
+def queries_dir() -> Path:
+    """The indicator SQL files: ``$TRACKER_QUERIES`` if set (benchmarks at larger scales), else ``queries/``."""
+    return Path(os.environ.get("TRACKER_QUERIES", QUERIES_DIR))
+
+
 @dataclass(frozen=True)
 class Settings:
     amber_margin_pp: float = 10.0

@@ -109,9 +109,13 @@ def load_file(path: Path) -> Indicator:
     )
 
 
-@lru_cache(maxsize=8)
-def registry(queries_dir: Path = config.QUERIES_DIR) -> dict[str, Indicator]:
+def registry(queries_dir: Path | None = None) -> dict[str, Indicator]:
     """Every indicator, read once per process, keyed by code (the file name)."""
+    return _registry(Path(queries_dir or config.queries_dir()))
+
+
+@lru_cache(maxsize=8)
+def _registry(queries_dir: Path) -> dict[str, Indicator]:
     found: dict[str, Indicator] = {}
     for path in sorted(queries_dir.glob("*/*.sql")):
         indicator = load_file(path)
