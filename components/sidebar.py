@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from components.data import load_periods
 from tracker.labels import DEMO_NOTICE
@@ -24,12 +25,13 @@ def render_filters() -> Filters:
     years = periods["years"] or [latest_year]
     area_names = {a["code"]: a["name"] for a in periods["areas"]}
     with st.sidebar:
+        # No format_func on year and month: a bound widget writes its formatted label into the URL, and
+        # leaders' links should read ?year=2023&month=6.
         year = st.selectbox("年度", years, index=years.index(latest_year) if latest_year in years else 0,
-                            key="year", bind="query-params", format_func=lambda y: f"{y}年")
+                            key="year", bind="query-params")
         default_month = latest_month if year == latest_year else 12
         month = st.selectbox("月份", list(range(1, 13)), index=default_month - 1, key="month",
-                             bind="query-params", format_func=lambda m: f"{m}月",
-                             help="默认为最近一个有填报数据的月份")
+                             bind="query-params", help="默认为最近一个有填报数据的月份")
         area = st.selectbox("领域", ["all", *area_names], index=0, key="area", bind="query-params",
                             format_func=lambda a: area_names.get(a, "全部领域"))
     return Filters(int(year), int(month), None if area == "all" else area, area_names)
@@ -37,6 +39,12 @@ def render_filters() -> Filters:
 
 def current_filters() -> Filters:
     """The filters the sidebar set on this run (``app.py`` renders the sidebar before the page)."""
+    if "_filters" not in st.session_state:
+        # A direct link (e.g. /meeting) as the first request to a fresh server runs the page without
+        # app.py: Streamlit keeps its legacy pages/-folder mode until st.navigation has run once in the
+        # process. Leave that mode and rerun, so app.py routes the same URL with its sidebar.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return st.session_state["_filters"]
 
 
