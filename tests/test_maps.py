@@ -1,0 +1,234 @@
+"""components.maps decks (layers, colours, tooltips, offline) and the 地图 page under AppTest."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import maps
+from tracker import db, geo, progress
+from tracker.auth import User
+from tracker.config import ROOT, Settings
+from tracker.labels import STATUS_COLORS, hex_to_rgb
+
+ALL_LAYERS = ("town", "villages", "rivers", "channels", "heritage", "facilities", "blackspots", "labels")
+OFFLINE = Settings()
+TILES = Settings(tile_url="http://tiles.intranet/{z}/{x}/{y}.png", tile_datum="gcj02")
+
+
+@pytest.fixture
+def places(con) -> list[dict]:
+    return geo.map_places(con, 2023, 6)
+
+
+def _layers(deck) -> dict:
+    return {layer["id"]: layer for layer in json.loads(deck.to_json())["layers"]}
+
+
+def test_deck_has_the_expected_layers(places):
+    deck = maps.build_deck(places, ALL_LAYERS, settings=OFFLINE)
+    layers = _layers(deck)
+    types = {i: layer["@@type"] for i, layer in layers.items()}
+    assert types["town"] == "GeoJsonLayer" and types["villages"] == "GeoJsonLayer"
+    assert types["rivers"] == "PathLayer" and types["channels"] == "PathLayer"
+    assert types["blackspots"] == "ScatterplotLayer" and types["heritage"] == "ScatterplotLayer"
+    assert types["labels"] == "TextLayer"
+    assert "tiles" not in layers
+    assert len(layers["villages"]["data"]["features"]) == 17
+    assert {r["code"] for r in layers["channels"]["data"]} == {f"RC{i:02d}" for i in range(1, 29)}
+    assert len(layers["blackspots"]["data"]) == 12
+    assert {r["name"] for r in layers["rivers"]["data"]} == {"茅湾涌", "鸦岗运河", "谷都截洪沟", "妈坑水库截洪沟"}
+
+
+def test_only_the_chosen_layers(places):
+    layers = _layers(maps.build_deck(places, ("town", "blackspots"), settings=OFFLINE))
+    assert set(layers) == {"town", "blackspots"}
+
+
+def test_colours_follow_status(places):
+    """Every channel, blackspot and village gets the palette colour of its status (grey when not reported)."""
+    layers = _layers(maps.build_deck(places, ALL_LAYERS, settings=OFFLINE))
+    by_code = {p["code"]: p for p in places}
+    for layer_id in ("channels", "blackspots", "rivers", "heritage"):
+        for row in layers[layer_id]["data"]:
+            status = by_code[row["code"]]["status"] or progress.NO_DATA
+            assert row["color"] == hex_to_rgb(STATUS_COLORS[status]), (layer_id, row["code"])
+    statuses = {row["status"] for row in layers["channels"]["data"] + layers["blackspots"]["data"]}
+    assert len(statuses) >= 2, "demo data should show more than one status"
+    for feature in layers["villages"]["data"]["features"]:
+        props = feature["properties"]
+        if props["status"]:
+            assert props["line"] == hex_to_rgb(STATUS_COLORS[props["status"]])
+        else:
+            assert props["fill"] == maps.UNTRACKED_FILL
+
+
+def test_tooltips_in_chinese(places):
+    deck = maps.build_deck(places, ALL_LAYERS, settings=OFFLINE)
+    spec = json.loads(deck.to_json())
+    assert "{name}" in maps.TOOLTIP["html"] and "{status_text}" in maps.TOOLTIP["html"]
+    assert deck._tooltip == maps.TOOLTIP
+    rc = next(r for r in _layers(deck)["channels"]["data"] if r["code"] == "RC28")
+    assert rc["name"] == "重点整治河涌28" and rc["kind_name"] == "重点整治河涌"
+    assert "截污工程" in rc["detail_html"] and rc["status_text"].endswith(rc["status"])
+    for layer in spec["layers"]:
+        if layer.get("pickable"):
+            rows = layer["data"]["features"] if isinstance(layer["data"], dict) else layer["data"]
+            for row in rows:
+                row = row.get("properties", row)
+                assert {"name", "kind_name", "status_text", "detail_html"} <= set(row), layer["id"]
+
+
+def test_labels_cover_every_character_and_use_a_local_font(places):
+    labels = _layers(maps.build_deck(places, ALL_LAYERS, settings=OFFLINE))["labels"]
+    names = {r["label"] for r in labels["data"]}
+    assert {"雍陌村", "茅湾涌", "古鹤村日东祠"} <= names
+    assert set("".join(names)) <= set(labels["characterSet"])
+    assert labels["fontFamily"].startswith("Noto Sans CJK SC")
+
+
+def test_constants_are_not_turned_into_accessors(places):
+    """pydeck turns bare strings into '@@=' expressions; units, font and character set must stay constants."""
+    for layer in _layers(maps.build_deck(places, ALL_LAYERS, settings=OFFLINE)).values():
+        for key, value in layer.items():
+            if key.endswith("Units") or key in ("fontFamily", "characterSet", "getAlignmentBaseline"):
+                assert not str(value).startswith("@@="), (layer["id"], key, value)
+
+
+def test_no_outside_url_by_default(places):
+    deck = maps.build_deck(places, ALL_LAYERS, settings=OFFLINE)
+    text = deck.to_json()
+    assert "http" not in text and "mapbox" not in text.lower() and "carto" not in text.lower()
+    spec = json.loads(text)
+    # Streamlit swaps a missing mapStyle for a CARTO basemap from the internet; pydeck's sentinel means none.
+    assert spec["mapStyle"] == maps.NO_BASEMAP and "mapProvider" not in spec
+
+
+def test_tile_url_adds_a_tile_layer_and_gcj02_shift(places):
+    plain = _layers(maps.build_deck(places, ALL_LAYERS, settings=OFFLINE))
+    tiled = maps.build_deck(places, ALL_LAYERS, settings=TILES)
+    layers = _layers(tiled)
+    assert layers["tiles"]["@@type"] == "TileLayer" and layers["tiles"]["data"] == TILES.tile_url
+    assert list(layers)[0] == "tiles"
+    before = next(r for r in plain["blackspots"]["data"] if r["code"] == "BS01")
+    after = next(r for r in layers["blackspots"]["data"] if r["code"] == "BS01")
+    metres = ((after["lng"] - before["lng"]) * 103_000) ** 2 + ((after["lat"] - before["lat"]) * 110_600) ** 2
+    assert 500 <= metres ** 0.5 <= 700
+    wgs_tiles = _layers(maps.build_deck(places, ALL_LAYERS, settings=Settings(tile_url=TILES.tile_url)))
+    assert next(r for r in wgs_tiles["blackspots"]["data"] if r["code"] == "BS01")["lng"] == before["lng"]
+
+
+def test_view_fits_the_town(places):
+    view = maps.view_for(places, 1300, 680)
+    assert 113.40 < view.longitude < 113.48 and 22.33 < view.latitude < 22.39
+    assert 11.5 < view.zoom < 13.5
+
+
+def test_selected_code_from_event():
+    class Event:
+        def __init__(self, objects):
+            self.selection = type("S", (), {"objects": objects})()
+
+    assert maps.selected_code(Event({"channels": [{"code": "RC03"}]})) == "RC03"
+    assert maps.selected_code(Event({"villages": [{"properties": {"code": "442000114208"}}]})) == "442000114208"
+    assert maps.selected_code(Event({})) is None
+    assert maps.selected_code(None) is None
+
+
+def test_legend_uses_the_palette():
+    html = maps.legend_html()
+    for status, colour in STATUS_COLORS.items():
+        assert colour in html and status in html
+
+
+# ------------------------------------------------------------------ the page
+
+
+def _map_page(user: User | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if user:
+        from tracker.auth import start_session
+
+        at.session_state["user"] = user
+        at.session_state["auth_session"] = start_session(user)
+    at.run()
+    at.switch_page("pages/map.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_map_page_with_demo_data(demo_db):
+    at = _map_page()
+    assert at.title[0].value == "地图"
+    assert any("演示数据" in w.value for w in at.warning)
+    assert len(at.get("deck_gl_json_chart")) == 1
+    assert "替换地理数据" not in [e.label for e in at.expander], "the replace-geometry section is for admins only"
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert "http" not in at.get("deck_gl_json_chart")[0].proto.json
+    assert {layer["id"] for layer in spec["layers"]} >= {"villages", "channels", "blackspots", "labels"}
+    at.toggle(key="map_layer_blackspots").set_value(False).run()
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert "blackspots" not in {layer["id"] for layer in spec["layers"]}
+    at.selectbox(key="map_place").set_value("RC05").run()
+    assert not at.exception
+    assert any("重点整治河涌05" in m.value for m in at.markdown)
+    table = at.dataframe[0].value
+    assert "重点整治河涌截污工程完成进度" in table.index and "1月" in table.columns
+
+
+def test_map_page_with_empty_data(empty_db):
+    at = _map_page()
+    assert not any("演示数据" in w.value for w in at.warning)
+    assert len(at.get("deck_gl_json_chart")) == 1
+    at.selectbox(key="map_place").set_value("BS01").run()
+    assert not at.exception
+    assert any("未填报" in m.value for m in at.markdown)
+
+
+def test_admin_replaces_geometry_from_the_page(demo_db):
+    from tracker.auth import create_user
+
+    with db.connect(demo_db) as con:
+        admin = create_user(con, "mapadmin", "admin", "a-long-enough-password-1")
+    at = _map_page(admin)
+    assert "替换地理数据" in [e.label for e in at.expander]
+    bad = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [113.44, 22.36]},
+         "properties": {"code": "RC01", "name": "重点整治河涌01", "kind": "channel"}}]}
+    at.file_uploader(key="place_file").set_value(("bad.geojson", json.dumps(bad).encode(), "application/json")).run()
+    assert not at.exception
+    assert any("没有做任何修改" in e.value and "RC01" in e.value for e in at.error)
+    with db.connect(demo_db) as con:
+        assert con.execute("select count(*) from place_history").fetchone() == (0,)
+
+    good = "code,name,kind,lng,lat,parent\nBS01,水浸黑点01,blackspot,113.4460,22.3960,442000114203\n"
+    at.file_uploader(key="place_file").set_value(("blackspots.csv", good.encode(), "text/csv")).run()
+    assert not at.exception and not at.error
+    at.button(key="place_confirm").click().run()
+    assert not at.exception
+    assert any("已替换 1 个" in s.value for s in at.success)
+    with db.connect(demo_db) as con:
+        assert con.execute("select version from place where code = 'BS01'").fetchone() == (2,)
+        assert con.execute("select count(*) from place_history where code = 'BS01'").fetchone() == (1,)
+
+
+def test_area_map_sections(demo_db):
+    """render_area_map for water, rural and culture runs and draws the layers of its area."""
+    script = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from components.maps import render_area_map\n"
+        "for area in ('water', 'rural', 'culture'):\n"
+        "    render_area_map(area, 2023, 6)\n"
+    )
+    at = AppTest.from_string(script, default_timeout=60).run()
+    assert not at.exception
+    charts = at.get("deck_gl_json_chart")
+    assert len(charts) == 3
+    ids = [{layer["id"] for layer in json.loads(c.proto.json)["layers"]} for c in charts]
+    assert {"channels", "blackspots", "rivers"} <= ids[0] and "heritage" not in ids[0]
+    assert "villages" in ids[1] and "channels" not in ids[1]
+    assert "heritage" in ids[2] and "blackspots" not in ids[2]
+    assert sum("示意位置，非测绘成果" in c.value for c in at.caption) == 3
