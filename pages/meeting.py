@@ -7,9 +7,15 @@ import streamlit as st
 from components import slides
 from components.data import load_periods, load_status
 from components.sidebar import current_filters, demo_banner
-from tracker import deck
+from tracker import deck, report_doc
 
 SLIDE_KEY = "slide"  # also the URL query parameter: ?slide=3 opens the third slide
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def _bulletin_bytes(report: dict, areas: list[dict]) -> bytes:
+    """The Word 通报 for exactly this status data; cached like the deck, built only on click."""
+    return report_doc.build_report(report, areas)
 
 
 def _step(delta: int, count: int) -> None:
@@ -45,6 +51,11 @@ def meeting_page() -> None:
                            file_name=deck.deck_file_name(report), icon=":material/download:",
                            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                            on_click="ignore", key="deck_download", help="同样内容的可编辑PPT（原生图表和表格）")
+        st.download_button("下载通报(Word)", data=lambda: _bulletin_bytes(report, areas),
+                           file_name=report_doc.report_file_name(report), icon=":material/description:",
+                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                           on_click="ignore", key="report_download",
+                           help="本月目标任务推进情况通报：总体情况、进度滞后事项、下一步工作")
     current = current or 1
     slides.render_slide(outline[current - 1], report)
     st.html(f'<div class="mm-pos">{current} / {count} · {deck.period_label(report)} · '

@@ -74,7 +74,9 @@ def test_slide_query_param_opens_that_slide(demo_db):
     assert titles[2] in page_html(at)
 
 
-def test_download_button_present(demo_db):
+def test_download_buttons_present(demo_db):
+    """One click for the PPTX deck, one for the Word 通报."""
     at = open_meeting()
-    buttons = at.get("download_button")
-    assert len(buttons) == 1
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any("下载PPT" in label for label in labels)
+    assert any("下载通报" in label for label in labels)

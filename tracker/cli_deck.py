@@ -1,4 +1,4 @@
-"""``python -m tracker deck``: the monthly meeting deck as a .pptx file, the same one the meeting page gives."""
+"""``python -m tracker deck`` / ``report``: the meeting deck (.pptx) and the 通报 (.docx) the meeting page gives."""
 
 from __future__ import annotations
 
@@ -6,19 +6,37 @@ import argparse
 import sys
 from pathlib import Path
 
-from tracker import db, deck
+from tracker import db, deck, report_doc
+
+
+def _usage_error(args: argparse.Namespace, suffix: str) -> str | None:
+    if not 1 <= args.month <= 12:
+        return "月份必须在 1 到 12 之间。"
+    if Path(args.output).suffix.lower() != suffix:
+        return f"输出文件必须以 {suffix} 结尾。"
+    return None
 
 
 def cmd_deck(args: argparse.Namespace) -> int:
-    if not 1 <= args.month <= 12:
-        print("月份必须在 1 到 12 之间。", file=sys.stderr)
+    if error := _usage_error(args, ".pptx"):
+        print(error, file=sys.stderr)
         return 2
     out = Path(args.output)
-    if out.suffix.lower() != ".pptx":
-        print("输出文件必须以 .pptx 结尾。", file=sys.stderr)
-        return 2
     with db.connect(read_only=True) as con:
         data, seconds = deck.timed_deck_for_month(con, args.year, args.month)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"已生成 {out}（{len(data) / 1024:.0f} KB，用时 {seconds:.2f} 秒）")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    if error := _usage_error(args, ".docx"):
+        print(error, file=sys.stderr)
+        return 2
+    out = Path(args.output)
+    with db.connect(read_only=True) as con:
+        data, seconds = report_doc.timed_report_for_month(con, args.year, args.month)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     print(f"已生成 {out}（{len(data) / 1024:.0f} KB，用时 {seconds:.2f} 秒）")
@@ -31,3 +49,9 @@ def register(subparsers) -> None:
     p.add_argument("--month", type=int, required=True)
     p.add_argument("-o", "--output", required=True, help="输出文件，如 2023-06.pptx")
     p.set_defaults(func=cmd_deck)
+
+    p = subparsers.add_parser("report", help="生成某年某月的目标任务推进情况通报（Word）")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--month", type=int, required=True)
+    p.add_argument("-o", "--output", required=True, help="输出文件，如 2023-06.docx")
+    p.set_defaults(func=cmd_report)
