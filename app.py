@@ -4,10 +4,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.auth import render_login
 from components.sidebar import render_filters
 from tracker import db
 
-PAGES = Path(__file__).parent / "pages"
+HERE = Path(__file__).parent
+PAGES = HERE / "pages"
+# A local file, not a :material/…: icon: those favicons are fetched from the internet.
+FAVICON = HERE / "components" / "static" / "favicon.png"
 
 
 def navigation() -> st.navigation:
@@ -40,10 +44,11 @@ def navigation() -> st.navigation:
 
 
 def main() -> None:
-    st.set_page_config(page_title="三乡镇工作报告目标跟踪", page_icon=":material/flag:", layout="wide")
+    st.set_page_config(page_title="三乡镇工作报告目标跟踪", page_icon=str(FAVICON), layout="wide")
     db.build()  # first start on a fresh machine: build data/tracker.duckdb from data/
     nav = navigation()
     st.session_state["_filters"] = render_filters()
+    render_login()
     nav.run()
 
 

@@ -13,7 +13,6 @@ import argparse
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -251,14 +250,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{factor}×] generating data …", flush=True)
             scale = Scale(factor, Path(tmp))
             result: dict = {}
-            for name, step in (("init", lambda: bench_init(scale, 1 if factor == 100 else 3)),
-                               ("status", lambda: bench_status(scale, repeats)),
-                               ("pages", lambda: bench_pages(scale, 3 if args.quick else 5)),
-                               ("upload", lambda: bench_upload(scale, 1 if args.quick else 3)),
-                               ("deck", lambda: bench_deck(scale, 1 if args.quick else 3)),
-                               ("server", lambda: {} if args.quick else bench_server(scale))):
+            few = 1 if args.quick else 3
+            steps = (("init", bench_init, (1 if factor == 100 else 3,)), ("status", bench_status, (repeats,)),
+                     ("pages", bench_pages, (3 if args.quick else 5,)), ("upload", bench_upload, (few,)),
+                     ("deck", bench_deck, (few,)), ("server", bench_server, ()))
+            for name, step, step_args in steps:
+                if args.quick and name == "server":
+                    continue
                 print(f"[{factor}×] {name} …", flush=True)
-                result.update(step())
+                result.update(step(scale, *step_args))
             results[factor] = result
     text = table(results)
     print()

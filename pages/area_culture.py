@@ -1,4 +1,5 @@
-import streamlit as st
+"""文化建设: the area's indicators, projects and download (body in components.area)."""
 
-st.title("文化建设")
-st.caption("PLACEHOLDER: this page is being built")
+from components.area import render_area
+
+render_area("culture")

@@ -1,4 +1,5 @@
-import streamlit as st
+"""生态绿美: the area's indicators, projects and download (body in components.area)."""
 
-st.title("生态绿美")
-st.caption("PLACEHOLDER: this page is being built")
+from components.area import render_area
+
+render_area("ecology")

@@ -1,4 +1,5 @@
-import streamlit as st
+"""经济发展: the area's indicators, projects and download (body in components.area)."""
 
-st.title("经济发展")
-st.caption("PLACEHOLDER: this page is being built")
+from components.area import render_area
+
+render_area("economy")

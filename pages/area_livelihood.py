@@ -1,4 +1,5 @@
-import streamlit as st
+"""民生保障: the area's indicators, projects and download (body in components.area)."""
 
-st.title("民生保障")
-st.caption("PLACEHOLDER: this page is being built")
+from components.area import render_area
+
+render_area("livelihood")

@@ -1,4 +1,5 @@
-import streamlit as st
+"""乡村振兴: the area's indicators, projects and download (body in components.area)."""
 
-st.title("乡村振兴")
-st.caption("PLACEHOLDER: this page is being built")
+from components.area import render_area
+
+render_area("rural")

@@ -1,4 +1,5 @@
-import streamlit as st
+"""水环境治理: the area's indicators, projects and download (body in components.area)."""
 
-st.title("水环境治理")
-st.caption("PLACEHOLDER: this page is being built")
+from components.area import render_area
+
+render_area("water")

@@ -1,4 +1,58 @@
+"""上传记录: every batch (who, when, file, hash, rows, status) and revert, which restores the previous values."""
+
+from __future__ import annotations
+
 import streamlit as st
 
-st.title("上传记录")
-st.caption("PLACEHOLDER: this page is being built")
+from components.auth import current_user
+from tracker import db, ingest
+from tracker.auth import PermissionDenied
+
+KIND_NAMES = {"figures": "月度数值", "targets": "目标", "explanations": "情况说明", "seed": "初始数据",
+              "projects": "项目", "places": "地点"}
+
+
+def main() -> None:
+    st.title("上传记录")
+    st.caption("每次上传都是一个批次，数据从不删除：撤销批次后，之前的数值重新生效，记录仍然保留。")
+    show_demo = st.toggle("显示演示数据批次", value=False, key="history_demo")
+    with db.connect(read_only=True) as con:
+        frame = ingest.batches(con)
+    if not show_demo:
+        frame = frame[~frame["demo"]]
+    view = frame.assign(
+        kind=frame["kind"].map(lambda k: KIND_NAMES.get(k, k)),
+        status=frame["status"].map({"committed": "有效", "reverted": "已撤销"}),
+        sha256=frame["sha256"].fillna("").str[:12],
+        reverted_by=frame["reverted_by"].fillna(""),
+    )[["id", "kind", "user_name", "created_at", "file_name", "sha256", "rows", "status", "reverted_by",
+       "reverted_at"]]
+    view.columns = ["批次", "类型", "上传人", "上传时间", "文件名", "SHA-256（前12位）", "行数", "状态", "撤销人",
+                    "撤销时间"]
+    st.dataframe(view, hide_index=True, width="stretch", key="history_batches")
+    user = current_user()
+    if user is None or not user.can_write:
+        st.caption("撤销批次需要登录：管理员可撤销任何批次，上传人可在上传当月撤销自己的批次。")
+        return
+    st.subheader("撤销批次")
+    st.caption("管理员可撤销任何批次；上传人可在上传当月撤销自己的批次。")
+    committed = frame[frame["status"] == "committed"]["id"].tolist()
+    if not committed:
+        return
+    with st.form("revert_form"):
+        batch = st.selectbox("批次", committed, key="revert_batch")
+        sure = st.checkbox("确认撤销这个批次", key="revert_confirm")
+        submitted = st.form_submit_button("撤销", type="primary")
+    if submitted:
+        if not sure:
+            st.warning("请先勾选“确认撤销这个批次”。")
+            return
+        try:
+            ingest.revert(int(batch), user)
+        except (PermissionDenied, ingest.IngestError) as exc:
+            st.error(str(exc))
+            return
+        st.success(f"已撤销批次 {batch}，之前的数值已恢复显示。")
+
+
+main()

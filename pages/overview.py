@@ -1,4 +1,51 @@
+"""总览: what is on track, what lags and by how much, and which department answers for it."""
+
 import streamlit as st
 
-st.title("总览")
-st.caption("PLACEHOLDER: this page is being built")
+from components import cards, charts, tables
+from components.data import load_status
+from components.sidebar import current_filters, demo_banner
+from tracker.status import status_counts
+
+
+def render() -> None:
+    filters = current_filters()
+    year, month, area = filters.year, filters.month, filters.area
+    status = load_status(year, month, area)
+    scope = filters.area_names.get(area, "全部领域") if area else "全部领域"
+
+    st.title("总览")
+    st.caption(f"{year}年{month}月 · {scope} · 对照2023年政府工作报告目标，按序时进度判断各项工作进展")
+    demo_banner(status["demo"])
+    cards.headline(year, month, status["time_progress"], status_counts(status["indicators"]),
+                   status_counts(status["projects"]))
+    cards.status_legend()
+
+    st.subheader("需关注事项：滞后与预警")
+    attention = tables.attention_frame(status)
+    if attention.empty:
+        st.success("本月没有滞后或预警的指标和项目。")
+    else:
+        tables.show(attention, tables.ATTENTION_COLUMNS, key="attention")
+
+    st.subheader("各领域进展")
+    area_codes = [area] if area else list(filters.area_names)
+    per_area = {}
+    for n, code in enumerate(area_codes):
+        if n % 3 == 0:
+            columns = st.columns(3)  # one row of cards at a time, so a phone stacks them in reading order
+        name = filters.area_names.get(code, code)
+        ind = status_counts([i for i in status["indicators"] if i["area"] == code])
+        proj = status_counts([p for p in status["projects"] if p["area"] == code])
+        per_area[name] = {s: ind[s] + proj[s] for s in ind}
+        with columns[n % 3]:
+            cards.area_card(name, ind, proj)
+    charts.show(charts.status_count_chart(per_area, "各领域事项状态", f"{scope} · {year}年{month}月"),
+                charts.chart_filename(year, month, scope, "状态分布"), key="overview_counts")
+
+    st.subheader("责任部门进度正常率排名")
+    st.caption("已完成与正常的事项占该部门全部事项（指标＋重点项目）的比例")
+    tables.show(tables.department_ranking(status), tables.DEPARTMENT_COLUMNS, key="departments")
+
+
+render()

@@ -1,4 +1,55 @@
+"""填报情况: which departments have reported which months (填报率), what is overdue, and lagging
+indicators still without a 情况说明."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-st.title("填报情况")
-st.caption("PLACEHOLDER: this page is being built")
+from components.data import load_periods
+from tracker import db, ingest
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _load(year: int, month: int, today: date, version: tuple) -> tuple[pd.DataFrame, list[dict]]:
+    with db.connect(read_only=True) as con:
+        return ingest.reporting_status(con, year, today), ingest.missing_explanations(con, year, month)
+
+
+def main() -> None:
+    st.title("填报情况")
+    st.caption(f"各部门每月的填报率（已填报的指标·地点数 ÷ 应填报数）。每月数据应在次月 {ingest.DUE_DAY} 日前填报。")
+    filters = st.session_state.get("_filters")
+    years = load_periods()["years"] or [date.today().year]
+    year = filters.year if filters else max(years)
+    month = filters.month if filters else 12
+    today = date.today()
+    table, missing = _load(year, month, today, db.data_version())
+    rates = table.pivot(index="department_name", columns="month", values="rate")
+    rates.columns = [f"{m}月" for m in rates.columns]
+    rates.index.name = "部门"
+    st.subheader(f"{year}年 填报率")
+    st.dataframe(rates, width="stretch", key="reporting_rates",
+                 column_config={c: st.column_config.ProgressColumn(c, min_value=0, max_value=1, format="percent")
+                                for c in rates.columns})
+    overdue = table[table["overdue"]]
+    st.subheader("逾期未报齐")
+    if overdue.empty:
+        st.success("没有逾期未报齐的月份。")
+    else:
+        st.dataframe(pd.DataFrame({"部门": overdue["department_name"], "月份": overdue["month"].map(lambda m: f"{m}月"),
+                                   "已填": overdue["reported"], "应填": overdue["expected"],
+                                   "截止日期": overdue["due"].astype(str)}),
+                     hide_index=True, width="stretch", key="reporting_overdue")
+    st.subheader(f"{year}年{month}月 滞后/预警但未写情况说明的指标")
+    if not missing:
+        st.success("所有滞后、预警指标都已有情况说明。")
+    else:
+        st.dataframe(pd.DataFrame([{"指标": m["name"], "状态": m["status"], "责任部门": m["department_name"]}
+                                   for m in missing]), hide_index=True, width="stretch", key="reporting_missing")
+        st.caption("情况说明可在“数据填报”页面补填，或随下次上传的文件一并提交；缺少情况说明不影响数值。")
+
+
+main()

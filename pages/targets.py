@@ -1,4 +1,93 @@
+"""目标管理: the targets per indicator and year; an admin enters or uploads next year's, with the same checks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-st.title("目标管理")
-st.caption("PLACEHOLDER: this page is being built")
+from components.auth import current_user
+from components.upload import escape_md, render_issues, too_large, upload_limit_mb
+from tracker import db, ingest
+from tracker.auth import PermissionDenied
+from tracker.indicators import registry
+from tracker.labels import COMPARATOR_NAMES
+
+
+def _current(year: int) -> pd.DataFrame:
+    with db.connect(read_only=True) as con:
+        rows = con.execute("select indicator, value, comparator, rule, note, batch_id from target_current "
+                           "where year = ? order by indicator", [year]).df()
+    names = {c: i.name for c, i in registry().items()}
+    return pd.DataFrame({"指标编码": rows["indicator"], "指标": rows["indicator"].map(lambda c: names.get(c, c)),
+                         "比较": rows["comparator"].map(lambda c: COMPARATOR_NAMES.get(c, c)), "目标值": rows["value"],
+                         "规则": rows["rule"].map({"fixed": "固定值", "last_year": "不低于/不高于上年"}),
+                         "备注": rows["note"], "批次": rows["batch_id"]})
+
+
+def _show(frame: pd.DataFrame) -> None:
+    st.dataframe(frame.rename(columns={"name": "指标", "year": "年", "old_value": "原目标", "value": "新目标",
+                                       "comparator": "比较", "note": "备注"})
+                 [["指标", "年", "原目标", "新目标", "比较", "备注"]], hide_index=True, width="stretch")
+
+
+def main() -> None:
+    st.title("目标管理")
+    st.caption("每个指标每年一个目标；修改目标是新增一个版本，历史版本保留。")
+    this_year = date.today().year
+    years = list(range(2023, this_year + 2))
+    year = st.selectbox("年度", years, index=len(years) - 1, key="targets_year", format_func=lambda y: f"{y}年")
+    st.dataframe(_current(year), hide_index=True, width="stretch", key="targets_table")
+    user = current_user()
+    if user is None or not user.is_admin:
+        st.caption("录入或上传目标需要管理员账号。")
+        return
+    st.subheader("上传目标文件")
+    st.caption("列：指标编码、年、目标值，可选 比较（>=、<=、=）和 备注；"
+               f".xlsx 或 .csv，不超过 {upload_limit_mb()} MB。")
+    uploaded = st.file_uploader("选择目标文件", type=["xlsx", "csv"], key="targets_file")
+    if uploaded is not None:
+        data = uploaded.getvalue()
+        message = too_large(len(data))
+        if message:
+            st.error(message)
+        else:
+            try:
+                rows, issues = ingest.parse_targets(data, uploaded.name)
+                with db.connect(read_only=True) as con:
+                    frame, issues = ingest.check_targets(con, rows, user, issues)
+            except (ingest.IngestError, PermissionDenied) as exc:
+                st.error(str(exc))
+            else:
+                st.caption(f"文件：{escape_md(uploaded.name)}")
+                render_issues(issues)
+                if not any(i.level == "error" for i in issues) and not frame.empty:
+                    _show(frame)
+                    if st.button("确认提交目标", type="primary", key="targets_commit"):
+                        try:
+                            batch = ingest.commit_targets(rows, user, issues, uploaded.name)
+                            st.success(f"已提交目标（批次 {batch}）。")
+                        except ingest.ValidationFailed as exc:
+                            render_issues(exc.report.issues)
+    st.subheader("逐项录入")
+    names = {c: i.name for c, i in registry().items()}
+    with st.form("target_form"):
+        code = st.selectbox("指标", list(names), format_func=lambda c: names[c], key="target_indicator")
+        value = st.number_input("目标值", min_value=0.0, value=0.0, key="target_value")
+        comparator = st.selectbox("比较", [">=", "<=", "="], format_func=lambda c: COMPARATOR_NAMES[c],
+                                  key="target_comparator")
+        note = st.text_input("备注（如：原文摘录）", key="target_note")
+        submitted = st.form_submit_button("保存目标")
+    if submitted:
+        row = ingest.TargetRow(code, year, float(value), comparator, note)
+        try:
+            batch = ingest.commit_targets([row], user)
+            st.success(f"已保存（批次 {batch}）。")
+        except ingest.ValidationFailed as exc:
+            render_issues(exc.report.issues)
+        except PermissionDenied as exc:
+            st.error(str(exc))
+
+
+main()

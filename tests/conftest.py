@@ -81,9 +81,9 @@ class StreamlitServer:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1):
                     return
-            except OSError:
+            except OSError as exc:
                 if self.proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited early, see {log}")
+                    raise RuntimeError(f"streamlit exited early, see {log}") from exc
                 time.sleep(0.3)
         raise RuntimeError(f"streamlit did not start within 60 s, see {log}")
 

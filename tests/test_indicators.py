@@ -97,3 +97,31 @@ def test_query_without_required_columns_is_refused(con, tmp_path):
     path = write(tmp_path, GOOD_HEADER + "select 1 as month, 2 as value where $year > 0")
     with pytest.raises(IndicatorFileError, match="year"):
         run(con, load_file(path), 2023)
+
+
+def test_values_inside_a_callers_transaction_leave_it_open(con):
+    """Reading indicator values must never end a transaction the caller has open."""
+    from tracker.indicators import values
+
+    con.execute("begin")
+    con.execute("insert into meta values ('probe', 'inside')")
+    frame = values(con, [2023])
+    assert len(frame) > 0
+    con.execute("commit")
+    assert con.execute("select value from meta where key = 'probe'").fetchone() == ("inside",)
+
+
+def test_values_are_recomputed_when_a_batch_is_reverted(con):
+    from tracker.indicators import values
+
+    def june_events():
+        frame = values(con, [2023], ["cultural_events"])
+        return frame[frame["month"] == 6]["value"].iloc[0]
+
+    before = june_events()
+    batch = con.execute("insert into batch (kind, user_name, created_at) values ('figures', 't', now()) "
+                        "returning id").fetchone()[0]
+    con.execute("insert into figure values ('cultural_events', 2023, 6, null, 999, null, ?)", [batch])
+    assert june_events() == 999
+    con.execute("update batch set status = 'reverted' where id = ?", [batch])
+    assert june_events() == before

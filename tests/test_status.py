@@ -77,3 +77,18 @@ def test_history_has_twelve_months_and_missing_months_stay_empty(con):
     assert list(history["month"]) == list(range(1, 13))
     june = history[history["month"] == 6].iloc[0]
     assert june["value"] is None or june["value"] != june["value"]  # None or NaN, never 0
+
+
+def test_attention_items_are_worst_first_and_include_projects(june):
+    items = status.attention_items(june)
+    assert {i["item_type"] for i in items} == {"indicator", "project"}
+    assert {i["status"] for i in items} == {"滞后", "预警"}
+    severities = [i["status"] for i in items]
+    assert severities == sorted(severities, key=lambda s: s != "滞后")
+
+
+def test_department_ranking_is_by_share_on_track(june):
+    ranking = status.department_ranking(june)
+    shares = [r["share"] for r in ranking]
+    assert shares == sorted(shares, reverse=True)
+    assert sum(r["items"] for r in ranking) == len(june["indicators"]) + len(june["projects"])

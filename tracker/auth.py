@@ -1,15 +1,42 @@
-"""Users, roles and the permission checks every write goes through (inside tracker, not only in the UI)."""
+"""Users, roles and the permission checks every write goes through (inside tracker, not only in the UI).
+
+Passwords are hashed with argon2id (argon2-cffi): it is the winner of the Password Hashing Competition and
+OWASP's first choice, memory-hard (so GPU guessing of a stolen database file is slow), salts every hash
+itself, and ``check_needs_rehash`` lets us raise its cost later without forcing a password reset.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import duckdb
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from tracker import config
 
 ROLES = ("viewer", "staff", "admin")
 ROLE_NAMES = {"viewer": "查看", "staff": "填报员", "admin": "管理员"}
+MIN_PASSWORD = 8
+_NAME = re.compile(r"^[\w.\-\u4e00-\u9fff]{1,40}$")
+_hasher = PasswordHasher()
+# Verified when the user name does not exist, so a wrong name costs as long as a wrong password
+# (no telling which names exist from the response time).
+_DUMMY_HASH = _hasher.hash("not-a-password-of-anyone")
 
 
 class PermissionDenied(PermissionError):
     """The user may not make this write. The message is shown to the user as it is (Chinese)."""
+
+
+class LoginFailed(PermissionError):
+    """Wrong name or password, a disabled or a locked account. The message is shown as it is."""
+
+
+class UserError(ValueError):
+    """A bad user-management request (name taken, weak password, unknown department...)."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +48,10 @@ class User:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in ("staff", "admin")
 
 
 def require_admin(user: User | None) -> User:
@@ -38,3 +69,161 @@ def require_writer(user: User | None, department: str | None = None) -> User:
     if user.role == "staff" and department is not None and department != user.department:
         raise PermissionDenied(f"账号“{user.name}”属于部门“{user.department}”，不能填报部门“{department}”的数据。")
     return user
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _row_to_user(row) -> User:
+    return User(name=row[0], role=row[2], department=row[1])
+
+
+def get_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
+    """The enabled user of that name, or None (unknown or disabled)."""
+    row = con.execute("select name, department, role from users where name = ? and not disabled",
+                      [name]).fetchone()
+    return _row_to_user(row) if row else None
+
+
+def load_user(name: str) -> User | None:
+    from tracker import db
+
+    with db.connect() as con:
+        return get_user(con, name)
+
+
+def list_users(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    rows = con.execute(
+        "select name, role, department, disabled, failed_logins, locked_until, created_at from users order by name"
+    ).fetchall()
+    keys = ("name", "role", "department", "disabled", "failed_logins", "locked_until", "created_at")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+def create_user(con: duckdb.DuckDBPyConnection, name: str, role: str, password: str,
+                department: str | None = None, actor: str = "cli") -> User:
+    """Add a user. Called from the CLI (whoever can run it on the server owns the database file anyway)."""
+    from tracker import db
+
+    name = (name or "").strip()
+    if not _NAME.match(name):
+        raise UserError("用户名只能包含中文、字母、数字、下划线、点和减号，最长 40 个字符。")
+    if role not in ROLES:
+        raise UserError(f"角色必须是 {' / '.join(ROLES)} 之一。")
+    if role == "staff" and not department:
+        raise UserError("填报员（staff）必须指定所属部门：--department 部门编码。")
+    if department and not con.execute("select 1 from department where code = ?", [department]).fetchone():
+        raise UserError(f"部门编码“{department}”不存在。")
+    if len(password or "") < MIN_PASSWORD:
+        raise UserError(f"密码至少 {MIN_PASSWORD} 个字符。")
+    if con.execute("select 1 from users where name = ?", [name]).fetchone():
+        raise UserError(f"用户名“{name}”已存在。")
+    con.execute("begin")
+    try:
+        con.execute(
+            "insert into users (name, department, role, password_hash, created_at) values (?, ?, ?, ?, ?)",
+            [name, department if role != "admin" or department else None, role, hash_password(password),
+             datetime.now()],
+        )
+        db.audit(con, actor, "user.add", {"name": name, "role": role, "department": department})
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return User(name, role, department)
+
+
+def disable_user(con: duckdb.DuckDBPyConnection, name: str, actor: str = "cli") -> None:
+    from tracker import db
+
+    if not con.execute("select 1 from users where name = ?", [name]).fetchone():
+        raise UserError(f"用户“{name}”不存在。")
+    con.execute("begin")
+    try:
+        con.execute("update users set disabled = true where name = ?", [name])
+        db.audit(con, actor, "user.disable", {"name": name})
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def lock_duration(failed: int, max_failed: int, lock_seconds: int) -> int:
+    """Seconds to lock after ``failed`` consecutive failures: 0 below the limit, then doubling each time."""
+    if failed < max_failed:
+        return 0
+    return lock_seconds * 2 ** min((failed - max_failed), 16)
+
+
+def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, now: datetime | None = None) -> User:
+    """Check a login. Failed attempts count up; past the limit the account locks for a doubling time."""
+    from tracker import db
+
+    now = now or datetime.now()
+    cfg = config.settings()
+    row = con.execute(
+        "select name, department, role, password_hash, disabled, failed_logins, locked_until from users "
+        "where name = ?", [(name or "").strip()]).fetchone()
+    generic = "用户名或密码不正确。"
+    if row is None:
+        try:
+            _hasher.verify(_DUMMY_HASH, password or "")
+        except VerificationError:
+            pass
+        raise LoginFailed(generic)
+    user_name, department, role, stored, disabled, failed, locked_until = row
+    if disabled:
+        raise LoginFailed(f"账号“{user_name}”已停用，请联系管理员。")
+    if locked_until is not None and locked_until > now:
+        wait = int((locked_until - now).total_seconds()) + 1
+        raise LoginFailed(f"登录失败次数过多，账号已锁定，请 {wait} 秒后再试。")
+    try:
+        _hasher.verify(stored, password or "")
+        ok = True
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        failed += 1
+        seconds = lock_duration(failed, cfg.max_failed_logins, cfg.lock_seconds)
+        until = now + timedelta(seconds=seconds) if seconds else None
+        con.execute("update users set failed_logins = ?, locked_until = ? where name = ?", [failed, until, user_name])
+        db.audit(con, user_name, "login.failed", {"failed_logins": failed, "locked_seconds": seconds})
+        if seconds:
+            raise LoginFailed(f"用户名或密码不正确。连续失败 {failed} 次，账号锁定 {seconds} 秒。")
+        left = cfg.max_failed_logins - failed
+        raise LoginFailed(f"{generic}再失败 {left} 次账号将被锁定。")
+    if _hasher.check_needs_rehash(stored):
+        con.execute("update users set password_hash = ? where name = ?", [hash_password(password), user_name])
+    if failed or locked_until is not None:
+        con.execute("update users set failed_logins = 0, locked_until = null where name = ?", [user_name])
+    db.audit(con, user_name, "login", {})
+    return User(user_name, role, department)
+
+
+def login(name: str, password: str, now: datetime | None = None) -> User:
+    from tracker import db
+
+    with db.connect() as con:
+        return authenticate(con, name, password, now)
+
+
+@dataclass(frozen=True)
+class Session:
+    """A login: it ends after ``session_seconds`` without activity (settings [auth])."""
+
+    user: User
+    started: datetime
+    last_seen: datetime
+
+    def expired(self, now: datetime | None = None) -> bool:
+        now = now or datetime.now()
+        return (now - self.last_seen).total_seconds() > config.settings().session_seconds
+
+    def touch(self, now: datetime | None = None) -> Session:
+        return Session(self.user, self.started, now or datetime.now())
+
+
+def start_session(user: User, now: datetime | None = None) -> Session:
+    now = now or datetime.now()
+    return Session(user, now, now)

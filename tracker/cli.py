@@ -15,7 +15,7 @@ import time
 from tracker import config, db, demo, status
 
 # Modules that add sub-commands; each defines register(subparsers).
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["tracker.cli_deck", "tracker.cli_data"]
 
 
 def _print_json(obj) -> None:

@@ -55,7 +55,7 @@ def _allocate(total: float, weights: tuple[float, ...], rng: random.Random, inte
 def _flows(rng: random.Random) -> list[dict]:
     rows = []
     for metric, totals in FLOWS.items():
-        for year, total in zip((2022, 2023), totals[:2]):
+        for year, total in zip((2022, 2023), totals[:2], strict=False):
             season = {"afforestation_mu": AFFORESTATION_SEASON, "rental_housing_units": RENTAL_SEASON}.get(metric, SEASON)
             for month, value in enumerate(_allocate(total, season, rng, totals[2]), start=1):
                 rows.append({"metric": metric, "year": year, "month": month, "place": "", "value": value})
@@ -108,7 +108,7 @@ def _per_place(rng: random.Random, places: dict[str, list[str]]) -> list[dict]:
     # 12 flood blackspots: 2 fixed in 2022, most by the flood season, one carried into 2024.
     jobs.append(("blackspot_pct", places["blackspot"], [8, 11, 15, 16, 17, 17, 18, 18, 20, 21, 23, 26], 5))
     for metric, codes, finish_list, length in jobs:
-        for code, finish in zip(codes, finish_list):
+        for code, finish in zip(codes, finish_list, strict=False):
             start = max(finish - length - rng.randint(0, 3), 1)
             for year in (2022, 2023):
                 for month in range(1, 13):

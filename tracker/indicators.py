@@ -80,7 +80,7 @@ def _parse_plan(value: str | None, path: Path) -> tuple[float, ...] | None:
         plan = tuple(float(x) for x in value.split(","))
     except ValueError as exc:
         raise IndicatorFileError(f"{path}: header key 'plan' must be 12 numbers") from exc
-    if len(plan) != 12 or any(b < a for a, b in zip(plan, plan[1:])) or not 0 <= plan[0] <= plan[-1] <= 1:
+    if len(plan) != 12 or any(b < a for a, b in zip(plan, plan[1:], strict=False)) or not 0 <= plan[0] <= plan[-1] <= 1:
         raise IndicatorFileError(f"{path}: header key 'plan' must be 12 rising shares of the year ending at most 1")
     return plan
 
@@ -184,11 +184,24 @@ def values(con: duckdb.DuckDBPyConnection, years: list[int], codes: list[str] | 
     return frame
 
 
+def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+    """DuckDB has no flag for it, and a nested BEGIN aborts the open transaction. In autocommit mode each
+    statement gets a new transaction id; inside an explicit transaction the id stays the same."""
+    txid = "select txid_current()"
+    return con.execute(txid).fetchone()[0] == con.execute(txid).fetchone()[0]
+
+
 def _store(con: duckdb.DuckDBPyConnection, stamp: str, fresh: pd.DataFrame, years: list[int]) -> bool:
-    """Keep computed values under ``stamp``; False where the connection may not write or lost a race."""
-    con.register("_fresh", fresh)
+    """Keep computed values under ``stamp``; False where the connection may not write, is already inside
+    the caller's transaction (which must not be touched), or lost a race with another writer."""
+    if _in_transaction(con):
+        return False
     try:
         con.execute("begin")
+    except duckdb.Error:
+        return False
+    con.register("_fresh", fresh)
+    try:
         con.execute("delete from indicator_value where stamp <> ?", [stamp])
         con.execute("delete from indicator_value_year where stamp <> ?", [stamp])
         con.execute("insert into indicator_value select ?, code, year, month, value from _fresh", [stamp])
@@ -196,10 +209,7 @@ def _store(con: duckdb.DuckDBPyConnection, stamp: str, fresh: pd.DataFrame, year
         con.execute("commit")
         return True
     except duckdb.Error:
-        try:
-            con.execute("rollback")
-        except duckdb.Error:
-            pass
+        con.execute("rollback")
         return False
     finally:
         con.unregister("_fresh")

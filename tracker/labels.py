@@ -27,6 +27,15 @@ COMPARATOR_NAMES = {">=": "不低于", "<=": "不高于", "=": "等于"}
 MONTH_NAMES = {m: f"{m}月" for m in range(1, 13)}
 
 
+# Text on a status-coloured fill: dark on orange and grey (white is unreadable there on a projector).
+STATUS_TEXT_ON_FILL = {DONE: "#FFFFFF", ON_TRACK: "#FFFFFF", WARNING: "#1A1A1A", LAGGING: "#FFFFFF",
+                       NO_DATA: "#1A1A1A"}
+
+
+def text_on_status(status: str | None) -> str:
+    return STATUS_TEXT_ON_FILL.get(status or "", STATUS_TEXT_ON_FILL[NO_DATA])
+
+
 def status_color(status: str | None) -> str:
     return STATUS_COLORS.get(status or "", STATUS_COLORS[NO_DATA])
 

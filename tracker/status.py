@@ -193,7 +193,7 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
             "status": verdict.status,
             "gap_pp": _round(verdict.gap_pp, 2),
             "source": r["source"],
-            "last_update": r["created_at"].isoformat(sep=" ", timespec="minutes") if r["created_at"] else None,
+            "last_update": None if pd.isna(r["created_at"]) else r["created_at"].isoformat(sep=" ", timespec="minutes"),
             "demo": bool(r["demo"]),
         })
     return out
@@ -219,6 +219,34 @@ def status_counts(items: list[dict]) -> dict[str, int]:
         if item["status"] in counts:
             counts[item["status"]] += 1
     return counts
+
+
+def attention_items(report: dict, statuses: tuple[str, ...] = (progress.LAGGING, progress.WARNING)) -> list[dict]:
+    """Indicators and projects at the given statuses, worst first, then the largest gap to 序时进度."""
+    items = [{**i, "item_type": "indicator"} for i in report["indicators"]]
+    items += [{**p, "item_type": "project"} for p in report["projects"]]
+    chosen = [i for i in items if i.get("status") in statuses]
+    return sorted(chosen, key=lambda i: (progress.SEVERITY.get(i["status"], 9),
+                                         -(i["gap_pp"] if i.get("gap_pp") is not None else float("-inf"))))
+
+
+def department_ranking(report: dict) -> list[dict]:
+    """Departments by the share of their items (with a status) that are 已完成 or 正常, best first."""
+    rows: dict[str, dict] = {}
+    for item in report["indicators"] + report["projects"]:
+        if not item.get("status"):
+            continue
+        name = item.get("department_name") or item.get("department")
+        row = rows.setdefault(name, {"department": name, "items": 0, "on_track": 0, progress.WARNING: 0,
+                                     progress.LAGGING: 0, progress.NO_DATA: 0})
+        row["items"] += 1
+        if item["status"] in (progress.DONE, progress.ON_TRACK):
+            row["on_track"] += 1
+        else:
+            row[item["status"]] += 1
+    for row in rows.values():
+        row["share"] = row["on_track"] / row["items"]
+    return sorted(rows.values(), key=lambda r: (-r["share"], r[progress.LAGGING], -r["items"]))
 
 
 def indicator_history(con: duckdb.DuckDBPyConnection, code: str, year: int) -> pd.DataFrame:

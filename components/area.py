@@ -1,0 +1,71 @@
+"""The body shared by the six area pages: indicator table, completion chart, projects, download, map."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import cards, charts, tables
+from components.data import load_history, load_status
+from components.sidebar import current_filters, demo_banner
+from tracker import export
+
+MAP_AREAS = ("water", "rural", "culture")
+INDICATOR_PAGE = "pages/indicator.py"
+
+
+def open_indicator(code: str) -> None:
+    """Go to the indicator page for ``code``.
+
+    ``indicator`` is a URL-bound widget key, and Streamlit refuses bound keys in ``switch_page(query_params=)``;
+    setting the widget's state instead selects it, and the bound widgets write the URL on the next run.
+    """
+    st.session_state["indicator"] = code
+    st.switch_page(INDICATOR_PAGE, query_params={})
+
+
+def render_area(area: str) -> None:
+    filters = current_filters()
+    year, month = filters.year, filters.month
+    name = filters.area_names.get(area, area)
+    status = load_status(year, month, area)
+    indicators, projects = status["indicators"], status["projects"]
+
+    st.title(name)
+    st.caption(f"{year}年{month}月 · 序时进度 {status['time_progress'] * 100:.1f}% · "
+               f"指标 {len(indicators)} 项，重点项目 {len(projects)} 个。点击表格中的一行查看指标详情。")
+    demo_banner(status["demo"])
+    cards.status_legend()
+
+    st.subheader("指标完成情况")
+    if not indicators:
+        st.info("本领域暂无指标。")
+    else:
+        trends = {i["code"]: charts.trend_values(load_history(i["code"], year), month) for i in indicators}
+        frame = tables.indicator_frame(indicators, trends)
+        event = tables.show(frame, tables.INDICATOR_COLUMNS, key=f"table_{area}", row_height=44,
+                            on_select="rerun", selection_mode="single-row")
+        rows = event.selection.rows if event is not None else []
+        if rows:
+            open_indicator(frame.iloc[rows[0]]["code"])
+        st.download_button(
+            "下载本表（Excel）", export.indicators_xlsx(indicators, year, month, name, status["demo"]),
+            file_name=export.export_filename(year, month, name),
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/download:", key=f"download_{area}",
+        )
+        charts.show(charts.completion_chart(indicators, "完成率与序时进度", f"{name} · {year}年{month}月"),
+                    charts.chart_filename(year, month, name, "完成率"), key=f"chart_{area}")
+
+    st.subheader("重点项目")
+    if not projects:
+        st.info("本领域暂无重点项目。")
+    else:
+        frame = tables.project_frame(projects).drop(columns=["领域"])
+        tables.show(frame, tables.PROJECT_COLUMNS, key=f"projects_{area}")
+        timeline = charts.project_timeline(projects, "重点项目节点", f"{name} · {year}年{month}月 · 条形实际，◆计划")
+        charts.show(timeline, charts.chart_filename(year, month, name, "重点项目"), key=f"timeline_{area}")
+
+    if area in MAP_AREAS:
+        from components.maps import render_area_map
+
+        render_area_map(area, year, month)

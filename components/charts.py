@@ -1,0 +1,310 @@
+"""Plotly figure builders, sized for a projector: pure functions returning ``go.Figure``, plus ``show``.
+
+Every figure speaks Chinese (axes, legends, hover text), uses the one status palette from
+``tracker.labels`` and also writes the status as symbol + text, so it never depends on colour alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from tracker.db import STAGES
+from tracker.labels import STATUS_COLORS, fmt_number, fmt_pct, fmt_target, status_color, status_label, text_on_status
+from tracker.progress import NO_DATA, SEVERITY, STATUSES, WARNING
+
+# Readable from the back of a meeting room: tick labels ≥16 px, titles ≥20 px.
+FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
+FONT_SIZE = 18
+TICK_SIZE = 17
+TITLE_SIZE = 22
+ROW_HEIGHT = 46  # px per bar row in horizontal bar charts
+TIME_PROGRESS_COLOR = "#1A1A1A"
+NEUTRAL = "#5A6B7B"
+LAST_YEAR_COLOR = "#8C8C8C"
+PLAN_COLOR = "#1A1A1A"
+
+
+def plotly_config(filename: str) -> dict:
+    """The one chart toolbar config: no Plotly logo, PNG download at double scale with a meaningful name."""
+    return {"displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename}}
+
+
+def chart_filename(year: int, month: int, *parts: str) -> str:
+    """E.g. ``2023年6月_水环境治理_完成率``."""
+    return "_".join([f"{year}年{month}月", *[p for p in parts if p]])
+
+
+def show(fig: go.Figure, filename: str, key: str | None = None) -> None:
+    """Render a figure with the shared toolbar config."""
+    st.plotly_chart(fig, config=plotly_config(filename), key=key, theme=None)
+
+
+def _style(fig: go.Figure, title: str, height: int, subtitle: str | None = None) -> go.Figure:
+    title_spec = {"text": title, "font": {"size": TITLE_SIZE}, "x": 0, "xanchor": "left"}
+    if subtitle:
+        title_spec["subtitle"] = {"text": subtitle, "font": {"size": TICK_SIZE - 1, "color": NEUTRAL}}
+    fig.update_layout(
+        title=title_spec,
+        font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": "#1A1A1A"},
+        height=height,
+        margin={"l": 10, "r": 30, "t": 70, "b": 40},
+        paper_bgcolor="#FFFFFF",
+        plot_bgcolor="#FFFFFF",
+        separators=".,",
+        hoverlabel={"font": {"size": FONT_SIZE, "family": FONT_FAMILY}, "bgcolor": "#FFFFFF"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": TICK_SIZE},
+                "title": {"text": ""}},
+    )
+    fig.update_xaxes(tickfont={"size": TICK_SIZE}, title_font={"size": FONT_SIZE}, gridcolor="#E3E8EE",
+                     zerolinecolor="#B0B8C1", automargin=True)
+    fig.update_yaxes(tickfont={"size": TICK_SIZE}, title_font={"size": FONT_SIZE}, gridcolor="#E3E8EE",
+                     zerolinecolor="#B0B8C1", automargin=True)
+    return fig
+
+
+def _pct100(value: float | None) -> float | None:
+    return None if value is None or pd.isna(value) else float(value) * 100
+
+
+# --- completion against time progress (area pages) ---------------------------------------------------------
+
+
+COMPLETION_CAP = 150.0  # bars longer than this are cut (the label still says the real value)
+
+
+def completion_chart(indicators: Sequence[dict], title: str, subtitle: str | None = None) -> go.Figure:
+    """One horizontal bar per indicator: completion (status colour), a marker at its own 序时进度.
+
+    Names sit above their bars rather than on the y axis, so the bars keep the full width on a phone.
+    """
+    rows = list(reversed(indicators))  # plotly draws the first category at the bottom
+    ys = [i["code"] for i in rows]
+    comp = [_pct100(i.get("completion")) for i in rows]
+    shown = [min(c, COMPLETION_CAP) if c is not None else 0 for c in comp]
+    texts = [f"{status_label(i['status'])}  {fmt_pct(i.get('completion'))}" if c is not None
+             else status_label(i["status"]) for i, c in zip(rows, comp, strict=True)]
+    custom = [[i["name"], status_label(i["status"]), fmt_pct(i.get("completion")), fmt_pct(i.get("time_progress")),
+               fmt_number(i.get("value"), i.get("unit", "")), _target_text(i), i.get("department_name") or "—"]
+              for i in rows]
+    fig = go.Figure()
+    fig.add_bar(
+        y=ys, x=shown, orientation="h", name="完成率", width=0.5,
+        marker={"color": [status_color(i["status"]) for i in rows], "line": {"width": 0}},
+        text=texts, textposition="auto", insidetextanchor="end", cliponaxis=False, constraintext="none",
+        textfont={"size": TICK_SIZE},
+        insidetextfont={"color": [text_on_status(i["status"]) for i in rows]},
+        outsidetextfont={"color": [_text_color(i["status"]) for i in rows]},
+        customdata=custom, showlegend=False,
+        hovertemplate=("<b>%{customdata[0]}</b><br>状态：%{customdata[1]}<br>完成率：%{customdata[2]}"
+                       "<br>序时进度：%{customdata[3]}<br>完成值：%{customdata[4]}<br>目标：%{customdata[5]}"
+                       "<br>责任部门：%{customdata[6]}<extra></extra>"),
+    )
+    fig.add_scatter(
+        y=ys, x=[_pct100(i.get("time_progress")) for i in rows], mode="markers", name="序时进度",
+        marker={"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": TIME_PROGRESS_COLOR}},
+        customdata=[fmt_pct(i.get("time_progress")) for i in rows],
+        hovertemplate="序时进度：%{customdata}<extra></extra>",
+    )
+    for code, item in zip(ys, rows, strict=True):
+        fig.add_annotation(x=0, y=code, xref="x", yref="y", text=item["name"], showarrow=False, xanchor="left",
+                           yanchor="bottom", yshift=17, font={"size": TICK_SIZE})
+    most = max([*shown, 100.0])
+    fig.update_xaxes(title_text="完成率（%）", range=[0, most * 1.3], ticksuffix="%", dtick=50, fixedrange=True)
+    fig.update_yaxes(title_text="", showticklabels=False, fixedrange=True, showgrid=False,
+                     range=[-0.6, len(rows) - 0.1])
+    fig = _style(fig, title, int(max(260, 150 + 66 * len(rows))), subtitle)
+    fig.update_layout(legend={"x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom"},
+                      margin={"l": 10, "r": 20})
+    return fig
+
+
+def _target_text(item: dict) -> str:
+    return fmt_target(item.get("target"), item.get("comparator", ">="), item.get("unit", ""))
+
+
+# --- status counts per area (overview) ---------------------------------------------------------------------
+
+
+def status_count_chart(counts: dict[str, dict[str, int]], title: str, subtitle: str | None = None) -> go.Figure:
+    """Stacked horizontal bars: for each area, how many items (indicators + projects) are in each status."""
+    areas = list(reversed(list(counts)))
+    fig = go.Figure()
+    for status in sorted(STATUSES, key=lambda s: SEVERITY[s]):
+        values = [counts[a].get(status, 0) for a in areas]
+        fig.add_bar(
+            y=areas, x=values, orientation="h", name=status_label(status),
+            marker={"color": STATUS_COLORS[status]},
+            text=[str(v) if v else "" for v in values], textposition="inside", insidetextanchor="middle",
+            textfont={"size": TICK_SIZE, "color": text_on_status(status)},
+            hovertemplate=f"%{{y}}<br>{status_label(status)}：%{{x}}项<extra></extra>",
+        )
+    fig.update_xaxes(title_text="事项数（指标＋项目）", dtick=2, fixedrange=True)
+    fig.update_yaxes(fixedrange=True)
+    fig = _style(fig, title, max(340, 200 + 52 * len(areas)), subtitle)
+    fig.update_layout(barmode="stack", bargap=0.3, margin={"b": 110},
+                      legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "traceorder": "normal"})
+    return fig
+
+
+# --- indicator drill-down ----------------------------------------------------------------------------------
+
+
+def planned_line(history: pd.DataFrame, item: dict) -> list[float | None]:
+    """序时进度 as a value per month: target × time progress (from last year's level for a level to reach)."""
+    target = item.get("target")
+    if target is None:
+        return [None] * len(history)
+    if item.get("kind") == "cumulative":
+        return [target * tp for tp in history["time_progress"]]
+    base = _last_year_close(history)
+    if item.get("basis") == "reach" and base is not None:
+        return [base + (target - base) * tp for tp in history["time_progress"]]
+    return [None] * len(history)
+
+
+def _last_year_close(history: pd.DataFrame) -> float | None:
+    values = history["last_year_to_date"].dropna()
+    return float(values.iloc[-1]) if len(values) else None
+
+
+def indicator_chart(history: pd.DataFrame, item: dict, year: int, month: int) -> go.Figure:
+    """Monthly bars, value to date, target, 序时进度, same period last year and the year-end forecast."""
+    unit = item.get("unit") or ""
+    months = [int(m) for m in history["month"]]
+    labels = [f"{m}月" for m in months]
+    cumulative = item.get("kind") == "cumulative"
+    upto = history[history["month"] <= month]
+    fig = go.Figure()
+    if cumulative:
+        fig.add_bar(
+            x=labels[:len(upto)], y=list(upto["value"]), name="当月值", marker={"color": "#9DB9D3"},
+            customdata=[fmt_number(v, unit) for v in upto["value"]],
+            hovertemplate="%{x}　当月值：%{customdata}<extra></extra>",
+        )
+    line_name = "累计值" if cumulative else "当期值"
+    fig.add_scatter(
+        x=labels[:len(upto)], y=list(upto["to_date"]), name=line_name, mode="lines+markers",
+        line={"color": "#0F4C81", "width": 4}, marker={"size": 10},
+        customdata=[fmt_number(v, unit) for v in upto["to_date"]],
+        hovertemplate=f"%{{x}}　{line_name}：%{{customdata}}<extra></extra>",
+    )
+    last_year = history["last_year_to_date"]
+    if last_year.notna().any():
+        fig.add_scatter(
+            x=labels, y=list(last_year), name=f"{year - 1}年同期", mode="lines",
+            line={"color": LAST_YEAR_COLOR, "width": 3, "dash": "dot"},
+            customdata=[fmt_number(v, unit) for v in last_year],
+            hovertemplate=f"%{{x}}　{year - 1}年同期：%{{customdata}}<extra></extra>",
+        )
+    target = item.get("target")
+    if target is not None:
+        fig.add_scatter(
+            x=labels, y=[target] * len(labels), name="全年目标", mode="lines",
+            line={"color": STATUS_COLORS["已完成"], "width": 3, "dash": "dash"},
+            hovertemplate=f"全年目标：{fmt_number(target, unit)}<extra></extra>",
+        )
+        plan = planned_line(history, item)
+        if any(p is not None for p in plan):
+            fig.add_scatter(
+                x=labels, y=plan, name="序时进度", mode="lines",
+                line={"color": TIME_PROGRESS_COLOR, "width": 2, "dash": "longdashdot"},
+                customdata=[fmt_number(p, unit) for p in plan],
+                hovertemplate="%{x}　序时进度应达：%{customdata}<extra></extra>",
+            )
+    forecast = item.get("forecast")
+    reached = upto["to_date"].dropna()
+    if cumulative and forecast is not None and target and len(reached) and month < 12:
+        end = forecast * target
+        fig.add_scatter(
+            x=[f"{month}月", "12月"], y=[float(reached.iloc[-1]), end], name="预计全年", mode="lines+markers",
+            line={"color": status_color(item.get("status")), "width": 3, "dash": "dot"},
+            marker={"size": 12, "symbol": "diamond"},
+            hovertemplate=f"按当前进度预计全年：{fmt_number(end, unit)}（{fmt_pct(forecast)}）<extra></extra>",
+        )
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels, title_text="月份")
+    fig.update_yaxes(title_text=f"数值（{unit}）" if unit else "数值", rangemode="tozero",
+                     tickformat=",~r")
+    fig = _style(fig, item["name"], 560, f"{year}年逐月进展（截至{month}月）")
+    fig.update_layout(barmode="overlay", hovermode="x unified", margin={"b": 130},
+                      legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0})
+    return fig
+
+
+# --- projects timeline -------------------------------------------------------------------------------------
+
+
+def stage_position(stage: str | None, percent: float | None) -> float | None:
+    """A project on one axis of stage bands: 未开工 0–1, 前期 1–2, 在建 2–3 (by percent), 完工 3–4, 投用 4–5."""
+    if stage is None or stage not in STAGES:
+        return None
+    index = STAGES.index(stage)
+    if stage == "在建":
+        return index + (min(max(percent, 0), 100) / 100 if percent is not None and not pd.isna(percent) else 0.5)
+    return index + (1.0 if stage == "投用" else 0.5)
+
+
+def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None = None) -> go.Figure:
+    """One row per project on stage bands: reported position (bar, status colour) and planned position (◆).
+
+    Each row is labelled above its bar with status first (never cut off on a phone), then the name.
+    """
+    rows = list(reversed(projects))
+    ys = [p["code"] for p in rows]
+    reported = [stage_position(p.get("stage"), p.get("percent")) for p in rows]
+    planned = [stage_position(p.get("planned_stage"), p.get("planned_percent")) for p in rows]
+    custom = [[p["name"], p.get("planned_stage") or "—", _pct_text(p.get("planned_percent")),
+               p.get("stage") or "未填报", _pct_text(p.get("percent")), status_label(p["status"]),
+               p.get("department_name") or "—"] for p in rows]
+    fig = go.Figure()
+    for i in range(len(STAGES)):
+        fig.add_vrect(x0=i, x1=i + 1, fillcolor="#EEF2F6" if i % 2 == 0 else "#FFFFFF", line_width=0, layer="below")
+    fig.add_bar(
+        y=ys, x=[r if r is not None else 0 for r in reported], orientation="h", name="实际进度", width=0.45,
+        marker={"color": [status_color(p["status"]) for p in rows]}, customdata=custom,
+        hovertemplate=("<b>%{customdata[0]}</b><br>计划节点：%{customdata[1]}（%{customdata[2]}）"
+                       "<br>实际节点：%{customdata[3]}（%{customdata[4]}）<br>状态：%{customdata[5]}"
+                       "<br>责任部门：%{customdata[6]}<extra></extra>"),
+    )
+    fig.add_scatter(
+        y=ys, x=planned, mode="markers", name="◆ 计划应达",
+        marker={"symbol": "diamond", "size": 18, "color": PLAN_COLOR, "line": {"color": "#FFFFFF", "width": 2}},
+        customdata=custom,
+        hovertemplate="%{customdata[0]}<br>计划应达：%{customdata[1]}（%{customdata[2]}）<extra></extra>",
+    )
+    for code, p in zip(ys, rows, strict=True):
+        state = f"{status_label(p['status'])} · {p.get('stage') or '未填报'}"
+        if p.get("percent") is not None and not pd.isna(p.get("percent")):
+            state += f" {_pct_text(p['percent'])}"
+        fig.add_annotation(
+            x=0, y=code, xref="x", yref="y", showarrow=False, xanchor="left", yanchor="bottom", yshift=11,
+            text=f'<span style="color:{_text_color(p["status"])}"><b>{escape(state)}</b></span>　{escape(p["name"])}',
+            font={"size": TICK_SIZE - 1},
+        )
+    fig.update_xaxes(range=[0, len(STAGES)], tickvals=[i + 0.5 for i in range(len(STAGES))],
+                     ticktext=list(STAGES), side="top", showgrid=False, title_text="", fixedrange=True)
+    fig.update_yaxes(showticklabels=False, fixedrange=True, showgrid=False, range=[-0.6, len(rows) - 0.1])
+    fig = _style(fig, title, int(max(300, 170 + 62 * len(rows))), subtitle)
+    fig.update_layout(margin={"t": 135, "b": 70, "l": 10, "r": 20},
+                      legend={"orientation": "h", "y": -0.01, "yanchor": "top", "x": 0})
+    return fig
+
+
+def _text_color(status: str | None) -> str:
+    """Status text on white: the palette colour, darkened for orange (contrast on a projector)."""
+    return {WARNING: "#8A5A00", NO_DATA: "#5A5A5A"}.get(status or "", status_color(status))
+
+
+def _pct_text(percent: float | None) -> str:
+    return "—" if percent is None or pd.isna(percent) else f"{percent:.0f}%"
+
+
+def trend_values(history: pd.DataFrame, month: int) -> list[float]:
+    """The small trend in tables: value to date for the months up to the chosen one (no-data months skipped)."""
+    part = history[history["month"] <= month]["to_date"]
+    return [float(v) for v in part if v is not None and not pd.isna(v)]

@@ -1,0 +1,141 @@
+"""The whole reporting round in a real Chromium: log in as a staff user, download the template, fill it with
+openpyxl, upload it through the real file chooser, see the preview, commit, and find the figure on the
+indicator page. Runs its own server on a private copy of the demo database because it writes."""
+
+from __future__ import annotations
+
+import shutil
+
+import openpyxl
+import pytest
+
+from tests.conftest import ARTIFACTS, StreamlitServer, assert_no_exception, goto, screenshot, wait_for_app
+from tracker import auth, db, template
+
+pytestmark = pytest.mark.browser
+NOTE = "浏览器测试备注-7"
+METRIC = "new_industrial_above_scale"
+
+
+@pytest.fixture(scope="module")
+def upload_server(demo_db_template, tmp_path_factory):
+    path = tmp_path_factory.mktemp("browser_upload") / "tracker.duckdb"
+    shutil.copy(demo_db_template, path)
+    with db.connect(path) as con:
+        auth.create_user(con, "econ_web", "staff", "econ-web-password", department="econ")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    srv = StreamlitServer(path, ARTIFACTS / "streamlit_upload.log")
+    srv.db_path = path
+    yield srv
+    srv.stop()
+
+
+def login(tab, name: str, password: str) -> None:
+    sidebar = tab.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("登录（填报需要登录）").click()
+    sidebar.get_by_label("用户名").fill(name)
+    sidebar.get_by_label("密码").fill(password)
+    sidebar.get_by_role("button", name="登录").click()
+    wait_for_app(tab)
+    tab.get_by_text(f"已登录：{name}").wait_for(timeout=30_000)
+
+
+def nav_to(tab, title: str) -> None:
+    """Click a page link in the sidebar navigation (opening the collapsed "View more" part first)."""
+    nav = tab.locator("[data-testid='stSidebarNav']")
+    more = nav.get_by_text("View", exact=False).filter(has_text="more")
+    if more.count():
+        more.first.click()
+    nav.locator("a").filter(has_text=title).first.click()
+    wait_for_app(tab)
+
+
+def test_staff_downloads_fills_uploads_previews_commits_and_sees_the_figure(upload_server, page, tmp_path):
+    """Login → 数据填报 → template download → fill → real file chooser → preview → commit → indicator page."""
+    goto(page, upload_server)
+    login(page, "econ_web", "econ-web-password")
+    nav_to(page, "数据填报")
+    assert_no_exception(page)
+    page.get_by_text("单个文件不超过 10 MB").wait_for()
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="下载 Excel 模板").click()
+    path = tmp_path / "template.xlsx"
+    info.value.save_as(path)
+    book = openpyxl.load_workbook(path)
+    ws = book["填报"]
+    filled = None
+    for row in ws.iter_rows(min_row=template.HEADER_ROW + 1):
+        if row[0].value == METRIC:
+            year, month = row[5].value, row[6].value
+            row[9].value = 7
+            row[10].value = NOTE
+            filled = (year, month)
+        elif row[0].value:
+            row[9].value = row[7].value  # the rest as last month
+    assert filled is not None
+    book.save(path)
+
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(path))
+    page.get_by_text("提交前预览：原数值 → 新数值").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    shot = screenshot(page, "upload_preview")
+    assert shot.exists()
+
+    page.get_by_role("button", name="确认提交").click()
+    page.get_by_text("已提交：批次").wait_for(timeout=60_000)
+    wait_for_app(page)
+    screenshot(page, "upload_committed")
+    with db.connect(upload_server.db_path, read_only=True) as con:
+        value, note, user = con.execute(
+            "select value, note, user_name from figure_current where metric = ? and year = ? and month = ?",
+            [METRIC, *filled]).fetchone()
+    assert (value, note, user) == (7.0, NOTE, "econ_web")
+
+    year, month = filled
+    goto(page, upload_server, "indicator", f"indicator={METRIC}&year={year}&month={month}")
+    assert_no_exception(page)
+    page.get_by_text("数据来源").first.wait_for(timeout=30_000)
+    screenshot(page, "upload_indicator_page")
+    with db.connect(upload_server.db_path, read_only=True) as con:
+        (to_date,) = con.execute("select sum(value) from figure_current where metric = ? and year = ? and month <= ?",
+                                 [METRIC, year, month]).fetchone()
+    # the year-to-date card includes the new 7, and the lineage table (a canvas grid whose accessible copy
+    # carries the cell text) shows our note
+    page.get_by_text(f"{year}年{month}月完成值").first.wait_for()
+    assert page.get_by_text(f"{to_date:.0f}家", exact=True).count() > 0
+    assert NOTE in page.content()
+
+    goto(page, upload_server, "history")
+    assert_no_exception(page)
+    page.get_by_text("上传记录").first.wait_for()
+    screenshot(page, "upload_history")
+
+
+def test_reporting_and_targets_pages_render(upload_server, page):
+    """填报情况 and 目标管理 open in a real browser without an exception."""
+    for path, title in (("reporting", "填报情况"), ("targets", "目标管理")):
+        goto(page, upload_server, path)
+        assert_no_exception(page)
+        page.get_by_role("heading", name=title).first.wait_for()
+        screenshot(page, f"upload_{path}")
+
+
+def test_a_file_over_the_limit_is_refused_in_the_browser(upload_server, page, tmp_path):
+    """server.maxUploadSize = 10: the real uploader refuses an 11 MB file before our code sees it."""
+    goto(page, upload_server)
+    login(page, "econ_web", "econ-web-password")
+    nav_to(page, "数据填报")
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"metric,year,month,value\n" + b"0" * (11 * 1024 * 1024))
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(big))
+    page.wait_for_timeout(2000)
+    wait_for_app(page)
+    shot = screenshot(page, "upload_too_large")
+    assert shot.exists()
+    uploader = page.locator("[data-testid='stFileUploader']").inner_text()
+    assert "File must be 10.0MB or smaller" in uploader  # Streamlit's own words, next to the file chip
+    assert page.get_by_text("单个文件不超过 10 MB").count() == 1  # the page states the limit in Chinese
+    assert page.get_by_text("提交前预览").count() == 0
+    assert_no_exception(page)

@@ -1,0 +1,101 @@
+"""Excel export of an indicator table, formatted for printing and forwarding (openpyxl, no streamlit)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from tracker.labels import DEMO_NOTICE, NO_TARGET, fmt_target, status_color, status_label, text_on_status
+from tracker.progress import NO_DATA
+
+# (header, width, number format, getter)
+COLUMNS: list[tuple[str, float, str | None, Callable[[dict], object]]] = [
+    ("指标", 42, None, lambda i: i["name"]),
+    ("领域", 12, None, lambda i: i.get("area_name")),
+    ("全年目标", 16, None, lambda i: fmt_target(i.get("target"), i.get("comparator", ">="), i.get("unit", ""))),
+    ("完成值", 14, "#,##0.##", lambda i: i.get("value")),
+    ("单位", 8, None, lambda i: i.get("unit")),
+    ("完成率", 11, "0.0%", lambda i: i.get("completion")),
+    ("序时进度", 11, "0.0%", lambda i: i.get("time_progress")),
+    ("落后序时（百分点）", 14, "0.0", lambda i: i.get("gap_pp")),
+    ("状态", 12, None, lambda i: status_label(i.get("status"))),
+    ("预计全年完成率", 14, "0.0%", lambda i: i.get("forecast")),
+    ("责任部门", 24, None, lambda i: i.get("department_name")),
+    ("数据月份", 10, None, lambda i: f"{i['value_month']}月" if i.get("value_month") else "—"),
+    ("更新时间", 18, None, lambda i: i.get("last_update")),
+    ("报告原文", 60, None, lambda i: i.get("source")),
+]
+STATUS_COLUMN = [c[0] for c in COLUMNS].index("状态") + 1
+HEADER_FILL = "0F4C81"
+_THIN = Side(style="thin", color="B0B8C1")
+
+
+def title_text(year: int, month: int, scope: str, demo: bool) -> str:
+    text = f"三乡镇{year}年政府工作报告目标完成情况（{scope}）　截至{year}年{month}月"
+    return f"{text}　【演示数据】" if demo else text
+
+
+def indicators_xlsx(indicators: Sequence[dict], year: int, month: int, scope: str = "全部领域",
+                    demo: bool = False) -> bytes:
+    """An .xlsx of the indicator table: title row, formatted header, widths, number formats, status colours."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{year}年{month}月"[:31]
+    last_col = get_column_letter(len(COLUMNS))
+
+    ws.append([title_text(year, month, scope, demo)])
+    ws.merge_cells(f"A1:{last_col}1")
+    ws["A1"].font = Font(size=16, bold=True)
+    ws.row_dimensions[1].height = 28
+    row = 2
+    if demo:
+        ws.append([DEMO_NOTICE])
+        ws.merge_cells(f"A2:{last_col}2")
+        ws["A2"].font = Font(color="D55E00", bold=True)
+        row = 3
+
+    ws.append([c[0] for c in COLUMNS])
+    for col, (_, width, _, _) in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=row, column=col)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(top=_THIN, bottom=_THIN, left=_THIN, right=_THIN)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    header_row = row
+
+    for item in indicators:
+        ws.append([getter(item) for *_, getter in COLUMNS])
+        row += 1
+        for col, (_, _, number_format, _) in enumerate(COLUMNS, start=1):
+            cell = ws.cell(row=row, column=col)
+            cell.border = Border(top=_THIN, bottom=_THIN, left=_THIN, right=_THIN)
+            cell.alignment = Alignment(vertical="top", wrap_text=col in (1, 14))
+            if number_format:
+                cell.number_format = number_format
+        status = item.get("status")
+        cell = ws.cell(row=row, column=STATUS_COLUMN)
+        if status and status != NO_DATA:
+            cell.fill = PatternFill("solid", fgColor=status_color(status).lstrip("#"))
+            cell.font = Font(bold=True, color=text_on_status(status).lstrip("#"))
+        elif status == NO_DATA:
+            cell.fill = PatternFill("solid", fgColor="E6E6E6")
+        elif cell.value == NO_TARGET:
+            cell.font = Font(italic=True)
+
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=2)
+    ws.auto_filter.ref = f"A{header_row}:{last_col}{max(row, header_row)}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def export_filename(year: int, month: int, scope: str) -> str:
+    return f"{year}年{month}月_{scope}_指标完成情况.xlsx"

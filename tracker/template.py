@@ -1,0 +1,134 @@
+"""The monthly Excel template for one department and month: what staff download, fill and upload again.
+
+Sheet 填报: one row per metric (and per place for per-place metrics) with code, name, unit, place, last
+month's value and the year's target; the value and note cells are the only unlocked cells (sheet protection
+without a password: it prevents accidents, not intent), and the value cells only take numbers.
+Sheet 情况说明: one row per indicator of the department, for the cause and next steps where it lags.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import duckdb
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from tracker.indicators import registry
+from tracker.labels import COMPARATOR_NAMES
+
+HEADERS = ["指标编码", "指标名称", "单位", "地点编码", "地点名称", "年", "月", "上月数值", "全年目标", "数值", "备注"]
+VALUE_COL, NOTE_COL = "J", "K"
+NOTE_HEADERS = ["指标编码", "指标名称", "年", "月", "上月状态", "情况说明"]
+HEADER_ROW = 3
+_HEAD_FILL = PatternFill("solid", fgColor="0F4C81")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
+
+
+class TemplateError(ValueError):
+    """Unknown department or a bad month (message in Chinese)."""
+
+
+def _targets(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, str]:
+    """Metric code → the target text of the indicator(s) built on it."""
+    rows = con.execute("select indicator, value, comparator from target_current where year = ?", [year]).fetchall()
+    by_indicator = {i: (v, c) for i, v, c in rows}
+    out: dict[str, list[str]] = {}
+    for code, ind in registry().items():
+        if code not in by_indicator:
+            continue
+        value, comparator = by_indicator[code]
+        text = "按上年水平" if value is None else f"{COMPARATOR_NAMES.get(comparator, comparator)}{value:g}{ind.unit}"
+        for metric in ind.metrics:
+            out.setdefault(metric, []).append(text if len(ind.metrics) == 1 else f"{ind.name}：{text}")
+    return {m: "；".join(t) for m, t in out.items()}
+
+
+def build_template(con: duckdb.DuckDBPyConnection, department: str, year: int, month: int) -> bytes:
+    dept = con.execute("select name from department where code = ?", [department]).fetchone()
+    if dept is None:
+        raise TemplateError(f"部门编码“{department}”不存在。")
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        raise TemplateError("年份或月份不正确（月份为 1 到 12）。")
+    metrics = con.execute(
+        "select code, name, unit, per_place, place_kind, min_value from metric where department = ? order by code",
+        [department]).fetchall()
+    places = con.execute("select code, name, kind from place order by code").fetchall()
+    prev_year, prev_month = (year - 1, 12) if month == 1 else (year, month - 1)
+    last = {(m, p): v for m, p, v in con.execute(
+        "select metric, place, value from figure_current where year = ? and month = ?", [prev_year, prev_month]
+    ).fetchall()}
+    targets = _targets(con, year)
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "填报"
+    ws["A1"] = f"三乡镇 {year}年{month}月 月度数据填报表 —— {dept[0]}"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = (f"只填黄色的“数值”和“备注”两列，其他列请勿修改；未发生的填 0，没有数据的留空。"
+                f"生成于 {datetime.now():%Y-%m-%d %H:%M}")
+    ws["A2"].font = Font(color="666666")
+    for col, name in enumerate(HEADERS, start=1):
+        cell = ws.cell(HEADER_ROW, col, name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = _HEAD_FILL
+        cell.alignment = Alignment(horizontal="center")
+    row = HEADER_ROW + 1
+    for code, name, unit, per_place, place_kind, _min in metrics:
+        targets_text = targets.get(code, "")
+        for place, place_name in ([(p, n) for p, n, k in places if k == place_kind] if per_place else [(None, "")]):
+            values = [code, name, unit, place or "", place_name, year, month, last.get((code, place)),
+                      targets_text, None, None]
+            for col, value in enumerate(values, start=1):
+                ws.cell(row, col, value)
+            for col in (VALUE_COL, NOTE_COL):
+                ws[f"{col}{row}"].protection = Protection(locked=False)
+                ws[f"{col}{row}"].fill = _INPUT_FILL
+            row += 1
+    last_row = max(row - 1, HEADER_ROW + 1)
+    check = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
+                           allow_blank=True, showErrorMessage=True, errorTitle="只能填数字",
+                           error="“数值”列只能填写数字（不要带单位或文字），没有数据请留空。")
+    check.add(f"{VALUE_COL}{HEADER_ROW + 1}:{VALUE_COL}{last_row}")
+    ws.add_data_validation(check)
+    for col, width in zip("ABCDEFGHIJK", (26, 34, 7, 14, 18, 7, 5, 11, 22, 12, 30), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.protection.sheet = True  # locked cells stay locked; value and note cells were unlocked above
+    ws.protection.formatColumns = False  # staff may still widen columns
+
+    notes = book.create_sheet("情况说明")
+    notes["A1"] = "指标处于“滞后”或“预警”时，请写明原因和下一步措施（可以稍后在系统页面补填，不影响数值提交）。"
+    notes["A1"].font = Font(color="666666")
+    for col, name in enumerate(NOTE_HEADERS, start=1):
+        cell = notes.cell(HEADER_ROW, col, name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = _HEAD_FILL
+    status_by_code = _last_status(con, prev_year, prev_month)
+    r = HEADER_ROW + 1
+    for code, ind in sorted(registry().items()):
+        if ind.department != department:
+            continue
+        for col, value in enumerate([code, ind.name, year, month, status_by_code.get(code, ""), None], start=1):
+            notes.cell(r, col, value)
+        notes[f"F{r}"].protection = Protection(locked=False)
+        notes[f"F{r}"].fill = _INPUT_FILL
+        notes[f"F{r}"].alignment = Alignment(wrap_text=True)
+        r += 1
+    for col, width in zip("ABCDEF", (26, 30, 7, 5, 10, 70), strict=True):
+        notes.column_dimensions[col].width = width
+    notes.protection.sheet = True
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _last_status(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str, str]:
+    from tracker import status
+
+    try:
+        return {i["code"]: i["status"] or "" for i in status.indicator_status(con, year, month)}
+    except duckdb.Error:
+        return {}
