@@ -15,43 +15,20 @@ import threading
 import time
 from pathlib import Path
 
-import openpyxl
 import pytest
 
+from bench.upload import FLOWS, big_rows
+from bench.upload import big_xlsx as make_xlsx
 from tests.conftest import ARTIFACTS, ROOT
 from tests.test_ingest import TODAY, counts, current, make_csv
 from tracker import db, ingest
 from tracker.auth import User
 
 ADMIN = User("boss", "admin", None)
-FLOWS = ["new_industrial_above_scale", "new_service_above_scale", "four_small_gardens", "residential_sewer_done",
-         "fishpond_tailwater_mu", "afforestation_mu", "forest_tending_mu", "waste_total_t", "waste_harmless_t",
-         "cultural_events", "rental_housing_units", "livelihood_projects_done"]
-
-
-def big_rows(n: int = 10_000) -> list[list]:
-    """n distinct (metric, place, year, month) rows that pass every check: flows and per-place percentages
-    that rise steadily over 2000-2023."""
-    with db.connect(read_only=True) as con:
-        places = con.execute("select m.code, p.code from metric m join place p on p.kind = m.place_kind "
-                             "where m.per_place order by 1, 2").fetchall()
-    rows = []
-    for year in range(2000, 2024):
-        for month in range(1, 13):
-            ym = (year - 2000) * 12 + month
-            rows += [[m, year, month, 5 + month % 3, None, None] for m in FLOWS]
-            rows += [[m, year, month, round(60 + ym * 0.1, 1), p, None] for m, p in places]
-    assert len(rows) >= n
-    return rows[:n]
 
 
 def big_xlsx(path: Path, rows: list[list]) -> bytes:
-    book = openpyxl.Workbook(write_only=True)
-    ws = book.create_sheet("数据")
-    ws.append(["指标编码", "年", "月", "数值", "地点", "备注"])
-    for r in rows:
-        ws.append(r)
-    book.save(path)
+    path.write_bytes(make_xlsx(rows))
     return path.read_bytes()
 
 

@@ -846,9 +846,8 @@ def prepare(data: bytes, file_name: str, user: User | None, today: date | None =
             report = validate(con, parsed, user, today)
             checked_at = _time.perf_counter()
             if report.ok and with_notes:
-                # Stage the rows to judge the statuses they lead to; rolled back below. (The indicator cache in
-                # tracker.indicators may end this transaction early when it cannot store; the values it returns
-                # were computed with the staged rows, and the rollback below is tolerant.)
+                # Stage the rows to judge the statuses they lead to; rolled back below. Inside this
+                # transaction the indicator cache computes without storing (tracker.indicators._store).
                 staged = _write_figures(con, report)
                 report.notes_needed = _notes_needed(con, report, staged)
         finally:
