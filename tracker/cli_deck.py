@@ -17,30 +17,26 @@ def _usage_error(args: argparse.Namespace, suffix: str) -> str | None:
     return None
 
 
-def cmd_deck(args: argparse.Namespace) -> int:
-    if error := _usage_error(args, ".pptx"):
+def _write_document(args: argparse.Namespace, suffix: str, timed_build) -> int:
+    """Build a document for the month with ``timed_build(con, year, month) -> (bytes, seconds)`` and save it."""
+    if error := _usage_error(args, suffix):
         print(error, file=sys.stderr)
         return 2
     out = Path(args.output)
     with db.connect(read_only=True) as con:
-        data, seconds = deck.timed_deck_for_month(con, args.year, args.month)
+        data, seconds = timed_build(con, args.year, args.month)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     print(f"已生成 {out}（{len(data) / 1024:.0f} KB，用时 {seconds:.2f} 秒）")
     return 0
+
+
+def cmd_deck(args: argparse.Namespace) -> int:
+    return _write_document(args, ".pptx", deck.timed_deck_for_month)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    if error := _usage_error(args, ".docx"):
-        print(error, file=sys.stderr)
-        return 2
-    out = Path(args.output)
-    with db.connect(read_only=True) as con:
-        data, seconds = report_doc.timed_report_for_month(con, args.year, args.month)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    print(f"已生成 {out}（{len(data) / 1024:.0f} KB，用时 {seconds:.2f} 秒）")
-    return 0
+    return _write_document(args, ".docx", report_doc.timed_report_for_month)
 
 
 def register(subparsers) -> None:
