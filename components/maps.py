@@ -46,7 +46,8 @@ AREA_LAYERS = {
 # Which layer shows status colours for villages: only where village work is the subject.
 VILLAGE_STATUS_AREAS = {"rural", "all"}
 TOOLTIP = {
-    "html": "<b>{name}</b>（{kind_name}）<br/>{status_text}<br/>{detail_html}",
+    # Streamlit escapes the values put into the template, so line breaks come from pre-line, not <br/>.
+    "html": "<b>{name}</b>（{kind_name}）<br/>{status_text}<div style='white-space:pre-line'>{detail}</div>",
     "style": {"backgroundColor": "#ffffff", "color": "#1a1a1a", "fontSize": "15px",
               "fontFamily": FONT_FAMILY, "border": "1px solid #888", "maxWidth": "380px"},
 }
@@ -76,7 +77,7 @@ def _row(place: dict, display: Callable | None) -> Row:
         "kind_name": place.get("kind_name") or geo.KIND_NAMES.get(place["kind"], place["kind"]),
         "status": status, "status_text": status_label(status) if status else "无跟踪事项",
         "stage": place.get("stage"), "percent": place.get("percent"), "detail": detail,
-        "detail_html": detail.replace("\n", "<br/>"), "lng": lng, "lat": lat,
+        "lng": lng, "lat": lat,
         "schematic": bool(place.get("schematic", True)),
     }
 
@@ -268,7 +269,7 @@ def selected_code(event) -> str | None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _places(year: int, month: int, version: tuple[str, float, int]) -> list[dict]:
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         return geo.map_places(con, year, month)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 import streamlit as st
 
@@ -18,13 +20,13 @@ MAP_HEIGHT = 680
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _figures(code: str, year: int, version: tuple[str, float, int]) -> pd.DataFrame:
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         return geo.place_figures(con, code, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _demo(year: int, month: int, version: tuple[str, float, int]) -> bool:
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         return geo.shows_demo(con, year, month)
 
 
@@ -44,16 +46,17 @@ def _details(places: list[dict], code: str, year: int, month: int) -> None:
         return
     status = place["status"]
     color = status_color(status) if status else "#8C8C8C"
-    st.markdown(f"### {place['name']}")
-    st.html(f'<div style="font-size:1.05rem"><span style="background:{color};color:white;padding:2px 10px;'
-            f'border-radius:4px">{status_label(status) if status else "无跟踪事项"}</span>'
-            f'&nbsp; {place["kind_name"]} · 编码 {place["code"]}</div>')
+    # Names and codes can come from an uploaded GeoJSON: escape everything that goes into HTML.
+    st.html(f"<h3>{escape(place['name'])}</h3>"
+            f'<div style="font-size:1.05rem"><span style="background:{color};color:white;padding:2px 10px;'
+            f'border-radius:4px">{escape(status_label(status) if status else "无跟踪事项")}</span>'
+            f'&nbsp; {escape(place["kind_name"])} · 编码 {escape(place["code"])}</div>')
     parent = by_code.get(place["parent"] or "")
     facts = [f"{year}年{month}月：" + place["detail"].replace("\n", "；")]
     if parent:
         facts.append(f"所属：{parent['name']}")
     facts.append(f"几何：{'示意位置，非测绘成果' if place['schematic'] else '测绘数据'}（第 {place['version']} 版）")
-    st.markdown("\n".join(f"- {f}" for f in facts))
+    st.html("<ul>" + "".join(f"<li>{escape(f)}</li>" for f in facts) + "</ul>")
     figures = _figures(code, year, db.data_version())
     if figures.empty:
         st.caption(f"{year}年该地点没有按月填报的数据。")
@@ -72,7 +75,7 @@ def _upload_section() -> None:
             "上传 WGS-84 坐标的 GeoJSON（属性含 code、name、kind，可选 parent、schematic），"
             "或 CSV（列 code,name,kind,lng,lat，可选 parent）。按编码替换对应地点的几何，未列出的地点保持不变；"
             "旧版本保留在历史表中。高德、腾讯地图拾取的坐标为 GCJ-02，须先转换为 WGS-84。")
-        with db.connect(read_only=True) as con:
+        with db.connect() as con:
             current = geo.export_geojson(con)
         st.download_button("下载当前地理数据（GeoJSON）", current, file_name="places.geojson",
                            mime="application/geo+json", key="place_download")
@@ -81,7 +84,7 @@ def _upload_section() -> None:
             return
         data = upload.getvalue()
         try:
-            with db.connect(read_only=True) as con:
+            with db.connect() as con:
                 parsed = geo.parse_place_file(data, upload.name, con)
         except geo.PlaceFileError as exc:
             st.error(f"文件“{upload.name}”未通过检查，没有做任何修改：\n\n"

@@ -14,7 +14,7 @@ from tracker import db, ingest
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _load(year: int, month: int, today: date, version: tuple) -> tuple[pd.DataFrame, list[dict]]:
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         return ingest.reporting_status(con, year, today), ingest.missing_explanations(con, year, month)
 
 

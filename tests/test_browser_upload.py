@@ -87,7 +87,7 @@ def test_staff_downloads_fills_uploads_previews_commits_and_sees_the_figure(uplo
     page.get_by_text("已提交：批次").wait_for(timeout=60_000)
     wait_for_app(page)
     screenshot(page, "upload_committed")
-    with db.connect(upload_server.db_path, read_only=True) as con:
+    with db.connect(upload_server.db_path) as con:
         value, note, user = con.execute(
             "select value, note, user_name from figure_current where metric = ? and year = ? and month = ?",
             [METRIC, *filled]).fetchone()
@@ -98,7 +98,7 @@ def test_staff_downloads_fills_uploads_previews_commits_and_sees_the_figure(uplo
     assert_no_exception(page)
     page.get_by_text("数据来源").first.wait_for(timeout=30_000)
     screenshot(page, "upload_indicator_page")
-    with db.connect(upload_server.db_path, read_only=True) as con:
+    with db.connect(upload_server.db_path) as con:
         (to_date,) = con.execute("select sum(value) from figure_current where metric = ? and year = ? and month <= ?",
                                  [METRIC, year, month]).fetchone()
     # the year-to-date card includes the new 7, and the lineage table (a canvas grid whose accessible copy

@@ -112,7 +112,7 @@ def test_process_killed_mid_commit_leaves_the_database_as_before(demo_db, tmp_pa
     data_path = tmp_path / "big.xlsx"
     big_xlsx(data_path, big_rows())
     before = counts()
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         before_max = con.execute("select max(id) from batch").fetchone()[0]
     env = {**os.environ, "TRACKER_DB": str(demo_db)}
     proc = subprocess.Popen([sys.executable, "-c", KILLER, str(data_path)], cwd=ROOT, env=env,
@@ -127,7 +127,7 @@ def test_process_killed_mid_commit_leaves_the_database_as_before(demo_db, tmp_pa
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
     assert counts() == before
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         assert con.execute("select max(id) from batch").fetchone()[0] == before_max
     # and the same file then goes in completely
     result = ingest.commit(data_path.read_bytes(), "big.xlsx", ADMIN, today=TODAY)

@@ -70,3 +70,26 @@ def test_data_version_changes_when_the_file_changes(demo_db):
 def test_build_leaves_no_temporary_files(tmp_path):
     db.build(tmp_path / "t.duckdb")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.duckdb"]
+
+
+def test_a_reader_and_a_writer_in_one_process_do_not_clash(demo_db):
+    """A page reading while an upload commits in another thread of the same server."""
+    import threading
+
+    errors = []
+    with db.connect(demo_db) as writer:
+        writer.execute("begin")
+        writer.execute("insert into meta values ('w', '1')")
+
+        def read():
+            try:
+                with db.connect(demo_db) as reader:
+                    reader.execute("select count(*) from figure_current").fetchone()
+            except Exception as exc:  # noqa: BLE001 - any failure is the finding
+                errors.append(exc)
+
+        thread = threading.Thread(target=read)
+        thread.start()
+        thread.join(30)
+        writer.execute("commit")
+    assert errors == []

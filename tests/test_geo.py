@@ -242,3 +242,21 @@ def test_whole_shipped_file_round_trips(con):
     assert len(upload.features) == len(GEOJSON["features"]) and not upload.new_codes
     again = geo.parse_place_file(geo.export_geojson(con).encode(), "export.geojson", con)
     assert len(again.features) == len(upload.features)
+
+
+
+def test_place_names_from_an_upload_are_shown_escaped_on_the_map_page(demo_db):
+    """An admin-uploaded name with markup must be text, never HTML that could load from the internet."""
+    from streamlit.testing.v1 import AppTest
+
+    from tracker import db
+
+    with db.connect(demo_db) as con:
+        con.execute("update place set name = '<img src=http://evil.example/x.png>' where code = 'BS01'")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/map.py").run()
+    at.selectbox(key="map_place").set_value("BS01").run()
+    assert not at.exception
+    shown = " ".join(str(element.proto) for element in at.get("html"))
+    assert "&lt;img src=http://evil.example/x.png&gt;" in shown
+    assert "<img src=http://evil.example" not in shown

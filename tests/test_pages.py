@@ -56,7 +56,7 @@ def text_of(at: AppTest) -> str:
 @pytest.fixture
 def month_without_data(demo_db):
     """The demo database with every figure and project report of July 2023 removed."""
-    with db.connect(demo_db, read_only=False) as con:
+    with db.connect(demo_db) as con:
         con.execute("delete from figure where year = 2023 and month = 7")
         con.execute("delete from project_progress where year = 2023 and month = 7")
     return demo_db
@@ -195,7 +195,7 @@ def test_indicator_select_box_switches_indicator(demo_db):
 
 def test_indicator_page_escapes_uploaded_text(demo_db):
     """A note typed by staff is shown as text, never as HTML."""
-    with db.connect(demo_db, read_only=False) as con:
+    with db.connect(demo_db) as con:
         con.execute("update figure set note = '<img src=x onerror=alert(1)>' where metric = ? and month = 3",
                     [LAGGING_CODE])
     at = open_page("indicator", indicator=LAGGING_CODE)

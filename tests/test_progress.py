@@ -134,3 +134,9 @@ def test_milestone_statuses():
     assert p.judge_milestone("在建", 30, 6, "完工", 1, 12, MARGIN).status == p.LAGGING
     assert p.judge_milestone("前期", 0, 10, "在建", 9, None, MARGIN).status == p.WARNING
     assert p.judge_milestone("未开工", 0, 10, "完工", 3, 12, MARGIN).status == p.LAGGING
+
+
+def test_an_ongoing_work_is_on_track_but_never_done():
+    """持续推进 (ongoing) works have no completion this year; 年内动工 works are done once started."""
+    assert p.judge_milestone("在建", 52, 6, "在建", 3, None, MARGIN, ongoing=True).status == p.ON_TRACK
+    assert p.judge_milestone("在建", 10, 10, "在建", 9, None, MARGIN, ongoing=False).status == p.DONE

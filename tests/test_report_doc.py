@@ -239,3 +239,15 @@ def test_property_children_follow_the_schema_order(doc):
             assert positions == sorted(positions), [child.tag for child in element]
             checked += 1
     assert checked > 100
+
+
+def test_a_level_that_must_hold_is_measured_against_its_target_not_time_progress(con):
+    """文物巡查 must cover 51 sites every month: June's 47 is 'below the target', not 'below 序时进度'."""
+    from tracker import report_doc, status
+
+    report = status.build_status(con, 2023, 6)
+    patrol = next(i for i in report["indicators"] if i["code"] == "heritage_patrol")
+    assert patrol["gap_basis"] == "target"
+    text = "\n".join(p.text for p in Document(io.BytesIO(report_doc.build_report(report))).paragraphs)
+    line = next(t for t in text.splitlines() if "不可移动文物安全巡查" in t and "百分点" in t)
+    assert "低于目标值" in line and "序时进度" not in line

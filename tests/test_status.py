@@ -92,3 +92,12 @@ def test_department_ranking_is_by_share_on_track(june):
     shares = [r["share"] for r in ranking]
     assert shares == sorted(shares, reverse=True)
     assert sum(r["items"] for r in ranking) == len(june["indicators"]) + len(june["projects"])
+
+
+def test_a_gap_inside_a_year_to_date_sum_is_no_data_not_zero(con):
+    """抚育森林面积 has no June figure: July's total is incomplete, so July is 未填报 with the gap named."""
+    july = next(i for i in status.build_status(con, 2023, 7)["indicators"] if i["code"] == "forest_tending")
+    assert july["status"] == "未填报"
+    assert july["missing_months"] == [6]
+    may = next(i for i in status.build_status(con, 2023, 5)["indicators"] if i["code"] == "forest_tending")
+    assert may["status"] != "未填报" and may["missing_months"] == []

@@ -35,7 +35,7 @@ def _read_password() -> str:
 
 
 def _user(name: str) -> auth.User | None:
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         return auth.get_user(con, name)
 
 
@@ -52,7 +52,7 @@ def cmd_users_add(args) -> int:
 
 
 def cmd_users_list(args) -> int:
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         users = auth.list_users(con)
     if args.json:
         _print_json(users)
@@ -74,7 +74,7 @@ def cmd_users_disable(args) -> int:
 
 
 def cmd_metrics(args) -> int:
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         metrics = ingest.metrics_list(con)
     if args.json:
         _print_json(metrics)
@@ -87,7 +87,7 @@ def cmd_metrics(args) -> int:
 
 def cmd_template(args) -> int:
     try:
-        with db.connect(read_only=True) as con:
+        with db.connect() as con:
             data = template.build_template(con, args.department, args.year, args.month)
     except template.TemplateError as exc:
         return _err(str(exc))
@@ -136,7 +136,7 @@ def _print_report(report: ingest.Report, errors: bool = True) -> None:
 
 
 def cmd_figures(args) -> int:
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         rows = ingest.current_figures(con, args.year, args.month)
     if args.json:
         _print_json(rows)
@@ -147,7 +147,7 @@ def cmd_figures(args) -> int:
 
 
 def cmd_batches(args) -> int:
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         frame = ingest.batches(con, args.limit)
     records = frame.to_dict("records")
     for r in records:

@@ -23,7 +23,7 @@ def _write_document(args: argparse.Namespace, suffix: str, timed_build) -> int:
         print(error, file=sys.stderr)
         return 2
     out = Path(args.output)
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         data, seconds = timed_build(con, args.year, args.month)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)

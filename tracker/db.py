@@ -2,6 +2,8 @@
 
 Connections are short-lived (one per operation) rather than one per process: DuckDB lets only one
 process hold a file open for writing, and the Streamlit server must not lock out the CLI importer.
+Every connection is read-write: inside one process DuckDB refuses a read-only connection to a file that
+is open read-write (and the reverse), which would fail a page while an upload is being committed.
 """
 
 from __future__ import annotations
@@ -69,7 +71,9 @@ create table if not exists project (
     code varchar primary key, year integer not null, name varchar not null,
     area varchar not null references area (code), department varchar not null references department (code),
     project_type varchar, place varchar, milestone varchar,
-    target_stage varchar not null, start_month integer, finish_month integer, source varchar not null
+    target_stage varchar not null,
+    ongoing boolean not null default false,  -- 持续推进: no completion this year, so never 已完成
+    start_month integer, finish_month integer, source varchar not null
 );
 create table if not exists project_progress (
     project varchar not null references project (code), year integer not null,
@@ -141,12 +145,12 @@ class DatabaseBusy(RuntimeError):
     """Another process held the database file for longer than we were willing to wait."""
 
 
-def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+def _open(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_seconds
     delay = 0.02
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path))
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                 if "lock" in str(exc).lower():
@@ -157,12 +161,12 @@ def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyCo
 
 
 @contextmanager
-def connect(path: Path | None = None, read_only: bool = False, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path | None = None, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the database for one operation; build it from ``data/`` first if the file is missing."""
     path = Path(path or config.db_path())
     if not path.exists():
         build(path)
-    con = _open(path, read_only, wait_seconds)
+    con = _open(path, wait_seconds)
     try:
         yield con
     finally:
@@ -244,10 +248,10 @@ def _load_seed(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         load_places(con, json.loads(geojson.read_text(encoding="utf-8"))["features"])
     for row in _read_csv("projects.csv", data_dir):
         con.execute(
-            "insert into project values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into project values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [row["code"], int(row["year"]), row["name"], row["area"], row["department"], _none(row["project_type"]),
-             _none(row["place"]), _none(row["milestone"]), row["target_stage"], _int(row["start_month"]),
-             _int(row["finish_month"]), row["source"]],
+             _none(row["place"]), _none(row["milestone"]), row["target_stage"], row.get("ongoing") == "true",
+             _int(row["start_month"]), _int(row["finish_month"]), row["source"]],
         )
     targets = _read_csv("targets.csv", data_dir)
     batch_id = new_batch(con, "seed", "system", created_at=SEED_TIME, file_name="targets.csv", rows=len(targets))

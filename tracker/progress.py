@@ -150,18 +150,19 @@ def planned_percent(month: int, start_month: int | None, finish_month: int | Non
 
 
 def judge_milestone(stage: str | None, percent: float | None, month: int, target_stage: str,
-                    start_month: int | None, finish_month: int | None, margin_pp: float) -> Judgement:
+                    start_month: int | None, finish_month: int | None, margin_pp: float,
+                    ongoing: bool = False) -> Judgement:
     """A project: reported stage against planned stage, then reported percent against planned percent.
 
-    A project is 已完成 when it reaches its year's milestone: 完工/投用, or 在建 for a work planned to start
-    this year (年内动工). An ongoing work (target 在建, no planned start) can be 正常 but never 已完成.
+    A project is 已完成 when it reaches its year's milestone: 完工/投用, or 在建 for a work to start this year
+    (年内动工). An ongoing work (持续推进, ``ongoing``) can be 正常 but never 已完成.
     """
     if stage is None:
         return Judgement(None, NO_DATA)
     order = {s: i for i, s in enumerate(STAGES)}
     plan = planned_stage(month, target_stage, start_month, finish_month)
     completion = percent / 100 if percent is not None else None
-    milestone_due = target_stage in ("完工", "投用") or (target_stage == "在建" and start_month is not None)
+    milestone_due = target_stage in ("完工", "投用") or (target_stage == "在建" and not ongoing)
     if milestone_due and order[stage] >= order[target_stage]:
         return Judgement(completion if completion is not None else 1.0, DONE)
     behind = order[plan] - order[stage]

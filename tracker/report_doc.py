@@ -135,10 +135,12 @@ def _indicator_item(item: dict) -> dict:
     facts = [f"目标{fmt_target(item['target'], item['comparator'], item['unit'])}",
              f"完成值{fmt_number(item['value'], item['unit'])}",
              f"完成率{fmt_pct(item['completion'])}"]
-    gap = _gap_text(item["gap_pp"])
+    gap_what = "目标值" if item.get("gap_basis") == "target" else "序时进度"
+    gap = _gap_text(item["gap_pp"], gap_what)
     if gap:
         facts.append(gap)
-    return {**row, "gap_pp": item["gap_pp"], "facts": "，".join(facts), "note_meta": _note_meta(item)}
+    return {**row, "gap_pp": item["gap_pp"], "gap_what": gap_what, "facts": "，".join(facts),
+            "note_meta": _note_meta(item)}
 
 
 def _project_item(item: dict) -> dict:
@@ -172,7 +174,7 @@ def attention_items(report: dict) -> tuple[list[dict], list[dict]]:
 
 def _item_brief(row: dict) -> str:
     """``鱼塘尾水治理（滞后，低于序时进度15.4个百分点）``; projects carry their status only."""
-    gap = _gap_text(row["gap_pp"]) if row["type"] == "指标" else ""
+    gap = _gap_text(row["gap_pp"], row.get("gap_what", "序时进度")) if row["type"] == "指标" else ""
     return f"{row['name']}（{row['status']}{'，' + gap if gap else ''}）"
 
 

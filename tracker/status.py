@@ -111,7 +111,10 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
         if rule == "last_year":
             target_value = base
         tp = progress.time_progress(month, ind.plan)
-        reported = value_month == month
+        # A year-to-date sum is only complete when every month to date reported: a gap is 未填报, never zero.
+        missing = [m for m in range(1, month + 1) if m not in this_year] if ind.kind == "cumulative" else (
+            [] if value_month == month else [month])
+        reported = not missing
         if ind.kind == "cumulative":
             verdict = progress.judge_cumulative(value if reported else None, target_value, tp, margin, ind.direction)
         else:
@@ -138,9 +141,12 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
             "target_note": target_note,
             "value": _round(value),
             "value_month": value_month,
+            "missing_months": missing,
             "completion": _round(verdict.completion),
             "time_progress": _round(tp),
             "gap_pp": _round(verdict.gap_pp, 2),
+            # What gap_pp is measured against: 序时进度, or the target itself for a level that must hold monthly.
+            "gap_basis": "target" if ind.basis == "maintain" else "time",
             "status": verdict.status,
             "forecast": _round(verdict.forecast),
             "last_year": _round(last_same),
@@ -158,7 +164,7 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
     rows = con.execute(
         """
         select p.code, p.name, p.area, a.name as area_name, p.department, d.name as department_name,
-               p.project_type, p.place, p.milestone, p.target_stage, p.start_month, p.finish_month, p.source,
+               p.project_type, p.place, p.milestone, p.target_stage, p.ongoing, p.start_month, p.finish_month, p.source,
                pp.stage, pp.percent, pp.note, pp.demo, pp.created_at
         from project p
         join area a on a.code = p.area
@@ -173,7 +179,7 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
     for r in rows.to_dict("records"):
         r = {k: _clean(v) for k, v in r.items()}
         verdict = progress.judge_milestone(r["stage"], r["percent"], month, r["target_stage"],
-                                           r["start_month"], r["finish_month"], margin)
+                                           r["start_month"], r["finish_month"], margin, ongoing=r["ongoing"])
         out.append({
             "code": r["code"],
             "name": r["name"],
@@ -185,6 +191,7 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
             "place": r["place"],
             "milestone": r["milestone"],
             "target_stage": r["target_stage"],
+            "ongoing": bool(r["ongoing"]),
             "planned_stage": progress.planned_stage(month, r["target_stage"], r["start_month"], r["finish_month"]),
             "planned_percent": progress.planned_percent(month, r["start_month"], r["finish_month"]),
             "stage": r["stage"],
