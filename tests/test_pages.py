@@ -240,3 +240,15 @@ def test_warm_render_is_fast(demo_db, page):
     assert not at.exception
     print(f"warm render {page}: {elapsed * 1000:.0f} ms")
     assert elapsed < 1.5
+
+
+def test_indicator_page_names_the_missing_month(demo_db):
+    """抚育森林面积 has no June 2023 figure: in July the page says 缺报：6月 instead of counting it as zero."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["year"] = "2023"
+    at.query_params["month"] = "7"
+    at.query_params["indicator"] = "forest_tending"
+    at.run()
+    at.switch_page("pages/indicator.py").run()
+    assert not at.exception
+    assert any("缺报：6月" in w.value for w in at.warning)
