@@ -23,17 +23,17 @@ FLOWS = ["new_industrial_above_scale", "new_service_above_scale", "four_small_ga
 
 
 def big_rows(n: int = 10_000, db_path: Path | None = None) -> list[list]:
-    """n distinct (metric, place, year, month) rows that pass every check: flows and per-place percentages
-    that rise steadily over 2000-2023."""
+    """n distinct (metric, place, year, month) rows over 2000-2023 that pass every check: flows, and per-place
+    percentages at 0 (a running total that may not fall)."""
     with db.connect(db_path) as con:
         places = con.execute("select m.code, p.code from metric m join place p on p.kind = m.place_kind "
                              "where m.per_place order by 1, 2").fetchall()
     rows = []
     for year in range(2000, 2024):
         for month in range(1, 13):
-            ym = (year - 2000) * 12 + month
             rows += [[m, year, month, 5 + month % 3, None, None] for m in FLOWS]
-            rows += [[m, year, month, round(60 + ym * 0.1, 1), p, None] for m, p in places]
+            # Per-place completion percentages may never fall; 0 in 2000-2013 stays below any later value.
+            rows += [[m, year, month, 0.0, p, None] for m, p in places]
     assert len(rows) >= n
     return rows[:n]
 

@@ -36,7 +36,7 @@ def too_large(size: int) -> str | None:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _template(department: str, year: int, month: int, version: tuple) -> bytes:
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         return template.build_template(con, department, year, month)
 
 
@@ -77,7 +77,7 @@ def render_preview(report: ingest.Report) -> None:
     counts = frame["变化"].value_counts().to_dict() if not frame.empty else {}
     st.subheader("提交前预览：原数值 → 新数值")
     st.caption(f"新增 {counts.get('新增', 0)} 个，修改 {counts.get('修改', 0)} 个，不变 {counts.get('不变', 0)} 个"
-               "（不变的数值不会重复写入）。")
+               "（有改动时，不变的数值也一并记入本批次）。")
     st.dataframe(frame, hide_index=True, width="stretch", key="upload_preview",
                  column_config={"原数值": st.column_config.NumberColumn(format="%.2f"),
                                 "新数值": st.column_config.NumberColumn(format="%.2f")})

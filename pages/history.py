@@ -36,7 +36,8 @@ def main() -> None:
         return
     st.subheader("撤销批次")
     st.caption("管理员可撤销任何批次；上传人可在上传当月撤销自己的批次。")
-    committed = frame[frame["status"] == "committed"]["id"].tolist()
+    # Only what revert can undo (figures, targets, 情况说明); geometry and seed batches are kept as history.
+    committed = frame[(frame["status"] == "committed") & frame["kind"].isin(ingest.REVERTIBLE)]["id"].tolist()
     if not committed:
         return
     with st.form("revert_form"):

@@ -16,9 +16,8 @@ from tracker.labels import COMPARATOR_NAMES
 
 
 def _current(year: int) -> pd.DataFrame:
-    with db.connect(read_only=True) as con:
-        rows = con.execute("select indicator, value, comparator, rule, note, batch_id from target_current "
-                           "where year = ? order by indicator", [year]).df()
+    with db.connect() as con:
+        rows = ingest.targets_for_year(con, year)
     names = {c: i.name for c, i in registry().items()}
     return pd.DataFrame({"指标编码": rows["indicator"], "指标": rows["indicator"].map(lambda c: names.get(c, c)),
                          "比较": rows["comparator"].map(lambda c: COMPARATOR_NAMES.get(c, c)), "目标值": rows["value"],
@@ -55,7 +54,7 @@ def main() -> None:
         else:
             try:
                 rows, issues = ingest.parse_targets(data, uploaded.name)
-                with db.connect(read_only=True) as con:
+                with db.connect() as con:
                     frame, issues = ingest.check_targets(con, rows, user, issues)
             except (ingest.IngestError, PermissionDenied) as exc:
                 st.error(str(exc))
@@ -72,11 +71,14 @@ def main() -> None:
                             render_issues(exc.report.issues)
     st.subheader("逐项录入")
     names = {c: i.name for c, i in registry().items()}
+    # The indicator is chosen outside the form so the comparator can default to its direction
+    # (劣V类河涌 should fall: "不高于"); the comparator widget is keyed per indicator for that default to apply.
+    code = st.selectbox("指标", list(names), format_func=lambda c: names[c], key="target_indicator")
+    choices = [">=", "<=", "="]
     with st.form("target_form"):
-        code = st.selectbox("指标", list(names), format_func=lambda c: names[c], key="target_indicator")
         value = st.number_input("目标值", min_value=0.0, value=0.0, key="target_value")
-        comparator = st.selectbox("比较", [">=", "<=", "="], format_func=lambda c: COMPARATOR_NAMES[c],
-                                  key="target_comparator")
+        comparator = st.selectbox("比较", choices, index=choices.index(ingest.default_comparator(code)),
+                                  format_func=lambda c: COMPARATOR_NAMES[c], key=f"target_comparator_{code}")
         note = st.text_input("备注（如：原文摘录）", key="target_note")
         submitted = st.form_submit_button("保存目标")
     if submitted:

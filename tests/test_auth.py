@@ -21,7 +21,7 @@ def users(empty_db):
 
 
 def test_passwords_are_argon2id_hashes_never_plain(users):
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         stored = dict(con.execute("select name, password_hash from users").fetchall())
     assert all(h.startswith("$argon2id$") for h in stored.values())
     assert "correct horse battery" not in "".join(stored.values())
@@ -114,3 +114,43 @@ def test_require_writer_and_admin():
     with pytest.raises(PermissionDenied, match="管理员"):
         auth.require_admin(staff)
     assert auth.require_writer(User("a", "admin"), "econ").is_admin
+
+
+def test_parallel_wrong_passwords_still_lock_the_account(users):
+    """20 simultaneous wrong logins (one connection each, as 20 browser sessions would have) lock the account
+    exactly as 20 sequential ones would: every attempt gets a LoginFailed, no DuckDB conflict escapes, the
+    failures are counted atomically up to the limit and the account is locked."""
+    import threading
+
+    cfg = config.settings()
+    now = datetime(2024, 1, 1, 9, 0)
+    barrier = threading.Barrier(20)
+    outcomes: list[BaseException | None] = []
+    guard = threading.Lock()
+
+    def attempt() -> None:
+        try:
+            with db.connect() as con:
+                barrier.wait()
+                auth.authenticate(con, "water1", "wrong-password", now)
+        except BaseException as exc:  # noqa: BLE001 - collected and checked below
+            with guard:
+                outcomes.append(exc)
+        else:
+            with guard:
+                outcomes.append(None)
+
+    threads = [threading.Thread(target=attempt) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(outcomes) == 20
+    unexpected = [o for o in outcomes if not isinstance(o, LoginFailed)]
+    assert not unexpected, unexpected
+    with db.connect() as con:
+        failed, locked = con.execute("select failed_logins, locked_until from users where name = 'water1'").fetchone()
+    assert failed == cfg.max_failed_logins
+    assert locked is not None and locked > now
+    with db.connect() as con, pytest.raises(LoginFailed, match="已锁定"):
+        auth.authenticate(con, "water1", "water-password", now + timedelta(seconds=1))

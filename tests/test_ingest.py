@@ -54,13 +54,13 @@ def make_xlsx(rows: list[list], header=("指标编码", "年", "月", "数值", 
 
 
 def counts(path=None) -> tuple[int, int, int, int]:
-    with db.connect(path, read_only=True) as con:
+    with db.connect(path) as con:
         return tuple(con.execute(f"select count(*) from {t}").fetchone()[0]
                      for t in ("figure", "batch", "explanation", "target"))
 
 
 def current(metric: str, year: int, month: int, place: str | None = None) -> float | None:
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         row = con.execute("select value from figure_current where metric = ? and year = ? and month = ? "
                           "and place is not distinct from ?", [metric, year, month, place]).fetchone()
     return row[0] if row else None
@@ -75,7 +75,7 @@ def texts(report: ingest.Report, level: str = "error") -> list[str]:
 def test_template_has_every_metric_and_place_row_locked_codes_and_number_validation(demo_db):
     """The water template: one row per channel/village/blackspot for per-place metrics, last month's value,
     the target, only value/note unlocked, the sheet protected and the value column limited to numbers."""
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         data = template.build_template(con, "water", 2023, 6)
         n_places = dict(con.execute("select kind, count(*) from place group by kind").fetchall())
     book = openpyxl.load_workbook(io.BytesIO(data))
@@ -86,7 +86,7 @@ def test_template_has_every_metric_and_place_row_locked_codes_and_number_validat
     for r in rows:
         by_metric[r[0].value] = by_metric.get(r[0].value, 0) + 1
     assert by_metric["river_interception_pct"] == n_places["channel"]
-    assert by_metric["village_sewage_pct"] == n_places["village"]
+    assert by_metric["village_sewage_pct"] == n_places["village"] + n_places["community"]  # 9个村(社区)
     assert by_metric["residential_sewer_done"] == 1
     assert ws.protection.sheet
     first = rows[0]
@@ -99,13 +99,13 @@ def test_template_has_every_metric_and_place_row_locked_codes_and_number_validat
 
 
 def test_template_unknown_department_is_refused(demo_db):
-    with db.connect(read_only=True) as con, pytest.raises(template.TemplateError, match="不存在"):
+    with db.connect() as con, pytest.raises(template.TemplateError, match="不存在"):
         template.build_template(con, "nope", 2023, 1)
 
 
 def test_filled_template_round_trip_commits_a_batch(demo_db):
     """Download, fill, upload: the values become current, the batch has the file's hash, an audit row exists."""
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         data = template.build_template(con, "econ", 2024, 1)
     book = openpyxl.load_workbook(io.BytesIO(data))
     ws = book["填报"]
@@ -121,7 +121,7 @@ def test_filled_template_round_trip_commits_a_batch(demo_db):
     result = ingest.commit(out.getvalue(), "econ.xlsx", STAFF_ECON, today=TODAY)
     assert result.batch_id and result.rows == len(report.preview)
     assert current("new_industrial_above_scale", 2024, 1) == 3
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         batch = con.execute("select user_name, file_name, sha256, rows, status from batch where id = ?",
                             [result.batch_id]).fetchone()
         audit = con.execute("select count(*) from audit where action = 'figures.commit'").fetchone()[0]
@@ -268,7 +268,7 @@ def test_value_far_from_last_month_is_a_warning_not_an_error(demo_db):
 
 
 def test_place_by_code_or_name_and_wrong_kind(demo_db):
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         code, name = con.execute("select code, name from place where kind = 'village' order by code").fetchone()
         channel = con.execute("select code from place where kind = 'channel' limit 1").fetchone()[0]
     data = make_csv([["village_sewage_pct", 2024, 1, 100, name, None],
@@ -282,7 +282,7 @@ def test_place_by_code_or_name_and_wrong_kind(demo_db):
 
 # ------------------------------------------------------------------ commit, duplicates, corrections, revert
 
-def test_preview_old_to_new_and_only_changed_rows_are_written(demo_db):
+def test_preview_old_to_new_and_a_file_that_changes_something_writes_all_its_rows(demo_db):
     old = current("new_industrial_above_scale", 2023, 12)
     data = make_csv([["new_industrial_above_scale", 2023, 12, old, None, None],
                      ["new_service_above_scale", 2023, 12, 99, None, "更正"],
@@ -293,7 +293,7 @@ def test_preview_old_to_new_and_only_changed_rows_are_written(demo_db):
     before = counts()
     result = ingest.commit(data, "c.csv", STAFF_ECON, today=TODAY)
     assert result.rows == 2 and result.unchanged == 1
-    assert counts()[0] == before[0] + 2
+    assert counts()[0] == before[0] + 3  # the unchanged row is recorded in the batch too (see revert below)
 
 
 def test_same_file_twice_changes_nothing_the_second_time(demo_db):
@@ -317,7 +317,7 @@ def test_correction_is_a_new_version_and_revert_restores_the_previous_value(demo
     ingest.revert(fix.batch_id, user, now=datetime.now())
     assert current("cultural_events", 2024, 1) == 25
     assert counts()[0] == n_before  # nothing deleted
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         status, by = con.execute("select status, reverted_by from batch where id = ?", [fix.batch_id]).fetchone()
         audited = con.execute("select count(*) from audit where action = 'batch.revert'").fetchone()[0]
     assert (status, by, audited) == ("reverted", "c", 1)
@@ -361,7 +361,7 @@ def test_viewer_anonymous_and_other_department_cannot_write(demo_db):
 def _lagging_indicator(year: int = 2023, month: int = 12) -> dict:
     from tracker import status
 
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         items = status.indicator_status(con, year, month)
     return next(i for i in items if i["status"] in ingest.NOTE_STATUSES and len(
         __import__("tracker.indicators", fromlist=["registry"]).registry()[i["code"]].metrics) == 1)
@@ -374,7 +374,7 @@ def test_preview_lists_lagging_indicators_without_a_note_and_notes_never_block(d
     ind = registry()[item["code"]]
     metric = ind.metrics[0]
     user = User("s", "staff", ind.department)
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         rows = con.execute("select place, value from figure_current where metric = ? and year = 2023 and month = 12",
                            [metric]).fetchall()
     data = make_xlsx([[metric, 2023, 12, v, p, "重报"] for p, v in rows])
@@ -383,10 +383,10 @@ def test_preview_lists_lagging_indicators_without_a_note_and_notes_never_block(d
     assert item["code"] in {n["indicator"] for n in report.notes_needed}
     result = ingest.commit(data, "n.xlsx", user, today=TODAY)  # missing note does not block
     assert result.batch_id
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         assert item["code"] in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
     ingest.add_explanation(item["code"], 2023, 12, "原因：<script>x</script>；下一步：加快", user)
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         assert item["code"] not in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
         text = con.execute("select text from explanation_current where indicator = ?", [item["code"]]).fetchone()[0]
     assert text.startswith("原因：<script>")  # stored as written; pages show it escaped
@@ -399,7 +399,7 @@ def test_note_in_the_same_file_second_sheet_and_column(demo_db):
     ind = registry()[item["code"]]
     metric = ind.metrics[0]
     user = User("s", "staff", ind.department)
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         rows = con.execute("select place, value from figure_current where metric = ? and year = 2023 and month = 12",
                            [metric]).fetchall()
     data = make_xlsx([[metric, 2023, 12, v, p, "重报"] for p, v in rows],
@@ -407,7 +407,7 @@ def test_note_in_the_same_file_second_sheet_and_column(demo_db):
     report = ingest.prepare(data, "n.xlsx", user, today=TODAY)
     assert report.ok and not report.notes_needed and report.explanations[0]["text"] == "原因和措施"
     ingest.commit(data, "n.xlsx", user, today=TODAY)
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         assert item["code"] not in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
     # as a column of the long form
     csv_data = make_csv([[metric, 2024, 1, rows[0][1], rows[0][0], None, "一月说明"]],
@@ -427,7 +427,7 @@ def test_targets_upload_same_checks_and_admin_only(demo_db):
                      ["rental_housing", 2099, 1, "", ""]],
                     header=("指标编码", "年", "目标值", "比较", "备注"))
     rows, issues = ingest.parse_targets(data, "t.csv")
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         _, found = ingest.check_targets(con, rows, ADMIN, issues, today=TODAY)
     errs = [i.text() for i in found if i.level == "error"]
     assert any("第3行A列（指标编码）：未知的指标编码" in e for e in errs)
@@ -445,7 +445,7 @@ def test_targets_upload_same_checks_and_admin_only(demo_db):
     with pytest.raises(PermissionDenied):
         ingest.commit_targets(rows, STAFF_ECON, issues)
     batch = ingest.commit_targets(rows, ADMIN, issues, "t.csv")
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         assert con.execute("select value, comparator, batch_id from target_current where indicator = "
                            "'cultural_events' and year = ?", [TODAY.year + 1]).fetchone() == (300.0, ">=", batch)
 
@@ -453,7 +453,7 @@ def test_targets_upload_same_checks_and_admin_only(demo_db):
 # ------------------------------------------------------------------ reporting status
 
 def test_reporting_rate_and_overdue(demo_db):
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         table = ingest.reporting_status(con, 2023, today=date(2024, 3, 1))
         next_year = ingest.reporting_status(con, 2024, today=date(2024, 3, 1))
     assert len(table) == 12 * table["department"].nunique()
@@ -463,3 +463,126 @@ def test_reporting_rate_and_overdue(demo_db):
     jan = next_year[next_year["month"] == 1]
     assert jan["overdue"].all() and (jan["rate"] == 0).all()  # January 2024 was due 10 February
     assert not next_year[next_year["month"] == 3]["overdue"].any()  # not yet due
+
+
+# ------------------------------------------------------------------ review findings
+
+def test_revert_of_an_earlier_batch_keeps_a_later_batchs_unchanged_values(demo_db):
+    """w1 uploads 7 (batch A); w2 uploads 7 again with another change (batch B, the 7 unchanged); reverting A
+    must leave 7, because B said 7 too."""
+    w1, w2 = User("c1", "staff", "culture"), User("c2", "staff", "culture")
+    before = current("cultural_events", 2024, 1)
+    assert before != 7
+    a = ingest.commit(make_csv([["cultural_events", 2024, 1, 7, None, None]]), "a.csv", w1, today=TODAY)
+    b = ingest.commit(make_csv([["cultural_events", 2024, 1, 7, None, None],
+                                ["cultural_events", 2024, 2, 9, None, None]]), "b.csv", w2, today=TODAY)
+    assert b.batch_id and b.rows == 1 and b.unchanged == 1
+    ingest.revert(a.batch_id, ADMIN)
+    assert current("cultural_events", 2024, 1) == 7
+    assert current("cultural_events", 2024, 2) == 9
+    ingest.revert(b.batch_id, ADMIN)
+    assert current("cultural_events", 2024, 1) == before
+
+
+def test_unchanged_rows_keep_their_note_and_a_no_change_file_makes_no_batch(demo_db):
+    user = User("c", "staff", "culture")
+    ingest.commit(make_csv([["cultural_events", 2024, 1, 7, None, "原备注"]]), "a.csv", user, today=TODAY)
+    ingest.commit(make_csv([["cultural_events", 2024, 1, 7, None, None],
+                            ["cultural_events", 2024, 2, 9, None, None]]), "b.csv", user, today=TODAY)
+    with db.connect() as con:
+        assert con.execute("select note from figure_current where metric = 'cultural_events' and year = 2024 "
+                           "and month = 1").fetchone() == ("原备注",)
+    before = counts()
+    same = ingest.commit(make_csv([["cultural_events", 2024, 1, 7, None, None]]), "c.csv", user, today=TODAY)
+    assert same.batch_id is None and same.duplicate_of is None and counts() == before
+
+
+@pytest.mark.parametrize("kind", ["places", "projects", "seed"])
+def test_revert_refuses_batches_it_cannot_undo(demo_db, kind):
+    with db.connect() as con:
+        batch_id = db.new_batch(con, kind, "boss", file_name="x.geojson")
+    with pytest.raises((ingest.IngestError, PermissionDenied), match="不能撤销"):
+        ingest.revert(batch_id, ADMIN)
+    with db.connect() as con:
+        assert con.execute("select status from batch where id = ?", [batch_id]).fetchone() == ("committed",)
+
+
+def test_target_comparator_must_match_the_indicator_direction(demo_db):
+    """劣V类河涌 should fall: '>=' would make more rivers look better; '<=' on an 'up' indicator likewise.
+    A blank comparator follows the indicator's direction."""
+    data = make_csv([["worse_than_v_rivers", 2025, 3, ">=", ""],
+                     ["cultural_events", 2025, 300, "<=", ""],
+                     ["forest_tending", 2025, 100, "=", ""]],
+                    header=("指标编码", "年", "目标值", "比较", "备注"))
+    rows, issues = ingest.parse_targets(data, "t.csv")
+    with db.connect() as con:
+        frame, found = ingest.check_targets(con, rows, ADMIN, issues, today=TODAY)
+    errs = [i.text() for i in found if i.level == "error"]
+    assert any(e.startswith("第2行D列（比较）：") and "越少越好" in e and "“>=”" in e for e in errs), errs
+    assert any(e.startswith("第3行D列（比较）：") and "越多越好" in e and "“<=”" in e for e in errs), errs
+    assert len(errs) == 2 and frame["indicator"].tolist() == ["forest_tending"]
+    blank = make_csv([["worse_than_v_rivers", 2025, 3, "", ""]], header=("指标编码", "年", "目标值", "比较", "备注"))
+    rows, issues = ingest.parse_targets(blank, "t.csv")
+    with db.connect() as con:
+        frame, found = ingest.check_targets(con, rows, ADMIN, issues, today=TODAY)
+    assert not found and frame["comparator"].tolist() == ["<="]
+    assert ingest.default_comparator("worse_than_v_rivers") == "<="
+    assert ingest.default_comparator("cultural_events") == ">="
+
+
+def test_running_total_may_not_exceed_the_following_month(demo_db):
+    """RC14 was 50 in Feb 2023 and 70 in April: March 95 would make the running total fall in April."""
+    assert (current("river_interception_pct", 2023, 2, "RC14"), current("river_interception_pct", 2023, 4, "RC14")) \
+        == (50, 70)
+    bad = make_csv([["river_interception_pct", 2023, 3, 95, "RC14", "更正"]])
+    errs = texts(ingest.prepare(bad, "b.csv", STAFF_WATER, today=TODAY))
+    assert any(e.startswith("第2行D列（数值）：") and "累计数" in e and "2023年4月为 70" in e for e in errs), errs
+    assert ingest.prepare(make_csv([["river_interception_pct", 2023, 3, 65, "RC14", None]]), "o.csv", STAFF_WATER,
+                          today=TODAY).ok
+    # correcting the later months in the same file is allowed
+    fixed = make_csv([["river_interception_pct", 2023, m, 95, "RC14", "更正"] for m in (3, 4, 5, 6)])
+    assert ingest.prepare(fixed, "f.csv", STAFF_WATER, today=TODAY).ok
+
+
+def test_village_sewage_accepts_communities(demo_db):
+    """The report's 9个村(社区): a community (code 4420001140xx) reports village_sewage_pct like a village."""
+    with db.connect() as con:
+        code, name = con.execute("select code, name from place where kind = 'community' order by code").fetchone()
+    last = current("village_sewage_pct", 2023, 12, code)
+    data = make_csv([["village_sewage_pct", 2024, 1, last, code, None]])
+    report = ingest.prepare(data, "v.csv", STAFF_WATER, today=TODAY)
+    assert report.ok, texts(report)
+    by_name = ingest.prepare(make_csv([["village_sewage_pct", 2024, 1, last, name, None]]), "n.csv", STAFF_WATER,
+                             today=TODAY)
+    assert by_name.ok and by_name.preview["place"].tolist() == [code]
+    assert ingest.place_kinds("village") == ("village", "community")
+    assert ingest.place_kinds("channel") == ("channel",)
+
+
+def test_reporting_status_expects_the_places_that_report_the_metric(demo_db):
+    """水务局 reports village_sewage_pct for the 9 places of the project (villages and communities), not for every
+    village: a month with all of them reported is complete and not overdue."""
+    with db.connect() as con:
+        table = ingest.reporting_status(con, 2023, today=date(2024, 3, 1))
+        reporting = con.execute("select count(distinct place) from figure_current "
+                                "where metric = 'village_sewage_pct'").fetchone()[0]
+    water = table[table["department"] == "water"]
+    assert (water["rate"] == 1.0).all() and not water["overdue"].any()
+    assert reporting == 9 and water["expected"].iloc[0] == 28 + 12 + 9 + 1
+
+
+def test_reporting_status_on_an_empty_database_expects_every_village_and_community(empty_db):
+    with db.connect() as con:
+        table = ingest.reporting_status(con, 2024, today=date(2024, 3, 1))
+        kinds = dict(con.execute("select kind, count(*) from place group by kind").fetchall())
+    water = table[table["department"] == "water"]
+    assert water["expected"].iloc[0] == kinds["channel"] + kinds["blackspot"] + kinds["village"] + \
+        kinds["community"] + 1
+
+
+def test_targets_for_year(demo_db):
+    with db.connect() as con:
+        frame = ingest.targets_for_year(con, 2023)
+    assert list(frame.columns) == ["indicator", "value", "comparator", "rule", "note", "batch_id"]
+    row = frame.set_index("indicator").loc["worse_than_v_rivers"]
+    assert row["comparator"] == "<="

@@ -1,5 +1,6 @@
 """Property tests of the parser: whatever bytes or cells arrive, the result is a parse or an IngestError with a
-Chinese message, never another exception (a traceback on the page)."""
+Chinese message, never another exception (a traceback on the page). parse() wraps any unexpected exception in an
+IngestError (so the page shows a sentence); that catch-all is a bug surfacing, so the properties refuse it."""
 
 from __future__ import annotations
 
@@ -25,8 +26,17 @@ cell_values = st.one_of(
 )
 
 
+def _not_a_crash(error: ingest.IngestError) -> None:
+    """An IngestError that says what is wrong with the file, not parse()'s catch-all around an unexpected
+    exception (a KeyError inside _parse would otherwise pass as a 'clear error')."""
+    cause = error.__cause__
+    wrapped = ingest.UNEXPECTED_PARSE_ERROR.format(type(cause).__name__) if cause is not None else None
+    assert str(error) != wrapped, f"unexpected {cause!r} inside the parser"
+
+
 def _check(outcome) -> None:
     if isinstance(outcome, ingest.IngestError):
+        _not_a_crash(outcome)
         assert CJK.search(str(outcome)), str(outcome)
     else:
         assert isinstance(outcome, ingest.Parsed)
@@ -128,7 +138,8 @@ def test_checks_never_crash(checked_db, rows):
     book.save(out)
     try:
         parsed = ingest.parse(out.getvalue(), "p.xlsx")
-    except ingest.IngestError:
+    except ingest.IngestError as exc:
+        _not_a_crash(exc)
         return
     with db.connect(checked_db) as con:
         report = ingest.validate(con, parsed, User("a", "admin"))
@@ -151,3 +162,22 @@ def test_written_numbers_read_back_exactly(n, cents, full, pad, percent):
     expected = abs(n) + cents / 100
     assert value == pytest.approx(expected if n >= 0 else -expected)
     assert was_percent == percent
+
+
+def test_the_catch_all_is_recognised():
+    """The check above really fails on a wrapped crash (and not on a bad file's own message)."""
+    try:
+        raise ingest.IngestError(ingest.UNEXPECTED_PARSE_ERROR.format("KeyError")) from KeyError("x")
+    except ingest.IngestError as exc:
+        with pytest.raises(AssertionError):
+            _not_a_crash(exc)
+    try:
+        ingest.parse(b"PK\x03\x04garbage", "a.xlsx")
+    except ingest.IngestError as exc:
+        _not_a_crash(exc)  # a readable message chained to the zip error is fine
+
+
+def test_huge_number_in_a_percent_cell_is_a_cell_error():
+    """Found by the property above: 1.8e306 in a 0% cell became inf after × 100."""
+    with pytest.raises(ingest.CellError, match="超出范围"):
+        ingest.parse_number(ingest.Cell(1.797693134862316e306, "0%"))

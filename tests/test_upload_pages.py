@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -142,10 +143,39 @@ def test_targets_page_admin_enters_a_target(demo_db):
     at.number_input(key="target_value").set_value(320.0)
     at.button[-1].click().run()
     assert not at.exception
-    with db.connect(read_only=True) as con:
+    with db.connect() as con:
         assert con.execute("select value from target_current where indicator = 'cultural_events' and year = ?",
                            [year]).fetchone() == (320.0,)
     assert "需要管理员账号" in all_text(page("targets", STAFF))
+
+
+def test_targets_page_comparator_follows_the_indicator_direction(demo_db):
+    """劣V类河涌 should fall: the form offers 不高于 (<=) by default, saves it, and refuses 不低于 (>=)."""
+    at = page("targets", ADMIN)
+    year = at.selectbox(key="targets_year").value
+    at.selectbox(key="target_indicator").select("worse_than_v_rivers").run()
+    assert at.selectbox(key="target_comparator_worse_than_v_rivers").value == "<="
+    at.number_input(key="target_value").set_value(2.0)
+    at.button[-1].click().run()
+    assert not at.exception
+    with db.connect() as con:
+        assert con.execute("select value, comparator from target_current where indicator = 'worse_than_v_rivers' "
+                           "and year = ?", [year]).fetchone() == (2.0, "<=")
+    at.selectbox(key="target_comparator_worse_than_v_rivers").select(">=")
+    at.number_input(key="target_value").set_value(3.0)
+    at.button[-1].click().run()
+    assert not at.exception
+    assert "越少越好" in frame_with(at, "说明").iloc[0]["说明"]
+    with db.connect() as con:
+        assert con.execute("select value from target_current where indicator = 'worse_than_v_rivers' "
+                           "and year = ?", [year]).fetchone() == (2.0,)
+
+
+@pytest.mark.parametrize("name", ["targets", "upload"])
+def test_pages_hold_no_sql(name):
+    """Queries live in tracker (ingest.targets_for_year, status.departments), not in the pages."""
+    source = (PAGES / f"{name}.py").read_text(encoding="utf-8")
+    assert not re.search(r"\bselect\b.+\bfrom\b|\.execute\(", source, re.IGNORECASE | re.DOTALL)
 
 
 def test_reporting_page_lists_lagging_items_without_a_note(demo_db):

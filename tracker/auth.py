@@ -8,6 +8,8 @@ itself, and ``check_needs_rehash`` lets us raise its cost later without forcing 
 from __future__ import annotations
 
 import re
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,6 +27,10 @@ _hasher = PasswordHasher()
 # Verified when the user name does not exist, so a wrong name costs as long as a wrong password
 # (no telling which names exist from the response time).
 _DUMMY_HASH = _hasher.hash("not-a-password-of-anyone")
+# Serialises the lock check and the failure count of logins in this process (DuckDB's file lock already
+# serialises processes): parallel wrong passwords must count one by one and stop at the lock.
+_LOGIN_LOCK = threading.Lock()
+_RETRIES = 5
 
 
 class PermissionDenied(PermissionError):
@@ -176,29 +182,80 @@ def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, now: 
     if disabled:
         raise LoginFailed(f"账号“{user_name}”已停用，请联系管理员。")
     if locked_until is not None and locked_until > now:
-        wait = int((locked_until - now).total_seconds()) + 1
-        raise LoginFailed(f"登录失败次数过多，账号已锁定，请 {wait} 秒后再试。")
+        raise LoginFailed(_locked_message(locked_until, now))
     try:
         _hasher.verify(stored, password or "")
         ok = True
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        failed += 1
-        seconds = lock_duration(failed, cfg.max_failed_logins, cfg.lock_seconds)
-        until = now + timedelta(seconds=seconds) if seconds else None
-        con.execute("update users set failed_logins = ?, locked_until = ? where name = ?", [failed, until, user_name])
-        db.audit(con, user_name, "login.failed", {"failed_logins": failed, "locked_seconds": seconds})
+        failed, seconds = _count_failure(con, user_name, now, cfg.max_failed_logins, cfg.lock_seconds)
         if seconds:
             raise LoginFailed(f"用户名或密码不正确。连续失败 {failed} 次，账号锁定 {seconds} 秒。")
         left = cfg.max_failed_logins - failed
         raise LoginFailed(f"{generic}再失败 {left} 次账号将被锁定。")
-    if _hasher.check_needs_rehash(stored):
-        con.execute("update users set password_hash = ? where name = ?", [hash_password(password), user_name])
-    if failed or locked_until is not None:
-        con.execute("update users set failed_logins = 0, locked_until = null where name = ?", [user_name])
-    db.audit(con, user_name, "login", {})
+    with _LOGIN_LOCK:  # a parallel failure may have locked the account while the password was checked
+        failed, locked_until = con.execute("select failed_logins, locked_until from users where name = ?",
+                                           [user_name]).fetchone()
+        if locked_until is not None and locked_until > now:
+            raise LoginFailed(_locked_message(locked_until, now))
+        if _hasher.check_needs_rehash(stored):
+            con.execute("update users set password_hash = ? where name = ?", [hash_password(password), user_name])
+        if failed or locked_until is not None:
+            con.execute("update users set failed_logins = 0, locked_until = null where name = ?", [user_name])
+        db.audit(con, user_name, "login", {})
     return User(user_name, role, department)
+
+
+def _locked_message(locked_until: datetime, now: datetime) -> str:
+    wait = int((locked_until - now).total_seconds()) + 1
+    return f"登录失败次数过多，账号已锁定，请 {wait} 秒后再试。"
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.execute("rollback")
+    except duckdb.TransactionException:
+        pass  # a failed statement may already have ended the transaction
+
+
+def _count_failure(con: duckdb.DuckDBPyConnection, user_name: str, now: datetime, max_failed: int,
+                   lock_seconds: int) -> tuple[int, int]:
+    """Count one failed login and lock past the limit, atomically: (failures now, seconds locked).
+
+    The increment happens in SQL and only while the account is not locked, under a process-wide lock, so
+    parallel wrong passwords count one by one and stop at the lock (as sequential ones would). A write
+    conflict with another connection is retried. Raises LoginFailed when the account is (now) locked.
+    """
+    from tracker import db
+
+    for attempt in range(_RETRIES):
+        with _LOGIN_LOCK:
+            try:
+                con.execute("begin")
+                row = con.execute(
+                    "update users set failed_logins = failed_logins + 1 "
+                    "where name = ? and (locked_until is null or locked_until <= ?) returning failed_logins",
+                    [user_name, now]).fetchone()
+                if row is None:  # locked by a parallel attempt since this one read the row
+                    (locked_until,) = con.execute("select locked_until from users where name = ?",
+                                                  [user_name]).fetchone()
+                    raise LoginFailed(_locked_message(locked_until, now))
+                failed = int(row[0])
+                seconds = lock_duration(failed, max_failed, lock_seconds)
+                if seconds:
+                    con.execute("update users set locked_until = ? where name = ?",
+                                [now + timedelta(seconds=seconds), user_name])
+                db.audit(con, user_name, "login.failed", {"failed_logins": failed, "locked_seconds": seconds})
+                con.execute("commit")
+                return failed, seconds
+            except duckdb.TransactionException:
+                _rollback(con)
+            except BaseException:
+                _rollback(con)
+                raise
+        time.sleep(0.01 * (attempt + 1))
+    raise LoginFailed("登录请求过于频繁，请稍后再试。")
 
 
 def login(name: str, password: str, now: datetime | None = None) -> User:

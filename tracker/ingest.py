@@ -10,10 +10,14 @@ Rules, decided here and shown to users in Chinese:
 - Running totals that cannot fall: the per-place completion percentages (截污、农污、黑点) and the number of units
   that have built pre-treatment (``NON_DECREASING``). Other stocks may fall and are not checked: market
   entities close, firms drop below 1 亿, worse-than-V rivers should fall, patrol counts are per month.
-- A commit is one transaction and one new batch; only rows that differ from the current value are written, so a
-  file that changes nothing writes nothing. The same file (same sha256) as a committed batch is a duplicate:
+- A commit is one transaction and one new batch. A file that changes nothing writes nothing; a file that changes
+  something writes all its rows, the unchanged ones too, so reverting an earlier batch never takes back a value
+  this file also reported. The same file (same sha256) as a committed batch is a duplicate:
   nothing is written the second time, even when a later batch changed those values (revert that batch instead).
-- Nothing is deleted: a correction is a new batch whose rows win; a revert flips the batch's status.
+- Nothing is deleted: a correction is a new batch whose rows win; a revert flips the batch's status. Only batches
+  whose rows are versioned can be reverted (``REVERTIBLE``): figures, targets, 情况说明.
+- Running totals are checked against the month before and the month after (the file's rows and the current ones).
+- A metric for villages (place kind ``village``) is reported for villages and communities alike (村（社区）).
 - Missing 情况说明 never block figures: the preview lists the indicators at 滞后/预警 still without one.
 """
 
@@ -44,6 +48,12 @@ DUE_DAY = 10  # a month's figures are due by the 10th of the following month
 NOTE_STATUSES = (progress.LAGGING, progress.WARNING)
 NOTE_MONTHS = 3  # the preview judges the newest three months of a file for missing 情况说明
 EXPLANATION_SHEET = "情况说明"
+# The message of an IngestError that wraps an unexpected exception (a bug, not a bad file); tests check it never shows.
+UNEXPECTED_PARSE_ERROR = "文件无法解析（{}），请使用系统模板或按说明整理后再上传。"
+REVERTIBLE = frozenset({"figures", "targets", "explanations"})
+BATCH_KIND_NAMES = {"figures": "数值", "targets": "目标", "explanations": "情况说明", "places": "地点",
+                    "projects": "项目", "seed": "初始数据"}
+PLACE_KINDS = {"village": ("village", "community")}  # a metric's place kind → the place kinds that report it
 
 # Serialises writes of threads in this process (DuckDB's file lock already serialises processes), so two
 # sessions committing at once never hit a write-write conflict and the duplicate check stays exact.
@@ -137,6 +147,8 @@ def parse_number(cell: Cell) -> tuple[float, bool]:
         if not math.isfinite(value):
             raise CellError("数值无效")
         if "%" in (cell.number_format or ""):  # Excel keeps 85% as 0.85 in a percent-formatted cell
+            if not math.isfinite(value * 100):
+                raise CellError("数值超出范围")
             return value * 100, True
         return value, False
     text = _norm_text(raw).replace(" ", "").lower()
@@ -459,7 +471,7 @@ def parse(data: bytes, file_name: str) -> Parsed:
     except IngestError:
         raise
     except Exception as exc:  # noqa: BLE001 - the promise above; the cause stays chained for logs
-        raise IngestError(f"文件无法解析（{type(exc).__name__}），请使用系统模板或按说明整理后再上传。") from exc
+        raise IngestError(UNEXPECTED_PARSE_ERROR.format(type(exc).__name__)) from exc
 
 
 def _parse(data: bytes, file_name: str) -> Parsed:
@@ -528,6 +540,13 @@ def _places(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, tuple[str, str]],
     return by_code, by_name
 
 
+def place_kinds(place_kind: str | None) -> tuple[str, ...]:
+    """The place kinds that may report a per-place metric of ``place_kind``: 村 metrics are for 村（社区）."""
+    if not place_kind:
+        return ()
+    return PLACE_KINDS.get(place_kind, (place_kind,))
+
+
 def _dept_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("select code, name from department").fetchall())
 
@@ -592,10 +611,12 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, user: User | None,
                 col = _col(cols["place"], "place") if "place" in cols else "地点列"
                 issues.append(Issue("error", f"指标“{m['name']}”按地点填报，地点不能为空", sheet, line, col))
                 continue
-            if raw.place in places and places[raw.place][1] == m["place_kind"]:
+            kinds = place_kinds(m["place_kind"])
+            if raw.place in places and places[raw.place][1] in kinds:
                 place = raw.place
             else:
-                place = places_by_name.get((raw.place, m["place_kind"]))
+                place = next((places_by_name[(raw.place, k)] for k in kinds if (raw.place, k) in places_by_name),
+                             None)
             if place is None:
                 issues.append(Issue("error", f"地点“{raw.place[:40]}”不是指标“{m['name']}”可填报的地点",
                                     sheet, line, _col(cols["place"], "place")))
@@ -655,7 +676,8 @@ def _compare(con: duckdb.DuckDBPyConnection, good: list[dict], metrics: dict, pl
     columns = ["idx", "metric", "place", "year", "month", "value", "note", "sheet", "row", "column"]
     new = pd.DataFrame(good, columns=columns)
     if new.empty:
-        return pd.DataFrame(columns=columns + ["old_value", "old_note", "prev_value", "prev_ym", "change"])
+        return pd.DataFrame(columns=columns + ["old_value", "old_note", "prev_value", "prev_ym", "next_value",
+                                               "next_ym", "change"])
     new = new.astype({"idx": "int64", "year": "int64", "month": "int64", "value": "float64", "row": "int64"})
     con.register("_new", new)
     try:
@@ -679,11 +701,12 @@ def _compare(con: duckdb.DuckDBPyConnection, good: list[dict], metrics: dict, pl
                                   and n.place is not distinct from c.place and n.year = c.year and n.month = c.month)
             ),
             prev as (
-                select idx, lag(value) over w as prev_value, lag(ym) over w as prev_ym
+                select idx, lag(value) over w as prev_value, lag(ym) over w as prev_ym,
+                       lead(value) over w as next_value, lead(ym) over w as next_ym
                 from timeline
                 window w as (partition by metric, place order by ym)
             )
-            select j.*, p.prev_value, p.prev_ym
+            select j.*, p.prev_value, p.prev_ym, p.next_value, p.next_ym
             from joined j join prev p on p.idx = j.idx
             order by j.idx
             """
@@ -697,6 +720,12 @@ def _compare(con: duckdb.DuckDBPyConnection, good: list[dict], metrics: dict, pl
         note = r.note if isinstance(r.note, str) and r.note else None
         note_changed = note is not None and note != (r.old_note if isinstance(r.old_note, str) else None)
         changes.append("新增" if old is None else ("修改" if old != r.value or note_changed else "不变"))
+        after = None if pd.isna(r.next_value) else float(r.next_value)
+        if r.metric in NON_DECREASING and after is not None and r.value > after:
+            next_year, next_month = divmod(int(r.next_ym), 12)
+            issues.append(Issue("error", f"“{m['name']}”是累计数，不能高于之后（{next_year}年{next_month + 1}月为 "
+                                f"{_fmt(after)}）；如需更正之后的数据，请在同一文件中一并填写更正后的数值",
+                                r.sheet or None, int(r.row), r.column))
         prev = None if pd.isna(r.prev_value) else float(r.prev_value)
         if prev is None:
             continue
@@ -757,14 +786,23 @@ def _check_explanations(raws: list[RawExplanation], user: User, today: date, iss
 # ---------------------------------------------------------------- writing
 
 def _write_figures(con: duckdb.DuckDBPyConnection, report: Report, created_at: datetime | None = None) -> int | None:
+    """A new batch with every row of the file when any of them changes something (else None, nothing written).
+
+    The unchanged rows are written too (keeping their current note): the batch then stands for all the file
+    reported, and reverting an earlier batch cannot take back a value this one repeated.
+    """
     changed = report.changed
     if changed.empty and not report.explanations:
         return None
+    rows_in = report.preview
+    if not rows_in.empty:
+        same = rows_in["change"] == "不变"
+        rows_in = rows_in.assign(note=rows_in["note"].where(~same | rows_in["note"].notna(), rows_in["old_note"]))
     batch_id = db.new_batch(con, "figures", report.user.name, created_at=created_at,
                             file_name=report.parsed.file_name[:200], sha256=report.parsed.sha256,
-                            rows=len(changed) + len(report.explanations))
+                            rows=len(rows_in) + len(report.explanations))
     cols = ["metric", "year", "month", "place", "value", "note"]
-    rows = [[*r, batch_id] for r in changed[cols].itertuples(index=False, name=None)]
+    rows = [[*r, batch_id] for r in rows_in[cols].itertuples(index=False, name=None)] if not rows_in.empty else []
     rows = [[m, int(y), int(mo), None if not isinstance(p, str) else p, float(v),
              None if not isinstance(n, str) else n, b] for m, y, mo, p, v, n, b in rows]
     db.insert_rows(con, "figure", cols + ["batch_id"], rows)
@@ -873,7 +911,7 @@ class CommitResult:
             return "文件中的数值与系统现有数值完全相同，本次没有任何改动。"
         text = f"已提交：批次 {self.batch_id}，写入 {self.rows} 个数值"
         if self.unchanged:
-            text += f"（另有 {self.unchanged} 个与现有数值相同，未重复写入）"
+            text += f"（另有 {self.unchanged} 个与现有数值相同，一并记入本批次）"
         if self.explanations:
             text += f"，{self.explanations} 条情况说明"
         return text + "。"
@@ -940,6 +978,9 @@ def revert(batch_id: int, user: User | None, now: datetime | None = None) -> Non
         kind, owner, created, state = row
         if kind == "seed":
             raise PermissionDenied("初始数据批次不能撤销。")
+        if kind not in REVERTIBLE:
+            raise IngestError(f"批次 {batch_id} 是“{BATCH_KIND_NAMES.get(kind, kind)}”批次，撤销无法恢复它之前的内容，"
+                              "不能撤销；请重新上传正确的文件。")
         if state == "reverted":
             raise IngestError(f"批次 {batch_id} 已经撤销过了。")
         if not user.is_admin:
@@ -957,6 +998,18 @@ def revert(batch_id: int, user: User | None, now: datetime | None = None) -> Non
 
 COMPARATORS = {">=": ">=", "≥": ">=", "不低于": ">=", "<=": "<=", "≤": "<=", "不高于": "<=", "=": "=", "等于": "=",
                "==": "="}
+
+
+# A target's comparator must point the way the indicator should move: "<=" on a "more is better" indicator (or
+# ">=" on "less is better", e.g. 劣V类河涌) would make the wrong change look good. "=" fits both.
+WRONG_COMPARATOR = {"up": "<=", "down": ">="}
+DIRECTION_NAMES = {"up": "越多越好", "down": "越少越好"}
+
+
+def default_comparator(indicator: str) -> str:
+    """The comparator a new target of ``indicator`` gets when none is given: from the indicator's direction."""
+    ind = registry().get(indicator)
+    return "<=" if ind is not None and ind.direction == "down" else ">="
 
 
 @dataclass
@@ -1004,7 +1057,7 @@ def parse_targets(data: bytes, file_name: str) -> tuple[list[TargetRow], list[Is
     except IngestError:
         raise
     except Exception as exc:  # noqa: BLE001 - same promise as parse()
-        raise IngestError(f"文件无法解析（{type(exc).__name__}）。") from exc
+        raise IngestError(UNEXPECTED_PARSE_ERROR.format(type(exc).__name__)) from exc
 
 
 def check_targets(con: duckdb.DuckDBPyConnection, rows: list[TargetRow], user: User | None,
@@ -1030,13 +1083,22 @@ def check_targets(con: duckdb.DuckDBPyConnection, rows: list[TargetRow], user: U
             issues.append(Issue("error", f"年份“{t.year}”不合理（目标只能录入到 {today.year + 1} 年）", t.sheet, t.row,
                                 col("year")))
             continue
-        comparator = COMPARATORS.get(t.comparator.replace(" ", "")) if t.comparator else \
-            current.get((code, t.year), (None, None))[1] or ">="
+        ind = indicators[code]
+        if t.comparator:
+            comparator = COMPARATORS.get(t.comparator.replace(" ", ""))
+        else:  # keep the current target's comparator when it fits the direction, else follow the direction
+            comparator = current.get((code, t.year), (None, None))[1]
+            if comparator is None or comparator == WRONG_COMPARATOR.get(ind.direction):
+                comparator = default_comparator(code)
         if comparator is None:
             issues.append(Issue("error", f"比较方式“{t.comparator[:10]}”无效，应为 >=、<= 或 =", t.sheet, t.row,
                                 col("comparator")))
             continue
-        ind = indicators[code]
+        if comparator == WRONG_COMPARATOR.get(ind.direction):
+            right = "<=" if ind.direction == "down" else ">="
+            issues.append(Issue("error", f"指标“{ind.name}”{DIRECTION_NAMES[ind.direction]}，比较方式不能是“{comparator}”，"
+                                f"应为“{right}”或“=”", t.sheet, t.row, col("comparator")))
+            continue
         if t.value < 0:
             issues.append(Issue("error", "目标值不能为负数", t.sheet, t.row, col("target")))
             continue
@@ -1082,6 +1144,12 @@ def commit_targets(rows: list[TargetRow], user: User | None, issues: list[Issue]
 
 # ---------------------------------------------------------------- reading back (pages and CLI)
 
+def targets_for_year(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    """The current target of every indicator for ``year`` (the 目标管理 page's table)."""
+    return con.execute("select indicator, value, comparator, rule, note, batch_id from target_current "
+                       "where year = ? order by indicator", [year]).df()
+
+
 def current_figures(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[dict]:
     rows = con.execute("select metric, place, value, batch_id from figure_current where year = ? and month = ? "
                        "order by metric, place", [year, month]).fetchall()
@@ -1104,18 +1172,34 @@ def due_date(year: int, month: int) -> date:
     return date(year + (month == 12), month % 12 + 1, DUE_DAY)
 
 
+def _expected_places(con: duckdb.DuckDBPyConnection, metric: str, place_kind: str | None) -> int:
+    """How many places are expected to report a per-place metric each month: those that have reported it before
+    (any year; e.g. the 9 村（社区） of the sewage project), or, before any report, every place of its kinds."""
+    (reported,) = con.execute("select count(distinct place) from figure_current where metric = ? "
+                              "and place is not null", [metric]).fetchone()
+    if reported:
+        return int(reported)
+    kinds = list(place_kinds(place_kind))
+    if not kinds:
+        return 0
+    (count,) = con.execute("select count(*) from place where list_contains(?, kind)", [kinds]).fetchone()
+    return int(count)
+
+
+def _expected_per_department(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    rows: dict[str, dict] = {}
+    for code, department, name, per_place, place_kind in con.execute(
+            "select m.code, m.department, d.name, m.per_place, m.place_kind from metric m "
+            "join department d on d.code = m.department order by m.department, m.code").fetchall():
+        row = rows.setdefault(department, {"department": department, "department_name": name, "expected": 0})
+        row["expected"] += _expected_places(con, code, place_kind) if per_place else 1
+    return pd.DataFrame(list(rows.values()), columns=["department", "department_name", "expected"])
+
+
 def reporting_status(con: duckdb.DuckDBPyConnection, year: int, today: date | None = None) -> pd.DataFrame:
     """填报率 per department and month: reported metric-places / expected; overdue after the due date."""
     today = today or date.today()
-    expected = con.execute(
-        """
-        select m.department, d.name as department_name,
-               sum(case when m.per_place then (select count(*) from place p where p.kind = m.place_kind) else 1 end)
-                   as expected
-        from metric m join department d on d.code = m.department
-        group by all
-        """
-    ).df()
+    expected = _expected_per_department(con)
     got = con.execute(
         """
         select m.department, f.month, count(distinct (f.metric, coalesce(f.place, ''))) as reported
