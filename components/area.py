@@ -48,7 +48,8 @@ def render_area(area: str) -> None:
         if rows:
             open_indicator(frame.iloc[rows[0]]["code"])
         st.download_button(
-            "下载本表（Excel）", export.indicators_xlsx(indicators, year, month, name, status["demo"]),
+            "下载本表（Excel）",  # built only when clicked, not on every rerun
+            lambda: export.indicators_xlsx(indicators, year, month, name, status["demo"]), on_click="ignore",
             file_name=export.export_filename(year, month, name),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/download:", key=f"download_{area}",

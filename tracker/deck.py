@@ -25,7 +25,8 @@ from pptx.util import Emu, Inches, Pt
 
 from tracker import status as status_mod
 from tracker.labels import STATUS_COLORS, fmt_number, fmt_pct, fmt_target, status_label
-from tracker.progress import LAGGING, NO_DATA, ON_TRACK, SEVERITY, STATUSES, WARNING
+from tracker.progress import LAGGING, NO_DATA, ON_TRACK, STATUSES, WARNING
+from tracker.status import by_severity
 
 TOWN = "三乡镇"
 NO_EXPLANATION = "尚未提交情况说明"
@@ -100,10 +101,6 @@ def _project_row(item: dict) -> dict:
     }
 
 
-def _by_severity(items: list[dict]) -> list[dict]:
-    return sorted(items, key=lambda i: SEVERITY.get(i["status"], 5))
-
-
 def outline(report: dict, areas: list[dict] | None = None) -> list[dict]:
     """The meeting's slides in order: title, 总体情况, one per area, 重点项目, 需研究决策事项.
 
@@ -135,8 +132,8 @@ def outline(report: dict, areas: list[dict] | None = None) -> list[dict]:
     for area in areas:
         items = [i for i in indicators if i["area"] == area["code"]]
         area_projects = [p for p in projects if p["area"] == area["code"]]
-        attention = [_indicator_row(i) for i in _by_severity(items) if i["status"] in (LAGGING, WARNING)]
-        attention += [_project_row(p) for p in _by_severity(area_projects) if p["status"] in (LAGGING, WARNING)]
+        attention = [_indicator_row(i) for i in by_severity(items) if i["status"] in (LAGGING, WARNING)]
+        attention += [_project_row(p) for p in by_severity(area_projects) if p["status"] in (LAGGING, WARNING)]
         slides.append({
             "kind": "area",
             "title": area["name"],
@@ -151,7 +148,7 @@ def outline(report: dict, areas: list[dict] | None = None) -> list[dict]:
     any_project_reported = any(p["status"] not in (None, NO_DATA) for p in projects)
     # When nobody reported, one sentence says so instead of slides listing every project as 未填报.
     watch_for = (LAGGING, WARNING, NO_DATA) if any_project_reported else (LAGGING, WARNING)
-    watch = [p for p in _by_severity(projects) if p["status"] in watch_for]
+    watch = [p for p in by_severity(projects) if p["status"] in watch_for]
     slides.append({
         "kind": "projects",
         "title": "重点项目推进情况",

@@ -26,7 +26,6 @@ from tracker.deck import (
     DEMO_MARK,
     NO_EXPLANATION,
     TOWN,
-    _by_severity,
     _indicator_row,
     _project_row,
     outline,
@@ -167,8 +166,8 @@ def _note_meta(item: dict) -> str:
 def attention_items(report: dict) -> tuple[list[dict], list[dict]]:
     """Every 滞后 and 预警 indicator and project, 滞后 first, then in area order (the report's order)."""
     watch = (LAGGING, WARNING)
-    indicators = [_indicator_item(i) for i in _by_severity(report["indicators"]) if i["status"] in watch]
-    projects = [_project_item(p) for p in _by_severity(report["projects"]) if p["status"] in watch]
+    indicators = [_indicator_item(i) for i in status_mod.by_severity(report["indicators"]) if i["status"] in watch]
+    projects = [_project_item(p) for p in status_mod.by_severity(report["projects"]) if p["status"] in watch]
     return indicators, projects
 
 

@@ -232,9 +232,13 @@ def attention_items(report: dict, statuses: tuple[str, ...] = (progress.LAGGING,
     """Indicators and projects at the given statuses, worst first, then the largest gap to 序时进度."""
     items = [{**i, "item_type": "indicator"} for i in report["indicators"]]
     items += [{**p, "item_type": "project"} for p in report["projects"]]
-    chosen = [i for i in items if i.get("status") in statuses]
-    return sorted(chosen, key=lambda i: (progress.SEVERITY.get(i["status"], 9),
-                                         -(i["gap_pp"] if i.get("gap_pp") is not None else float("-inf"))))
+    return by_severity([i for i in items if i.get("status") in statuses])
+
+
+def by_severity(items: list[dict]) -> list[dict]:
+    """Worst status first, then the largest gap: the one order every page, deck and 通报 lists items in."""
+    return sorted(items, key=lambda i: (progress.SEVERITY.get(i.get("status"), 9),
+                                        -(i["gap_pp"] if i.get("gap_pp") is not None else float("-inf"))))
 
 
 def department_ranking(report: dict) -> list[dict]:
