@@ -28,8 +28,23 @@ import psutil  # noqa: E402
 from bench import synth  # noqa: E402
 
 GOALS_10X = {"status": "≤ 50 ms", "page": "≤ 300 ms", "upload": "≤ 2 s", "deck": "≤ 3 s", "rss": "≤ 400 MB"}
-PAGES = ["overview", "area_economy", "area_rural", "area_water", "area_ecology", "area_culture",
-         "area_livelihood", "indicator", "projects", "map", "meeting", "upload", "reporting", "history", "targets"]
+PAGES = [
+    "overview",
+    "area_economy",
+    "area_rural",
+    "area_water",
+    "area_ecology",
+    "area_culture",
+    "area_livelihood",
+    "indicator",
+    "projects",
+    "map",
+    "meeting",
+    "upload",
+    "reporting",
+    "history",
+    "targets",
+]
 
 FLOOR_SQL = """
 with current as (
@@ -67,8 +82,10 @@ def machine() -> str:
     except (OSError, StopIteration):
         pass
     mem = psutil.virtual_memory().total / 2**30
-    return (f"{cpu}, {psutil.cpu_count()} cores, {mem:.0f} GiB RAM; Python {platform.python_version()}, "
-            f"DuckDB {duckdb.__version__}, {platform.system()} {platform.release()}")
+    return (
+        f"{cpu}, {psutil.cpu_count()} cores, {mem:.0f} GiB RAM; Python {platform.python_version()}, "
+        f"DuckDB {duckdb.__version__}, {platform.system()} {platform.release()}"
+    )
 
 
 class Scale:
@@ -109,8 +126,14 @@ def bench_status(scale: Scale, repeats: int) -> dict:
         cold = (time.perf_counter() - started) * 1000
         warm = median_ms(lambda: status.build_status(con, year, month), repeats)
         floor = median_ms(lambda: con.execute(FLOOR_SQL, {"year": year, "month": month}).fetchall(), repeats)
-    return {"status_cold_ms": cold, "status_ms": warm, "floor_ms": floor, "status_ratio": warm / floor,
-            "indicators": len(registry()), "projects": len(report["projects"])}
+    return {
+        "status_cold_ms": cold,
+        "status_ms": warm,
+        "floor_ms": floor,
+        "status_ratio": warm / floor,
+        "indicators": len(registry()),
+        "projects": len(report["projects"]),
+    }
 
 
 def bench_pages(scale: Scale, repeats: int) -> dict:
@@ -223,8 +246,7 @@ def table(results: dict[int, dict]) -> str:
     pages = sorted({p for r in results.values() for p in r.get("pages_ms", {})}, key=PAGES.index)
     for page in pages:
         values = [results[s].get("pages_ms", {}).get(page) for s in scales]
-        lines.append(f"| page `{page}` warm server render | " + " | ".join(fmt(v) for v in values)
-                     + f" | {GOALS_10X['page']} |")
+        lines.append(f"| page `{page}` warm server render | " + " | ".join(fmt(v) for v in values) + f" | {GOALS_10X['page']} |")
     row("time to first chart on 总览 (Chromium)", "first_chart_ms")
     row("upload 10,000 rows: parse", "upload_parse_ms")
     row("upload 10,000 rows: check", "upload_check_ms")
@@ -251,9 +273,14 @@ def main(argv: list[str] | None = None) -> int:
             scale = Scale(factor, Path(tmp))
             result: dict = {}
             few = 1 if args.quick else 3
-            steps = (("init", bench_init, (1 if factor == 100 else 3,)), ("status", bench_status, (repeats,)),
-                     ("pages", bench_pages, (3 if args.quick else 5,)), ("upload", bench_upload, (few,)),
-                     ("deck", bench_deck, (few,)), ("server", bench_server, ()))
+            steps = (
+                ("init", bench_init, (1 if factor == 100 else 3,)),
+                ("status", bench_status, (repeats,)),
+                ("pages", bench_pages, (3 if args.quick else 5,)),
+                ("upload", bench_upload, (few,)),
+                ("deck", bench_deck, (few,)),
+                ("server", bench_server, ()),
+            )
             for name, step, step_args in steps:
                 if args.quick and name == "server":
                     continue

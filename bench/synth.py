@@ -55,8 +55,16 @@ def make(scale: int, out: Path) -> tuple[Path, Path]:
                     value = float(last_year.get((r["metric"], r["month"], r["place"]), r)["value"]) * min(growth, 1)
                 else:
                     value = round(value * growth * rng.uniform(0.95, 1.05), 1)
-                figures.append({"metric": r["metric"] + suffix, "year": year, "month": r["month"],
-                                "place": r["place"], "value": value, "note": "基准测试合成数据"})
+                figures.append(
+                    {
+                        "metric": r["metric"] + suffix,
+                        "year": year,
+                        "month": r["month"],
+                        "place": r["place"],
+                        "value": value,
+                        "note": "基准测试合成数据",
+                    }
+                )
     _write(data / "demo" / "figures.csv", figures)
     if clones > 1:
         _clone_definitions(data, queries, clones)
@@ -65,17 +73,18 @@ def make(scale: int, out: Path) -> tuple[Path, Path]:
 
 def _clone_definitions(data: Path, queries: Path, clones: int) -> None:
     metrics = _rows(data / "metrics.csv")
-    _write(data / "metrics.csv", [{**m, "code": m["code"] + ("" if k == 0 else f"__{k}")}
-                                  for k in range(clones) for m in metrics])
+    _write(data / "metrics.csv", [{**m, "code": m["code"] + ("" if k == 0 else f"__{k}")} for k in range(clones) for m in metrics])
     targets = _rows(data / "targets.csv")
-    _write(data / "targets.csv", [{**t, "indicator": t["indicator"] + ("" if k == 0 else f"__{k}")}
-                                  for k in range(clones) for t in targets])
+    _write(
+        data / "targets.csv", [{**t, "indicator": t["indicator"] + ("" if k == 0 else f"__{k}")} for k in range(clones) for t in targets]
+    )
     projects = _rows(data / "projects.csv")
-    _write(data / "projects.csv", [{**p, "code": p["code"] + ("" if k == 0 else f"__{k}")}
-                                   for k in range(clones) for p in projects])
+    _write(data / "projects.csv", [{**p, "code": p["code"] + ("" if k == 0 else f"__{k}")} for k in range(clones) for p in projects])
     progress = _rows(data / "demo" / "project_progress.csv")
-    _write(data / "demo" / "project_progress.csv", [{**p, "project": p["project"] + ("" if k == 0 else f"__{k}")}
-                                                    for k in range(clones) for p in progress])
+    _write(
+        data / "demo" / "project_progress.csv",
+        [{**p, "project": p["project"] + ("" if k == 0 else f"__{k}")} for k in range(clones) for p in progress],
+    )
     metric_codes = sorted((m["code"] for m in metrics), key=len, reverse=True)
     for sql in list(queries.glob("*/*.sql")):
         text = sql.read_text(encoding="utf-8")

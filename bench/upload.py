@@ -17,17 +17,29 @@ from tracker.auth import User
 
 ADMIN = User("bench", "admin", None)
 TODAY = date(2024, 1, 20)
-FLOWS = ["new_industrial_above_scale", "new_service_above_scale", "four_small_gardens", "residential_sewer_done",
-         "fishpond_tailwater_mu", "afforestation_mu", "forest_tending_mu", "waste_total_t", "waste_harmless_t",
-         "cultural_events", "rental_housing_units", "livelihood_projects_done"]
+FLOWS = [
+    "new_industrial_above_scale",
+    "new_service_above_scale",
+    "four_small_gardens",
+    "residential_sewer_done",
+    "fishpond_tailwater_mu",
+    "afforestation_mu",
+    "forest_tending_mu",
+    "waste_total_t",
+    "waste_harmless_t",
+    "cultural_events",
+    "rental_housing_units",
+    "livelihood_projects_done",
+]
 
 
 def big_rows(n: int = 10_000, db_path: Path | None = None) -> list[list]:
     """n distinct (metric, place, year, month) rows over 2000-2023 that pass every check: flows, and per-place
     percentages at 0 (a running total that may not fall)."""
     with db.connect(db_path) as con:
-        places = con.execute("select m.code, p.code from metric m join place p on p.kind = m.place_kind "
-                             "where m.per_place order by 1, 2").fetchall()
+        places = con.execute(
+            "select m.code, p.code from metric m join place p on p.kind = m.place_kind where m.per_place order by 1, 2"
+        ).fetchall()
     rows = []
     for year in range(2000, 2024):
         for month in range(1, 13):
@@ -77,5 +89,11 @@ def bench_upload_10k(db_path: Path, repeats: int) -> dict:
             write.append(total[-1] - parse[-1] - check[-1])
             os.environ["TRACKER_DB"] = str(db_path)
     med = statistics.median
-    return {"upload_parse_ms": med(parse), "upload_check_ms": med(check), "upload_write_ms": med(write),
-            "upload_total_ms": med(total), "upload_floor_ms": med(floor), "upload_ratio": med(total) / med(floor)}
+    return {
+        "upload_parse_ms": med(parse),
+        "upload_check_ms": med(check),
+        "upload_write_ms": med(write),
+        "upload_total_ms": med(total),
+        "upload_floor_ms": med(floor),
+        "upload_ratio": med(total) / med(floor),
+    }

@@ -31,8 +31,10 @@ def render_area(area: str) -> None:
     indicators, projects = status["indicators"], status["projects"]
 
     st.title(name)
-    st.caption(f"{year}年{month}月 · 序时进度 {status['time_progress'] * 100:.1f}% · "
-               f"指标 {len(indicators)} 项，重点项目 {len(projects)} 个。点击表格中的一行查看指标详情。")
+    st.caption(
+        f"{year}年{month}月 · 序时进度 {status['time_progress'] * 100:.1f}% · "
+        f"指标 {len(indicators)} 项，重点项目 {len(projects)} 个。点击表格中的一行查看指标详情。"
+    )
     demo_banner(status["demo"])
     cards.status_legend()
 
@@ -42,20 +44,26 @@ def render_area(area: str) -> None:
     else:
         trends = {i["code"]: charts.trend_values(load_history(i["code"], year), month) for i in indicators}
         frame = tables.indicator_frame(indicators, trends)
-        event = tables.show(frame, tables.INDICATOR_COLUMNS, key=f"table_{area}", row_height=44,
-                            on_select="rerun", selection_mode="single-row")
+        event = tables.show(
+            frame, tables.INDICATOR_COLUMNS, key=f"table_{area}", row_height=44, on_select="rerun", selection_mode="single-row"
+        )
         rows = event.selection.rows if event is not None else []
         if rows:
             open_indicator(frame.iloc[rows[0]]["code"])
         st.download_button(
             "下载本表（Excel）",  # built only when clicked, not on every rerun
-            lambda: export.indicators_xlsx(indicators, year, month, name, status["demo"]), on_click="ignore",
+            lambda: export.indicators_xlsx(indicators, year, month, name, status["demo"]),
+            on_click="ignore",
             file_name=export.export_filename(year, month, name),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            icon=":material/download:", key=f"download_{area}",
+            icon=":material/download:",
+            key=f"download_{area}",
         )
-        charts.show(charts.completion_chart(indicators, "完成率与序时进度", f"{name} · {year}年{month}月"),
-                    charts.chart_filename(year, month, name, "完成率"), key=f"chart_{area}")
+        charts.show(
+            charts.completion_chart(indicators, "完成率与序时进度", f"{name} · {year}年{month}月"),
+            charts.chart_filename(year, month, name, "完成率"),
+            key=f"chart_{area}",
+        )
 
     st.subheader("重点项目")
     if not projects:

@@ -22,14 +22,15 @@ def status_chip_html(status: str | None, count: int | None = None) -> str:
     fg = text_on_status(status)
     bg = "#E6E6E6" if status in (None, NO_DATA) else color
     text = status_label(status) + (f" {count}" if count is not None else "")
-    return (f'<span style="display:inline-block;background:{bg};color:{fg};border-radius:0.4rem;'
-            f'padding:0.1rem 0.55rem;margin:0.12rem 0.25rem 0.12rem 0;font-weight:600;white-space:nowrap">'
-            f"{escape(text)}</span>")
+    return (
+        f'<span style="display:inline-block;background:{bg};color:{fg};border-radius:0.4rem;'
+        f'padding:0.1rem 0.55rem;margin:0.12rem 0.25rem 0.12rem 0;font-weight:600;white-space:nowrap">'
+        f"{escape(text)}</span>"
+    )
 
 
 def status_chips(counts: dict[str, int], hide_zero: bool = True) -> str:
-    return "".join(status_chip_html(s, counts.get(s, 0)) for s in _STATUS_ORDER
-                   if counts.get(s, 0) or not hide_zero)
+    return "".join(status_chip_html(s, counts.get(s, 0)) for s in _STATUS_ORDER if counts.get(s, 0) or not hide_zero)
 
 
 def status_legend() -> None:
@@ -37,16 +38,15 @@ def status_legend() -> None:
     st.markdown(" ".join(status_chip_html(s) for s in _STATUS_ORDER), unsafe_allow_html=True)
 
 
-def headline(year: int, month: int, time_progress: float, indicator_counts: dict[str, int],
-             project_counts: dict[str, int]) -> None:
+def headline(year: int, month: int, time_progress: float, indicator_counts: dict[str, int], project_counts: dict[str, int]) -> None:
     """The first row a leader reads: 序时进度 and how many items are on track, warned, lagging."""
     on_track = lambda c: c.get("已完成", 0) + c.get("正常", 0)  # noqa: E731
     total = sum(indicator_counts.values()) + sum(project_counts.values())
     cols = st.columns(4)
-    cols[0].metric("序时进度", fmt_pct(time_progress), help=f"{year}年{month}月末应完成全年任务的比例（月数÷12）",
-                   border=True)
-    cols[1].metric("进度正常或已完成", f"{on_track(indicator_counts) + on_track(project_counts)} / {total}",
-                   help="指标与重点项目合计", border=True)
+    cols[0].metric("序时进度", fmt_pct(time_progress), help=f"{year}年{month}月末应完成全年任务的比例（月数÷12）", border=True)
+    cols[1].metric(
+        "进度正常或已完成", f"{on_track(indicator_counts) + on_track(project_counts)} / {total}", help="指标与重点项目合计", border=True
+    )
     cols[2].metric("▲ 预警", f"{indicator_counts.get('预警', 0) + project_counts.get('预警', 0)} 项", border=True)
     cols[3].metric("✖ 滞后", f"{indicator_counts.get('滞后', 0) + project_counts.get('滞后', 0)} 项", border=True)
 

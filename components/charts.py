@@ -31,8 +31,7 @@ PLAN_COLOR = "#1A1A1A"
 
 def plotly_config(filename: str) -> dict:
     """The one chart toolbar config: no Plotly logo, PNG download at double scale with a meaningful name."""
-    return {"displaylogo": False,
-            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename}}
+    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename}}
 
 
 def chart_filename(year: int, month: int, *parts: str) -> str:
@@ -58,13 +57,14 @@ def _style(fig: go.Figure, title: str, height: int, subtitle: str | None = None)
         plot_bgcolor="#FFFFFF",
         separators=".,",
         hoverlabel={"font": {"size": FONT_SIZE, "family": FONT_FAMILY}, "bgcolor": "#FFFFFF"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": TICK_SIZE},
-                "title": {"text": ""}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": TICK_SIZE}, "title": {"text": ""}},
     )
-    fig.update_xaxes(tickfont={"size": TICK_SIZE}, title_font={"size": FONT_SIZE}, gridcolor="#E3E8EE",
-                     zerolinecolor="#B0B8C1", automargin=True)
-    fig.update_yaxes(tickfont={"size": TICK_SIZE}, title_font={"size": FONT_SIZE}, gridcolor="#E3E8EE",
-                     zerolinecolor="#B0B8C1", automargin=True)
+    fig.update_xaxes(
+        tickfont={"size": TICK_SIZE}, title_font={"size": FONT_SIZE}, gridcolor="#E3E8EE", zerolinecolor="#B0B8C1", automargin=True
+    )
+    fig.update_yaxes(
+        tickfont={"size": TICK_SIZE}, title_font={"size": FONT_SIZE}, gridcolor="#E3E8EE", zerolinecolor="#B0B8C1", automargin=True
+    )
     return fig
 
 
@@ -87,40 +87,77 @@ def completion_chart(indicators: Sequence[dict], title: str, subtitle: str | Non
     ys = [i["code"] for i in rows]
     comp = [_pct100(i.get("completion")) for i in rows]
     shown = [min(c, COMPLETION_CAP) if c is not None else 0 for c in comp]
-    texts = [f"{status_label(i['status'])}  {fmt_pct(i.get('completion'))}" if c is not None
-             else status_label(i["status"]) for i, c in zip(rows, comp, strict=True)]
-    custom = [[i["name"], status_label(i["status"]), fmt_pct(i.get("completion")), fmt_pct(i.get("time_progress")),
-               fmt_number(i.get("value"), i.get("unit", "")), _target_text(i), i.get("department_name") or "—"]
-              for i in rows]
+    texts = [
+        f"{status_label(i['status'])}  {fmt_pct(i.get('completion'))}" if c is not None else status_label(i["status"])
+        for i, c in zip(rows, comp, strict=True)
+    ]
+    custom = [
+        [
+            i["name"],
+            status_label(i["status"]),
+            fmt_pct(i.get("completion")),
+            fmt_pct(i.get("time_progress")),
+            fmt_number(i.get("value"), i.get("unit", "")),
+            _target_text(i),
+            i.get("department_name") or "—",
+        ]
+        for i in rows
+    ]
     fig = go.Figure()
     fig.add_bar(
-        y=ys, x=shown, orientation="h", name="完成率", width=0.5,
+        y=ys,
+        x=shown,
+        orientation="h",
+        name="完成率",
+        width=0.5,
         marker={"color": [status_color(i["status"]) for i in rows], "line": {"width": 0}},
-        text=texts, textposition="auto", insidetextanchor="end", cliponaxis=False, constraintext="none",
+        text=texts,
+        textposition="auto",
+        insidetextanchor="end",
+        cliponaxis=False,
+        constraintext="none",
         textfont={"size": TICK_SIZE},
         insidetextfont={"color": [text_on_status(i["status"]) for i in rows]},
         outsidetextfont={"color": [_text_color(i["status"]) for i in rows]},
-        customdata=custom, showlegend=False,
-        hovertemplate=("<b>%{customdata[0]}</b><br>状态：%{customdata[1]}<br>完成率：%{customdata[2]}"
-                       "<br>序时进度：%{customdata[3]}<br>完成值：%{customdata[4]}<br>目标：%{customdata[5]}"
-                       "<br>责任部门：%{customdata[6]}<extra></extra>"),
+        customdata=custom,
+        showlegend=False,
+        hovertemplate=(
+            "<b>%{customdata[0]}</b><br>状态：%{customdata[1]}<br>完成率：%{customdata[2]}"
+            "<br>序时进度：%{customdata[3]}<br>完成值：%{customdata[4]}<br>目标：%{customdata[5]}"
+            "<br>责任部门：%{customdata[6]}<extra></extra>"
+        ),
     )
     fig.add_scatter(
-        y=ys, x=[_pct100(i.get("time_progress")) for i in rows], mode="markers", name="序时进度",
+        y=ys,
+        x=[_pct100(i.get("time_progress")) for i in rows],
+        mode="markers",
+        name="序时进度",
         marker={"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": TIME_PROGRESS_COLOR}},
         customdata=[fmt_pct(i.get("time_progress")) for i in rows],
         hovertemplate="序时进度：%{customdata}<extra></extra>",
     )
-    fig.update_layout(annotations=[  # one assignment, not add_annotation in a loop (quadratic)
-        {"x": 0, "y": code, "xref": "x", "yref": "y", "text": item["name"], "showarrow": False, "xanchor": "left",
-         "yanchor": "bottom", "yshift": 17, "font": {"size": TICK_SIZE}} for code, item in zip(ys, rows, strict=True)])
+    fig.update_layout(
+        annotations=[  # one assignment, not add_annotation in a loop (quadratic)
+            {
+                "x": 0,
+                "y": code,
+                "xref": "x",
+                "yref": "y",
+                "text": item["name"],
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "yshift": 17,
+                "font": {"size": TICK_SIZE},
+            }
+            for code, item in zip(ys, rows, strict=True)
+        ]
+    )
     most = max([*shown, 100.0])
     fig.update_xaxes(title_text="完成率（%）", range=[0, most * 1.3], ticksuffix="%", dtick=50, fixedrange=True)
-    fig.update_yaxes(title_text="", showticklabels=False, fixedrange=True, showgrid=False,
-                     range=[-0.6, len(rows) - 0.1])
+    fig.update_yaxes(title_text="", showticklabels=False, fixedrange=True, showgrid=False, range=[-0.6, len(rows) - 0.1])
     fig = _style(fig, title, int(max(260, 150 + 66 * len(rows))), subtitle)
-    fig.update_layout(legend={"x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom"},
-                      margin={"l": 10, "r": 20})
+    fig.update_layout(legend={"x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom"}, margin={"l": 10, "r": 20})
     return fig
 
 
@@ -138,17 +175,26 @@ def status_count_chart(counts: dict[str, dict[str, int]], title: str, subtitle: 
     for status in sorted(STATUSES, key=lambda s: SEVERITY[s]):
         values = [counts[a].get(status, 0) for a in areas]
         fig.add_bar(
-            y=areas, x=values, orientation="h", name=status_label(status),
+            y=areas,
+            x=values,
+            orientation="h",
+            name=status_label(status),
             marker={"color": STATUS_COLORS[status]},
-            text=[str(v) if v else "" for v in values], textposition="inside", insidetextanchor="middle",
+            text=[str(v) if v else "" for v in values],
+            textposition="inside",
+            insidetextanchor="middle",
             textfont={"size": TICK_SIZE, "color": text_on_status(status)},
             hovertemplate=f"%{{y}}<br>{status_label(status)}：%{{x}}项<extra></extra>",
         )
     fig.update_xaxes(title_text="事项数（指标＋项目）", dtick=2, fixedrange=True)
     fig.update_yaxes(fixedrange=True)
     fig = _style(fig, title, max(340, 200 + 52 * len(areas)), subtitle)
-    fig.update_layout(barmode="stack", bargap=0.3, margin={"b": 110},
-                      legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "traceorder": "normal"})
+    fig.update_layout(
+        barmode="stack",
+        bargap=0.3,
+        margin={"b": 110},
+        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "traceorder": "normal"},
+    )
     return fig
 
 
@@ -183,21 +229,31 @@ def indicator_chart(history: pd.DataFrame, item: dict, year: int, month: int) ->
     fig = go.Figure()
     if cumulative:
         fig.add_bar(
-            x=labels[:len(upto)], y=list(upto["value"]), name="当月值", marker={"color": "#9DB9D3"},
+            x=labels[: len(upto)],
+            y=list(upto["value"]),
+            name="当月值",
+            marker={"color": "#9DB9D3"},
             customdata=[fmt_number(v, unit) for v in upto["value"]],
             hovertemplate="%{x}　当月值：%{customdata}<extra></extra>",
         )
     line_name = "累计值" if cumulative else "当期值"
     fig.add_scatter(
-        x=labels[:len(upto)], y=list(upto["to_date"]), name=line_name, mode="lines+markers",
-        line={"color": "#0F4C81", "width": 4}, marker={"size": 10},
+        x=labels[: len(upto)],
+        y=list(upto["to_date"]),
+        name=line_name,
+        mode="lines+markers",
+        line={"color": "#0F4C81", "width": 4},
+        marker={"size": 10},
         customdata=[fmt_number(v, unit) for v in upto["to_date"]],
         hovertemplate=f"%{{x}}　{line_name}：%{{customdata}}<extra></extra>",
     )
     last_year = history["last_year_to_date"]
     if last_year.notna().any():
         fig.add_scatter(
-            x=labels, y=list(last_year), name=f"{year - 1}年同期", mode="lines",
+            x=labels,
+            y=list(last_year),
+            name=f"{year - 1}年同期",
+            mode="lines",
             line={"color": LAST_YEAR_COLOR, "width": 3, "dash": "dot"},
             customdata=[fmt_number(v, unit) for v in last_year],
             hovertemplate=f"%{{x}}　{year - 1}年同期：%{{customdata}}<extra></extra>",
@@ -205,14 +261,20 @@ def indicator_chart(history: pd.DataFrame, item: dict, year: int, month: int) ->
     target = item.get("target")
     if target is not None:
         fig.add_scatter(
-            x=labels, y=[target] * len(labels), name="全年目标", mode="lines",
+            x=labels,
+            y=[target] * len(labels),
+            name="全年目标",
+            mode="lines",
             line={"color": STATUS_COLORS["已完成"], "width": 3, "dash": "dash"},
             hovertemplate=f"全年目标：{fmt_number(target, unit)}<extra></extra>",
         )
         plan = planned_line(history, item)
         if any(p is not None for p in plan):
             fig.add_scatter(
-                x=labels, y=plan, name="序时进度", mode="lines",
+                x=labels,
+                y=plan,
+                name="序时进度",
+                mode="lines",
                 line={"color": TIME_PROGRESS_COLOR, "width": 2, "dash": "longdashdot"},
                 customdata=[fmt_number(p, unit) for p in plan],
                 hovertemplate="%{x}　序时进度应达：%{customdata}<extra></extra>",
@@ -222,17 +284,20 @@ def indicator_chart(history: pd.DataFrame, item: dict, year: int, month: int) ->
     if cumulative and forecast is not None and target and len(reached) and month < 12:
         end = forecast * target
         fig.add_scatter(
-            x=[f"{month}月", "12月"], y=[float(reached.iloc[-1]), end], name="预计全年", mode="lines+markers",
+            x=[f"{month}月", "12月"],
+            y=[float(reached.iloc[-1]), end],
+            name="预计全年",
+            mode="lines+markers",
             line={"color": status_color(item.get("status")), "width": 3, "dash": "dot"},
             marker={"size": 12, "symbol": "diamond"},
             hovertemplate=f"按当前进度预计全年：{fmt_number(end, unit)}（{fmt_pct(forecast)}）<extra></extra>",
         )
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels, title_text="月份")
-    fig.update_yaxes(title_text=f"数值（{unit}）" if unit else "数值", rangemode="tozero",
-                     tickformat=",~r")
+    fig.update_yaxes(title_text=f"数值（{unit}）" if unit else "数值", rangemode="tozero", tickformat=",~r")
     fig = _style(fig, item["name"], 560, f"{year}年逐月进展（截至{month}月）")
-    fig.update_layout(barmode="overlay", hovermode="x unified", margin={"b": 130},
-                      legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0})
+    fig.update_layout(
+        barmode="overlay", hovermode="x unified", margin={"b": 130}, legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0}
+    )
     return fig
 
 
@@ -258,21 +323,40 @@ def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None 
     ys = [p["code"] for p in rows]
     reported = [stage_position(p.get("stage"), p.get("percent")) for p in rows]
     planned = [stage_position(p.get("planned_stage"), p.get("planned_percent")) for p in rows]
-    custom = [[p["name"], p.get("planned_stage") or "—", _pct_text(p.get("planned_percent")),
-               p.get("stage") or "未填报", _pct_text(p.get("percent")), status_label(p["status"]),
-               p.get("department_name") or "—"] for p in rows]
+    custom = [
+        [
+            p["name"],
+            p.get("planned_stage") or "—",
+            _pct_text(p.get("planned_percent")),
+            p.get("stage") or "未填报",
+            _pct_text(p.get("percent")),
+            status_label(p["status"]),
+            p.get("department_name") or "—",
+        ]
+        for p in rows
+    ]
     fig = go.Figure()
     for i in range(len(STAGES)):
         fig.add_vrect(x0=i, x1=i + 1, fillcolor="#EEF2F6" if i % 2 == 0 else "#FFFFFF", line_width=0, layer="below")
     fig.add_bar(
-        y=ys, x=[r if r is not None else 0 for r in reported], orientation="h", name="实际进度", width=0.45,
-        marker={"color": [status_color(p["status"]) for p in rows]}, customdata=custom,
-        hovertemplate=("<b>%{customdata[0]}</b><br>计划节点：%{customdata[1]}（%{customdata[2]}）"
-                       "<br>实际节点：%{customdata[3]}（%{customdata[4]}）<br>状态：%{customdata[5]}"
-                       "<br>责任部门：%{customdata[6]}<extra></extra>"),
+        y=ys,
+        x=[r if r is not None else 0 for r in reported],
+        orientation="h",
+        name="实际进度",
+        width=0.45,
+        marker={"color": [status_color(p["status"]) for p in rows]},
+        customdata=custom,
+        hovertemplate=(
+            "<b>%{customdata[0]}</b><br>计划节点：%{customdata[1]}（%{customdata[2]}）"
+            "<br>实际节点：%{customdata[3]}（%{customdata[4]}）<br>状态：%{customdata[5]}"
+            "<br>责任部门：%{customdata[6]}<extra></extra>"
+        ),
     )
     fig.add_scatter(
-        y=ys, x=planned, mode="markers", name="◆ 计划应达",
+        y=ys,
+        x=planned,
+        mode="markers",
+        name="◆ 计划应达",
         marker={"symbol": "diamond", "size": 18, "color": PLAN_COLOR, "line": {"color": "#FFFFFF", "width": 2}},
         customdata=custom,
         hovertemplate="%{customdata[0]}<br>计划应达：%{customdata[1]}（%{customdata[2]}）<extra></extra>",
@@ -282,19 +366,34 @@ def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None 
         state = f"{status_label(p['status'])} · {p.get('stage') or '未填报'}"
         if p.get("percent") is not None and not pd.isna(p.get("percent")):
             state += f" {_pct_text(p['percent'])}"
-        labels.append({
-            "x": 0, "y": code, "xref": "x", "yref": "y", "showarrow": False, "xanchor": "left", "yanchor": "bottom",
-            "yshift": 11, "font": {"size": TICK_SIZE - 1},
-            "text": f'<span style="color:{_text_color(p["status"])}"><b>{escape(state)}</b></span>　{escape(p["name"])}',
-        })
+        labels.append(
+            {
+                "x": 0,
+                "y": code,
+                "xref": "x",
+                "yref": "y",
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "yshift": 11,
+                "font": {"size": TICK_SIZE - 1},
+                "text": f'<span style="color:{_text_color(p["status"])}"><b>{escape(state)}</b></span>　{escape(p["name"])}',
+            }
+        )
     # One assignment: fig.add_annotation in a loop re-validates every earlier label (quadratic; 18 s for 330).
     fig.update_layout(annotations=labels)
-    fig.update_xaxes(range=[0, len(STAGES)], tickvals=[i + 0.5 for i in range(len(STAGES))],
-                     ticktext=list(STAGES), side="top", showgrid=False, title_text="", fixedrange=True)
+    fig.update_xaxes(
+        range=[0, len(STAGES)],
+        tickvals=[i + 0.5 for i in range(len(STAGES))],
+        ticktext=list(STAGES),
+        side="top",
+        showgrid=False,
+        title_text="",
+        fixedrange=True,
+    )
     fig.update_yaxes(showticklabels=False, fixedrange=True, showgrid=False, range=[-0.6, len(rows) - 0.1])
     fig = _style(fig, title, int(max(300, 170 + 62 * len(rows))), subtitle)
-    fig.update_layout(margin={"t": 135, "b": 70, "l": 10, "r": 20},
-                      legend={"orientation": "h", "y": -0.01, "yanchor": "top", "x": 0})
+    fig.update_layout(margin={"t": 135, "b": 70, "l": 10, "r": 20}, legend={"orientation": "h", "y": -0.01, "yanchor": "top", "x": 0})
     return fig
 
 

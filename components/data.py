@@ -30,8 +30,12 @@ def load_status(year: int, month: int, area: str | None = None) -> dict:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _periods(version: tuple[str, float, int]) -> dict:
     with db.connect() as con:
-        return {"years": status.years(con), "latest": status.latest_period(con), "areas": status.areas(con),
-                "departments": status.departments(con)}
+        return {
+            "years": status.years(con),
+            "latest": status.latest_period(con),
+            "areas": status.areas(con),
+            "departments": status.departments(con),
+        }
 
 
 def load_periods() -> dict:

@@ -48,8 +48,14 @@ VILLAGE_STATUS_AREAS = {"rural", "all"}
 TOOLTIP = {
     # Streamlit escapes the values put into the template, so line breaks come from pre-line, not <br/>.
     "html": "<b>{name}</b>（{kind_name}）<br/>{status_text}<div style='white-space:pre-line'>{detail}</div>",
-    "style": {"backgroundColor": "#ffffff", "color": "#1a1a1a", "fontSize": "15px",
-              "fontFamily": FONT_FAMILY, "border": "1px solid #888", "maxWidth": "380px"},
+    "style": {
+        "backgroundColor": "#ffffff",
+        "color": "#1a1a1a",
+        "fontSize": "15px",
+        "fontFamily": FONT_FAMILY,
+        "border": "1px solid #888",
+        "maxWidth": "380px",
+    },
 }
 
 Row = dict
@@ -73,11 +79,17 @@ def _row(place: dict, display: Callable | None) -> Row:
     status = place.get("status")
     detail = place.get("detail") or "无跟踪事项"
     return {
-        "code": place["code"], "name": place["name"], "kind": place["kind"],
+        "code": place["code"],
+        "name": place["name"],
+        "kind": place["kind"],
         "kind_name": place.get("kind_name") or geo.KIND_NAMES.get(place["kind"], place["kind"]),
-        "status": status, "status_text": status_label(status) if status else "无跟踪事项",
-        "stage": place.get("stage"), "percent": place.get("percent"), "detail": detail,
-        "lng": lng, "lat": lat,
+        "status": status,
+        "status_text": status_label(status) if status else "无跟踪事项",
+        "stage": place.get("stage"),
+        "percent": place.get("percent"),
+        "detail": detail,
+        "lng": lng,
+        "lat": lat,
         "schematic": bool(place.get("schematic", True)),
     }
 
@@ -96,11 +108,21 @@ def _paths(geometry: dict) -> list[list[list[float]]]:
 
 def outline_layer(places: Iterable[dict], display: Callable | None = None) -> pdk.Layer:
     """The town outline: a pale fill and a dark border, under everything else."""
-    features = [{"type": "Feature", "geometry": _geometry(p, display), "properties": _row(p, display)}
-                for p in places if p["kind"] == "town"]
-    return pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id="town",
-                     stroked=True, filled=True, get_fill_color=[250, 250, 246, 255], get_line_color=OUTLINE,
-                     line_width_units=PIXELS, get_line_width=3, pickable=False)
+    features = [
+        {"type": "Feature", "geometry": _geometry(p, display), "properties": _row(p, display)} for p in places if p["kind"] == "town"
+    ]
+    return pdk.Layer(
+        "GeoJsonLayer",
+        {"type": "FeatureCollection", "features": features},
+        id="town",
+        stroked=True,
+        filled=True,
+        get_fill_color=[250, 250, 246, 255],
+        get_line_color=OUTLINE,
+        line_width_units=PIXELS,
+        get_line_width=3,
+        pickable=False,
+    )
 
 
 def village_layer(places: Iterable[dict], display: Callable | None = None, coloured: bool = True) -> pdk.Layer:
@@ -117,14 +139,27 @@ def village_layer(places: Iterable[dict], display: Callable | None = None, colou
         props["fill"] = status_rgb(p["status"], 70) if tracked else UNTRACKED_FILL
         props["line"] = status_rgb(p["status"]) if tracked else UNTRACKED_LINE
         features.append({"type": "Feature", "geometry": _geometry(p, display), "properties": props})
-    return pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id="villages",
-                     stroked=True, filled=True, get_fill_color="properties.fill", get_line_color="properties.line",
-                     line_width_units=PIXELS, get_line_width=3, point_radius_units=PIXELS, get_point_radius=10,
-                     pickable=True, auto_highlight=True, highlight_color=[255, 255, 255, 90])
+    return pdk.Layer(
+        "GeoJsonLayer",
+        {"type": "FeatureCollection", "features": features},
+        id="villages",
+        stroked=True,
+        filled=True,
+        get_fill_color="properties.fill",
+        get_line_color="properties.line",
+        line_width_units=PIXELS,
+        get_line_width=3,
+        point_radius_units=PIXELS,
+        get_point_radius=10,
+        pickable=True,
+        auto_highlight=True,
+        highlight_color=[255, 255, 255, 90],
+    )
 
 
-def path_layer(places: Iterable[dict], kinds: tuple[str, ...], layer_id: str, width: int,
-               display: Callable | None = None, casing: bool = False) -> pdk.Layer:
+def path_layer(
+    places: Iterable[dict], kinds: tuple[str, ...], layer_id: str, width: int, display: Callable | None = None, casing: bool = False
+) -> pdk.Layer:
     """Lines (rivers, channels, the 岐澳古道) coloured by their status; one row per line part.
 
     ``casing``: a wider white line to draw underneath, so a coloured line stands out on a coloured area.
@@ -136,25 +171,63 @@ def path_layer(places: Iterable[dict], kinds: tuple[str, ...], layer_id: str, wi
         for path in _paths(_geometry(p, display)):
             color = [255, 255, 255, 255] if casing else status_rgb(p.get("status"))
             rows.append({**_row(p, display), "path": path, "color": color})
-    return pdk.Layer("PathLayer", rows, id=f"{layer_id}-casing" if casing else layer_id, get_path="path",
-                     get_color="color", get_width=width + 4 if casing else width, width_units=PIXELS,
-                     width_min_pixels=2, cap_rounded=True, joint_rounded=True, pickable=not casing,
-                     auto_highlight=not casing, highlight_color=[255, 255, 0, 160])
+    return pdk.Layer(
+        "PathLayer",
+        rows,
+        id=f"{layer_id}-casing" if casing else layer_id,
+        get_path="path",
+        get_color="color",
+        get_width=width + 4 if casing else width,
+        width_units=PIXELS,
+        width_min_pixels=2,
+        cap_rounded=True,
+        joint_rounded=True,
+        pickable=not casing,
+        auto_highlight=not casing,
+        highlight_color=[255, 255, 0, 160],
+    )
 
 
-def point_layer(places: Iterable[dict], kinds: tuple[str, ...], layer_id: str, radius: int,
-                display: Callable | None = None, line: list[int] | None = None) -> pdk.Layer:
+def point_layer(
+    places: Iterable[dict],
+    kinds: tuple[str, ...],
+    layer_id: str,
+    radius: int,
+    display: Callable | None = None,
+    line: list[int] | None = None,
+) -> pdk.Layer:
     """Points (blackspots, heritage, facilities) as status-coloured dots with a contrasting ring."""
-    rows = [{**_row(p, display), "color": status_rgb(p.get("status"))}
-            for p in places if p["kind"] in kinds and p["label_lng"] is not None]
-    return pdk.Layer("ScatterplotLayer", rows, id=layer_id, get_position=["lng", "lat"], get_fill_color="color",
-                     get_line_color=line or [255, 255, 255, 255], stroked=True, filled=True,
-                     radius_units=PIXELS, get_radius=radius, line_width_units=PIXELS, get_line_width=2,
-                     pickable=True, auto_highlight=True, highlight_color=[255, 255, 0, 200])
+    rows = [{**_row(p, display), "color": status_rgb(p.get("status"))} for p in places if p["kind"] in kinds and p["label_lng"] is not None]
+    return pdk.Layer(
+        "ScatterplotLayer",
+        rows,
+        id=layer_id,
+        get_position=["lng", "lat"],
+        get_fill_color="color",
+        get_line_color=line or [255, 255, 255, 255],
+        stroked=True,
+        filled=True,
+        radius_units=PIXELS,
+        get_radius=radius,
+        line_width_units=PIXELS,
+        get_line_width=2,
+        pickable=True,
+        auto_highlight=True,
+        highlight_color=[255, 255, 0, 200],
+    )
 
 
-LABEL_SIZES = {"town": 0, "village": 17, "community": 17, "river": 15, "heritage": 14, "seat": 14,
-               "facility": 13, "channel": 0, "blackspot": 0}
+LABEL_SIZES = {
+    "town": 0,
+    "village": 17,
+    "community": 17,
+    "river": 15,
+    "heritage": 14,
+    "seat": 14,
+    "facility": 13,
+    "channel": 0,
+    "blackspot": 0,
+}
 
 
 def label_layer(places: Iterable[dict], kinds: tuple[str, ...], display: Callable | None = None) -> pdk.Layer:
@@ -172,25 +245,46 @@ def label_layer(places: Iterable[dict], kinds: tuple[str, ...], display: Callabl
             row["lng"], row["lat"] = display(lng, lat) if display else (lng, lat)
         point = p["kind"] in ("heritage", "seat", "facility") and p["geometry"]["type"] == "Point"
         # Names of points sit to the right of the dot, so the dot itself stays visible.
-        rows.append({**row, "label": p["name"], "size": size, "offset": [15, 0] if point else [0, 0],
-                     "anchor": "start" if point else "middle"})
+        rows.append(
+            {**row, "label": p["name"], "size": size, "offset": [15, 0] if point else [0, 0], "anchor": "start" if point else "middle"}
+        )
     chars = "".join(sorted({ch for r in rows for ch in r["label"]} - {"'", '"', "`"}))
-    return pdk.Layer("TextLayer", rows, id="labels", get_position=["lng", "lat"], get_text="label",
-                     get_size="size", size_units=PIXELS, get_color=TEXT, get_pixel_offset="offset",
-                     get_text_anchor="anchor", get_alignment_baseline="'center'", font_family=const(FONT_FAMILY),
-                     font_weight=600, character_set=const(chars), background=True,
-                     get_background_color=LABEL_BACKGROUND, background_padding=[4, 2, 4, 2], pickable=False)
+    return pdk.Layer(
+        "TextLayer",
+        rows,
+        id="labels",
+        get_position=["lng", "lat"],
+        get_text="label",
+        get_size="size",
+        size_units=PIXELS,
+        get_color=TEXT,
+        get_pixel_offset="offset",
+        get_text_anchor="anchor",
+        get_alignment_baseline="'center'",
+        font_family=const(FONT_FAMILY),
+        font_weight=600,
+        character_set=const(chars),
+        background=True,
+        get_background_color=LABEL_BACKGROUND,
+        background_padding=[4, 2, 4, 2],
+        pickable=False,
+    )
 
 
 def tile_layer(url: str) -> pdk.Layer:
     """A raster basemap from the configured tile server (only when one is configured)."""
-    return pdk.Layer("TileLayer", data=url, id="tiles", min_zoom=0, max_zoom=19, tile_size=256,
-                     render_sub_layers=pdk.types.Function("BitmapLayer", image="@@=data",
-                                                          bounds="@@=[bbox.west, bbox.south, bbox.east, bbox.north]"))
+    return pdk.Layer(
+        "TileLayer",
+        data=url,
+        id="tiles",
+        min_zoom=0,
+        max_zoom=19,
+        tile_size=256,
+        render_sub_layers=pdk.types.Function("BitmapLayer", image="@@=data", bounds="@@=[bbox.west, bbox.south, bbox.east, bbox.north]"),
+    )
 
 
-def view_for(places: list[dict], width: int = 1100, height: int = 620,
-             display: Callable | None = None) -> pdk.ViewState:
+def view_for(places: list[dict], width: int = 1100, height: int = 620, display: Callable | None = None) -> pdk.ViewState:
     """A view that fits the town outline (or every place) into ``width`` × ``height`` pixels."""
     town = [p["geometry"] for p in places if p["kind"] == "town" and p["geometry"]]
     geoms = town or [p["geometry"] for p in places if p["geometry"]]
@@ -207,20 +301,28 @@ def view_for(places: list[dict], width: int = 1100, height: int = 620,
     span_x = max(east - west, 1e-4) / 360
     span_y = max(merc(north) - merc(south), 1e-4) / (2 * math.pi)
     zoom = math.log2(min(width * 0.92 / (512 * span_x), height * 0.92 / (512 * span_y)))
-    return pdk.ViewState(longitude=lng, latitude=lat, zoom=round(zoom, 2), min_zoom=9, max_zoom=17, pitch=0,
-                         bearing=0)
+    return pdk.ViewState(longitude=lng, latitude=lat, zoom=round(zoom, 2), min_zoom=9, max_zoom=17, pitch=0, bearing=0)
 
 
-def build_deck(places: list[dict], layers: Iterable[str] = ("town", "villages", "rivers", "channels",
-                                                            "heritage", "facilities", "blackspots", "labels"),
-               *, village_status: bool = True, settings: config.Settings | None = None,
-               width: int = 1100, height: int = 620) -> pdk.Deck:
+def build_deck(
+    places: list[dict],
+    layers: Iterable[str] = ("town", "villages", "rivers", "channels", "heritage", "facilities", "blackspots", "labels"),
+    *,
+    village_status: bool = True,
+    settings: config.Settings | None = None,
+    width: int = 1100,
+    height: int = 620,
+) -> pdk.Deck:
     """The deck for the chosen layers. A TileLayer (and the GCJ-02 shift it may need) only with a tile_url."""
     settings = settings or config.settings()
     display = geo.display_transform(settings)
     wanted = set(layers)
-    label_kinds = {"villages": ("village", "community"), "rivers": ("river",), "heritage": ("heritage",),
-                   "facilities": ("facility", "seat")}
+    label_kinds = {
+        "villages": ("village", "community"),
+        "rivers": ("river",),
+        "heritage": ("heritage",),
+        "facilities": ("facility", "seat"),
+    }
     built: list[pdk.Layer] = []
     if settings.tile_url:
         built.append(tile_layer(settings.tile_url))
@@ -245,9 +347,14 @@ def build_deck(places: list[dict], layers: Iterable[str] = ("town", "villages", 
     if "labels" in wanted:
         kinds = tuple(k for layer, ks in label_kinds.items() if layer in wanted for k in ks)
         built.append(label_layer(places, kinds, display))
-    return pdk.Deck(layers=built, initial_view_state=view_for(places, width, height, display),
-                    map_style=NO_BASEMAP, map_provider=None, tooltip=TOOLTIP,
-                    views=[pdk.View("MapView", controller=True)])
+    return pdk.Deck(
+        layers=built,
+        initial_view_state=view_for(places, width, height, display),
+        map_style=NO_BASEMAP,
+        map_provider=None,
+        tooltip=TOOLTIP,
+        views=[pdk.View("MapView", controller=True)],
+    )
 
 
 def selected_code(event) -> str | None:
@@ -280,14 +387,18 @@ def load_places(year: int, month: int) -> list[dict]:
 
 def legend_html(statuses: Iterable[str] = STATUSES, untracked: bool = True) -> str:
     """A one-line legend in the status palette, each with its symbol so it never relies on colour alone."""
-    items = [f'<span style="display:inline-block;margin-right:1.2em;white-space:nowrap">'
-             f'<span style="display:inline-block;width:1.6em;height:0.9em;background:{STATUS_COLORS[s]};'
-             f'border-radius:3px;vertical-align:middle;margin-right:0.35em"></span>{status_label(s)}</span>'
-             for s in statuses]
+    items = [
+        f'<span style="display:inline-block;margin-right:1.2em;white-space:nowrap">'
+        f'<span style="display:inline-block;width:1.6em;height:0.9em;background:{STATUS_COLORS[s]};'
+        f'border-radius:3px;vertical-align:middle;margin-right:0.35em"></span>{status_label(s)}</span>'
+        for s in statuses
+    ]
     if untracked:
-        items.append('<span style="display:inline-block;white-space:nowrap"><span style="display:inline-block;'
-                     'width:1.6em;height:0.9em;background:#ECECE4;border:1px solid #8C8C8C;border-radius:3px;'
-                     'vertical-align:middle;margin-right:0.35em"></span>无跟踪事项</span>')
+        items.append(
+            '<span style="display:inline-block;white-space:nowrap"><span style="display:inline-block;'
+            "width:1.6em;height:0.9em;background:#ECECE4;border:1px solid #8C8C8C;border-radius:3px;"
+            'vertical-align:middle;margin-right:0.35em"></span>无跟踪事项</span>'
+        )
     return '<div style="font-size:1rem;line-height:1.9">' + "".join(items) + "</div>"
 
 

@@ -27,13 +27,14 @@ def render_filters() -> Filters:
     with st.sidebar:
         # No format_func on year and month: a bound widget writes its formatted label into the URL, and
         # leaders' links should read ?year=2023&month=6.
-        year = st.selectbox("年度", years, index=years.index(latest_year) if latest_year in years else 0,
-                            key="year", bind="query-params")
+        year = st.selectbox("年度", years, index=years.index(latest_year) if latest_year in years else 0, key="year", bind="query-params")
         default_month = latest_month if year == latest_year else 12
-        month = st.selectbox("月份", list(range(1, 13)), index=default_month - 1, key="month",
-                             bind="query-params", help="默认为最近一个有填报数据的月份")
-        area = st.selectbox("领域", ["all", *area_names], index=0, key="area", bind="query-params",
-                            format_func=lambda a: area_names.get(a, "全部领域"))
+        month = st.selectbox(
+            "月份", list(range(1, 13)), index=default_month - 1, key="month", bind="query-params", help="默认为最近一个有填报数据的月份"
+        )
+        area = st.selectbox(
+            "领域", ["all", *area_names], index=0, key="area", bind="query-params", format_func=lambda a: area_names.get(a, "全部领域")
+        )
     return Filters(int(year), int(month), None if area == "all" else area, area_names)
 
 

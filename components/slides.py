@@ -49,6 +49,7 @@ def inject_css() -> None:
 
 # ---------------------------------------------------------------- figures
 
+
 def _layout(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
     fig.update_layout(
         height=height,
@@ -64,16 +65,22 @@ def _layout(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
     return fig
 
 
-def status_by_group_figure(by_group: dict[str, dict[str, int]], title: str | None = None,
-                           height: int = 560) -> go.Figure:
+def status_by_group_figure(by_group: dict[str, dict[str, int]], title: str | None = None, height: int = 560) -> go.Figure:
     """Stacked columns: how many items of each status in each area."""
     groups = list(by_group)
     fig = go.Figure()
     for name in STATUSES:
         values = [by_group[g].get(name, 0) for g in groups]
-        fig.add_bar(name=status_label(name), x=groups, y=values, marker_color=STATUS_COLORS[name],
-                    text=[v or "" for v in values], textposition="inside", insidetextfont={"color": "#FFFFFF"},
-                    hovertemplate="%{x} · " + name + "：%{y}<extra></extra>")
+        fig.add_bar(
+            name=status_label(name),
+            x=groups,
+            y=values,
+            marker_color=STATUS_COLORS[name],
+            text=[v or "" for v in values],
+            textposition="inside",
+            insidetextfont={"color": "#FFFFFF"},
+            hovertemplate="%{x} · " + name + "：%{y}<extra></extra>",
+        )
     fig.update_layout(barmode="stack", bargap=0.35)
     fig.update_yaxes(visible=False)
     _layout(fig, height, title)
@@ -88,14 +95,26 @@ def completion_figure(indicators: list[dict], height: int | None = None) -> go.F
     completion = [None if i["completion"] is None else i["completion"] * 100 for i in items]
     time_progress = [None if i["time_progress"] is None else i["time_progress"] * 100 for i in items]
     fig = go.Figure()
-    fig.add_bar(name="序时进度", y=names, x=time_progress, orientation="h", marker_color=TIME_COLOR,
-                hovertemplate="%{y}<br>序时进度 %{x:.1f}%<extra></extra>")
-    fig.add_bar(name="完成率", y=names, x=completion, orientation="h",
-                marker_color=[STATUS_COLORS.get(i["status"] or "", STATUS_COLORS[NO_DATA]) for i in items],
-                text=[("未填报" if c is None else f"{c:.0f}%") for c in completion], textposition="outside",
-                textfont={"size": BASE},
-                customdata=[status_label(i["status"]) for i in items],
-                hovertemplate="%{y}<br>完成率 %{x:.1f}%  %{customdata}<extra></extra>")
+    fig.add_bar(
+        name="序时进度",
+        y=names,
+        x=time_progress,
+        orientation="h",
+        marker_color=TIME_COLOR,
+        hovertemplate="%{y}<br>序时进度 %{x:.1f}%<extra></extra>",
+    )
+    fig.add_bar(
+        name="完成率",
+        y=names,
+        x=completion,
+        orientation="h",
+        marker_color=[STATUS_COLORS.get(i["status"] or "", STATUS_COLORS[NO_DATA]) for i in items],
+        text=[("未填报" if c is None else f"{c:.0f}%") for c in completion],
+        textposition="outside",
+        textfont={"size": BASE},
+        customdata=[status_label(i["status"]) for i in items],
+        hovertemplate="%{y}<br>完成率 %{x:.1f}%  %{customdata}<extra></extra>",
+    )
     top = max([c for c in completion if c is not None] + [100])
     fig.update_xaxes(range=[0, min(200, top + 25)], ticksuffix="%", gridcolor="#E5E5E5")
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
@@ -109,10 +128,12 @@ def chart_config(name: str) -> dict:
 
 # ---------------------------------------------------------------- html pieces
 
+
 def tiles_html(counts: dict[str, int], heading: str) -> str:
     tiles = "".join(
-        f'<div class="mm-tile" style="background:{STATUS_COLORS[s]}"><b>{counts.get(s, 0)}</b>'
-        f"<span>{escape(status_label(s))}</span></div>" for s in STATUSES)
+        f'<div class="mm-tile" style="background:{STATUS_COLORS[s]}"><b>{counts.get(s, 0)}</b><span>{escape(status_label(s))}</span></div>'
+        for s in STATUSES
+    )
     return f'<div class="mm-h">{escape(heading)}</div><div class="mm-tiles">{tiles}</div>'
 
 
@@ -142,14 +163,17 @@ def rows_table_html(rows: list[dict], with_area: bool = False) -> str:
 
 # ---------------------------------------------------------------- slides
 
+
 def _heading(text: str, sub: str | None = None) -> None:
     st.html(f'<div class="mm-title">{escape(text)}</div>' + (f'<div class="mm-sub">{escape(sub)}</div>' if sub else ""))
 
 
 def _title(spec: dict, report: dict) -> None:
-    st.html(f'<div style="text-align:center;padding:12vh 0 4vh"><div class="mm-title" style="font-size:3.6rem">'
-            f'{escape(spec["title"])}</div><div class="mm-sub" style="font-size:2.4rem">{escape(spec["subtitle"])}'
-            "</div></div>")
+    st.html(
+        f'<div style="text-align:center;padding:12vh 0 4vh"><div class="mm-title" style="font-size:3.6rem">'
+        f'{escape(spec["title"])}</div><div class="mm-sub" style="font-size:2.4rem">{escape(spec["subtitle"])}'
+        "</div></div>"
+    )
     if not spec["reported"]:
         st.html(f'<div class="mm-empty" style="text-align:center">本月各指标均为“{NO_DATA}”：尚无填报数据</div>')
 
@@ -158,21 +182,29 @@ def _summary(spec: dict, report: dict) -> None:
     _heading(spec["title"])
     left, right = st.columns([5, 6], gap="large")
     with left:
-        st.html(tiles_html(spec["indicator_counts"], f"量化指标 {spec['n_indicators']} 项")
-                + tiles_html(spec["project_counts"], f"重点项目 {spec['n_projects']} 个")
-                + f'<div class="mm-big">序时进度 {fmt_pct(spec["time_progress"])}</div>'
-                '<div class="mm-note">完成率不低于序时进度为正常；低于序时进度在预警幅度内为预警，超出为滞后。</div>')
+        st.html(
+            tiles_html(spec["indicator_counts"], f"量化指标 {spec['n_indicators']} 项")
+            + tiles_html(spec["project_counts"], f"重点项目 {spec['n_projects']} 个")
+            + f'<div class="mm-big">序时进度 {fmt_pct(spec["time_progress"])}</div>'
+            '<div class="mm-note">完成率不低于序时进度为正常；低于序时进度在预警幅度内为预警，超出为滞后。</div>'
+        )
         if not spec["reported"]:
             st.html(f'<div class="mm-empty">本月尚无任何填报：全部为“{NO_DATA}”。</div>')
     with right:
-        st.plotly_chart(status_by_group_figure(spec["by_area"], "各领域指标状态（项）"), key="mm-summary", theme=None,
-                        config=chart_config(f"{deck.period_label(report)}_各领域指标状态"))
+        st.plotly_chart(
+            status_by_group_figure(spec["by_area"], "各领域指标状态（项）"),
+            key="mm-summary",
+            theme=None,
+            config=chart_config(f"{deck.period_label(report)}_各领域指标状态"),
+        )
 
 
 def _area(spec: dict, report: dict) -> None:
     _heading(spec["title"])
-    st.html(f'<div class="mm-line"><b>指标：</b>{escape(counts_text(spec["indicator_counts"]))}</div>'
-            f'<div class="mm-line mm-note"><b>项目：</b>{escape(counts_text(spec["project_counts"]))}</div>')
+    st.html(
+        f'<div class="mm-line"><b>指标：</b>{escape(counts_text(spec["indicator_counts"]))}</div>'
+        f'<div class="mm-line mm-note"><b>项目：</b>{escape(counts_text(spec["project_counts"]))}</div>'
+    )
     chart_col, table_col = st.columns([5, 7], gap="large") if spec["rows"] else (st.container(), None)
     with chart_col:
         if not spec["indicators"]:
@@ -180,8 +212,12 @@ def _area(spec: dict, report: dict) -> None:
         elif not spec["reported"]:
             st.html(f'<div class="mm-empty">本月{NO_DATA}：各指标尚无本月数据，无法计算完成率。</div>')
         else:
-            st.plotly_chart(completion_figure(spec["indicators"]), key=f"mm-area-{spec['area']}", theme=None,
-                            config=chart_config(f"{deck.period_label(report)}_{spec['title']}_完成率与序时进度"))
+            st.plotly_chart(
+                completion_figure(spec["indicators"]),
+                key=f"mm-area-{spec['area']}",
+                theme=None,
+                config=chart_config(f"{deck.period_label(report)}_{spec['title']}_完成率与序时进度"),
+            )
     if table_col is not None:
         with table_col:
             st.html('<div class="mm-h">滞后、预警事项及情况说明</div>' + rows_table_html(spec["rows"]))
@@ -191,8 +227,7 @@ def _projects(spec: dict, report: dict) -> None:
     total = sum(spec["project_counts"].values())
     _heading(spec["title"], f"重点项目 {total} 个：{counts_text(spec['project_counts'])}")
     if spec["rows"]:
-        st.html('<div class="mm-h">需关注的项目（滞后、预警、未填报）</div>'
-                + rows_table_html(spec["rows"], with_area=True))
+        st.html('<div class="mm-h">需关注的项目（滞后、预警、未填报）</div>' + rows_table_html(spec["rows"], with_area=True))
     elif spec["reported"] or not spec["project_counts"].get(NO_DATA):
         st.html(f'<div class="mm-empty" style="color:{STATUS_COLORS[ON_TRACK]}">全部重点项目正常推进或已完成。</div>')
     else:

@@ -31,23 +31,25 @@ def _pct(value: float | None) -> float | None:
 def indicator_frame(indicators: Sequence[dict], trends: dict[str, list[float]] | None = None) -> pd.DataFrame:
     """One row per indicator, columns in Chinese; numbers kept numeric so the columns sort correctly."""
     trends = trends or {}
-    rows = [{
-        "code": i["code"],
-        "指标": i["name"],
-        "目标": fmt_target(i.get("target"), i.get("comparator", ">="), i.get("unit", "")),
-        "完成值": fmt_number(i.get("value"), i.get("unit", "")),
-        "完成率": _pct(i.get("completion")),
-        "序时进度": _pct(i.get("time_progress")),
-        "差距": i.get("gap_pp"),
-        STATUS_COL: status_label(i.get("status")),
-        "预计全年": _pct(i.get("forecast")),
-        "责任部门": i.get("department_name"),
-        "走势": trends.get(i["code"], []),
-        "更新时间": _when(i.get("last_update")),
-    } for i in indicators]
+    rows = [
+        {
+            "code": i["code"],
+            "指标": i["name"],
+            "目标": fmt_target(i.get("target"), i.get("comparator", ">="), i.get("unit", "")),
+            "完成值": fmt_number(i.get("value"), i.get("unit", "")),
+            "完成率": _pct(i.get("completion")),
+            "序时进度": _pct(i.get("time_progress")),
+            "差距": i.get("gap_pp"),
+            STATUS_COL: status_label(i.get("status")),
+            "预计全年": _pct(i.get("forecast")),
+            "责任部门": i.get("department_name"),
+            "走势": trends.get(i["code"], []),
+            "更新时间": _when(i.get("last_update")),
+        }
+        for i in indicators
+    ]
     # Status and completion right after the name: on a 1366-px laptop they must not scroll out of sight.
-    columns = ["code", "指标", STATUS_COL, "完成率", "序时进度", "差距", "目标", "完成值", "预计全年",
-               "责任部门", "走势", "更新时间"]
+    columns = ["code", "指标", STATUS_COL, "完成率", "序时进度", "差距", "目标", "完成值", "预计全年", "责任部门", "走势", "更新时间"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -58,8 +60,7 @@ INDICATOR_COLUMNS = {
     "完成值": st.column_config.TextColumn("完成值", help="累计类指标为年初至今累计，其余为最近一期数值"),
     "完成率": st.column_config.ProgressColumn("完成率", format="%.1f%%", min_value=0, max_value=100),
     "序时进度": st.column_config.NumberColumn("序时进度", format="%.1f%%"),
-    "差距": st.column_config.NumberColumn("落后序时（百分点）", format="%.1f",
-                                        help="序时进度减完成率，正数表示落后"),
+    "差距": st.column_config.NumberColumn("落后序时（百分点）", format="%.1f", help="序时进度减完成率，正数表示落后"),
     STATUS_COL: st.column_config.TextColumn("状态"),
     "预计全年": st.column_config.NumberColumn("预计全年", format="%.1f%%", help="按当前进度推算的全年完成率"),
     "责任部门": st.column_config.TextColumn("责任部门"),
@@ -85,22 +86,37 @@ def styled(frame: pd.DataFrame, column: str = STATUS_COL):
 
 
 def project_frame(projects: Sequence[dict]) -> pd.DataFrame:
-    rows = [{
-        "code": p["code"],
-        "项目": p["name"],
-        "领域": p.get("area_name"),
-        "年度节点": p.get("milestone"),
-        "计划节点": p.get("planned_stage"),
-        "实际节点": p.get("stage") or "未填报",
-        "完成百分比": p.get("percent"),
-        STATUS_COL: status_label(p.get("status")),
-        "责任部门": p.get("department_name"),
-        "更新时间": _when(p.get("last_update")),
-        "进展说明": p.get("note") or "",
-        "报告原文": p.get("source"),
-    } for p in projects]
-    columns = ["code", "项目", "领域", "年度节点", "计划节点", "实际节点", "完成百分比", STATUS_COL,
-               "责任部门", "更新时间", "进展说明", "报告原文"]
+    rows = [
+        {
+            "code": p["code"],
+            "项目": p["name"],
+            "领域": p.get("area_name"),
+            "年度节点": p.get("milestone"),
+            "计划节点": p.get("planned_stage"),
+            "实际节点": p.get("stage") or "未填报",
+            "完成百分比": p.get("percent"),
+            STATUS_COL: status_label(p.get("status")),
+            "责任部门": p.get("department_name"),
+            "更新时间": _when(p.get("last_update")),
+            "进展说明": p.get("note") or "",
+            "报告原文": p.get("source"),
+        }
+        for p in projects
+    ]
+    columns = [
+        "code",
+        "项目",
+        "领域",
+        "年度节点",
+        "计划节点",
+        "实际节点",
+        "完成百分比",
+        STATUS_COL,
+        "责任部门",
+        "更新时间",
+        "进展说明",
+        "报告原文",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -115,30 +131,41 @@ PROJECT_COLUMNS = {
 
 def attention_frame(status: dict, statuses: tuple[str, ...] = (LAGGING, WARNING)) -> pd.DataFrame:
     """Indicators and projects at 滞后 or 预警, in the order ``tracker.status.attention_items`` gives."""
-    rows = [{
-        "类型": "指标" if item["item_type"] == "indicator" else "项目",
-        "事项": item["name"],
-        "领域": item.get("area_name"),
-        STATUS_COL: status_label(item["status"]),
-        "落后序时": item.get("gap_pp"),
-        "责任部门": item.get("department_name"),
-        "更新时间": _when(item.get("last_update")),
-    } for item in attention_items(status, statuses)]
+    rows = [
+        {
+            "类型": "指标" if item["item_type"] == "indicator" else "项目",
+            "事项": item["name"],
+            "领域": item.get("area_name"),
+            STATUS_COL: status_label(item["status"]),
+            "落后序时": item.get("gap_pp"),
+            "责任部门": item.get("department_name"),
+            "更新时间": _when(item.get("last_update")),
+        }
+        for item in attention_items(status, statuses)
+    ]
     return pd.DataFrame(rows, columns=["类型", "事项", "领域", STATUS_COL, "落后序时", "责任部门", "更新时间"])
 
 
 ATTENTION_COLUMNS = {
     "事项": st.column_config.TextColumn("事项", width="large"),
-    "落后序时": st.column_config.NumberColumn("落后序时（百分点）", format="%.1f",
-                                          help="序时进度减完成率；项目为计划完成百分比减实际"),
+    "落后序时": st.column_config.NumberColumn("落后序时（百分点）", format="%.1f", help="序时进度减完成率；项目为计划完成百分比减实际"),
 }
 
 
 def department_ranking(status: dict) -> pd.DataFrame:
     """Departments ranked by share of items on track (``tracker.status.department_ranking``)."""
-    rows = [{"责任部门": r["department"], "事项数": r["items"], "正常或已完成": r["on_track"], "预警": r[WARNING],
-             "滞后": r[LAGGING], "未填报": r[NO_DATA], "正常率": round(r["share"] * 100, 1)}
-            for r in tracker_department_ranking(status)]
+    rows = [
+        {
+            "责任部门": r["department"],
+            "事项数": r["items"],
+            "正常或已完成": r["on_track"],
+            "预警": r[WARNING],
+            "滞后": r[LAGGING],
+            "未填报": r[NO_DATA],
+            "正常率": round(r["share"] * 100, 1),
+        }
+        for r in tracker_department_ranking(status)
+    ]
     frame = pd.DataFrame(rows, columns=["责任部门", "事项数", "正常或已完成", "预警", "滞后", "未填报", "正常率"])
     frame.insert(0, "排名", range(1, len(frame) + 1))
     return frame
@@ -155,17 +182,19 @@ DEPARTMENT_COLUMNS = {
 
 def lineage_frame(lineage: pd.DataFrame) -> pd.DataFrame:
     """Where each month's figure came from, in Chinese columns (text shown as text, never as HTML)."""
-    frame = pd.DataFrame({
-        "月份": [f"{int(m)}月" for m in lineage["month"]],
-        "填报项": lineage["metric_name"],
-        "地点": lineage["place_name"].fillna("—") if "place_name" in lineage else "—",
-        "数值": lineage["value"],
-        "备注": lineage["note"].fillna(""),
-        "批次": lineage["batch_id"],
-        "填报人": lineage["user_name"],
-        "填报时间": lineage["created_at"],
-        "演示数据": ["是" if d else "否" for d in lineage["demo"]],
-    })
+    frame = pd.DataFrame(
+        {
+            "月份": [f"{int(m)}月" for m in lineage["month"]],
+            "填报项": lineage["metric_name"],
+            "地点": lineage["place_name"].fillna("—") if "place_name" in lineage else "—",
+            "数值": lineage["value"],
+            "备注": lineage["note"].fillna(""),
+            "批次": lineage["batch_id"],
+            "填报人": lineage["user_name"],
+            "填报时间": lineage["created_at"],
+            "演示数据": ["是" if d else "否" for d in lineage["demo"]],
+        }
+    )
     return frame
 
 
@@ -184,5 +213,12 @@ def fit_height(frame: pd.DataFrame, row_height: int = 38, most: int = 40) -> int
 
 def show(frame: pd.DataFrame, column_config: dict, key: str, *, row_height: int = 38, **kwargs):
     """``st.dataframe`` with the status column coloured, no index, and every row visible."""
-    return st.dataframe(styled(frame), hide_index=True, column_config=column_config, key=key, row_height=row_height,
-                        height=fit_height(frame, row_height), **kwargs)
+    return st.dataframe(
+        styled(frame),
+        hide_index=True,
+        column_config=column_config,
+        key=key,
+        row_height=row_height,
+        height=fit_height(frame, row_height),
+        **kwargs,
+    )

@@ -45,16 +45,17 @@ def template_bytes(department: str, year: int, month: int) -> bytes:
 
 
 def issues_frame(issues: list[ingest.Issue]) -> pd.DataFrame:
-    return pd.DataFrame([{"工作表": i.sheet or "", "行": i.row, "列": i.column or "", "说明": i.message}
-                         for i in issues], columns=["工作表", "行", "列", "说明"])
+    return pd.DataFrame(
+        [{"工作表": i.sheet or "", "行": i.row, "列": i.column or "", "说明": i.message} for i in issues],
+        columns=["工作表", "行", "列", "说明"],
+    )
 
 
 def render_issues(issues: list[ingest.Issue]) -> None:
     errors = [i for i in issues if i.level == "error"]
     warnings = [i for i in issues if i.level == "warning"]
     if errors:
-        st.error(f"发现 {len(errors)} 处错误，整个文件未写入任何数据。请按下表修改后重新上传。",
-                 icon=":material/error:")
+        st.error(f"发现 {len(errors)} 处错误，整个文件未写入任何数据。请按下表修改后重新上传。", icon=":material/error:")
         st.dataframe(issues_frame(errors), hide_index=True, width="stretch", key="upload_errors")
     if warnings:
         st.warning(f"{len(warnings)} 处提醒（不影响提交，请核实）：", icon=":material/warning:")
@@ -65,31 +66,53 @@ def preview_frame(report: ingest.Report) -> pd.DataFrame:
     p = report.preview
     if p.empty:
         return pd.DataFrame(columns=["指标", "地点", "年", "月", "原数值", "新数值", "单位", "变化", "备注"])
-    return pd.DataFrame({
-        "指标": p["metric_name"], "地点": p["place_name"], "年": p["year"], "月": p["month"],
-        "原数值": p["old_value"], "新数值": p["value"], "单位": p["unit"], "变化": p["change"],
-        "备注": p["note"].fillna("") if "note" in p else "",
-    })
+    return pd.DataFrame(
+        {
+            "指标": p["metric_name"],
+            "地点": p["place_name"],
+            "年": p["year"],
+            "月": p["month"],
+            "原数值": p["old_value"],
+            "新数值": p["value"],
+            "单位": p["unit"],
+            "变化": p["change"],
+            "备注": p["note"].fillna("") if "note" in p else "",
+        }
+    )
 
 
 def render_preview(report: ingest.Report) -> None:
     frame = preview_frame(report)
     counts = frame["变化"].value_counts().to_dict() if not frame.empty else {}
     st.subheader("提交前预览：原数值 → 新数值")
-    st.caption(f"新增 {counts.get('新增', 0)} 个，修改 {counts.get('修改', 0)} 个，不变 {counts.get('不变', 0)} 个"
-               "（有改动时，不变的数值也一并记入本批次）。")
-    st.dataframe(frame, hide_index=True, width="stretch", key="upload_preview",
-                 column_config={"原数值": st.column_config.NumberColumn(format="%.2f"),
-                                "新数值": st.column_config.NumberColumn(format="%.2f")})
+    st.caption(
+        f"新增 {counts.get('新增', 0)} 个，修改 {counts.get('修改', 0)} 个，不变 {counts.get('不变', 0)} 个"
+        "（有改动时，不变的数值也一并记入本批次）。"
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key="upload_preview",
+        column_config={"原数值": st.column_config.NumberColumn(format="%.2f"), "新数值": st.column_config.NumberColumn(format="%.2f")},
+    )
     if report.explanations:
         st.caption(f"文件中包含 {len(report.explanations)} 条情况说明：")
-        st.dataframe(pd.DataFrame([{"指标": e["name"], "年": e["year"], "月": e["month"], "情况说明": e["text"]}
-                                   for e in report.explanations]), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame([{"指标": e["name"], "年": e["year"], "月": e["month"], "情况说明": e["text"]} for e in report.explanations]),
+            hide_index=True,
+            width="stretch",
+        )
     if report.notes_needed:
-        st.warning("以下指标提交后处于“滞后”或“预警”，还需要填写情况说明（原因和下一步措施）。"
-                   "可以先提交数值，稍后在本页下方补填：", icon=":material/edit_note:")
-        st.dataframe(pd.DataFrame([{"指标": n["name"], "年": n["year"], "月": n["month"], "状态": n["status"]}
-                                   for n in report.notes_needed]), hide_index=True, width="stretch")
+        st.warning(
+            "以下指标提交后处于“滞后”或“预警”，还需要填写情况说明（原因和下一步措施）。可以先提交数值，稍后在本页下方补填：",
+            icon=":material/edit_note:",
+        )
+        st.dataframe(
+            pd.DataFrame([{"指标": n["name"], "年": n["year"], "月": n["month"], "状态": n["status"]} for n in report.notes_needed]),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def file_key(user: User, name: str, data: bytes) -> str:

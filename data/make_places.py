@@ -345,11 +345,7 @@ def build():
     for i, (frac, dx, dy, note) in enumerate(BLACKSPOTS, 1):
         bx, by = point_along(G105_KM, frac) if frac is not None else (0.0, 0.0)
         x, y = bx + dx, by + dy
-        feats.append(
-            feature(
-                f"BS{i:02d}", f"水浸黑点{i:02d}（示意）", "blackspot", parent_of((x, y), rings), point(x, y), note=note
-            )
-        )
+        feats.append(feature(f"BS{i:02d}", f"水浸黑点{i:02d}（示意）", "blackspot", parent_of((x, y), rings), point(x, y), note=note))
     for code in ("H_RIDONG", "H_ZHENGGONG", "H_WUREN"):
         name, kind, x, y = POINTS[code]
         feats.append(feature(code, name, kind, parent_of((x, y), rings), point(x, y)))

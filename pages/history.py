@@ -8,8 +8,14 @@ from components.auth import current_user
 from tracker import db, ingest
 from tracker.auth import PermissionDenied
 
-KIND_NAMES = {"figures": "月度数值", "targets": "目标", "explanations": "情况说明", "seed": "初始数据",
-              "projects": "项目", "places": "地点"}
+KIND_NAMES = {
+    "figures": "月度数值",
+    "targets": "目标",
+    "explanations": "情况说明",
+    "seed": "初始数据",
+    "projects": "项目",
+    "places": "地点",
+}
 
 
 def main() -> None:
@@ -25,10 +31,8 @@ def main() -> None:
         status=frame["status"].map({"committed": "有效", "reverted": "已撤销"}),
         sha256=frame["sha256"].fillna("").str[:12],
         reverted_by=frame["reverted_by"].fillna(""),
-    )[["id", "kind", "user_name", "created_at", "file_name", "sha256", "rows", "status", "reverted_by",
-       "reverted_at"]]
-    view.columns = ["批次", "类型", "上传人", "上传时间", "文件名", "SHA-256（前12位）", "行数", "状态", "撤销人",
-                    "撤销时间"]
+    )[["id", "kind", "user_name", "created_at", "file_name", "sha256", "rows", "status", "reverted_by", "reverted_at"]]
+    view.columns = ["批次", "类型", "上传人", "上传时间", "文件名", "SHA-256（前12位）", "行数", "状态", "撤销人", "撤销时间"]
     st.dataframe(view, hide_index=True, width="stretch", key="history_batches")
     user = current_user()
     if user is None or not user.can_write:

@@ -40,26 +40,58 @@ def meeting_page() -> None:
         st.session_state[SLIDE_KEY] = 1  # first visit; a ?slide= link sets it through the binding instead
     nav = st.container(horizontal=True, vertical_alignment="center")
     with nav:
-        st.button("上一页", icon=":material/chevron_left:", key="slide_prev", on_click=_step, args=(-1, count),
-                  disabled=(st.session_state.get(SLIDE_KEY) or 1) <= 1, shortcut="ArrowLeft")
-        current = st.segmented_control("幻灯片", list(titles), required=True, key=SLIDE_KEY,
-                                       bind="query-params", label_visibility="collapsed",
-                                       format_func=lambda n: str(n), help="跳到某一页")
-        st.button("下一页", icon=":material/chevron_right:", icon_position="right", key="slide_next",
-                  on_click=_step, args=(1, count), disabled=(current or 1) >= count, shortcut="ArrowRight")
-        st.download_button("下载PPT", data=lambda: slides.deck_bytes(report, areas),
-                           file_name=deck.deck_file_name(report), icon=":material/download:",
-                           mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                           on_click="ignore", key="deck_download", help="同样内容的可编辑PPT（原生图表和表格）")
-        st.download_button("下载通报(Word)", data=lambda: _bulletin_bytes(report, areas),
-                           file_name=report_doc.report_file_name(report), icon=":material/description:",
-                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                           on_click="ignore", key="report_download",
-                           help="本月目标任务推进情况通报：总体情况、进度滞后事项、下一步工作")
+        st.button(
+            "上一页",
+            icon=":material/chevron_left:",
+            key="slide_prev",
+            on_click=_step,
+            args=(-1, count),
+            disabled=(st.session_state.get(SLIDE_KEY) or 1) <= 1,
+            shortcut="ArrowLeft",
+        )
+        current = st.segmented_control(
+            "幻灯片",
+            list(titles),
+            required=True,
+            key=SLIDE_KEY,
+            bind="query-params",
+            label_visibility="collapsed",
+            format_func=lambda n: str(n),
+            help="跳到某一页",
+        )
+        st.button(
+            "下一页",
+            icon=":material/chevron_right:",
+            icon_position="right",
+            key="slide_next",
+            on_click=_step,
+            args=(1, count),
+            disabled=(current or 1) >= count,
+            shortcut="ArrowRight",
+        )
+        st.download_button(
+            "下载PPT",
+            data=lambda: slides.deck_bytes(report, areas),
+            file_name=deck.deck_file_name(report),
+            icon=":material/download:",
+            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            on_click="ignore",
+            key="deck_download",
+            help="同样内容的可编辑PPT（原生图表和表格）",
+        )
+        st.download_button(
+            "下载通报(Word)",
+            data=lambda: _bulletin_bytes(report, areas),
+            file_name=report_doc.report_file_name(report),
+            icon=":material/description:",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            on_click="ignore",
+            key="report_download",
+            help="本月目标任务推进情况通报：总体情况、进度滞后事项、下一步工作",
+        )
     current = current or 1
     slides.render_slide(outline[current - 1], report)
-    st.html(f'<div class="mm-pos">{current} / {count} · {deck.period_label(report)} · '
-            f'{slides.escape(titles[current])}</div>')
+    st.html(f'<div class="mm-pos">{current} / {count} · {deck.period_label(report)} · {slides.escape(titles[current])}</div>')
 
 
 meeting_page()

@@ -17,8 +17,7 @@ def render() -> None:
     st.title("总览")
     st.caption(f"{year}年{month}月 · {scope} · 对照2023年政府工作报告目标，按序时进度判断各项工作进展")
     demo_banner(status["demo"])
-    cards.headline(year, month, status["time_progress"], status_counts(status["indicators"]),
-                   status_counts(status["projects"]))
+    cards.headline(year, month, status["time_progress"], status_counts(status["indicators"]), status_counts(status["projects"]))
     cards.status_legend()
 
     st.subheader("需关注事项：滞后与预警")
@@ -40,8 +39,11 @@ def render() -> None:
         per_area[name] = {s: ind[s] + proj[s] for s in ind}
         with columns[n % 3]:
             cards.area_card(name, ind, proj)
-    charts.show(charts.status_count_chart(per_area, "各领域事项状态", f"{scope} · {year}年{month}月"),
-                charts.chart_filename(year, month, scope, "状态分布"), key="overview_counts")
+    charts.show(
+        charts.status_count_chart(per_area, "各领域事项状态", f"{scope} · {year}年{month}月"),
+        charts.chart_filename(year, month, scope, "状态分布"),
+        key="overview_counts",
+    )
 
     st.subheader("责任部门进度正常率排名")
     st.caption("已完成与正常的事项占该部门全部事项（指标＋重点项目）的比例")

@@ -22,23 +22,28 @@ def render() -> None:
 
     areas = list(filters.area_names)
     left, right = st.columns(2)
-    chosen_areas = left.multiselect("领域", areas, default=[filters.area] if filters.area else [],
-                                    format_func=filters.area_names.get, key="project_areas",
-                                    placeholder="全部领域")
+    chosen_areas = left.multiselect(
+        "领域",
+        areas,
+        default=[filters.area] if filters.area else [],
+        format_func=filters.area_names.get,
+        key="project_areas",
+        placeholder="全部领域",
+    )
     order = sorted(STATUSES, key=lambda s: SEVERITY[s])
-    chosen_status = right.multiselect("状态", order, format_func=status_label, key="project_status",
-                                      placeholder="全部状态")
-    shown = [p for p in projects
-             if (not chosen_areas or p["area"] in chosen_areas) and (not chosen_status or p["status"] in chosen_status)]
+    chosen_status = right.multiselect("状态", order, format_func=status_label, key="project_status", placeholder="全部状态")
+    shown = [p for p in projects if (not chosen_areas or p["area"] in chosen_areas) and (not chosen_status or p["status"] in chosen_status)]
 
-    st.markdown(f"共 {len(shown)} 个项目：" + (cards.status_chips(status_counts(shown)) or "—"),
-                unsafe_allow_html=True)
+    st.markdown(f"共 {len(shown)} 个项目：" + (cards.status_chips(status_counts(shown)) or "—"), unsafe_allow_html=True)
     if not shown:
         st.info("没有符合筛选条件的项目。")
         return
     scope = "、".join(filters.area_names[a] for a in chosen_areas) or "全部领域"
-    charts.show(charts.project_timeline(shown, "重点项目节点", f"{scope} · {year}年{month}月 · 条形实际，◆计划"),
-                charts.chart_filename(year, month, scope, "重点项目"), key="project_timeline")
+    charts.show(
+        charts.project_timeline(shown, "重点项目节点", f"{scope} · {year}年{month}月 · 条形实际，◆计划"),
+        charts.chart_filename(year, month, scope, "重点项目"),
+        key="project_timeline",
+    )
     st.subheader("项目明细")
     tables.show(tables.project_frame(shown), tables.PROJECT_COLUMNS, key="project_table")
 

@@ -31,24 +31,41 @@ def main() -> None:
     rates.columns = [f"{m}月" for m in rates.columns]
     rates.index.name = "部门"
     st.subheader(f"{year}年 填报率")
-    st.dataframe(rates, width="stretch", key="reporting_rates",
-                 column_config={c: st.column_config.ProgressColumn(c, min_value=0, max_value=1, format="percent")
-                                for c in rates.columns})
+    st.dataframe(
+        rates,
+        width="stretch",
+        key="reporting_rates",
+        column_config={c: st.column_config.ProgressColumn(c, min_value=0, max_value=1, format="percent") for c in rates.columns},
+    )
     overdue = table[table["overdue"]]
     st.subheader("逾期未报齐")
     if overdue.empty:
         st.success("没有逾期未报齐的月份。")
     else:
-        st.dataframe(pd.DataFrame({"部门": overdue["department_name"], "月份": overdue["month"].map(lambda m: f"{m}月"),
-                                   "已填": overdue["reported"], "应填": overdue["expected"],
-                                   "截止日期": overdue["due"].astype(str)}),
-                     hide_index=True, width="stretch", key="reporting_overdue")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "部门": overdue["department_name"],
+                    "月份": overdue["month"].map(lambda m: f"{m}月"),
+                    "已填": overdue["reported"],
+                    "应填": overdue["expected"],
+                    "截止日期": overdue["due"].astype(str),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="reporting_overdue",
+        )
     st.subheader(f"{year}年{month}月 滞后/预警但未写情况说明的指标")
     if not missing:
         st.success("所有滞后、预警指标都已有情况说明。")
     else:
-        st.dataframe(pd.DataFrame([{"指标": m["name"], "状态": m["status"], "责任部门": m["department_name"]}
-                                   for m in missing]), hide_index=True, width="stretch", key="reporting_missing")
+        st.dataframe(
+            pd.DataFrame([{"指标": m["name"], "状态": m["status"], "责任部门": m["department_name"]} for m in missing]),
+            hide_index=True,
+            width="stretch",
+            key="reporting_missing",
+        )
         st.caption("情况说明可在“数据填报”页面补填，或随下次上传的文件一并提交；缺少情况说明不影响数值。")
 
 

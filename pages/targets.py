@@ -19,16 +19,27 @@ def _current(year: int) -> pd.DataFrame:
     with db.connect() as con:
         rows = ingest.targets_for_year(con, year)
     names = {c: i.name for c, i in registry().items()}
-    return pd.DataFrame({"指标编码": rows["indicator"], "指标": rows["indicator"].map(lambda c: names.get(c, c)),
-                         "比较": rows["comparator"].map(lambda c: COMPARATOR_NAMES.get(c, c)), "目标值": rows["value"],
-                         "规则": rows["rule"].map({"fixed": "固定值", "last_year": "不低于/不高于上年"}),
-                         "备注": rows["note"], "批次": rows["batch_id"]})
+    return pd.DataFrame(
+        {
+            "指标编码": rows["indicator"],
+            "指标": rows["indicator"].map(lambda c: names.get(c, c)),
+            "比较": rows["comparator"].map(lambda c: COMPARATOR_NAMES.get(c, c)),
+            "目标值": rows["value"],
+            "规则": rows["rule"].map({"fixed": "固定值", "last_year": "不低于/不高于上年"}),
+            "备注": rows["note"],
+            "批次": rows["batch_id"],
+        }
+    )
 
 
 def _show(frame: pd.DataFrame) -> None:
-    st.dataframe(frame.rename(columns={"name": "指标", "year": "年", "old_value": "原目标", "value": "新目标",
-                                       "comparator": "比较", "note": "备注"})
-                 [["指标", "年", "原目标", "新目标", "比较", "备注"]], hide_index=True, width="stretch")
+    st.dataframe(
+        frame.rename(
+            columns={"name": "指标", "year": "年", "old_value": "原目标", "value": "新目标", "comparator": "比较", "note": "备注"}
+        )[["指标", "年", "原目标", "新目标", "比较", "备注"]],
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def main() -> None:
@@ -43,8 +54,7 @@ def main() -> None:
         st.caption("录入或上传目标需要管理员账号。")
         return
     st.subheader("上传目标文件")
-    st.caption("列：指标编码、年、目标值，可选 比较（>=、<=、=）和 备注；"
-               f".xlsx 或 .csv，不超过 {upload_limit_mb()} MB。")
+    st.caption(f"列：指标编码、年、目标值，可选 比较（>=、<=、=）和 备注；.xlsx 或 .csv，不超过 {upload_limit_mb()} MB。")
     uploaded = st.file_uploader("选择目标文件", type=["xlsx", "csv"], key="targets_file")
     if uploaded is not None:
         data = uploaded.getvalue()
@@ -77,8 +87,13 @@ def main() -> None:
     choices = [">=", "<=", "="]
     with st.form("target_form"):
         value = st.number_input("目标值", min_value=0.0, value=0.0, key="target_value")
-        comparator = st.selectbox("比较", choices, index=choices.index(ingest.default_comparator(code)),
-                                  format_func=lambda c: COMPARATOR_NAMES[c], key=f"target_comparator_{code}")
+        comparator = st.selectbox(
+            "比较",
+            choices,
+            index=choices.index(ingest.default_comparator(code)),
+            format_func=lambda c: COMPARATOR_NAMES[c],
+            key=f"target_comparator_{code}",
+        )
         note = st.text_input("备注（如：原文摘录）", key="target_note")
         submitted = st.form_submit_button("保存目标")
     if submitted:

@@ -28,10 +28,10 @@ def _period() -> tuple[int, int]:
     year, month = (filters.year, filters.month) if filters else default
     c1, c2, _ = st.columns([1, 1, 3])
     years = list(range(min(year, today.year) - 3, today.year + 1))
-    year = c1.selectbox("填报年度", years, index=years.index(year) if year in years else len(years) - 1,
-                        key="upload_year", format_func=lambda y: f"{y}年")
-    month = c2.selectbox("填报月份", list(range(1, 13)), index=month - 1, key="upload_month",
-                         format_func=lambda m: f"{m}月")
+    year = c1.selectbox(
+        "填报年度", years, index=years.index(year) if year in years else len(years) - 1, key="upload_year", format_func=lambda y: f"{y}年"
+    )
+    month = c2.selectbox("填报月份", list(range(1, 13)), index=month - 1, key="upload_month", format_func=lambda m: f"{m}月")
     return int(year), int(month)
 
 
@@ -44,17 +44,23 @@ def _departments(user: User) -> dict[str, str]:
 def _template_section(user: User, year: int, month: int) -> None:
     depts = _departments(user)
     st.subheader("第一步：下载本月填报模板")
-    dept = st.selectbox("部门", list(depts), format_func=lambda d: depts[d], key="upload_department",
-                        disabled=user.role == "staff")
-    st.download_button("下载 Excel 模板", template_bytes(dept, year, month), key="download_template",
-                       file_name=f"填报模板-{dept}-{year}-{month:02d}.xlsx", icon=":material/download:",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    dept = st.selectbox("部门", list(depts), format_func=lambda d: depts[d], key="upload_department", disabled=user.role == "staff")
+    st.download_button(
+        "下载 Excel 模板",
+        template_bytes(dept, year, month),
+        key="download_template",
+        file_name=f"填报模板-{dept}-{year}-{month:02d}.xlsx",
+        icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def _upload_section(user: User) -> None:
     st.subheader("第二步：上传填好的文件")
-    st.caption(f"支持本系统模板，或任意含“指标编码、年、月、数值”（可选“地点、备注、情况说明”）列的 .xlsx / .csv 文件；"
-               f"CSV 可为 UTF-8 或 GBK 编码。单个文件不超过 {upload_limit_mb()} MB。")
+    st.caption(
+        f"支持本系统模板，或任意含“指标编码、年、月、数值”（可选“地点、备注、情况说明”）列的 .xlsx / .csv 文件；"
+        f"CSV 可为 UTF-8 或 GBK 编码。单个文件不超过 {upload_limit_mb()} MB。"
+    )
     uploaded = st.file_uploader("选择文件", type=["xlsx", "csv"], key="upload_file")
     done = st.session_state.pop("upload_done", None)
     if done:
@@ -82,8 +88,7 @@ def _upload_section(user: User) -> None:
     if not report.ok:
         return
     if report.duplicate_of is not None:
-        st.info(f"此文件与已提交的批次 {report.duplicate_of} 完全相同，再次提交不会有任何改动。",
-                icon=":material/content_copy:")
+        st.info(f"此文件与已提交的批次 {report.duplicate_of} 完全相同，再次提交不会有任何改动。", icon=":material/content_copy:")
         return
     render_preview(report)
     if report.changed.empty and not report.explanations:

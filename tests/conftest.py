@@ -15,8 +15,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 sys.path.insert(0, str(ROOT))
 
@@ -71,10 +78,27 @@ class StreamlitServer:
         env = {**os.environ, "TRACKER_DB": str(db_path)}
         self._log = open(log, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -136,8 +160,7 @@ def wait_for_app(tab, timeout: float = 60_000) -> None:
     """Wait until the streamlit script run finished (the status widget is gone and the app is rendered)."""
     tab.wait_for_selector("[data-testid='stMain'] [data-testid='stElementContainer']", timeout=timeout)
     tab.wait_for_function(
-        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")"
-        " && !document.querySelector(\"[data-testid='stSkeleton']\")",
+        "() => !document.querySelector(\"[data-testid='stStatusWidget']\") && !document.querySelector(\"[data-testid='stSkeleton']\")",
         timeout=timeout,
     )
     tab.wait_for_timeout(800)

@@ -89,14 +89,17 @@ def test_sessions_expire_after_inactivity_and_activity_extends_them():
     assert not touched.expired(start + timedelta(seconds=limit + 10))
 
 
-@pytest.mark.parametrize("kwargs, words", [
-    ({"name": "x y", "role": "viewer", "password": "longenough"}, "用户名"),
-    ({"name": "ok", "role": "boss", "password": "longenough"}, "角色"),
-    ({"name": "ok", "role": "staff", "password": "longenough"}, "部门"),
-    ({"name": "ok", "role": "staff", "password": "longenough", "department": "nope"}, "不存在"),
-    ({"name": "ok", "role": "viewer", "password": "short"}, "至少"),
-    ({"name": "admin1", "role": "viewer", "password": "longenough"}, "已存在"),
-])
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"name": "x y", "role": "viewer", "password": "longenough"}, "用户名"),
+        ({"name": "ok", "role": "boss", "password": "longenough"}, "角色"),
+        ({"name": "ok", "role": "staff", "password": "longenough"}, "部门"),
+        ({"name": "ok", "role": "staff", "password": "longenough", "department": "nope"}, "不存在"),
+        ({"name": "ok", "role": "viewer", "password": "short"}, "至少"),
+        ({"name": "admin1", "role": "viewer", "password": "longenough"}, "已存在"),
+    ],
+)
 def test_create_user_checks(users, kwargs, words):
     with db.connect() as con, pytest.raises(UserError, match=words):
         auth.create_user(con, **kwargs)

@@ -30,8 +30,7 @@ def _outside_requests(tab) -> list[str]:
 
     def record(request) -> None:
         host = urlparse(request.url).hostname
-        if (request.url.startswith(("http", "ws")) and host not in ("127.0.0.1", "localhost")
-                and not request.url.startswith(KNOWN_OUTSIDE)):
+        if request.url.startswith(("http", "ws")) and host not in ("127.0.0.1", "localhost") and not request.url.startswith(KNOWN_OUTSIDE):
             seen.append(request.url)
 
     tab.on("request", record)

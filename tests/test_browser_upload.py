@@ -89,8 +89,8 @@ def test_staff_downloads_fills_uploads_previews_commits_and_sees_the_figure(uplo
     screenshot(page, "upload_committed")
     with db.connect(upload_server.db_path) as con:
         value, note, user = con.execute(
-            "select value, note, user_name from figure_current where metric = ? and year = ? and month = ?",
-            [METRIC, *filled]).fetchone()
+            "select value, note, user_name from figure_current where metric = ? and year = ? and month = ?", [METRIC, *filled]
+        ).fetchone()
     assert (value, note, user) == (7.0, NOTE, "econ_web")
 
     year, month = filled
@@ -99,8 +99,9 @@ def test_staff_downloads_fills_uploads_previews_commits_and_sees_the_figure(uplo
     page.get_by_text("数据来源").first.wait_for(timeout=30_000)
     screenshot(page, "upload_indicator_page")
     with db.connect(upload_server.db_path) as con:
-        (to_date,) = con.execute("select sum(value) from figure_current where metric = ? and year = ? and month <= ?",
-                                 [METRIC, year, month]).fetchone()
+        (to_date,) = con.execute(
+            "select sum(value) from figure_current where metric = ? and year = ? and month <= ?", [METRIC, year, month]
+        ).fetchone()
     # the year-to-date card includes the new 7, and the lineage table (a canvas grid whose accessible copy
     # carries the cell text) shows our note
     page.get_by_text(f"{year}年{month}月完成值").first.wait_for()

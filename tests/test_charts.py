@@ -17,14 +17,27 @@ def june(con) -> dict:
 
 
 def _item(code: str, state: str | None, completion: float | None, **extra) -> dict:
-    return {"code": code, "name": f"指标{code}", "status": state, "completion": completion, "time_progress": 0.5,
-            "value": 10.0, "unit": "个", "target": 20.0, "comparator": ">=", "department_name": "水务局", **extra}
+    return {
+        "code": code,
+        "name": f"指标{code}",
+        "status": state,
+        "completion": completion,
+        "time_progress": 0.5,
+        "value": 10.0,
+        "unit": "个",
+        "target": 20.0,
+        "comparator": ">=",
+        "department_name": "水务局",
+        **extra,
+    }
 
 
 def test_config_names_the_png_and_hides_the_logo():
     config = charts.plotly_config(charts.chart_filename(2023, 6, "水环境治理", "完成率"))
-    assert config == {"displaylogo": False, "toImageButtonOptions": {
-        "format": "png", "scale": 2, "filename": "2023年6月_水环境治理_完成率"}}
+    assert config == {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "2023年6月_水环境治理_完成率"},
+    }
 
 
 def test_completion_chart_bars_colours_and_labels():
@@ -44,9 +57,11 @@ def test_completion_chart_bars_colours_and_labels():
 
 
 def test_projector_font_sizes(june):
-    figs = [charts.completion_chart(june["indicators"], "完成率"),
-            charts.project_timeline(june["projects"], "重点项目"),
-            charts.status_count_chart({"水环境治理": status.status_counts(june["indicators"])}, "状态")]
+    figs = [
+        charts.completion_chart(june["indicators"], "完成率"),
+        charts.project_timeline(june["projects"], "重点项目"),
+        charts.status_count_chart({"水环境治理": status.status_counts(june["indicators"])}, "状态"),
+    ]
     for fig in figs:
         assert fig.layout.font.size >= 16
         assert fig.layout.title.font.size >= 20
@@ -88,19 +103,35 @@ def test_indicator_chart_series(con, june):
 
 
 def test_indicator_chart_without_data_or_target():
-    history = pd.DataFrame({"month": range(1, 13), "value": [None] * 12, "to_date": [None] * 12,
-                            "last_year_value": [None] * 12, "last_year_to_date": [None] * 12,
-                            "time_progress": [m / 12 for m in range(1, 13)]})
+    history = pd.DataFrame(
+        {
+            "month": range(1, 13),
+            "value": [None] * 12,
+            "to_date": [None] * 12,
+            "last_year_value": [None] * 12,
+            "last_year_to_date": [None] * 12,
+            "time_progress": [m / 12 for m in range(1, 13)],
+        }
+    )
     item = _item("x", NO_DATA, None, target=None, kind="level", forecast=None)
     fig = charts.indicator_chart(history, item, 2023, 6)
     names = {t.name for t in fig.data}
     assert "全年目标" not in names and "预计全年" not in names and "2022年同期" not in names
 
 
-@pytest.mark.parametrize("stage,percent,expected", [
-    ("未开工", None, 0.5), ("前期", None, 1.5), ("在建", 40, 2.4), ("在建", None, 2.5), ("完工", 100, 3.5),
-    ("投用", 100, 5.0), (None, None, None), ("在建", 140, 3.0),
-])
+@pytest.mark.parametrize(
+    "stage,percent,expected",
+    [
+        ("未开工", None, 0.5),
+        ("前期", None, 1.5),
+        ("在建", 40, 2.4),
+        ("在建", None, 2.5),
+        ("完工", 100, 3.5),
+        ("投用", 100, 5.0),
+        (None, None, None),
+        ("在建", 140, 3.0),
+    ],
+)
 def test_stage_position(stage, percent, expected):
     assert charts.stage_position(stage, percent) == (pytest.approx(expected) if expected is not None else None)
 

@@ -10,8 +10,9 @@ from tests.conftest import ROOT
 
 def cli(*args, db_path, input_text=None):
     env = {**os.environ, "TRACKER_DB": str(db_path)}
-    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, input=input_text, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", *args], cwd=ROOT, env=env, capture_output=True, text=True, input=input_text, timeout=120
+    )
 
 
 def test_status_json_lists_every_target_with_the_reports_words(demo_db):
@@ -20,11 +21,26 @@ def test_status_json_lists_every_target_with_the_reports_words(demo_db):
     report = json.loads(result.stdout)
     assert set(report) >= {"year", "month", "time_progress", "indicators", "projects"}
     assert report["time_progress"] == 0.5
-    keys = {"code", "name", "area", "unit", "kind", "direction", "department", "target", "comparator", "value",
-            "completion", "status", "forecast", "last_year", "source", "demo"}
+    keys = {
+        "code",
+        "name",
+        "area",
+        "unit",
+        "kind",
+        "direction",
+        "department",
+        "target",
+        "comparator",
+        "value",
+        "completion",
+        "status",
+        "forecast",
+        "last_year",
+        "source",
+        "demo",
+    }
     assert all(keys <= set(i) for i in report["indicators"])
-    project_keys = {"code", "name", "area", "department", "planned_stage", "stage", "percent", "status", "source",
-                    "demo"}
+    project_keys = {"code", "name", "area", "department", "planned_stage", "stage", "percent", "status", "source", "demo"}
     assert all(project_keys <= set(p) for p in report["projects"])
     by_code = {i["code"]: i for i in report["indicators"]}
     assert by_code["new_industrial_above_scale"]["target"] == 35

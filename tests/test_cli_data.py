@@ -19,8 +19,15 @@ from tracker.cli import main
 
 
 def cli(db_path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=ROOT, input=stdin, text=True,
-                          capture_output=True, env={**os.environ, "TRACKER_DB": str(db_path)}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", *args],
+        cwd=ROOT,
+        input=stdin,
+        text=True,
+        capture_output=True,
+        env={**os.environ, "TRACKER_DB": str(db_path)},
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -49,8 +56,14 @@ def test_users_add_reads_the_password_from_stdin_and_list_disable(with_users):
 def test_metrics_json(demo_db, capsys):
     assert main(["metrics", "--json"]) == 0
     metrics = {m["code"]: m for m in json.loads(capsys.readouterr().out)}
-    assert metrics["market_entities"] == {"code": "market_entities", "name": "市场主体总量", "unit": "家",
-                                          "department": "market", "kind": "stock", "places": False}
+    assert metrics["market_entities"] == {
+        "code": "market_entities",
+        "name": "市场主体总量",
+        "unit": "家",
+        "department": "market",
+        "kind": "stock",
+        "places": False,
+    }
     assert metrics["river_interception_pct"]["places"] is True
     assert metrics["cultural_events"]["kind"] == "flow"
 

@@ -60,8 +60,7 @@ def test_same_file_from_two_threads_is_written_once(demo_db):
     data = make_csv([["cultural_events", 2024, 1, 44, None, None]])
     before = counts()
     results = []
-    threads = [threading.Thread(target=lambda: results.append(ingest.commit(data, "x.csv", ADMIN, today=TODAY)))
-               for _ in range(4)]
+    threads = [threading.Thread(target=lambda: results.append(ingest.commit(data, "x.csv", ADMIN, today=TODAY))) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:
@@ -82,8 +81,17 @@ def test_processes_importing_at_once_lose_nothing(demo_db, tmp_path):
         path.write_bytes(make_csv([[FLOWS[i], 2024, 2, 20 + i, None, None]]))
         paths.append(path)
     env = {**os.environ, "TRACKER_DB": str(demo_db)}
-    procs = [subprocess.Popen([sys.executable, "-m", "tracker", "import", str(p), "--user", "boss"], cwd=ROOT,
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for p in paths]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tracker", "import", str(p), "--user", "boss"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for p in paths
+    ]
     outs = [p.communicate(timeout=180) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], outs
     assert [current(FLOWS[i], 2024, 2) for i in range(4)] == [20 + i for i in range(4)]
@@ -115,8 +123,9 @@ def test_process_killed_mid_commit_leaves_the_database_as_before(demo_db, tmp_pa
     with db.connect() as con:
         before_max = con.execute("select max(id) from batch").fetchone()[0]
     env = {**os.environ, "TRACKER_DB": str(demo_db)}
-    proc = subprocess.Popen([sys.executable, "-c", KILLER, str(data_path)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLER, str(data_path)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         line = proc.stdout.readline()
         assert line.strip() == "INSERTED", proc.stderr.read()
@@ -153,11 +162,16 @@ def test_ten_thousand_rows_timing(empty_db, tmp_path):
         started = time.perf_counter()
         ingest.validate(con, parsed, ADMIN, TODAY)
         check_only = time.perf_counter() - started
-    timing = {"rows": 10_000, "file_kb": round(len(data) / 1024), "preview_total_s": round(prepare_total, 2),
-              "preview_parts_s": {k: round(v, 2) for k, v in report.timings.items()},
-              "commit_total_s": round(commit_total, 2), "parse_s": round(parse_only, 2),
-              "check_s": round(check_only, 2),
-              "write_s": round(commit_total - parse_only - check_only, 2)}
+    timing = {
+        "rows": 10_000,
+        "file_kb": round(len(data) / 1024),
+        "preview_total_s": round(prepare_total, 2),
+        "preview_parts_s": {k: round(v, 2) for k, v in report.timings.items()},
+        "commit_total_s": round(commit_total, 2),
+        "parse_s": round(parse_only, 2),
+        "check_s": round(check_only, 2),
+        "write_s": round(commit_total - parse_only - check_only, 2),
+    }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "ingest_timing.json").write_text(json.dumps(timing, indent=2))
     print(timing)

@@ -7,8 +7,10 @@ from tracker import db
 
 def table_dump(path) -> dict:
     with duckdb.connect(str(path), read_only=True) as con:
-        tables = [r[0] for r in con.execute("select table_name from information_schema.tables "
-                                            "where table_type = 'BASE TABLE' order by 1").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute("select table_name from information_schema.tables where table_type = 'BASE TABLE' order by 1").fetchall()
+        ]
         return {t: sorted(map(repr, con.execute(f"select * from {t}").fetchall())) for t in tables}
 
 
@@ -46,18 +48,19 @@ def test_seed_contents(con):
 
 
 def test_newest_batch_wins_and_a_revert_restores_the_old_value(con):
-    before = con.execute("select value from figure_current where metric = 'cultural_events' "
-                         "and year = 2023 and month = 6").fetchone()[0]
+    before = con.execute("select value from figure_current where metric = 'cultural_events' and year = 2023 and month = 6").fetchone()[0]
     batch = db.new_batch(con, "figures", "tester")
     con.execute("insert into figure values ('cultural_events', 2023, 6, null, 99, '更正', ?)", [batch])
-    assert con.execute("select value, user_name from figure_current where metric = 'cultural_events' "
-                       "and year = 2023 and month = 6").fetchone() == (99, "tester")
+    assert con.execute(
+        "select value, user_name from figure_current where metric = 'cultural_events' and year = 2023 and month = 6"
+    ).fetchone() == (99, "tester")
     con.execute("update batch set status = 'reverted' where id = ?", [batch])
-    assert con.execute("select value from figure_current where metric = 'cultural_events' "
-                       "and year = 2023 and month = 6").fetchone()[0] == before
+    assert (
+        con.execute("select value from figure_current where metric = 'cultural_events' and year = 2023 and month = 6").fetchone()[0]
+        == before
+    )
     # Nothing was deleted: both versions are still stored.
-    assert con.execute("select count(*) from figure where metric = 'cultural_events' "
-                       "and year = 2023 and month = 6").fetchone()[0] == 2
+    assert con.execute("select count(*) from figure where metric = 'cultural_events' and year = 2023 and month = 6").fetchone()[0] == 2
 
 
 def test_data_version_changes_when_the_file_changes(demo_db):

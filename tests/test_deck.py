@@ -70,8 +70,13 @@ def base_titles(prs) -> list[str]:
 
 def test_slides_in_meeting_order(prs, report, area_list):
     """Title, 总体情况, one slide per area in order, 重点项目, 需研究决策事项; continuations follow their slide."""
-    expected = [f"三乡镇{YEAR}年政府工作报告目标推进情况", "总体情况：序时进度 50.0%",
-                *[a["name"] for a in area_list], "重点项目推进情况", "需研究决策事项"]
+    expected = [
+        f"三乡镇{YEAR}年政府工作报告目标推进情况",
+        "总体情况：序时进度 50.0%",
+        *[a["name"] for a in area_list],
+        "重点项目推进情况",
+        "需研究决策事项",
+    ]
     assert base_titles(prs) == expected
     all_titles = titles(prs)
     for index, title in enumerate(all_titles):
@@ -113,8 +118,7 @@ def test_summary_chart_counts_statuses_per_area(prs, report, area_list):
     assert list(chart.plots[0].categories) == [a["name"] for a in area_list]
     for series in chart.plots[0].series:
         assert series.name in STATUSES
-        expected = [sum(1 for i in report["indicators"] if i["area"] == a["code"] and i["status"] == series.name)
-                    for a in area_list]
+        expected = [sum(1 for i in report["indicators"] if i["area"] == a["code"] and i["status"] == series.name) for a in area_list]
         assert list(series.values) == expected
     text = "\n".join(slide_texts(summary))
     counts = status.status_counts(report["indicators"])
@@ -146,8 +150,7 @@ def test_explanation_text_appears_in_deck(demo_db):
     with db.connect(demo_db) as con:
         item = next(i for i in status.build_status(con, YEAR, MONTH)["indicators"] if i["status"] == LAGGING)
         batch = db.new_batch(con, "explanation", "测试员")
-        con.execute("insert into explanation values (?, ?, ?, ?, ?)",
-                    [item["code"], YEAR, MONTH, "受台风影响，7月集中推进", batch])
+        con.execute("insert into explanation values (?, ?, ?, ?, ?)", [item["code"], YEAR, MONTH, "受台风影响，7月集中推进", batch])
         text = all_text(open_deck(deck.deck_for_month(con, YEAR, MONTH)))
     assert "受台风影响，7月集中推进" in text
 
@@ -200,7 +203,11 @@ def test_cli_writes_a_deck(demo_db, tmp_path):
     out = tmp_path / "会议.pptx"
     result = subprocess.run(
         [sys.executable, "-m", "tracker", "deck", "--year", str(YEAR), "--month", str(MONTH), "-o", str(out)],
-        cwd=ROOT, env={**os.environ, "TRACKER_DB": str(demo_db)}, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env={**os.environ, "TRACKER_DB": str(demo_db)},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "已生成" in result.stdout
@@ -212,7 +219,11 @@ def test_cli_writes_a_deck(demo_db, tmp_path):
 def test_cli_refuses_bad_month(demo_db, tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "tracker", "deck", "--year", str(YEAR), "--month", "13", "-o", str(tmp_path / "x.pptx")],
-        cwd=ROOT, env={**os.environ, "TRACKER_DB": str(demo_db)}, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env={**os.environ, "TRACKER_DB": str(demo_db)},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 2
     assert not (tmp_path / "x.pptx").exists()

@@ -52,8 +52,7 @@ def test_status_for_percent_follows_time_progress():
 
 def test_channel_values_come_from_the_indicator_macro(con):
     """The map's channel percents are exactly what place_stock_asof (used by the indicator SQL) returns."""
-    expected = dict(con.execute(
-        "select place, value from place_stock_asof('river_interception_pct', 2023) where month = 6").fetchall())
+    expected = dict(con.execute("select place, value from place_stock_asof('river_interception_pct', 2023) where month = 6").fetchall())
     states = geo.place_states(con, 2023, 6)
     assert expected, "demo data should have channel figures"
     for code, value in expected.items():
@@ -124,14 +123,16 @@ def test_display_transform_only_for_gcj02_tiles():
 # ------------------------------------------------------------------ validation
 
 
-@pytest.mark.parametrize("mutate, words", [
-    (lambda f: f["geometry"].update(type="Point", coordinates=[113.44, 22.36]),
-     ["第 1 个要素", "RC01", "geometry", "Point"]),
-    (lambda f: f["geometry"].update(coordinates=[[114.2, 22.3], [114.21, 22.31]]), ["第 1 个要素", "不在三乡镇附近"]),
-    (lambda f: f["geometry"].update(coordinates=[[22.36, 113.44], [22.37, 113.45]]), ["经度在前"]),
-    (lambda f: f["properties"].update(kind="lake"), ["第 1 个要素", "kind", "lake"]),
-    (lambda f: f["properties"].pop("code"), ["第 1 个要素", "code"]),
-])
+@pytest.mark.parametrize(
+    "mutate, words",
+    [
+        (lambda f: f["geometry"].update(type="Point", coordinates=[113.44, 22.36]), ["第 1 个要素", "RC01", "geometry", "Point"]),
+        (lambda f: f["geometry"].update(coordinates=[[114.2, 22.3], [114.21, 22.31]]), ["第 1 个要素", "不在三乡镇附近"]),
+        (lambda f: f["geometry"].update(coordinates=[[22.36, 113.44], [22.37, 113.45]]), ["经度在前"]),
+        (lambda f: f["properties"].update(kind="lake"), ["第 1 个要素", "kind", "lake"]),
+        (lambda f: f["properties"].pop("code"), ["第 1 个要素", "code"]),
+    ],
+)
 def test_bad_geojson_is_refused_and_nothing_changes(con, mutate, words):
     before = _place_table(con)
     feature = _feature("RC01")
@@ -164,11 +165,13 @@ def test_not_geojson_at_all(con):
 
 
 def test_csv_errors_name_the_row_and_field(con):
-    data = ("code,name,kind,lng,lat\n"
-            "BS01,水浸黑点01,blackspot,113.44,22.36\n"
-            "BS02,水浸黑点02,blackspot,abc,22.36\n"
-            "BS03,水浸黑点03,blackspot,120.0,22.36\n"
-            "RC01,重点整治河涌01,channel,113.44,22.36\n").encode("utf-8-sig")
+    data = (
+        "code,name,kind,lng,lat\n"
+        "BS01,水浸黑点01,blackspot,113.44,22.36\n"
+        "BS02,水浸黑点02,blackspot,abc,22.36\n"
+        "BS03,水浸黑点03,blackspot,120.0,22.36\n"
+        "RC01,重点整治河涌01,channel,113.44,22.36\n"
+    ).encode("utf-8-sig")
     with pytest.raises(geo.PlaceFileError) as err:
         geo.parse_place_file(data, "points.csv", con)
     text = str(err.value)
@@ -192,8 +195,11 @@ def test_good_replacement_bumps_version_and_keeps_history(con):
     feature = _feature("BS01")
     feature["geometry"]["coordinates"] = [113.4460, 22.3960]
     feature["properties"]["schematic"] = False
-    new = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [113.45, 22.37]},
-           "properties": {"code": "BS13", "name": "水浸黑点13", "kind": "blackspot"}}
+    new = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [113.45, 22.37]},
+        "properties": {"code": "BS13", "name": "水浸黑点13", "kind": "blackspot"},
+    }
     untouched = con.execute("select * from place where code = 'BS02'").fetchone()
     upload = geo.parse_place_file(_file(feature, new), "surveyed.geojson", con)
     assert upload.changed_codes == ["BS01"] and upload.new_codes == ["BS13"]
@@ -242,7 +248,6 @@ def test_whole_shipped_file_round_trips(con):
     assert len(upload.features) == len(GEOJSON["features"]) and not upload.new_codes
     again = geo.parse_place_file(geo.export_geojson(con).encode(), "export.geojson", con)
     assert len(again.features) == len(upload.features)
-
 
 
 def test_place_names_from_an_upload_are_shown_escaped_on_the_map_page(demo_db):

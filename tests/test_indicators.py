@@ -65,8 +65,7 @@ def test_bad_plan_curve_is_refused(tmp_path):
 
 
 def test_inline_comment_after_a_value_is_ignored(tmp_path):
-    path = write(tmp_path, GOOD_HEADER.replace("-- kind: cumulative", "-- kind: cumulative   -- cumulative | level")
-                 + "select $year")
+    path = write(tmp_path, GOOD_HEADER.replace("-- kind: cumulative", "-- kind: cumulative   -- cumulative | level") + "select $year")
     assert load_file(path).kind == "cumulative"
 
 
@@ -119,8 +118,7 @@ def test_values_are_recomputed_when_a_batch_is_reverted(con):
         return frame[frame["month"] == 6]["value"].iloc[0]
 
     before = june_events()
-    batch = con.execute("insert into batch (kind, user_name, created_at) values ('figures', 't', now()) "
-                        "returning id").fetchone()[0]
+    batch = con.execute("insert into batch (kind, user_name, created_at) values ('figures', 't', now()) returning id").fetchone()[0]
     con.execute("insert into figure values ('cultural_events', 2023, 6, null, 999, null, ?)", [batch])
     assert june_events() == 999
     con.execute("update batch set status = 'reverted' where id = ?", [batch])

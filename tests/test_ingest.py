@@ -22,8 +22,9 @@ VIEWER = User("look", "viewer", None)
 TODAY = date(2024, 3, 20)
 
 
-def make_csv(rows: list[list], header=("指标编码", "年", "月", "数值", "地点", "备注"), encoding="utf-8",
-             title: str | None = None) -> bytes:
+def make_csv(
+    rows: list[list], header=("指标编码", "年", "月", "数值", "地点", "备注"), encoding="utf-8", title: str | None = None
+) -> bytes:
     lines = []
     if title:
         lines.append(title)
@@ -33,8 +34,9 @@ def make_csv(rows: list[list], header=("指标编码", "年", "月", "数值", "
     return ("\n".join(lines) + "\n").encode(encoding)
 
 
-def make_xlsx(rows: list[list], header=("指标编码", "年", "月", "数值", "地点", "备注"), title_rows=0,
-              sheet="数据", notes: list[list] | None = None) -> bytes:
+def make_xlsx(
+    rows: list[list], header=("指标编码", "年", "月", "数值", "地点", "备注"), title_rows=0, sheet="数据", notes: list[list] | None = None
+) -> bytes:
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = sheet
@@ -55,14 +57,15 @@ def make_xlsx(rows: list[list], header=("指标编码", "年", "月", "数值", 
 
 def counts(path=None) -> tuple[int, int, int, int]:
     with db.connect(path) as con:
-        return tuple(con.execute(f"select count(*) from {t}").fetchone()[0]
-                     for t in ("figure", "batch", "explanation", "target"))
+        return tuple(con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("figure", "batch", "explanation", "target"))
 
 
 def current(metric: str, year: int, month: int, place: str | None = None) -> float | None:
     with db.connect() as con:
-        row = con.execute("select value from figure_current where metric = ? and year = ? and month = ? "
-                          "and place is not distinct from ?", [metric, year, month, place]).fetchone()
+        row = con.execute(
+            "select value from figure_current where metric = ? and year = ? and month = ? and place is not distinct from ?",
+            [metric, year, month, place],
+        ).fetchone()
     return row[0] if row else None
 
 
@@ -71,6 +74,7 @@ def texts(report: ingest.Report, level: str = "error") -> list[str]:
 
 
 # ------------------------------------------------------------------ template
+
 
 def test_template_has_every_metric_and_place_row_locked_codes_and_number_validation(demo_db):
     """The water template: one row per channel/village/blackspot for per-place metrics, last month's value,
@@ -122,8 +126,7 @@ def test_filled_template_round_trip_commits_a_batch(demo_db):
     assert result.batch_id and result.rows == len(report.preview)
     assert current("new_industrial_above_scale", 2024, 1) == 3
     with db.connect() as con:
-        batch = con.execute("select user_name, file_name, sha256, rows, status from batch where id = ?",
-                            [result.batch_id]).fetchone()
+        batch = con.execute("select user_name, file_name, sha256, rows, status from batch where id = ?", [result.batch_id]).fetchone()
         audit = con.execute("select count(*) from audit where action = 'figures.commit'").fetchone()[0]
     assert batch[0] == "econ_staff" and batch[1] == "econ.xlsx" and len(batch[2]) == 64 and batch[4] == "committed"
     assert audit == 1
@@ -131,17 +134,20 @@ def test_filled_template_round_trip_commits_a_batch(demo_db):
 
 # ------------------------------------------------------------------ reading messy files
 
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
 def test_csv_encodings_title_rows_blank_rows_and_number_forms(demo_db, encoding):
     """UTF-8, UTF-8 with BOM and GBK; a title row above the header; blank rows; full-width digits, thousands
     separators and trailing spaces are all read."""
-    text = ("三乡镇 2024年1月 填报\n"
-            "\n"
-            "指标编码 , 年 ,月份,数值（必填）,地点,备注\n"
-            "market_entities  ,2024,1,\"２９，８００\",,全角数字\n"
-            ",,,,,\n"
-            "new_industrial_above_scale,２０２４年,1月, 4 ,,尾随空格   \n"
-            "waste_total_t,2024,1,\"1,234.5\",,千位分隔符\n")
+    text = (
+        "三乡镇 2024年1月 填报\n"
+        "\n"
+        "指标编码 , 年 ,月份,数值（必填）,地点,备注\n"
+        'market_entities  ,2024,1,"２９，８００",,全角数字\n'
+        ",,,,,\n"
+        "new_industrial_above_scale,２０２４年,1月, 4 ,,尾随空格   \n"
+        'waste_total_t,2024,1,"1,234.5",,千位分隔符\n'
+    )
     data = text.encode(encoding)
     parsed = ingest.parse(data, "f.csv")
     assert [r.value for r in parsed.rows] == [29800.0, 4.0, 1234.5]
@@ -153,8 +159,9 @@ def test_csv_encodings_title_rows_blank_rows_and_number_forms(demo_db, encoding)
 
 
 def test_english_headers_and_xlsx_title_rows(demo_db):
-    data = make_xlsx([["cultural_events", 2024, 1, 30, None, "ok"]], header=("metric", "year", "month", "value",
-                                                                           "place", "note"), title_rows=2)
+    data = make_xlsx(
+        [["cultural_events", 2024, 1, 30, None, "ok"]], header=("metric", "year", "month", "value", "place", "note"), title_rows=2
+    )
     report = ingest.prepare(data, "e.xlsx", User("c", "staff", "culture"), today=TODAY)
     assert report.ok and report.preview["value"].tolist() == [30.0]
 
@@ -173,13 +180,13 @@ def test_percent_strings_and_percent_cells(demo_db):
     book.save(out)
     report = ingest.prepare(out.getvalue(), "p.xlsx", STAFF_WATER, today=TODAY)
     assert report.preview.set_index("place")["value"].to_dict() == {"BS01": 100.0, "BS02": 100.0}
-    assert texts(report) == ["工作表“Sheet”第4行E列（数值）："
-                             "指标“当月完成污水管网改造小区”的单位是“个”，不能填写百分数"]
+    assert texts(report) == ["工作表“Sheet”第4行E列（数值）：指标“当月完成污水管网改造小区”的单位是“个”，不能填写百分数"]
 
 
 def test_formula_cells_count_by_stored_value_and_unsaved_formulas_are_explained(demo_db):
-    data = make_xlsx([["cultural_events", 2024, 1, "=10+20"], ["cultural_events", 2024, 2, "=1+1"]],
-                     header=("指标编码", "年", "月", "数值"))
+    data = make_xlsx(
+        [["cultural_events", 2024, 1, "=10+20"], ["cultural_events", 2024, 2, "=1+1"]], header=("指标编码", "年", "月", "数值")
+    )
     # Excel stores the result next to the formula; openpyxl cannot compute, so write the stored value ourselves
     # for the first formula only, as Excel would have after opening and saving.
     src = zipfile.ZipFile(io.BytesIO(data))
@@ -192,34 +199,38 @@ def test_formula_cells_count_by_stored_value_and_unsaved_formulas_are_explained(
             dst.writestr(item, body)
     user = User("c", "staff", "culture")
     report = ingest.prepare(out.getvalue(), "f.xlsx", user, today=TODAY)
-    assert texts(report) == ["工作表“数据”第3行D列（数值）："
-                             "公式没有保存的计算结果，请在 Excel 中打开文件、保存后再上传"]
+    assert texts(report) == ["工作表“数据”第3行D列（数值）：公式没有保存的计算结果，请在 Excel 中打开文件、保存后再上传"]
     assert report.preview["value"].tolist() == [30.0]
 
 
 def test_unreadable_files_raise_ingest_error_in_chinese(demo_db):
-    for data, name, words in [(b"", "a.csv", "空"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "a.xls", ".xls"),
-                              (b"PK\x03\x04garbage", "a.xlsx", "无法打开"), (b"a,b\n1,2\n", "a.csv", "表头"),
-                              (b"\xff\xfe\x00\x00\xff", "x.csv", "编码"),
-                              ("指标编码,年\nx,2024\n".encode(), "a.csv", "缺少列")]:
+    for data, name, words in [
+        (b"", "a.csv", "空"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "a.xls", ".xls"),
+        (b"PK\x03\x04garbage", "a.xlsx", "无法打开"),
+        (b"a,b\n1,2\n", "a.csv", "表头"),
+        (b"\xff\xfe\x00\x00\xff", "x.csv", "编码"),
+        ("指标编码,年\nx,2024\n".encode(), "a.csv", "缺少列"),
+    ]:
         with pytest.raises(ingest.IngestError, match=re.escape(words)):
             ingest.parse(data, name)
 
 
 # ------------------------------------------------------------------ checks
 
+
 def test_every_error_names_sheet_row_and_column_and_nothing_is_written(demo_db):
     """One file with each kind of error: the whole file is refused, nothing changes, each message says where."""
     before = counts()
     rows = [
-        ["no_such_metric", 2024, 1, 1, None, None],           # 3 unknown metric
-        ["market_entities", 2024, 1, 100, None, None],        # 4 another department's metric
+        ["no_such_metric", 2024, 1, 1, None, None],  # 3 unknown metric
+        ["market_entities", 2024, 1, 100, None, None],  # 4 another department's metric
         ["new_industrial_above_scale", 2024, 13, 1, None, None],  # 5 month out of range
-        ["new_industrial_above_scale", 2024, 5, 1, None, None],   # 6 future month (today 2024-03-20)
+        ["new_industrial_above_scale", 2024, 5, 1, None, None],  # 6 future month (today 2024-03-20)
         ["new_industrial_above_scale", 2024, 1, "三家", None, None],  # 7 non-numeric
         ["new_service_above_scale", 2024, 1, -2, None, None],  # 8 negative
-        ["firms_over_100m", 2024, 1, 50, None, None],          # 9 ok
-        ["firms_over_100m", 2024, 1, 51, None, None],          # 10 duplicate of row 9
+        ["firms_over_100m", 2024, 1, 50, None, None],  # 9 ok
+        ["firms_over_100m", 2024, 1, 51, None, None],  # 10 duplicate of row 9
         ["new_industrial_above_scale", 2024, 2, 1, "VILLAGE1", None],  # 11 place on a non-place metric
     ]
     data = make_xlsx(rows)
@@ -250,8 +261,9 @@ def test_running_total_may_not_fall_but_other_stocks_may(demo_db):
     bad = make_csv([["river_interception_pct", 2023, 12, prev - 1, "RC27", None]])
     report = ingest.prepare(bad, "b.csv", STAFF_WATER, today=TODAY)
     assert any("累计数，不能低于之前（2023年11月" in e and "第2行D列（数值）" in e for e in texts(report))
-    fixed = make_csv([["river_interception_pct", 2023, 11, prev - 2, "RC27", "更正"],
-                      ["river_interception_pct", 2023, 12, prev - 1, "RC27", None]])
+    fixed = make_csv(
+        [["river_interception_pct", 2023, 11, prev - 2, "RC27", "更正"], ["river_interception_pct", 2023, 12, prev - 1, "RC27", None]]
+    )
     assert ingest.prepare(fixed, "f.csv", STAFF_WATER, today=TODAY).ok
     worse = current("worse_than_v_rivers", 2023, 12)
     fall = make_csv([["worse_than_v_rivers", 2024, 1, max(worse - 1, 0), None, None]])
@@ -271,9 +283,13 @@ def test_place_by_code_or_name_and_wrong_kind(demo_db):
     with db.connect() as con:
         code, name = con.execute("select code, name from place where kind = 'village' order by code").fetchone()
         channel = con.execute("select code from place where kind = 'channel' limit 1").fetchone()[0]
-    data = make_csv([["village_sewage_pct", 2024, 1, 100, name, None],
-                     ["village_sewage_pct", 2024, 1, 100, channel, None],
-                     ["village_sewage_pct", 2024, 1, 100, None, None]])
+    data = make_csv(
+        [
+            ["village_sewage_pct", 2024, 1, 100, name, None],
+            ["village_sewage_pct", 2024, 1, 100, channel, None],
+            ["village_sewage_pct", 2024, 1, 100, None, None],
+        ]
+    )
     report = ingest.prepare(data, "v.csv", STAFF_WATER, today=TODAY)
     assert report.preview["place"].tolist() == [code]
     errs = texts(report)
@@ -282,11 +298,16 @@ def test_place_by_code_or_name_and_wrong_kind(demo_db):
 
 # ------------------------------------------------------------------ commit, duplicates, corrections, revert
 
+
 def test_preview_old_to_new_and_a_file_that_changes_something_writes_all_its_rows(demo_db):
     old = current("new_industrial_above_scale", 2023, 12)
-    data = make_csv([["new_industrial_above_scale", 2023, 12, old, None, None],
-                     ["new_service_above_scale", 2023, 12, 99, None, "更正"],
-                     ["clusters_over_10b", 2024, 1, 1, None, None]])
+    data = make_csv(
+        [
+            ["new_industrial_above_scale", 2023, 12, old, None, None],
+            ["new_service_above_scale", 2023, 12, 99, None, "更正"],
+            ["clusters_over_10b", 2024, 1, 1, None, None],
+        ]
+    )
     report = ingest.prepare(data, "c.csv", STAFF_ECON, today=TODAY)
     assert report.preview["change"].tolist() == ["不变", "修改", "新增"]
     assert report.preview["old_value"].iloc[0] == old
@@ -358,13 +379,18 @@ def test_viewer_anonymous_and_other_department_cannot_write(demo_db):
 
 # ------------------------------------------------------------------ notes (情况说明)
 
+
 def _lagging_indicator(year: int = 2023, month: int = 12) -> dict:
     from tracker import status
 
     with db.connect() as con:
         items = status.indicator_status(con, year, month)
-    return next(i for i in items if i["status"] in ingest.NOTE_STATUSES and len(
-        __import__("tracker.indicators", fromlist=["registry"]).registry()[i["code"]].metrics) == 1)
+    return next(
+        i
+        for i in items
+        if i["status"] in ingest.NOTE_STATUSES
+        and len(__import__("tracker.indicators", fromlist=["registry"]).registry()[i["code"]].metrics) == 1
+    )
 
 
 def test_preview_lists_lagging_indicators_without_a_note_and_notes_never_block(demo_db):
@@ -375,8 +401,7 @@ def test_preview_lists_lagging_indicators_without_a_note_and_notes_never_block(d
     metric = ind.metrics[0]
     user = User("s", "staff", ind.department)
     with db.connect() as con:
-        rows = con.execute("select place, value from figure_current where metric = ? and year = 2023 and month = 12",
-                           [metric]).fetchall()
+        rows = con.execute("select place, value from figure_current where metric = ? and year = 2023 and month = 12", [metric]).fetchall()
     data = make_xlsx([[metric, 2023, 12, v, p, "重报"] for p, v in rows])
     report = ingest.prepare(data, "n.xlsx", user, today=TODAY)
     assert report.ok
@@ -400,32 +425,36 @@ def test_note_in_the_same_file_second_sheet_and_column(demo_db):
     metric = ind.metrics[0]
     user = User("s", "staff", ind.department)
     with db.connect() as con:
-        rows = con.execute("select place, value from figure_current where metric = ? and year = 2023 and month = 12",
-                           [metric]).fetchall()
-    data = make_xlsx([[metric, 2023, 12, v, p, "重报"] for p, v in rows],
-                     notes=[[item["code"], 2023, 12, "原因和措施"]])
+        rows = con.execute("select place, value from figure_current where metric = ? and year = 2023 and month = 12", [metric]).fetchall()
+    data = make_xlsx([[metric, 2023, 12, v, p, "重报"] for p, v in rows], notes=[[item["code"], 2023, 12, "原因和措施"]])
     report = ingest.prepare(data, "n.xlsx", user, today=TODAY)
     assert report.ok and not report.notes_needed and report.explanations[0]["text"] == "原因和措施"
     ingest.commit(data, "n.xlsx", user, today=TODAY)
     with db.connect() as con:
         assert item["code"] not in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
     # as a column of the long form
-    csv_data = make_csv([[metric, 2024, 1, rows[0][1], rows[0][0], None, "一月说明"]],
-                        header=("指标编码", "年", "月", "数值", "地点", "备注", "情况说明"))
+    csv_data = make_csv(
+        [[metric, 2024, 1, rows[0][1], rows[0][0], None, "一月说明"]], header=("指标编码", "年", "月", "数值", "地点", "备注", "情况说明")
+    )
     report = ingest.prepare(csv_data, "c.csv", user, today=TODAY)
     assert report.ok and report.explanations[0]["indicator"] == item["code"]
 
 
 # ------------------------------------------------------------------ targets
 
+
 def test_targets_upload_same_checks_and_admin_only(demo_db):
-    data = make_csv([["cultural_events", 2025, 300, ">=", "明年"],
-                     ["no_such", 2025, 1, "", ""],
-                     ["cultural_events", 2025, 310, "", ""],
-                     ["pretreat_coverage", 2025, 120, "", ""],
-                     ["rental_housing", 2025, -1, "", ""],
-                     ["rental_housing", 2099, 1, "", ""]],
-                    header=("指标编码", "年", "目标值", "比较", "备注"))
+    data = make_csv(
+        [
+            ["cultural_events", 2025, 300, ">=", "明年"],
+            ["no_such", 2025, 1, "", ""],
+            ["cultural_events", 2025, 310, "", ""],
+            ["pretreat_coverage", 2025, 120, "", ""],
+            ["rental_housing", 2025, -1, "", ""],
+            ["rental_housing", 2099, 1, "", ""],
+        ],
+        header=("指标编码", "年", "目标值", "比较", "备注"),
+    )
     rows, issues = ingest.parse_targets(data, "t.csv")
     with db.connect() as con:
         _, found = ingest.check_targets(con, rows, ADMIN, issues, today=TODAY)
@@ -439,18 +468,19 @@ def test_targets_upload_same_checks_and_admin_only(demo_db):
     with pytest.raises(ingest.ValidationFailed):
         ingest.commit_targets(rows, ADMIN, issues)
     assert counts() == before
-    good = make_csv([["cultural_events", TODAY.year + 1, 300, "不低于", "明年"]],
-                    header=("指标编码", "年", "目标值", "比较", "备注"))
+    good = make_csv([["cultural_events", TODAY.year + 1, 300, "不低于", "明年"]], header=("指标编码", "年", "目标值", "比较", "备注"))
     rows, issues = ingest.parse_targets(good, "t.csv")
     with pytest.raises(PermissionDenied):
         ingest.commit_targets(rows, STAFF_ECON, issues)
     batch = ingest.commit_targets(rows, ADMIN, issues, "t.csv")
     with db.connect() as con:
-        assert con.execute("select value, comparator, batch_id from target_current where indicator = "
-                           "'cultural_events' and year = ?", [TODAY.year + 1]).fetchone() == (300.0, ">=", batch)
+        assert con.execute(
+            "select value, comparator, batch_id from target_current where indicator = 'cultural_events' and year = ?", [TODAY.year + 1]
+        ).fetchone() == (300.0, ">=", batch)
 
 
 # ------------------------------------------------------------------ reporting status
+
 
 def test_reporting_rate_and_overdue(demo_db):
     with db.connect() as con:
@@ -467,6 +497,7 @@ def test_reporting_rate_and_overdue(demo_db):
 
 # ------------------------------------------------------------------ review findings
 
+
 def test_revert_of_an_earlier_batch_keeps_a_later_batchs_unchanged_values(demo_db):
     """w1 uploads 7 (batch A); w2 uploads 7 again with another change (batch B, the 7 unchanged); reverting A
     must leave 7, because B said 7 too."""
@@ -474,8 +505,9 @@ def test_revert_of_an_earlier_batch_keeps_a_later_batchs_unchanged_values(demo_d
     before = current("cultural_events", 2024, 1)
     assert before != 7
     a = ingest.commit(make_csv([["cultural_events", 2024, 1, 7, None, None]]), "a.csv", w1, today=TODAY)
-    b = ingest.commit(make_csv([["cultural_events", 2024, 1, 7, None, None],
-                                ["cultural_events", 2024, 2, 9, None, None]]), "b.csv", w2, today=TODAY)
+    b = ingest.commit(
+        make_csv([["cultural_events", 2024, 1, 7, None, None], ["cultural_events", 2024, 2, 9, None, None]]), "b.csv", w2, today=TODAY
+    )
     assert b.batch_id and b.rows == 1 and b.unchanged == 1
     ingest.revert(a.batch_id, ADMIN)
     assert current("cultural_events", 2024, 1) == 7
@@ -487,11 +519,13 @@ def test_revert_of_an_earlier_batch_keeps_a_later_batchs_unchanged_values(demo_d
 def test_unchanged_rows_keep_their_note_and_a_no_change_file_makes_no_batch(demo_db):
     user = User("c", "staff", "culture")
     ingest.commit(make_csv([["cultural_events", 2024, 1, 7, None, "原备注"]]), "a.csv", user, today=TODAY)
-    ingest.commit(make_csv([["cultural_events", 2024, 1, 7, None, None],
-                            ["cultural_events", 2024, 2, 9, None, None]]), "b.csv", user, today=TODAY)
+    ingest.commit(
+        make_csv([["cultural_events", 2024, 1, 7, None, None], ["cultural_events", 2024, 2, 9, None, None]]), "b.csv", user, today=TODAY
+    )
     with db.connect() as con:
-        assert con.execute("select note from figure_current where metric = 'cultural_events' and year = 2024 "
-                           "and month = 1").fetchone() == ("原备注",)
+        assert con.execute("select note from figure_current where metric = 'cultural_events' and year = 2024 and month = 1").fetchone() == (
+            "原备注",
+        )
     before = counts()
     same = ingest.commit(make_csv([["cultural_events", 2024, 1, 7, None, None]]), "c.csv", user, today=TODAY)
     assert same.batch_id is None and same.duplicate_of is None and counts() == before
@@ -510,10 +544,10 @@ def test_revert_refuses_batches_it_cannot_undo(demo_db, kind):
 def test_target_comparator_must_match_the_indicator_direction(demo_db):
     """劣V类河涌 should fall: '>=' would make more rivers look better; '<=' on an 'up' indicator likewise.
     A blank comparator follows the indicator's direction."""
-    data = make_csv([["worse_than_v_rivers", 2025, 3, ">=", ""],
-                     ["cultural_events", 2025, 300, "<=", ""],
-                     ["forest_tending", 2025, 100, "=", ""]],
-                    header=("指标编码", "年", "目标值", "比较", "备注"))
+    data = make_csv(
+        [["worse_than_v_rivers", 2025, 3, ">=", ""], ["cultural_events", 2025, 300, "<=", ""], ["forest_tending", 2025, 100, "=", ""]],
+        header=("指标编码", "年", "目标值", "比较", "备注"),
+    )
     rows, issues = ingest.parse_targets(data, "t.csv")
     with db.connect() as con:
         frame, found = ingest.check_targets(con, rows, ADMIN, issues, today=TODAY)
@@ -532,13 +566,11 @@ def test_target_comparator_must_match_the_indicator_direction(demo_db):
 
 def test_running_total_may_not_exceed_the_following_month(demo_db):
     """RC14 was 50 in Feb 2023 and 70 in April: March 95 would make the running total fall in April."""
-    assert (current("river_interception_pct", 2023, 2, "RC14"), current("river_interception_pct", 2023, 4, "RC14")) \
-        == (50, 70)
+    assert (current("river_interception_pct", 2023, 2, "RC14"), current("river_interception_pct", 2023, 4, "RC14")) == (50, 70)
     bad = make_csv([["river_interception_pct", 2023, 3, 95, "RC14", "更正"]])
     errs = texts(ingest.prepare(bad, "b.csv", STAFF_WATER, today=TODAY))
     assert any(e.startswith("第2行D列（数值）：") and "累计数" in e and "2023年4月为 70" in e for e in errs), errs
-    assert ingest.prepare(make_csv([["river_interception_pct", 2023, 3, 65, "RC14", None]]), "o.csv", STAFF_WATER,
-                          today=TODAY).ok
+    assert ingest.prepare(make_csv([["river_interception_pct", 2023, 3, 65, "RC14", None]]), "o.csv", STAFF_WATER, today=TODAY).ok
     # correcting the later months in the same file is allowed
     fixed = make_csv([["river_interception_pct", 2023, m, 95, "RC14", "更正"] for m in (3, 4, 5, 6)])
     assert ingest.prepare(fixed, "f.csv", STAFF_WATER, today=TODAY).ok
@@ -552,8 +584,7 @@ def test_village_sewage_accepts_communities(demo_db):
     data = make_csv([["village_sewage_pct", 2024, 1, last, code, None]])
     report = ingest.prepare(data, "v.csv", STAFF_WATER, today=TODAY)
     assert report.ok, texts(report)
-    by_name = ingest.prepare(make_csv([["village_sewage_pct", 2024, 1, last, name, None]]), "n.csv", STAFF_WATER,
-                             today=TODAY)
+    by_name = ingest.prepare(make_csv([["village_sewage_pct", 2024, 1, last, name, None]]), "n.csv", STAFF_WATER, today=TODAY)
     assert by_name.ok and by_name.preview["place"].tolist() == [code]
     assert ingest.place_kinds("village") == ("village", "community")
     assert ingest.place_kinds("channel") == ("channel",)
@@ -564,8 +595,7 @@ def test_reporting_status_expects_the_places_that_report_the_metric(demo_db):
     village: a month with all of them reported is complete and not overdue."""
     with db.connect() as con:
         table = ingest.reporting_status(con, 2023, today=date(2024, 3, 1))
-        reporting = con.execute("select count(distinct place) from figure_current "
-                                "where metric = 'village_sewage_pct'").fetchone()[0]
+        reporting = con.execute("select count(distinct place) from figure_current where metric = 'village_sewage_pct'").fetchone()[0]
     water = table[table["department"] == "water"]
     assert (water["rate"] == 1.0).all() and not water["overdue"].any()
     assert reporting == 9 and water["expected"].iloc[0] == 28 + 12 + 9 + 1
@@ -576,8 +606,7 @@ def test_reporting_status_on_an_empty_database_expects_every_village_and_communi
         table = ingest.reporting_status(con, 2024, today=date(2024, 3, 1))
         kinds = dict(con.execute("select kind, count(*) from place group by kind").fetchall())
     water = table[table["department"] == "water"]
-    assert water["expected"].iloc[0] == kinds["channel"] + kinds["blackspot"] + kinds["village"] + \
-        kinds["community"] + 1
+    assert water["expected"].iloc[0] == kinds["channel"] + kinds["blackspot"] + kinds["village"] + kinds["community"] + 1
 
 
 def test_targets_for_year(demo_db):

@@ -19,10 +19,30 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 HEADERS = ["指标编码", "年", "月", "数值", "地点", "备注", "metric", "year", "month", "value", "情况说明", "", None]
 
 cell_values = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-10**12, max_value=10**12),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
-    st.sampled_from(["1,234", "１２３", "12%", " 5 ", "2023年", "5月", "#DIV/0!", "=1+1", "market_entities",
-                     "cultural_events", "RC01", "−3", "1e400", "1,2,3", ""]),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(
+        [
+            "1,234",
+            "１２３",
+            "12%",
+            " 5 ",
+            "2023年",
+            "5月",
+            "#DIV/0!",
+            "=1+1",
+            "market_entities",
+            "cultural_events",
+            "RC01",
+            "−3",
+            "1e400",
+            "1,2,3",
+            "",
+        ]
+    ),
 )
 
 
@@ -64,9 +84,11 @@ def test_corrupt_zip_bytes_after_the_xlsx_signature(data):
 
 
 @settings(max_examples=200, deadline=None)
-@given(header=st.lists(st.sampled_from(HEADERS), min_size=0, max_size=8),
-       rows=st.lists(st.lists(st.text(max_size=12), max_size=8), max_size=12),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk"]))
+@given(
+    header=st.lists(st.sampled_from(HEADERS), min_size=0, max_size=8),
+    rows=st.lists(st.lists(st.text(max_size=12), max_size=8), max_size=12),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk"]),
+)
 def test_any_csv_cells(header, rows, encoding):
     lines = [",".join(h or "" for h in header)] + [",".join(r) for r in rows]
     text = "\n".join(lines)
@@ -92,11 +114,9 @@ def _xlsx(header, rows) -> bytes:
 
 
 @settings(max_examples=120, deadline=None)
-@given(header=st.lists(st.sampled_from(HEADERS), min_size=0, max_size=7),
-       rows=st.lists(st.lists(cell_values, max_size=7), max_size=10))
+@given(header=st.lists(st.sampled_from(HEADERS), min_size=0, max_size=7), rows=st.lists(st.lists(cell_values, max_size=7), max_size=10))
 def test_any_xlsx_cells(header, rows):
-    rows = [[v if not (isinstance(v, str) and re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", v)) else "x" for v in r]
-            for r in rows]
+    rows = [[v if not (isinstance(v, str) and re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", v)) else "x" for v in r] for r in rows]
     _check(_run(_xlsx(header, rows), "a.xlsx"))
 
 
@@ -121,11 +141,20 @@ def checked_db(tmp_path_factory, demo_db_template):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.tuples(
-    st.sampled_from(["market_entities", "cultural_events", "river_interception_pct", "nope", "ＣＵＬＴＵＲＡＬ_events",
-                     "当月开展文化活动", ""]),
-    st.one_of(st.integers(-5, 3000), st.text(max_size=6)), st.one_of(st.integers(-2, 14), st.text(max_size=4)),
-    cell_values, st.sampled_from(["", "RC01", "三乡镇", "nope"])), max_size=12))
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["market_entities", "cultural_events", "river_interception_pct", "nope", "ＣＵＬＴＵＲＡＬ_events", "当月开展文化活动", ""]
+            ),
+            st.one_of(st.integers(-5, 3000), st.text(max_size=6)),
+            st.one_of(st.integers(-2, 14), st.text(max_size=4)),
+            cell_values,
+            st.sampled_from(["", "RC01", "三乡镇", "nope"]),
+        ),
+        max_size=12,
+    )
+)
 def test_checks_never_crash(checked_db, rows):
     """Parsed rows of any content go through every database check without an exception, and nothing is written."""
     book = openpyxl.Workbook()
@@ -151,8 +180,13 @@ FULL_WIDTH = str.maketrans("0123456789,.-%", "０１２３４５６７８９，�
 
 
 @settings(max_examples=300, deadline=None)
-@given(n=st.integers(min_value=-10**12, max_value=10**12), cents=st.integers(0, 99),
-       full=st.booleans(), pad=st.sampled_from(["", " ", "  ", "\u3000", "\u00a0"]), percent=st.booleans())
+@given(
+    n=st.integers(min_value=-(10**12), max_value=10**12),
+    cents=st.integers(0, 99),
+    full=st.booleans(),
+    pad=st.sampled_from(["", " ", "  ", "\u3000", "\u00a0"]),
+    percent=st.booleans(),
+)
 def test_written_numbers_read_back_exactly(n, cents, full, pad, percent):
     """Thousands separators, full-width digits, padding and a percent sign never change the number."""
     text = f"{n:,}.{cents:02d}" + ("%" if percent else "")

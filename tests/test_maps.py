@@ -115,7 +115,7 @@ def test_tile_url_adds_a_tile_layer_and_gcj02_shift(places):
     before = next(r for r in plain["blackspots"]["data"] if r["code"] == "BS01")
     after = next(r for r in layers["blackspots"]["data"] if r["code"] == "BS01")
     metres = ((after["lng"] - before["lng"]) * 103_000) ** 2 + ((after["lat"] - before["lat"]) * 110_600) ** 2
-    assert 500 <= metres ** 0.5 <= 700
+    assert 500 <= metres**0.5 <= 700
     wgs_tiles = _layers(maps.build_deck(places, ALL_LAYERS, settings=Settings(tile_url=TILES.tile_url)))
     assert next(r for r in wgs_tiles["blackspots"]["data"] if r["code"] == "BS01")["lng"] == before["lng"]
 
@@ -194,9 +194,16 @@ def test_admin_replaces_geometry_from_the_page(demo_db):
         admin = create_user(con, "mapadmin", "admin", "a-long-enough-password-1")
     at = _map_page(admin)
     assert "替换地理数据" in [e.label for e in at.expander]
-    bad = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [113.44, 22.36]},
-         "properties": {"code": "RC01", "name": "重点整治河涌01", "kind": "channel"}}]}
+    bad = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [113.44, 22.36]},
+                "properties": {"code": "RC01", "name": "重点整治河涌01", "kind": "channel"},
+            }
+        ],
+    }
     at.file_uploader(key="place_file").set_value(("bad.geojson", json.dumps(bad).encode(), "application/json")).run()
     assert not at.exception
     assert any("没有做任何修改" in e.value and "RC01" in e.value for e in at.error)

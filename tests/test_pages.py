@@ -13,8 +13,14 @@ from tracker import db
 from tracker.indicators import registry
 
 AREAS = ["economy", "rural", "water", "ecology", "culture", "livelihood"]
-AREA_NAMES = {"economy": "经济发展", "rural": "乡村振兴", "water": "水环境治理", "ecology": "生态绿美",
-              "culture": "文化建设", "livelihood": "民生保障"}
+AREA_NAMES = {
+    "economy": "经济发展",
+    "rural": "乡村振兴",
+    "water": "水环境治理",
+    "ecology": "生态绿美",
+    "culture": "文化建设",
+    "livelihood": "民生保障",
+}
 PAGES = ["overview", *[f"area_{a}" for a in AREAS], "indicator", "projects"]
 LAGGING_CODE = "new_service_above_scale"
 LAGGING_NAME = "新增规模以上服务业、限额以上批零住餐企业"
@@ -196,8 +202,7 @@ def test_indicator_select_box_switches_indicator(demo_db):
 def test_indicator_page_escapes_uploaded_text(demo_db):
     """A note typed by staff is shown as text, never as HTML."""
     with db.connect(demo_db) as con:
-        con.execute("update figure set note = '<img src=x onerror=alert(1)>' where metric = ? and month = 3",
-                    [LAGGING_CODE])
+        con.execute("update figure set note = '<img src=x onerror=alert(1)>' where metric = ? and month = 3", [LAGGING_CODE])
     at = open_page("indicator", indicator=LAGGING_CODE)
     lineage = frame(at, "备注")
     assert "<img src=x onerror=alert(1)>" in set(lineage["备注"])

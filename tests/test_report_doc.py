@@ -56,8 +56,7 @@ def parse_counts(sentence: str, noun: str, measure: str) -> dict[str, int]:
     match = re.search(rf"(\d+){measure}{noun}中，([^；。]*)", sentence)
     assert match, f"no count sentence for {noun} in: {sentence}"
     clause = match.group(2)
-    return {s: int(m.group(1)) if (m := re.search(rf"{WORD_FOR[s]}(\d+){measure}", clause)) else 0
-            for s in STATUSES}
+    return {s: int(m.group(1)) if (m := re.search(rf"{WORD_FOR[s]}(\d+){measure}", clause)) else 0 for s in STATUSES}
 
 
 @pytest.fixture
@@ -128,8 +127,7 @@ def test_explanation_text_replaces_the_missing_note(demo_db):
     with db.connect(demo_db) as con:
         item = next(i for i in status.build_status(con, YEAR, MONTH)["indicators"] if i["status"] == LAGGING)
         batch = db.new_batch(con, "explanation", "测试员")
-        con.execute("insert into explanation values (?, ?, ?, ?, ?)",
-                    [item["code"], YEAR, MONTH, "受台风影响，7月集中推进", batch])
+        con.execute("insert into explanation values (?, ?, ?, ?, ?)", [item["code"], YEAR, MONTH, "受台风影响，7月集中推进", batch])
         doc = open_doc(report_doc.report_for_month(con, YEAR, MONTH))
     line = next(p.text for p in doc.paragraphs if re.match(rf"\d+\. {re.escape(item['name'])}【", p.text))
     assert "情况说明：受台风影响，7月集中推进。（测试员" in line
@@ -138,8 +136,7 @@ def test_explanation_text_replaces_the_missing_note(demo_db):
 
 def test_next_steps_name_each_department_with_lagging_items(doc, report):
     text = section_text(doc, 3)
-    departments = {i["department_name"] for i in [*report["indicators"], *report["projects"]]
-                   if i["status"] in (LAGGING, WARNING)}
+    departments = {i["department_name"] for i in [*report["indicators"], *report["projects"]] if i["status"] in (LAGGING, WARNING)}
     for dept in departments:
         assert f"请{dept}对照年度目标" in text, dept
     quiet = {i["department_name"] for i in [*report["indicators"], *report["projects"]]} - departments
@@ -198,7 +195,11 @@ def test_build_time_is_interactive(con):
 def run_cli(demo_db, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "tracker", "report", *args],
-        cwd=ROOT, env={**os.environ, "TRACKER_DB": str(demo_db)}, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env={**os.environ, "TRACKER_DB": str(demo_db)},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

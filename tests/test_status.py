@@ -25,8 +25,9 @@ def test_every_indicator_and_project_is_listed_with_its_source(june):
 
 
 def test_cumulative_value_is_the_sum_to_date(con, june):
-    monthly = con.execute("select sum(value) from figure_current where metric = 'cultural_events' "
-                          "and year = 2023 and month <= 6").fetchone()[0]
+    monthly = con.execute(
+        "select sum(value) from figure_current where metric = 'cultural_events' and year = 2023 and month <= 6"
+    ).fetchone()[0]
     item = next(i for i in june["indicators"] if i["code"] == "cultural_events")
     assert item["value"] == monthly
     assert item["completion"] == pytest.approx(monthly / 290, abs=1e-4)
@@ -40,8 +41,9 @@ def test_unreported_month_is_no_data_not_zero(june):
 
 def test_last_year_target_rule_uses_last_decembers_value(con, june):
     item = next(i for i in june["indicators"] if i["code"] == "worse_than_v_rivers")
-    december = con.execute("select value from figure_current where metric = 'worse_than_v_rivers' "
-                           "and year = 2022 and month = 12").fetchone()[0]
+    december = con.execute(
+        "select value from figure_current where metric = 'worse_than_v_rivers' and year = 2022 and month = 12"
+    ).fetchone()[0]
     assert item["target"] == december and item["direction"] == "down"
 
 

@@ -38,8 +38,7 @@ def frame_with(at: AppTest, column: str):
 
 
 def all_text(at: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "caption", "info", "error", "warning", "success", "title")
-             for e in getattr(at, kind)]
+    parts = [e.value for kind in ("markdown", "caption", "info", "error", "warning", "success", "title") for e in getattr(at, kind)]
     return "\n".join(str(p) for p in parts)
 
 
@@ -144,8 +143,9 @@ def test_targets_page_admin_enters_a_target(demo_db):
     at.button[-1].click().run()
     assert not at.exception
     with db.connect() as con:
-        assert con.execute("select value from target_current where indicator = 'cultural_events' and year = ?",
-                           [year]).fetchone() == (320.0,)
+        assert con.execute("select value from target_current where indicator = 'cultural_events' and year = ?", [year]).fetchone() == (
+            320.0,
+        )
     assert "需要管理员账号" in all_text(page("targets", STAFF))
 
 
@@ -159,16 +159,18 @@ def test_targets_page_comparator_follows_the_indicator_direction(demo_db):
     at.button[-1].click().run()
     assert not at.exception
     with db.connect() as con:
-        assert con.execute("select value, comparator from target_current where indicator = 'worse_than_v_rivers' "
-                           "and year = ?", [year]).fetchone() == (2.0, "<=")
+        assert con.execute(
+            "select value, comparator from target_current where indicator = 'worse_than_v_rivers' and year = ?", [year]
+        ).fetchone() == (2.0, "<=")
     at.selectbox(key="target_comparator_worse_than_v_rivers").select(">=")
     at.number_input(key="target_value").set_value(3.0)
     at.button[-1].click().run()
     assert not at.exception
     assert "越少越好" in frame_with(at, "说明").iloc[0]["说明"]
     with db.connect() as con:
-        assert con.execute("select value from target_current where indicator = 'worse_than_v_rivers' "
-                           "and year = ?", [year]).fetchone() == (2.0,)
+        assert con.execute("select value from target_current where indicator = 'worse_than_v_rivers' and year = ?", [year]).fetchone() == (
+            2.0,
+        )
 
 
 @pytest.mark.parametrize("name", ["targets", "upload"])

@@ -87,8 +87,7 @@ def _row_to_user(row) -> User:
 
 def get_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
     """The enabled user of that name, or None (unknown or disabled)."""
-    row = con.execute("select name, department, role from users where name = ? and not disabled",
-                      [name]).fetchone()
+    row = con.execute("select name, department, role from users where name = ? and not disabled", [name]).fetchone()
     return _row_to_user(row) if row else None
 
 
@@ -107,8 +106,9 @@ def list_users(con: duckdb.DuckDBPyConnection) -> list[dict]:
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
-def create_user(con: duckdb.DuckDBPyConnection, name: str, role: str, password: str,
-                department: str | None = None, actor: str = "cli") -> User:
+def create_user(
+    con: duckdb.DuckDBPyConnection, name: str, role: str, password: str, department: str | None = None, actor: str = "cli"
+) -> User:
     """Add a user. Called from the CLI (whoever can run it on the server owns the database file anyway)."""
     from tracker import db
 
@@ -129,8 +129,7 @@ def create_user(con: duckdb.DuckDBPyConnection, name: str, role: str, password: 
     try:
         con.execute(
             "insert into users (name, department, role, password_hash, created_at) values (?, ?, ?, ?, ?)",
-            [name, department if role != "admin" or department else None, role, hash_password(password),
-             datetime.now()],
+            [name, department if role != "admin" or department else None, role, hash_password(password), datetime.now()],
         )
         db.audit(con, actor, "user.add", {"name": name, "role": role, "department": department})
         con.execute("commit")
@@ -169,8 +168,9 @@ def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, now: 
     now = now or datetime.now()
     cfg = config.settings()
     row = con.execute(
-        "select name, department, role, password_hash, disabled, failed_logins, locked_until from users "
-        "where name = ?", [(name or "").strip()]).fetchone()
+        "select name, department, role, password_hash, disabled, failed_logins, locked_until from users where name = ?",
+        [(name or "").strip()],
+    ).fetchone()
     generic = "用户名或密码不正确。"
     if row is None:
         try:
@@ -195,8 +195,7 @@ def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, now: 
         left = cfg.max_failed_logins - failed
         raise LoginFailed(f"{generic}再失败 {left} 次账号将被锁定。")
     with _LOGIN_LOCK:  # a parallel failure may have locked the account while the password was checked
-        failed, locked_until = con.execute("select failed_logins, locked_until from users where name = ?",
-                                           [user_name]).fetchone()
+        failed, locked_until = con.execute("select failed_logins, locked_until from users where name = ?", [user_name]).fetchone()
         if locked_until is not None and locked_until > now:
             raise LoginFailed(_locked_message(locked_until, now))
         if _hasher.check_needs_rehash(stored):
@@ -219,8 +218,7 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
         pass  # a failed statement may already have ended the transaction
 
 
-def _count_failure(con: duckdb.DuckDBPyConnection, user_name: str, now: datetime, max_failed: int,
-                   lock_seconds: int) -> tuple[int, int]:
+def _count_failure(con: duckdb.DuckDBPyConnection, user_name: str, now: datetime, max_failed: int, lock_seconds: int) -> tuple[int, int]:
     """Count one failed login and lock past the limit, atomically: (failures now, seconds locked).
 
     The increment happens in SQL and only while the account is not locked, under a process-wide lock, so
@@ -236,16 +234,15 @@ def _count_failure(con: duckdb.DuckDBPyConnection, user_name: str, now: datetime
                 row = con.execute(
                     "update users set failed_logins = failed_logins + 1 "
                     "where name = ? and (locked_until is null or locked_until <= ?) returning failed_logins",
-                    [user_name, now]).fetchone()
+                    [user_name, now],
+                ).fetchone()
                 if row is None:  # locked by a parallel attempt since this one read the row
-                    (locked_until,) = con.execute("select locked_until from users where name = ?",
-                                                  [user_name]).fetchone()
+                    (locked_until,) = con.execute("select locked_until from users where name = ?", [user_name]).fetchone()
                     raise LoginFailed(_locked_message(locked_until, now))
                 failed = int(row[0])
                 seconds = lock_duration(failed, max_failed, lock_seconds)
                 if seconds:
-                    con.execute("update users set locked_until = ? where name = ?",
-                                [now + timedelta(seconds=seconds), user_name])
+                    con.execute("update users set locked_until = ? where name = ?", [now + timedelta(seconds=seconds), user_name])
                 db.audit(con, user_name, "login.failed", {"failed_logins": failed, "locked_seconds": seconds})
                 con.execute("commit")
                 return failed, seconds

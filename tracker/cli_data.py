@@ -80,8 +80,7 @@ def cmd_metrics(args) -> int:
         _print_json(metrics)
     else:
         for m in metrics:
-            print(f"{m['code']:<28} {m['name']:<28} {m['unit']:<4} {m['department']:<8} {m['kind']}"
-                  f"{'  按地点' if m['places'] else ''}")
+            print(f"{m['code']:<28} {m['name']:<28} {m['unit']:<4} {m['department']:<8} {m['kind']}{'  按地点' if m['places'] else ''}")
     return 0
 
 
@@ -158,8 +157,10 @@ def cmd_batches(args) -> int:
         _print_json(records)
     else:
         for r in records:
-            print(f"{r['id']:>5} {r['kind']:<12} {r['user_name']:<14} {r['created_at']}  {r['status']:<9} "
-                  f"{r['rows']:>6} 行  {r['file_name'] or ''}")
+            print(
+                f"{r['id']:>5} {r['kind']:<12} {r['user_name']:<14} {r['created_at']}  {r['status']:<9} "
+                f"{r['rows']:>6} 行  {r['file_name'] or ''}"
+            )
     return 0
 
 

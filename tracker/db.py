@@ -197,18 +197,25 @@ def _int(value: str | None) -> int | None:
     return int(value) if value not in (None, "") else None
 
 
-def new_batch(con: duckdb.DuckDBPyConnection, kind: str, user: str, *, created_at: datetime | None = None,
-              file_name: str | None = None, sha256: str | None = None, rows: int = 0, demo: bool = False) -> int:
+def new_batch(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    user: str,
+    *,
+    created_at: datetime | None = None,
+    file_name: str | None = None,
+    sha256: str | None = None,
+    rows: int = 0,
+    demo: bool = False,
+) -> int:
     (batch_id,) = con.execute(
-        "insert into batch (kind, user_name, created_at, file_name, sha256, rows, demo) "
-        "values (?, ?, ?, ?, ?, ?, ?) returning id",
+        "insert into batch (kind, user_name, created_at, file_name, sha256, rows, demo) values (?, ?, ?, ?, ?, ?, ?) returning id",
         [kind, user, created_at or datetime.now(), file_name, sha256, rows, demo],
     ).fetchone()
     return batch_id
 
 
-def audit(con: duckdb.DuckDBPyConnection, user: str, action: str, detail: dict | None = None,
-          at: datetime | None = None) -> None:
+def audit(con: duckdb.DuckDBPyConnection, user: str, action: str, detail: dict | None = None, at: datetime | None = None) -> None:
     con.execute(
         "insert into audit (created_at, user_name, action, detail) values (?, ?, ?, ?)",
         [at or datetime.now(), user, action, json.dumps(detail or {}, ensure_ascii=False, sort_keys=True)],
@@ -219,14 +226,21 @@ def load_places(con: duckdb.DuckDBPyConnection, features: list[dict]) -> int:
     rows = []
     for feature in features:
         props = feature["properties"]
-        rows.append([
-            props["code"], props["name"], props["kind"], _none(props.get("parent")),
-            json.dumps(feature["geometry"], ensure_ascii=False), props.get("label_lng"), props.get("label_lat"),
-            bool(props.get("schematic", True)), _none(props.get("note")),
-        ])
+        rows.append(
+            [
+                props["code"],
+                props["name"],
+                props["kind"],
+                _none(props.get("parent")),
+                json.dumps(feature["geometry"], ensure_ascii=False),
+                props.get("label_lng"),
+                props.get("label_lat"),
+                bool(props.get("schematic", True)),
+                _none(props.get("note")),
+            ]
+        )
     con.executemany(
-        "insert into place (code, name, kind, parent, geometry, label_lng, label_lat, schematic, note) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into place (code, name, kind, parent, geometry, label_lng, label_lat, schematic, note) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     return len(rows)
@@ -240,8 +254,18 @@ def _load_seed(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     for row in _read_csv("metrics.csv", data_dir):
         con.execute(
             "insert into metric values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [row["code"], row["name"], row["unit"], row["department"], row["kind"], row["per_place"] == "true",
-             _none(row["place_kind"]), _num(row["min_value"]), _num(row["max_value"]), _none(row["description"])],
+            [
+                row["code"],
+                row["name"],
+                row["unit"],
+                row["department"],
+                row["kind"],
+                row["per_place"] == "true",
+                _none(row["place_kind"]),
+                _num(row["min_value"]),
+                _num(row["max_value"]),
+                _none(row["description"]),
+            ],
         )
     geojson = data_dir / "places.geojson"
     if geojson.exists():
@@ -249,16 +273,30 @@ def _load_seed(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     for row in _read_csv("projects.csv", data_dir):
         con.execute(
             "insert into project values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [row["code"], int(row["year"]), row["name"], row["area"], row["department"], _none(row["project_type"]),
-             _none(row["place"]), _none(row["milestone"]), row["target_stage"], row.get("ongoing") == "true",
-             _int(row["start_month"]), _int(row["finish_month"]), row["source"]],
+            [
+                row["code"],
+                int(row["year"]),
+                row["name"],
+                row["area"],
+                row["department"],
+                _none(row["project_type"]),
+                _none(row["place"]),
+                _none(row["milestone"]),
+                row["target_stage"],
+                row.get("ongoing") == "true",
+                _int(row["start_month"]),
+                _int(row["finish_month"]),
+                row["source"],
+            ],
         )
     targets = _read_csv("targets.csv", data_dir)
     batch_id = new_batch(con, "seed", "system", created_at=SEED_TIME, file_name="targets.csv", rows=len(targets))
     con.executemany(
         "insert into target values (?, ?, ?, ?, ?, ?, ?)",
-        [[r["indicator"], int(r["year"]), _num(r["value"]), r["comparator"], r["rule"] or "fixed",
-          _none(r["note"]), batch_id] for r in targets],
+        [
+            [r["indicator"], int(r["year"]), _num(r["value"]), r["comparator"], r["rule"] or "fixed", _none(r["note"]), batch_id]
+            for r in targets
+        ],
     )
 
 
@@ -274,22 +312,22 @@ def _load_demo(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     groups: dict[tuple[str, int, int], list[tuple[str, list]]] = {}
     for r in figures:
         key = (departments[r["metric"]], int(r["year"]), int(r["month"]))
-        groups.setdefault(key, []).append(("figure", [r["metric"], int(r["year"]), int(r["month"]),
-                                                      _none(r["place"]), float(r["value"]), _none(r["note"])]))
+        groups.setdefault(key, []).append(
+            ("figure", [r["metric"], int(r["year"]), int(r["month"]), _none(r["place"]), float(r["value"]), _none(r["note"])])
+        )
     for r in progress:
         key = (departments[f"project:{r['project']}"], int(r["year"]), int(r["month"]))
-        groups.setdefault(key, []).append(("progress", [r["project"], int(r["year"]), int(r["month"]),
-                                                        r["stage"], _num(r["percent"]), _none(r["note"])]))
+        groups.setdefault(key, []).append(
+            ("progress", [r["project"], int(r["year"]), int(r["month"]), r["stage"], _num(r["percent"]), _none(r["note"])])
+        )
     figure_rows, progress_rows = [], []
     for (dept, year, month), rows in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0])):
         uploaded = datetime(year + (month == 12), month % 12 + 1, 5, 10, 0)
-        batch_id = new_batch(con, "figures", f"演示-{dept}", created_at=uploaded, file_name="演示数据",
-                             rows=len(rows), demo=True)
+        batch_id = new_batch(con, "figures", f"演示-{dept}", created_at=uploaded, file_name="演示数据", rows=len(rows), demo=True)
         figure_rows += [vals + [batch_id] for kind, vals in rows if kind == "figure"]
         progress_rows += [vals + [batch_id] for kind, vals in rows if kind == "progress"]
     insert_rows(con, "figure", ["metric", "year", "month", "place", "value", "note", "batch_id"], figure_rows)
-    insert_rows(con, "project_progress", ["project", "year", "month", "stage", "percent", "note", "batch_id"],
-                progress_rows)
+    insert_rows(con, "project_progress", ["project", "year", "month", "stage", "percent", "note", "batch_id"], progress_rows)
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[list]) -> None:

@@ -55,6 +55,7 @@ ROW_H = Inches(0.55)
 
 # ---------------------------------------------------------------- the outline: one list for page and deck
 
+
 def period_label(report: dict) -> str:
     return f"{report['year']}年{report['month']}月"
 
@@ -78,8 +79,7 @@ def _indicator_row(item: dict, with_area: bool = False) -> dict:
         "area_name": item["area_name"],
         "status": item["status"],
         "progress": f"{fmt_pct(item['completion'])}（序时 {fmt_pct(item['time_progress'], 0)}）",
-        "detail": f"目标 {fmt_target(item['target'], item['comparator'], item['unit'])}，"
-                  f"完成值 {fmt_number(item['value'], item['unit'])}",
+        "detail": f"目标 {fmt_target(item['target'], item['comparator'], item['unit'])}，完成值 {fmt_number(item['value'], item['unit'])}",
         "department_name": item["department_name"],
         "explanation": (note or {}).get("text") or NO_EXPLANATION,
         "has_explanation": bool(note and note.get("text")),
@@ -108,68 +108,86 @@ def outline(report: dict, areas: list[dict] | None = None) -> list[dict]:
     """
     areas = areas or _areas_from(report)
     indicators, projects = report["indicators"], report["projects"]
-    reported = any(i["status"] not in (None, NO_DATA) for i in indicators) or any(
-        p["status"] not in (None, NO_DATA) for p in projects)
+    reported = any(i["status"] not in (None, NO_DATA) for i in indicators) or any(p["status"] not in (None, NO_DATA) for p in projects)
     period = period_label(report)
-    slides: list[dict] = [{
-        "kind": "title",
-        "title": f"{TOWN}{report['year']}年政府工作报告目标推进情况",
-        "subtitle": f"{period} · 月度工作例会",
-        "reported": reported,
-    }]
+    slides: list[dict] = [
+        {
+            "kind": "title",
+            "title": f"{TOWN}{report['year']}年政府工作报告目标推进情况",
+            "subtitle": f"{period} · 月度工作例会",
+            "reported": reported,
+        }
+    ]
     by_area_counts = {a["name"]: count_statuses(i for i in indicators if i["area"] == a["code"]) for a in areas}
-    slides.append({
-        "kind": "summary",
-        "title": f"总体情况：序时进度 {fmt_pct(report['time_progress'])}",
-        "time_progress": report["time_progress"],
-        "indicator_counts": count_statuses(indicators),
-        "project_counts": count_statuses(projects),
-        "n_indicators": len(indicators),
-        "n_projects": len(projects),
-        "by_area": by_area_counts,
-        "reported": reported,
-    })
+    slides.append(
+        {
+            "kind": "summary",
+            "title": f"总体情况：序时进度 {fmt_pct(report['time_progress'])}",
+            "time_progress": report["time_progress"],
+            "indicator_counts": count_statuses(indicators),
+            "project_counts": count_statuses(projects),
+            "n_indicators": len(indicators),
+            "n_projects": len(projects),
+            "by_area": by_area_counts,
+            "reported": reported,
+        }
+    )
     for area in areas:
         items = [i for i in indicators if i["area"] == area["code"]]
         area_projects = [p for p in projects if p["area"] == area["code"]]
         attention = [_indicator_row(i) for i in by_severity(items) if i["status"] in (LAGGING, WARNING)]
         attention += [_project_row(p) for p in by_severity(area_projects) if p["status"] in (LAGGING, WARNING)]
-        slides.append({
-            "kind": "area",
-            "title": area["name"],
-            "area": area["code"],
-            "indicators": [{"code": i["code"], "name": i["name"], "status": i["status"],
-                            "completion": i["completion"], "time_progress": i["time_progress"]} for i in items],
-            "indicator_counts": count_statuses(items),
-            "project_counts": count_statuses(area_projects),
-            "rows": attention,
-            "reported": any(i["status"] not in (None, NO_DATA) for i in items),
-        })
+        slides.append(
+            {
+                "kind": "area",
+                "title": area["name"],
+                "area": area["code"],
+                "indicators": [
+                    {
+                        "code": i["code"],
+                        "name": i["name"],
+                        "status": i["status"],
+                        "completion": i["completion"],
+                        "time_progress": i["time_progress"],
+                    }
+                    for i in items
+                ],
+                "indicator_counts": count_statuses(items),
+                "project_counts": count_statuses(area_projects),
+                "rows": attention,
+                "reported": any(i["status"] not in (None, NO_DATA) for i in items),
+            }
+        )
     any_project_reported = any(p["status"] not in (None, NO_DATA) for p in projects)
     # When nobody reported, one sentence says so instead of slides listing every project as 未填报.
     watch_for = (LAGGING, WARNING, NO_DATA) if any_project_reported else (LAGGING, WARNING)
     watch = [p for p in by_severity(projects) if p["status"] in watch_for]
-    slides.append({
-        "kind": "projects",
-        "title": "重点项目推进情况",
-        "reported": any_project_reported,
-        "project_counts": count_statuses(projects),
-        "by_area": {a["name"]: count_statuses(p for p in projects if p["area"] == a["code"]) for a in areas},
-        "rows": [_project_row(p) for p in watch],
-        "others": len(projects) - len(watch) if any_project_reported else 0,
-    })
+    slides.append(
+        {
+            "kind": "projects",
+            "title": "重点项目推进情况",
+            "reported": any_project_reported,
+            "project_counts": count_statuses(projects),
+            "by_area": {a["name"]: count_statuses(p for p in projects if p["area"] == a["code"]) for a in areas},
+            "rows": [_project_row(p) for p in watch],
+            "others": len(projects) - len(watch) if any_project_reported else 0,
+        }
+    )
     decisions = [_indicator_row(i) for i in indicators if i["status"] == LAGGING]
     decisions += [_project_row(p) for p in projects if p["status"] == LAGGING]
-    slides.append({
-        "kind": "decisions",
-        "title": "需研究决策事项",
-        "rows": decisions,
-        "reported": reported,
-    })
+    slides.append(
+        {
+            "kind": "decisions",
+            "title": "需研究决策事项",
+            "rows": decisions,
+            "reported": reported,
+        }
+    )
     return slides
 
 
 # ---------------------------------------------------------------- fonts and small drawing helpers
+
 
 def _rgb(color: str) -> RGBColor:
     return RGBColor.from_string(color.lstrip("#").upper())
@@ -206,8 +224,9 @@ def _style_run(run, size: float, color: str = INK, bold: bool = False) -> None:
     _set_ea(run._r.get_or_add_rPr())
 
 
-def _write(frame, lines: list[tuple[str, float, str, bool]] | str, size: float = 18, color: str = INK,
-           bold: bool = False, align=PP_ALIGN.LEFT) -> None:
+def _write(
+    frame, lines: list[tuple[str, float, str, bool]] | str, size: float = 18, color: str = INK, bold: bool = False, align=PP_ALIGN.LEFT
+) -> None:
     """Fill a text frame; ``lines`` is text, or a list of (text, size, colour, bold) paragraphs."""
     if isinstance(lines, str):
         lines = [(lines, size, color, bold)]
@@ -220,8 +239,19 @@ def _write(frame, lines: list[tuple[str, float, str, bool]] | str, size: float =
         _style_run(run, line_size, line_color, line_bold)
 
 
-def _textbox(slide, left, top, width, height, lines, size: float = 18, color: str = INK, bold: bool = False,
-             align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP):
+def _textbox(
+    slide,
+    left,
+    top,
+    width,
+    height,
+    lines,
+    size: float = 18,
+    color: str = INK,
+    bold: bool = False,
+    align=PP_ALIGN.LEFT,
+    anchor=MSO_ANCHOR.TOP,
+):
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.vertical_anchor = anchor
@@ -264,6 +294,7 @@ def _use_chinese_theme(prs: Presentation) -> None:
 
 # ---------------------------------------------------------------- slide furniture
 
+
 class _Deck:
     def __init__(self, report: dict):
         self.report = report
@@ -277,25 +308,52 @@ class _Deck:
         slide.name = title
         if band:
             _rect(slide, 0, 0, SLIDE_W, TITLE_H, PRIMARY)
-            _textbox(slide, MARGIN, 0, SLIDE_W - 2 * MARGIN, TITLE_H, title, size=30, color="#FFFFFF", bold=True,
-                     anchor=MSO_ANCHOR.MIDDLE)
+            _textbox(slide, MARGIN, 0, SLIDE_W - 2 * MARGIN, TITLE_H, title, size=30, color="#FFFFFF", bold=True, anchor=MSO_ANCHOR.MIDDLE)
         self.footer(slide)
         return slide
 
     def footer(self, slide) -> None:
         number = len(self.prs.slides)
         top = SLIDE_H - FOOTER_H
-        _textbox(slide, MARGIN, top, Inches(8), FOOTER_H,
-                 f"{TOWN}政府工作报告目标跟踪 · 数据月份：{period_label(self.report)}", size=11, color=MUTED,
-                 anchor=MSO_ANCHOR.MIDDLE)
+        _textbox(
+            slide,
+            MARGIN,
+            top,
+            Inches(8),
+            FOOTER_H,
+            f"{TOWN}政府工作报告目标跟踪 · 数据月份：{period_label(self.report)}",
+            size=11,
+            color=MUTED,
+            anchor=MSO_ANCHOR.MIDDLE,
+        )
         if self.report.get("demo"):
-            _textbox(slide, Inches(8.2), top, Inches(3.2), FOOTER_H, f"【{DEMO_MARK}，非真实填报】", size=12,
-                     color=DEMO_COLOR, bold=True, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE)
-        _textbox(slide, SLIDE_W - MARGIN - Inches(1.2), top, Inches(1.2), FOOTER_H, str(number), size=11,
-                 color=MUTED, align=PP_ALIGN.RIGHT, anchor=MSO_ANCHOR.MIDDLE)
+            _textbox(
+                slide,
+                Inches(8.2),
+                top,
+                Inches(3.2),
+                FOOTER_H,
+                f"【{DEMO_MARK}，非真实填报】",
+                size=12,
+                color=DEMO_COLOR,
+                bold=True,
+                align=PP_ALIGN.CENTER,
+                anchor=MSO_ANCHOR.MIDDLE,
+            )
+        _textbox(
+            slide,
+            SLIDE_W - MARGIN - Inches(1.2),
+            top,
+            Inches(1.2),
+            FOOTER_H,
+            str(number),
+            size=11,
+            color=MUTED,
+            align=PP_ALIGN.RIGHT,
+            anchor=MSO_ANCHOR.MIDDLE,
+        )
 
-    def status_tiles(self, slide, left, top, width, counts: dict[str, int], heading: str, tile_h: int = TILE_H,
-                     size: float = 30) -> None:
+    def status_tiles(self, slide, left, top, width, counts: dict[str, int], heading: str, tile_h: int = TILE_H, size: float = 30) -> None:
         _textbox(slide, left, top, width, Inches(0.45), heading, size=18, color=INK, bold=True)
         gap = Inches(0.12)
         tile_w = int((width - gap * (len(STATUSES) - 1)) / len(STATUSES))
@@ -304,13 +362,27 @@ class _Deck:
             tile = _rect(slide, x, top + Inches(0.5), tile_w, tile_h, STATUS_COLORS[name])
             frame = tile.text_frame
             frame.margin_top = frame.margin_bottom = Inches(0.02)
-            _write(frame, [(str(counts.get(name, 0)), size, "#FFFFFF", True),
-                           (status_label(name), max(12, size * 0.45), "#FFFFFF", True)], align=PP_ALIGN.CENTER)
+            _write(
+                frame,
+                [(str(counts.get(name, 0)), size, "#FFFFFF", True), (status_label(name), max(12, size * 0.45), "#FFFFFF", True)],
+                align=PP_ALIGN.CENTER,
+            )
             frame.vertical_anchor = MSO_ANCHOR.MIDDLE
 
-    def table(self, slide, left, top, width, header: list[str], rows: list[list[str]], widths: list[float],
-              statuses: list[str | None] | None = None, status_col: int | None = None, size: float = 13,
-              row_h: int = ROW_H):
+    def table(
+        self,
+        slide,
+        left,
+        top,
+        width,
+        header: list[str],
+        rows: list[list[str]],
+        widths: list[float],
+        statuses: list[str | None] | None = None,
+        status_col: int | None = None,
+        size: float = 13,
+        row_h: int = ROW_H,
+    ):
         shape = slide.shapes.add_table(len(rows) + 1, len(header), left, top, width, row_h * (len(rows) + 1))
         table = shape.table
         table.rows[0].height = Inches(0.45)
@@ -342,7 +414,7 @@ class _Deck:
 
 
 def _chunks(rows: list, size: int) -> list[list]:
-    return [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
+    return [rows[i : i + size] for i in range(0, len(rows), size)] or [[]]
 
 
 def _clip(text: str, limit: int) -> str:
@@ -351,13 +423,35 @@ def _clip(text: str, limit: int) -> str:
 
 # ---------------------------------------------------------------- one function per slide kind
 
+
 def _title_slide(deck: _Deck, spec: dict) -> None:
     slide = deck.new_slide(spec["title"], band=False)
     _rect(slide, 0, Inches(2.2), SLIDE_W, Inches(2.6), PRIMARY)
-    _textbox(slide, MARGIN, Inches(2.4), SLIDE_W - 2 * MARGIN, Inches(1.3), spec["title"], size=40,
-             color="#FFFFFF", bold=True, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE)
-    _textbox(slide, MARGIN, Inches(3.7), SLIDE_W - 2 * MARGIN, Inches(0.8), spec["subtitle"], size=26,
-             color="#FFFFFF", align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE)
+    _textbox(
+        slide,
+        MARGIN,
+        Inches(2.4),
+        SLIDE_W - 2 * MARGIN,
+        Inches(1.3),
+        spec["title"],
+        size=40,
+        color="#FFFFFF",
+        bold=True,
+        align=PP_ALIGN.CENTER,
+        anchor=MSO_ANCHOR.MIDDLE,
+    )
+    _textbox(
+        slide,
+        MARGIN,
+        Inches(3.7),
+        SLIDE_W - 2 * MARGIN,
+        Inches(0.8),
+        spec["subtitle"],
+        size=26,
+        color="#FFFFFF",
+        align=PP_ALIGN.CENTER,
+        anchor=MSO_ANCHOR.MIDDLE,
+    )
     lines = []
     if not spec["reported"]:
         lines.append((f"本月各指标均为“{NO_DATA}”：尚无填报数据", 24, STATUS_COLORS[NO_DATA], True))
@@ -392,7 +486,7 @@ def _stacked_status_chart(slide, x, y, cx, cy, by_group: dict[str, dict[str, int
     labels = plot.data_labels
     labels.font.size = Pt(13)
     labels.font.color.rgb = _rgb("#FFFFFF")
-    labels.number_format = '0;;;'  # hide zeros
+    labels.number_format = "0;;;"  # hide zeros
     labels.number_format_is_linked = False
     return frame
 
@@ -400,17 +494,24 @@ def _stacked_status_chart(slide, x, y, cx, cy, by_group: dict[str, dict[str, int
 def _summary_slide(deck: _Deck, spec: dict) -> None:
     slide = deck.new_slide(spec["title"])
     left_w = Inches(6.1)
-    deck.status_tiles(slide, MARGIN, BODY_TOP, left_w, spec["indicator_counts"],
-                      f"量化指标 {spec['n_indicators']} 项")
-    deck.status_tiles(slide, MARGIN, BODY_TOP + Inches(1.85), left_w, spec["project_counts"],
-                      f"重点项目 {spec['n_projects']} 个")
-    lines = [(f"序时进度 {fmt_pct(spec['time_progress'])}", 26, PRIMARY, True),
-             ("完成率不低于序时进度为正常；低于序时进度在预警幅度内为预警，超出为滞后。", 14, MUTED, False)]
+    deck.status_tiles(slide, MARGIN, BODY_TOP, left_w, spec["indicator_counts"], f"量化指标 {spec['n_indicators']} 项")
+    deck.status_tiles(slide, MARGIN, BODY_TOP + Inches(1.85), left_w, spec["project_counts"], f"重点项目 {spec['n_projects']} 个")
+    lines = [
+        (f"序时进度 {fmt_pct(spec['time_progress'])}", 26, PRIMARY, True),
+        ("完成率不低于序时进度为正常；低于序时进度在预警幅度内为预警，超出为滞后。", 14, MUTED, False),
+    ]
     if not spec["reported"]:
         lines.append((f"本月尚无任何填报：全部为“{NO_DATA}”。", 20, STATUS_COLORS[NO_DATA], True))
     _textbox(slide, MARGIN, BODY_TOP + Inches(3.85), left_w, Inches(1.8), lines)
-    _stacked_status_chart(slide, MARGIN + left_w + Inches(0.3), BODY_TOP, SLIDE_W - 2 * MARGIN - left_w - Inches(0.3),
-                          BODY_H, spec["by_area"], "各领域指标状态（项）")
+    _stacked_status_chart(
+        slide,
+        MARGIN + left_w + Inches(0.3),
+        BODY_TOP,
+        SLIDE_W - 2 * MARGIN - left_w - Inches(0.3),
+        BODY_H,
+        spec["by_area"],
+        "各领域指标状态（项）",
+    )
 
 
 def _completion_chart(slide, x, y, cx, cy, indicators: list[dict]):
@@ -468,14 +569,15 @@ def _row_cells(row: dict, with_area: bool = False) -> list[str]:
     name = f"【{row['type']}】{row['name']}"
     if with_area:
         name = f"{row['area_name']} · {name}"
-    return [_clip(name, 34), status_label(row["status"]), row["progress"], row["department_name"],
-            _clip(row["explanation"], 60)]
+    return [_clip(name, 34), status_label(row["status"]), row["progress"], row["department_name"], _clip(row["explanation"], 60)]
 
 
 def _area_slides(deck: _Deck, spec: dict) -> None:
     slide = deck.new_slide(spec["title"])
-    summary = [(_counts_line(spec["indicator_counts"], "指标"), 17, INK, True),
-               (_counts_line(spec["project_counts"], "项目"), 15, MUTED, False)]
+    summary = [
+        (_counts_line(spec["indicator_counts"], "指标"), 17, INK, True),
+        (_counts_line(spec["project_counts"], "项目"), 15, MUTED, False),
+    ]
     _textbox(slide, MARGIN, BODY_TOP - Inches(0.05), SLIDE_W - 2 * MARGIN, Inches(0.8), summary)
     top = BODY_TOP + Inches(0.8)
     height = BODY_H - Inches(0.8)
@@ -483,9 +585,14 @@ def _area_slides(deck: _Deck, spec: dict) -> None:
     if not spec["indicators"]:
         _textbox(slide, MARGIN, top, chart_w, Inches(1), "本领域没有量化指标，见重点项目。", size=20, color=MUTED)
     elif not spec["reported"]:
-        _textbox(slide, MARGIN, top, chart_w, Inches(1.5),
-                 [(f"本月{NO_DATA}", 28, STATUS_COLORS[NO_DATA], True),
-                  ("各指标尚无本月数据，无法计算完成率。", 18, MUTED, False)])
+        _textbox(
+            slide,
+            MARGIN,
+            top,
+            chart_w,
+            Inches(1.5),
+            [(f"本月{NO_DATA}", 28, STATUS_COLORS[NO_DATA], True), ("各指标尚无本月数据，无法计算完成率。", 18, MUTED, False)],
+        )
     else:
         _completion_chart(slide, MARGIN, top, chart_w, height, spec["indicators"])
     if not spec["rows"]:
@@ -500,12 +607,30 @@ def _area_slides(deck: _Deck, spec: dict) -> None:
             slide = deck.new_slide(f"{spec['title']}（续）")
             table_x, table_w, top = MARGIN, SLIDE_W - 2 * MARGIN, BODY_TOP
             header, widths = ROW_HEADER, ROW_WIDTHS
-        _textbox(slide, table_x, top - Inches(0.05), table_w, Inches(0.4), "滞后、预警事项及情况说明", size=16,
-                 color=INK, bold=True)
-        cells = [[_clip(f"【{r['type']}】{r['name']}", 22), status_label(r["status"]), r["progress"],
-                  r["department_name"], _clip(r["explanation"], 40)] for r in rows]
-        deck.table(slide, table_x, top + Inches(0.4), table_w, header, cells, widths,
-                   statuses=[r["status"] for r in rows], status_col=1, size=12, row_h=Inches(0.72))
+        _textbox(slide, table_x, top - Inches(0.05), table_w, Inches(0.4), "滞后、预警事项及情况说明", size=16, color=INK, bold=True)
+        cells = [
+            [
+                _clip(f"【{r['type']}】{r['name']}", 22),
+                status_label(r["status"]),
+                r["progress"],
+                r["department_name"],
+                _clip(r["explanation"], 40),
+            ]
+            for r in rows
+        ]
+        deck.table(
+            slide,
+            table_x,
+            top + Inches(0.4),
+            table_w,
+            header,
+            cells,
+            widths,
+            statuses=[r["status"] for r in rows],
+            status_col=1,
+            size=12,
+            row_h=Inches(0.72),
+        )
 
 
 def _projects_slides(deck: _Deck, spec: dict) -> None:
@@ -515,9 +640,16 @@ def _projects_slides(deck: _Deck, spec: dict) -> None:
         slide = deck.new_slide(title)
         top = BODY_TOP
         if index == 0:
-            _textbox(slide, MARGIN, top - Inches(0.05), SLIDE_W - 2 * MARGIN, Inches(0.5),
-                     _counts_line(spec["project_counts"], f"重点项目 {sum(spec['project_counts'].values())} 个"),
-                     size=18, bold=True)
+            _textbox(
+                slide,
+                MARGIN,
+                top - Inches(0.05),
+                SLIDE_W - 2 * MARGIN,
+                Inches(0.5),
+                _counts_line(spec["project_counts"], f"重点项目 {sum(spec['project_counts'].values())} 个"),
+                size=18,
+                bold=True,
+            )
             top += Inches(0.55)
         if not rows:
             if spec["reported"] or not spec["project_counts"].get(NO_DATA):
@@ -526,32 +658,72 @@ def _projects_slides(deck: _Deck, spec: dict) -> None:
                 text, color = f"本月各重点项目均为“{NO_DATA}”：尚无进度填报。", STATUS_COLORS[NO_DATA]
             _textbox(slide, MARGIN, top, SLIDE_W - 2 * MARGIN, Inches(1), text, size=22, color=color, bold=True)
             continue
-        cells = [[_clip(r["name"], 26), r["area_name"], status_label(r["status"]), r["progress"],
-                  r["department_name"], _clip(r["explanation"], 36)] for r in rows]
-        deck.table(slide, MARGIN, top, SLIDE_W - 2 * MARGIN, ["项目", "领域", "状态", "进度", "责任部门", "情况说明"],
-                   cells, [3.0, 1.2, 1.0, 2.6, 1.9, 3.0], statuses=[r["status"] for r in rows], status_col=2,
-                   size=12, row_h=Inches(0.42))
+        cells = [
+            [
+                _clip(r["name"], 26),
+                r["area_name"],
+                status_label(r["status"]),
+                r["progress"],
+                r["department_name"],
+                _clip(r["explanation"], 36),
+            ]
+            for r in rows
+        ]
+        deck.table(
+            slide,
+            MARGIN,
+            top,
+            SLIDE_W - 2 * MARGIN,
+            ["项目", "领域", "状态", "进度", "责任部门", "情况说明"],
+            cells,
+            [3.0, 1.2, 1.0, 2.6, 1.9, 3.0],
+            statuses=[r["status"] for r in rows],
+            status_col=2,
+            size=12,
+            row_h=Inches(0.42),
+        )
         if index == len(chunks) - 1 and spec["others"]:
-            _textbox(slide, MARGIN, SLIDE_H - FOOTER_H - Inches(0.5), SLIDE_W - 2 * MARGIN, Inches(0.4),
-                     f"其余 {spec['others']} 个项目正常推进或已完成。", size=14, color=MUTED)
+            _textbox(
+                slide,
+                MARGIN,
+                SLIDE_H - FOOTER_H - Inches(0.5),
+                SLIDE_W - 2 * MARGIN,
+                Inches(0.4),
+                f"其余 {spec['others']} 个项目正常推进或已完成。",
+                size=14,
+                color=MUTED,
+            )
 
 
 def _decision_slides(deck: _Deck, spec: dict) -> None:
     for index, rows in enumerate(_chunks(spec["rows"], ROWS_PER_TABLE)):
         slide = deck.new_slide(spec["title"] if index == 0 else f"{spec['title']}（续）")
         if not rows:
-            text = (f"本月尚无填报（{NO_DATA}），暂无可研判事项。" if not spec["reported"]
-                    else "本月没有滞后事项。")
-            _textbox(slide, MARGIN, BODY_TOP + Inches(0.3), SLIDE_W - 2 * MARGIN, Inches(1), text, size=24,
-                     color=MUTED, bold=True)
+            text = f"本月尚无填报（{NO_DATA}），暂无可研判事项。" if not spec["reported"] else "本月没有滞后事项。"
+            _textbox(slide, MARGIN, BODY_TOP + Inches(0.3), SLIDE_W - 2 * MARGIN, Inches(1), text, size=24, color=MUTED, bold=True)
             continue
-        deck.table(slide, MARGIN, BODY_TOP, SLIDE_W - 2 * MARGIN, ROW_HEADER,
-                   [_row_cells(r, with_area=True) for r in rows], ROW_WIDTHS,
-                   statuses=[r["status"] for r in rows], status_col=1, size=13, row_h=Inches(0.62))
+        deck.table(
+            slide,
+            MARGIN,
+            BODY_TOP,
+            SLIDE_W - 2 * MARGIN,
+            ROW_HEADER,
+            [_row_cells(r, with_area=True) for r in rows],
+            ROW_WIDTHS,
+            statuses=[r["status"] for r in rows],
+            status_col=1,
+            size=13,
+            row_h=Inches(0.62),
+        )
 
 
-_BUILDERS = {"title": _title_slide, "summary": _summary_slide, "area": _area_slides,
-             "projects": _projects_slides, "decisions": _decision_slides}
+_BUILDERS = {
+    "title": _title_slide,
+    "summary": _summary_slide,
+    "area": _area_slides,
+    "projects": _projects_slides,
+    "decisions": _decision_slides,
+}
 
 
 def build_deck(report: dict, areas: list[dict] | None = None) -> bytes:

@@ -22,16 +22,16 @@ SEASON = (0.6, 0.35, 0.9, 1.0, 1.05, 1.1, 0.95, 0.95, 1.05, 1.1, 1.15, 1.3)
 
 # metric: (2022 annual total, 2023 annual total, integer?) for flows that add up over the year.
 FLOWS = {
-    "new_industrial_above_scale": (31, 42, True),      # ahead: 正常 in June, 已完成 by December
-    "new_service_above_scale": (11, 10, True),         # behind: 滞后
-    "four_small_gardens": (12, 16, True),              # near pace: 预警 in June
-    "residential_sewer_done": (40, 55, True),          # ahead
-    "fishpond_tailwater_mu": (520, 610, False),        # behind
-    "afforestation_mu": (760, 826, False),             # spring planting (see its plan curve)
-    "forest_tending_mu": (1100, 1150, False),          # June not reported: 未填报
+    "new_industrial_above_scale": (31, 42, True),  # ahead: 正常 in June, 已完成 by December
+    "new_service_above_scale": (11, 10, True),  # behind: 滞后
+    "four_small_gardens": (12, 16, True),  # near pace: 预警 in June
+    "residential_sewer_done": (40, 55, True),  # ahead
+    "fishpond_tailwater_mu": (520, 610, False),  # behind
+    "afforestation_mu": (760, 826, False),  # spring planting (see its plan curve)
+    "forest_tending_mu": (1100, 1150, False),  # June not reported: 未填报
     "cultural_events": (262, 306, True),
-    "rental_housing_units": (96, 150, True),           # delivered late in the year; December not reported
-    "livelihood_projects_done": (10, 10, True),        # the year's ten 民生实事, one list per year
+    "rental_housing_units": (96, 150, True),  # delivered late in the year; December not reported
+    "livelihood_projects_done": (10, 10, True),  # the year's ten 民生实事, one list per year
 }
 AFFORESTATION_SEASON = (0.13, 0.17, 0.23, 0.15, 0.08, 0.04, 0.02, 0.02, 0.03, 0.03, 0.05, 0.05)
 RENTAL_SEASON = (0, 0, 0.05, 0.05, 0.1, 0.05, 0.1, 0.1, 0.15, 0.1, 0.35, 0.0)
@@ -113,15 +113,30 @@ def _per_place(rng: random.Random, places: dict[str, list[str]]) -> list[dict]:
             for year in (2022, 2023):
                 for month in range(1, 13):
                     idx = (year - 2022) * 12 + month
-                    rows.append({"metric": metric, "year": year, "month": month, "place": code,
-                                 "value": _ramp(start, finish, idx)})
+                    rows.append({"metric": metric, "year": year, "month": month, "place": code, "value": _ramp(start, finish, idx)})
     return rows
 
 
 # project code: months of delay (negative = ahead); None = not reported in June 2023.
-DELAYS = {"P_WWTP": 0, "P_MAOWAN_1": 2, "P_FLOOD_LAKE": 1, "P_YAGANG": 3, "P_GUDU": 0, "P_MAKENG": 2,
-          "P_PIGEON": 1, "P_RIDONG": -2, "P_ZHENGGONG": 4, "P_WUREN": 0, "P_YONGMO_HALL": 3, "P_TOUR_APP": -4,
-          "P_ELDERLY": -1, "P_FOREST_FIRE": 0, "P_BRIDGE_NANFENG": 3, "P_BRIDGE_XLH": 0, "P_FARM_MARKET": 1}
+DELAYS = {
+    "P_WWTP": 0,
+    "P_MAOWAN_1": 2,
+    "P_FLOOD_LAKE": 1,
+    "P_YAGANG": 3,
+    "P_GUDU": 0,
+    "P_MAKENG": 2,
+    "P_PIGEON": 1,
+    "P_RIDONG": -2,
+    "P_ZHENGGONG": 4,
+    "P_WUREN": 0,
+    "P_YONGMO_HALL": 3,
+    "P_TOUR_APP": -4,
+    "P_ELDERLY": -1,
+    "P_FOREST_FIRE": 0,
+    "P_BRIDGE_NANFENG": 3,
+    "P_BRIDGE_XLH": 0,
+    "P_FARM_MARKET": 1,
+}
 UNREPORTED_PROJECTS = {("P_QIAO_ROAD", 6), ("P_CEMETERY", 6), ("P_YOUTH", 12), ("P_RAIN_SEWER", 12)}
 
 
@@ -150,8 +165,16 @@ def _projects(rng: random.Random, data_dir: Path) -> list[dict]:
                 percent = None if stage == "前期" else round(min(100.0, 100.0 * month / 12 * rng.uniform(0.9, 1.05)), 1)
             order = STAGES.index(stage)
             note = "按计划推进" if order >= STAGES.index(planned_stage(month, p["target_stage"], start, finish)) else "进度滞后，正协调解决"
-            rows.append({"project": p["code"], "year": 2023, "month": month, "stage": stage,
-                         "percent": "" if percent is None else percent, "note": note})
+            rows.append(
+                {
+                    "project": p["code"],
+                    "year": 2023,
+                    "month": month,
+                    "stage": stage,
+                    "percent": "" if percent is None else percent,
+                    "note": note,
+                }
+            )
     return rows
 
 
@@ -180,8 +203,10 @@ def write(data_dir: Path | None = None) -> tuple[Path, Path]:
     out = data_dir / "demo"
     out.mkdir(exist_ok=True)
     paths = (out / "figures.csv", out / "project_progress.csv")
-    for path, rows, fields in ((paths[0], figures, ["metric", "year", "month", "place", "value", "note"]),
-                               (paths[1], projects, ["project", "year", "month", "stage", "percent", "note"])):
+    for path, rows, fields in (
+        (paths[0], figures, ["metric", "year", "month", "place", "value", "note"]),
+        (paths[1], projects, ["project", "year", "month", "stage", "percent", "note"]),
+    ):
         with open(path, "w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
             writer.writeheader()

@@ -39,8 +39,7 @@ def title_text(year: int, month: int, scope: str, demo: bool) -> str:
     return f"{text}　【演示数据】" if demo else text
 
 
-def indicators_xlsx(indicators: Sequence[dict], year: int, month: int, scope: str = "全部领域",
-                    demo: bool = False) -> bytes:
+def indicators_xlsx(indicators: Sequence[dict], year: int, month: int, scope: str = "全部领域", demo: bool = False) -> bytes:
     """An .xlsx of the indicator table: title row, formatted header, widths, number formats, status colours."""
     wb = Workbook()
     ws = wb.active

@@ -35,14 +35,25 @@ KIND_GEOMETRY: dict[str, tuple[str, ...]] = {
     "facility": ("Point", "Polygon"),
 }
 KIND_NAMES = {
-    "town": "镇域", "seat": "镇政府", "community": "社区", "village": "村", "river": "河涌",
-    "channel": "重点整治河涌", "blackspot": "水浸黑点", "heritage": "文物古迹", "facility": "设施",
+    "town": "镇域",
+    "seat": "镇政府",
+    "community": "社区",
+    "village": "村",
+    "river": "河涌",
+    "channel": "重点整治河涌",
+    "blackspot": "水浸黑点",
+    "heritage": "文物古迹",
+    "facility": "设施",
 }
 # A sane box around the town (its indicative extent is 113.37–113.50 E, 22.30–22.42 N).
 BOX = (113.30, 22.25, 113.60, 22.48)  # lng_min, lat_min, lng_max, lat_max
 # Per-place metrics, by the kind of place that reports them.
-PLACE_METRICS = {"channel": "river_interception_pct", "village": "village_sewage_pct",
-                 "community": "village_sewage_pct", "blackspot": "blackspot_pct"}
+PLACE_METRICS = {
+    "channel": "river_interception_pct",
+    "village": "village_sewage_pct",
+    "community": "village_sewage_pct",
+    "blackspot": "blackspot_pct",
+}
 STAGE_NOT_STARTED, STAGE_BUILDING, STAGE_DONE = "未开工", "在建", "完工"
 
 
@@ -78,25 +89,33 @@ def worst(statuses: list[str]) -> str | None:
 def places(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Every place with its geometry parsed, in a stable order."""
     rows = con.execute(
-        "select code, name, kind, parent, geometry, label_lng, label_lat, schematic, note, version "
-        "from place order by kind, code"
+        "select code, name, kind, parent, geometry, label_lng, label_lat, schematic, note, version from place order by kind, code"
     ).fetchall()
     out = []
     for code, name, kind, parent, geometry, lng, lat, schematic, note, version in rows:
         geom = json.loads(geometry) if geometry else None
         if lng is None or lat is None:
             lng, lat = label_point(geom) if geom else (None, None)
-        out.append({"code": code, "name": name, "kind": kind, "parent": parent, "geometry": geom,
-                    "label_lng": lng, "label_lat": lat, "schematic": bool(schematic), "note": note,
-                    "version": version})
+        out.append(
+            {
+                "code": code,
+                "name": name,
+                "kind": kind,
+                "parent": parent,
+                "geometry": geom,
+                "label_lng": lng,
+                "label_lat": lat,
+                "schematic": bool(schematic),
+                "note": note,
+                "version": version,
+            }
+        )
     return out
 
 
 def place_percents(con: duckdb.DuckDBPyConnection, metric: str, year: int, month: int) -> dict[str, float]:
     """Each place's percent as of the month, from the macro the indicator SQL uses; {} when nothing was reported."""
-    rows = con.execute(
-        "select place, value from place_stock_asof(?, ?) where month = ?", [metric, year, month]
-    ).fetchall()
+    rows = con.execute("select place, value from place_stock_asof(?, ?) where month = ?", [metric, year, month]).fetchall()
     return {p: float(v) for p, v in rows if v is not None}
 
 
@@ -111,21 +130,28 @@ def place_states(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[
     for metric in sorted(set(PLACE_METRICS.values())):
         for code, pct in place_percents(con, metric, year, month).items():
             out.setdefault(code, {"projects": []}).update(
-                {"metric": metric, "percent": pct, "stage": stage_for_percent(pct),
-                 "metric_status": status_for_percent(pct, month)})
+                {"metric": metric, "percent": pct, "stage": stage_for_percent(pct), "metric_status": status_for_percent(pct, month)}
+            )
     # Places of a per-place metric that did not report are 未填报, not absent.
     for code, kind in kinds.items():
         if kind in PLACE_METRICS and kind != "village" and kind != "community" and code not in out:
-            out[code] = {"projects": [], "metric": PLACE_METRICS[kind], "percent": None, "stage": None,
-                         "metric_status": progress.NO_DATA}
+            out[code] = {"projects": [], "metric": PLACE_METRICS[kind], "percent": None, "stage": None, "metric_status": progress.NO_DATA}
     for proj in project_status(con, year, month):
         if not proj["place"]:
             continue
-        out.setdefault(proj["place"], {"projects": []})["projects"].append({
-            "code": proj["code"], "name": proj["name"], "stage": proj["stage"], "percent": proj["percent"],
-            "status": proj["status"], "target_stage": proj["target_stage"], "milestone": proj["milestone"],
-            "project_type": proj["project_type"], "demo": proj["demo"],
-        })
+        out.setdefault(proj["place"], {"projects": []})["projects"].append(
+            {
+                "code": proj["code"],
+                "name": proj["name"],
+                "stage": proj["stage"],
+                "percent": proj["percent"],
+                "status": proj["status"],
+                "target_stage": proj["target_stage"],
+                "milestone": proj["milestone"],
+                "project_type": proj["project_type"],
+                "demo": proj["demo"],
+            }
+        )
     for state in out.values():
         state["status"] = worst([state.get("metric_status")] + [p["status"] for p in state["projects"]])
         if state.get("stage") is None and state["projects"]:
@@ -159,8 +185,7 @@ def place_figures(con: duckdb.DuckDBPyConnection, code: str, year: int) -> pd.Da
     return pd.concat(frames, ignore_index=True).sort_values(["item", "month"], ignore_index=True)
 
 
-METRIC_SHORT = {"river_interception_pct": "截污工程", "village_sewage_pct": "生活污水治理",
-                "blackspot_pct": "黑点整治"}
+METRIC_SHORT = {"river_interception_pct": "截污工程", "village_sewage_pct": "生活污水治理", "blackspot_pct": "黑点整治"}
 
 
 def _pct(value: float | None) -> str:
@@ -189,12 +214,17 @@ def map_places(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[di
     out = []
     for place in places(con):
         state = states.get(place["code"])
-        out.append({**place, "kind_name": KIND_NAMES.get(place["kind"], place["kind"]),
-                    "status": state["status"] if state else None,
-                    "stage": state.get("stage") if state else None,
-                    "percent": state.get("percent") if state else None,
-                    "projects": state["projects"] if state else [],
-                    "detail": describe(state)})
+        out.append(
+            {
+                **place,
+                "kind_name": KIND_NAMES.get(place["kind"], place["kind"]),
+                "status": state["status"] if state else None,
+                "stage": state.get("stage") if state else None,
+                "percent": state.get("percent") if state else None,
+                "projects": state["projects"] if state else [],
+                "detail": describe(state),
+            }
+        )
     return out
 
 
@@ -217,10 +247,22 @@ def shows_demo(con: duckdb.DuckDBPyConnection, year: int, month: int) -> bool:
 
 def export_geojson(con: duckdb.DuckDBPyConnection) -> str:
     """The place table as a GeoJSON FeatureCollection: the starting point for an administrator's edits."""
-    features = [{"type": "Feature", "geometry": p["geometry"],
-                 "properties": {"code": p["code"], "name": p["name"], "kind": p["kind"], "parent": p["parent"] or "",
-                                "schematic": p["schematic"], "label_lng": p["label_lng"], "label_lat": p["label_lat"]}}
-                for p in places(con)]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": p["geometry"],
+            "properties": {
+                "code": p["code"],
+                "name": p["name"],
+                "kind": p["kind"],
+                "parent": p["parent"] or "",
+                "schematic": p["schematic"],
+                "label_lng": p["label_lng"],
+                "label_lat": p["label_lat"],
+            },
+        }
+        for p in places(con)
+    ]
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1)
 
 
@@ -335,8 +377,13 @@ class PlaceUpload:
 
 
 def _in_box(lng: Any, lat: Any) -> bool:
-    return (isinstance(lng, (int, float)) and isinstance(lat, (int, float)) and not isinstance(lng, bool)
-            and BOX[0] <= lng <= BOX[2] and BOX[1] <= lat <= BOX[3])
+    return (
+        isinstance(lng, (int, float))
+        and isinstance(lat, (int, float))
+        and not isinstance(lng, bool)
+        and BOX[0] <= lng <= BOX[2]
+        and BOX[1] <= lat <= BOX[3]
+    )
 
 
 def _coords_ok(geometry: dict) -> str | None:
@@ -356,8 +403,9 @@ def _coords_ok(geometry: dict) -> str | None:
         return "面的每个环至少需要四个点（首尾相同）"
     for p in pts:
         if not _in_box(p[0], p[1]):
-            return (f"坐标 ({p[0]}, {p[1]}) 不在三乡镇附近（经度 {BOX[0]}–{BOX[2]}，纬度 {BOX[1]}–{BOX[3]}），"
-                    "请确认是 WGS-84 经纬度且经度在前")
+            return (
+                f"坐标 ({p[0]}, {p[1]}) 不在三乡镇附近（经度 {BOX[0]}–{BOX[2]}，纬度 {BOX[1]}–{BOX[3]}），请确认是 WGS-84 经纬度且经度在前"
+            )
     return None
 
 
@@ -386,8 +434,9 @@ def _check_features(features: list[dict], labels: list[str]) -> tuple[list[dict]
             continue
         gtype = geometry.get("type") if isinstance(geometry, dict) else None
         if gtype not in KIND_GEOMETRY[kind]:
-            errors.append(f"{at}（{code}）：字段 geometry 的类型“{gtype}”不适用于 {kind}（{KIND_NAMES[kind]}），"
-                          f"应为 {'、'.join(KIND_GEOMETRY[kind])}")
+            errors.append(
+                f"{at}（{code}）：字段 geometry 的类型“{gtype}”不适用于 {kind}（{KIND_NAMES[kind]}），应为 {'、'.join(KIND_GEOMETRY[kind])}"
+            )
             continue
         problem = _coords_ok(geometry)
         if problem:
@@ -402,11 +451,22 @@ def _check_features(features: list[dict], labels: list[str]) -> tuple[list[dict]
         schematic = props.get("schematic", False)
         if isinstance(schematic, str):
             schematic = schematic.strip().lower() in ("true", "1", "是", "yes")
-        clean.append({"type": "Feature", "geometry": {"type": gtype, "coordinates": geometry["coordinates"]},
-                      "properties": {"code": code, "name": name, "kind": kind,
-                                     "parent": str(props.get("parent") or "").strip() or None,
-                                     "label_lng": float(lng), "label_lat": float(lat),
-                                     "schematic": bool(schematic), "note": props.get("note") or None}})
+        clean.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": gtype, "coordinates": geometry["coordinates"]},
+                "properties": {
+                    "code": code,
+                    "name": name,
+                    "kind": kind,
+                    "parent": str(props.get("parent") or "").strip() or None,
+                    "label_lng": float(lng),
+                    "label_lat": float(lat),
+                    "schematic": bool(schematic),
+                    "note": props.get("note") or None,
+                },
+            }
+        )
     return clean, errors
 
 
@@ -428,9 +488,22 @@ def _parse_geojson(text: str) -> tuple[list[dict], list[str]]:
 
 
 CSV_COLUMNS = ("code", "name", "kind", "lng", "lat")
-CSV_ALIASES = {"编码": "code", "地点编码": "code", "名称": "name", "类别": "kind", "类型": "kind",
-               "经度": "lng", "lon": "lng", "longitude": "lng", "纬度": "lat", "latitude": "lat",
-               "上级": "parent", "所属村居": "parent", "示意": "schematic", "备注": "note"}
+CSV_ALIASES = {
+    "编码": "code",
+    "地点编码": "code",
+    "名称": "name",
+    "类别": "kind",
+    "类型": "kind",
+    "经度": "lng",
+    "lon": "lng",
+    "longitude": "lng",
+    "纬度": "lat",
+    "latitude": "lat",
+    "上级": "parent",
+    "所属村居": "parent",
+    "示意": "schematic",
+    "备注": "note",
+}
 
 
 def _decode(data: bytes) -> str:
@@ -444,8 +517,10 @@ def _decode(data: bytes) -> str:
 
 def _parse_csv(text: str) -> tuple[list[dict], list[str]]:
     reader = csv.DictReader(io.StringIO(text))
-    header = [CSV_ALIASES.get((h or "").strip().lower(), CSV_ALIASES.get((h or "").strip(), (h or "").strip().lower()))
-              for h in (reader.fieldnames or [])]
+    header = [
+        CSV_ALIASES.get((h or "").strip().lower(), CSV_ALIASES.get((h or "").strip(), (h or "").strip().lower()))
+        for h in (reader.fieldnames or [])
+    ]
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         return [], [f"CSV 缺少列：{'、'.join(missing)}（需要 code,name,kind,lng,lat，可选 parent）"]
@@ -459,12 +534,12 @@ def _parse_csv(text: str) -> tuple[list[dict], list[str]]:
             continue
         props = {k: row.get(k) for k in ("code", "name", "kind", "parent", "note")}
         props["schematic"] = row.get("schematic", "false")
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lng, lat]},
-                         "properties": props, "_row": i})
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lng, lat]}, "properties": props, "_row": i})
     if not features and not errors:
         return [], ["CSV 中没有任何数据行"]
-    clean, feature_errors = _check_features([{k: v for k, v in f.items() if k != "_row"} for f in features],
-                                            [f"第 {f['_row']} 行" for f in features])
+    clean, feature_errors = _check_features(
+        [{k: v for k, v in f.items() if k != "_row"} for f in features], [f"第 {f['_row']} 行" for f in features]
+    )
     return clean, errors + feature_errors
 
 
@@ -487,23 +562,24 @@ def parse_place_file(data: bytes, file_name: str, con: duckdb.DuckDBPyConnection
             if p["code"] in existing:
                 old_kind, _ = existing[p["code"]]
                 if old_kind != p["kind"]:
-                    errors.append(f"地点 {p['code']}（{p['name']}）：字段 kind 原为 {old_kind}，不能改为 {p['kind']}"
-                                  "（已有填报数据按类别汇总）")
+                    errors.append(
+                        f"地点 {p['code']}（{p['name']}）：字段 kind 原为 {old_kind}，不能改为 {p['kind']}（已有填报数据按类别汇总）"
+                    )
                 upload.changed_codes.append(p["code"])
             else:
                 upload.new_codes.append(p["code"])
             if p["parent"] and p["parent"] not in known:
                 upload.warnings.append(f"地点 {p['code']}：上级 {p['parent']} 不在地点表中")
         if upload.new_codes:
-            upload.warnings.append(f"新增 {len(upload.new_codes)} 个地点：{'、'.join(upload.new_codes[:10])}"
-                                   + ("……" if len(upload.new_codes) > 10 else ""))
+            upload.warnings.append(
+                f"新增 {len(upload.new_codes)} 个地点：{'、'.join(upload.new_codes[:10])}" + ("……" if len(upload.new_codes) > 10 else "")
+            )
     if errors:
         raise PlaceFileError(errors)
     return upload
 
 
-def replace_places(con: duckdb.DuckDBPyConnection, user: User | None, upload: PlaceUpload,
-                   at: datetime | None = None) -> dict:
+def replace_places(con: duckdb.DuckDBPyConnection, user: User | None, upload: PlaceUpload, at: datetime | None = None) -> dict:
     """Write the uploaded places, all or nothing: each replaced row goes to ``place_history`` first.
 
     Places not in the upload stay as they are (figures and projects refer to them by code).
@@ -522,8 +598,16 @@ def replace_places(con: duckdb.DuckDBPyConnection, user: User | None, upload: Pl
         versions = dict(con.execute("select code, version from place where list_contains(?, code)", [codes]).fetchall())
         for f in upload.features:
             p = f["properties"]
-            values = [p["name"], p["kind"], p["parent"], json.dumps(f["geometry"], ensure_ascii=False),
-                      p["label_lng"], p["label_lat"], p["schematic"], p["note"]]
+            values = [
+                p["name"],
+                p["kind"],
+                p["parent"],
+                json.dumps(f["geometry"], ensure_ascii=False),
+                p["label_lng"],
+                p["label_lat"],
+                p["schematic"],
+                p["note"],
+            ]
             if p["code"] in versions:
                 con.execute(
                     "update place set name = ?, kind = ?, parent = ?, geometry = ?, label_lng = ?, label_lat = ?, "
@@ -536,11 +620,20 @@ def replace_places(con: duckdb.DuckDBPyConnection, user: User | None, upload: Pl
                     "version, code) values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
                     values + [p["code"]],
                 )
-        batch_id = db.new_batch(con, "places", user.name, created_at=at, file_name=upload.file_name,
-                                sha256=upload.sha256, rows=len(codes))
-        db.audit(con, user.name, "replace_places",
-                 {"batch": batch_id, "file": upload.file_name, "sha256": upload.sha256, "replaced": len(versions),
-                  "added": len(codes) - len(versions)}, at=at)
+        batch_id = db.new_batch(con, "places", user.name, created_at=at, file_name=upload.file_name, sha256=upload.sha256, rows=len(codes))
+        db.audit(
+            con,
+            user.name,
+            "replace_places",
+            {
+                "batch": batch_id,
+                "file": upload.file_name,
+                "sha256": upload.sha256,
+                "replaced": len(versions),
+                "added": len(codes) - len(versions),
+            },
+            at=at,
+        )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

@@ -156,8 +156,7 @@ def run_many(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], years:
 
 def data_stamp(con: duckdb.DuckDBPyConnection, indicators: list[Indicator]) -> str:
     """Changes whenever a result could: a new or reverted batch, replaced places, an edited SQL file."""
-    batches = con.execute(
-        "select coalesce(max(id), 0), count(*) filter (where status <> 'committed') from batch").fetchone()
+    batches = con.execute("select coalesce(max(id), 0), count(*) filter (where status <> 'committed') from batch").fetchone()
     places = con.execute("select count(*), coalesce(sum(version), 0) from place").fetchone()
     sql = hashlib.sha1("".join(i.code + i.sql for i in indicators).encode()).hexdigest()[:16]
     return f"{batches[0]}.{batches[1]}.{places[0]}.{places[1]}.{sql}"
@@ -177,8 +176,10 @@ def values(con: duckdb.DuckDBPyConnection, years: list[int], codes: list[str] | 
     if missing:
         fresh = run_many(con, every, missing)
         if not _store(con, stamp, fresh, missing):
-            stored = con.execute("select code, year, month, value from indicator_value where stamp = ? "
-                                 "and list_contains(?, year)", [stamp, sorted(set(years) & done)]).df()
+            stored = con.execute(
+                "select code, year, month, value from indicator_value where stamp = ? and list_contains(?, year)",
+                [stamp, sorted(set(years) & done)],
+            ).df()
             frame = pd.concat([stored, fresh], ignore_index=True)
             return frame if codes is None else frame[frame["code"].isin(codes)].reset_index(drop=True)
     frame = con.execute(

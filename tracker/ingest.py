@@ -51,8 +51,14 @@ EXPLANATION_SHEET = "情况说明"
 # The message of an IngestError that wraps an unexpected exception (a bug, not a bad file); tests check it never shows.
 UNEXPECTED_PARSE_ERROR = "文件无法解析（{}），请使用系统模板或按说明整理后再上传。"
 REVERTIBLE = frozenset({"figures", "targets", "explanations"})
-BATCH_KIND_NAMES = {"figures": "数值", "targets": "目标", "explanations": "情况说明", "places": "地点",
-                    "projects": "项目", "seed": "初始数据"}
+BATCH_KIND_NAMES = {
+    "figures": "数值",
+    "targets": "目标",
+    "explanations": "情况说明",
+    "places": "地点",
+    "projects": "项目",
+    "seed": "初始数据",
+}
 PLACE_KINDS = {"village": ("village", "community")}  # a metric's place kind → the place kinds that report it
 
 # Serialises writes of threads in this process (DuckDB's file lock already serialises processes), so two
@@ -92,6 +98,7 @@ class Issue:
 
 
 # ---------------------------------------------------------------- reading cells
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -222,8 +229,7 @@ def _read_xlsx(data: bytes) -> list[Table]:
             ws.reset_dimensions()  # some tools write a wrong sheet size; read every row there is
             rows = []
             for record in ws.iter_rows():
-                rows.append([Cell(getattr(c, "value", None), getattr(c, "number_format", "General") or "General")
-                             for c in record])
+                rows.append([Cell(getattr(c, "value", None), getattr(c, "number_format", "General") or "General") for c in record])
                 if len(rows) > MAX_ROWS + 50:
                     raise IngestError(f"工作表“{ws.title}”超过 {MAX_ROWS:,} 行，请拆分后分批上传。")
             tables.append(Table(ws.title, rows))
@@ -255,8 +261,7 @@ def _mark_unsaved_formulas(data: bytes, tables: list[Table]) -> None:
                 if r >= len(table.rows):
                     break
                 for c, value in enumerate(record):
-                    if (isinstance(value, str) and value.startswith("=") and c < len(table.rows[r])
-                            and table.rows[r][c].value is None):
+                    if isinstance(value, str) and value.startswith("=") and c < len(table.rows[r]) and table.rows[r][c].value is None:
                         table.rows[r][c] = Cell(_Unsaved(value))
     finally:
         book.close()
@@ -288,9 +293,18 @@ FIGURE_COLUMNS = {
     "explanation": ("情况说明", "explanation"),
 }
 FIGURE_REQUIRED = ("metric", "year", "month", "value")
-COLUMN_NAMES = {"metric": "指标编码", "year": "年", "month": "月", "value": "数值", "place": "地点",
-                "note": "备注", "explanation": "情况说明", "indicator": "指标编码", "comparator": "比较",
-                "target": "目标值"}
+COLUMN_NAMES = {
+    "metric": "指标编码",
+    "year": "年",
+    "month": "月",
+    "value": "数值",
+    "place": "地点",
+    "note": "备注",
+    "explanation": "情况说明",
+    "indicator": "指标编码",
+    "comparator": "比较",
+    "target": "目标值",
+}
 EXPLANATION_COLUMNS = {
     "indicator": ("指标编码", "指标代码", "编码", "indicator", "code"),
     "year": FIGURE_COLUMNS["year"],
@@ -308,8 +322,9 @@ TARGET_COLUMNS = {
 TARGET_REQUIRED = ("indicator", "year", "target")
 
 
-def _find_header(table: Table, columns: dict[str, tuple[str, ...]], required: tuple[str, ...],
-                 scan: int = 30) -> tuple[int, dict[str, int]] | None:
+def _find_header(
+    table: Table, columns: dict[str, tuple[str, ...]], required: tuple[str, ...], scan: int = 30
+) -> tuple[int, dict[str, int]] | None:
     """The header row (0-based) and column index per field, looking past title rows above it."""
     lookup = {_norm_header(alias): key for key, aliases in columns.items() for alias in aliases}
     best: tuple[int, int, dict[str, int]] | None = None
@@ -347,6 +362,7 @@ def _col(index: int, key: str) -> str:
 
 # ---------------------------------------------------------------- parsing figures
 
+
 @dataclass
 class RawRow:
     sheet: str | None
@@ -382,15 +398,15 @@ class Parsed:
     issues: list[Issue] = field(default_factory=list)
 
 
-def _read_int(row: list[Cell], cols: dict[str, int], key: str, suffix: str, issues: list[Issue],
-              sheet: str | None, line: int) -> int | None:
+def _read_int(
+    row: list[Cell], cols: dict[str, int], key: str, suffix: str, issues: list[Issue], sheet: str | None, line: int
+) -> int | None:
     cell = _cell(row, cols.get(key))
     if _blank(cell):
         issues.append(Issue("error", f"{COLUMN_NAMES[key]}不能为空", sheet, line, _col(cols[key], key)))
         return None
     if isinstance(cell.value, _Unsaved):
-        issues.append(Issue("error", "公式没有保存的计算结果，请在 Excel 中打开文件、保存后再上传", sheet, line,
-                            _col(cols[key], key)))
+        issues.append(Issue("error", "公式没有保存的计算结果，请在 Excel 中打开文件、保存后再上传", sheet, line, _col(cols[key], key)))
         return None
     try:
         return parse_int(cell, suffix)
@@ -433,15 +449,31 @@ def _parse_figure_table(table: Table, header: int, cols: dict[str, int], parsed:
         month = _read_int(row, cols, "month", "月", parsed.issues, table.sheet, line)
         value, percent = None, False
         if isinstance(value_cell.value, _Unsaved):
-            parsed.issues.append(Issue("error", "公式没有保存的计算结果，请在 Excel 中打开文件、保存后再上传",
-                                       table.sheet, line, _col(cols["value"], "value")))
+            parsed.issues.append(
+                Issue(
+                    "error", "公式没有保存的计算结果，请在 Excel 中打开文件、保存后再上传", table.sheet, line, _col(cols["value"], "value")
+                )
+            )
         elif not _blank(value_cell):
             try:
                 value, percent = parse_number(value_cell)
             except CellError as exc:
                 parsed.issues.append(Issue("error", str(exc), table.sheet, line, _col(cols["value"], "value")))
-        parsed.rows.append(RawRow(table.sheet, line, cols, metric, year, month, _text(row, cols, "place"), value,
-                                  percent, _text(row, cols, "note"), explanation))
+        parsed.rows.append(
+            RawRow(
+                table.sheet,
+                line,
+                cols,
+                metric,
+                year,
+                month,
+                _text(row, cols, "place"),
+                value,
+                percent,
+                _text(row, cols, "note"),
+                explanation,
+            )
+        )
         if len(parsed.rows) > MAX_ROWS:
             raise IngestError(f"数据超过 {MAX_ROWS:,} 行，请拆分后分批上传。")
 
@@ -455,8 +487,7 @@ def _parse_explanation_table(table: Table, header: int, cols: dict[str, int], pa
             continue
         indicator = _text(row, cols, "indicator")
         if not indicator:
-            parsed.issues.append(Issue("error", "指标编码不能为空", table.sheet, line,
-                                       _col(cols["indicator"], "indicator")))
+            parsed.issues.append(Issue("error", "指标编码不能为空", table.sheet, line, _col(cols["indicator"], "indicator")))
             continue
         year = _read_int(row, cols, "year", "年", parsed.issues, table.sheet, line)
         month = _read_int(row, cols, "month", "月", parsed.issues, table.sheet, line)
@@ -497,6 +528,7 @@ def _parse(data: bytes, file_name: str) -> Parsed:
 
 # ---------------------------------------------------------------- checking
 
+
 @dataclass
 class Report:
     parsed: Parsed
@@ -528,8 +560,7 @@ class Report:
 
 
 def _metrics(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
-    frame = con.execute("select m.*, d.name as department_name from metric m "
-                        "join department d on d.code = m.department").df()
+    frame = con.execute("select m.*, d.name as department_name from metric m join department d on d.code = m.department").df()
     return {r["code"]: r for r in frame.to_dict("records")}
 
 
@@ -570,8 +601,7 @@ def _fmt(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, user: User | None,
-             today: date | None = None) -> Report:
+def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, user: User | None, today: date | None = None) -> Report:
     """Every check that needs the database; reads only. The caller decides whether to write."""
     require_writer(user)
     today = today or date.today()
@@ -590,14 +620,28 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, user: User | None,
         sheet, line, cols = raw.sheet, raw.row, raw.cols
         code = raw.metric.strip().lower() if raw.metric.strip().lower() in metrics else by_name.get(raw.metric)
         if code is None:
-            issues.append(Issue("error", f"未知的指标编码“{raw.metric[:40]}”（可在模板或“指标”清单中查看编码）",
-                                sheet, line, _col(cols["metric"], "metric")))
+            issues.append(
+                Issue(
+                    "error",
+                    f"未知的指标编码“{raw.metric[:40]}”（可在模板或“指标”清单中查看编码）",
+                    sheet,
+                    line,
+                    _col(cols["metric"], "metric"),
+                )
+            )
             continue
         m = metrics[code]
         if user.role == "staff" and m["department"] != user.department:
-            issues.append(Issue("error", f"指标“{m['name']}”（{code}）属于“{m['department_name']}”，账号“{user.name}”"
-                                f"属于“{depts.get(user.department, user.department)}”，不能填报其他部门的指标",
-                                sheet, line, _col(cols["metric"], "metric")))
+            issues.append(
+                Issue(
+                    "error",
+                    f"指标“{m['name']}”（{code}）属于“{m['department_name']}”，账号“{user.name}”"
+                    f"属于“{depts.get(user.department, user.department)}”，不能填报其他部门的指标",
+                    sheet,
+                    line,
+                    _col(cols["metric"], "metric"),
+                )
+            )
             continue
         problem = _period_issue(raw.year, raw.month, today)
         if problem:
@@ -615,32 +659,32 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, user: User | None,
             if raw.place in places and places[raw.place][1] in kinds:
                 place = raw.place
             else:
-                place = next((places_by_name[(raw.place, k)] for k in kinds if (raw.place, k) in places_by_name),
-                             None)
+                place = next((places_by_name[(raw.place, k)] for k in kinds if (raw.place, k) in places_by_name), None)
             if place is None:
-                issues.append(Issue("error", f"地点“{raw.place[:40]}”不是指标“{m['name']}”可填报的地点",
-                                    sheet, line, _col(cols["place"], "place")))
+                issues.append(
+                    Issue("error", f"地点“{raw.place[:40]}”不是指标“{m['name']}”可填报的地点", sheet, line, _col(cols["place"], "place"))
+                )
                 continue
         elif raw.place:
-            issues.append(Issue("error", f"指标“{m['name']}”不分地点，地点应留空", sheet, line,
-                                _col(cols["place"], "place")))
+            issues.append(Issue("error", f"指标“{m['name']}”不分地点，地点应留空", sheet, line, _col(cols["place"], "place")))
             continue
         key = (code, place, raw.year, raw.month)
         value = raw.value
         if value is not None:
             if raw.percent and m["unit"] != "%":
-                issues.append(Issue("error", f"指标“{m['name']}”的单位是“{m['unit']}”，不能填写百分数", sheet, line,
-                                    _col(cols["value"], "value")))
+                issues.append(
+                    Issue("error", f"指标“{m['name']}”的单位是“{m['unit']}”，不能填写百分数", sheet, line, _col(cols["value"], "value"))
+                )
                 continue
             low, high = m["min_value"], m["max_value"]
             if low is not None and not pd.isna(low) and value < low:
                 message = "不能为负数" if low == 0 else f"不能小于 {_fmt(low)}"
-                issues.append(Issue("error", f"“{_fmt(value)}”{message}（{m['name']}）", sheet, line,
-                                    _col(cols["value"], "value")))
+                issues.append(Issue("error", f"“{_fmt(value)}”{message}（{m['name']}）", sheet, line, _col(cols["value"], "value")))
                 continue
             if high is not None and not pd.isna(high) and value > high:
-                issues.append(Issue("error", f"“{_fmt(value)}”不能大于 {_fmt(high)}（{m['name']}）", sheet, line,
-                                    _col(cols["value"], "value")))
+                issues.append(
+                    Issue("error", f"“{_fmt(value)}”不能大于 {_fmt(high)}（{m['name']}）", sheet, line, _col(cols["value"], "value"))
+                )
                 continue
         elif raw.explanation:
             pass  # a row carrying only a 情况说明
@@ -648,36 +692,48 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, user: User | None,
             continue
         if value is not None:
             if key in seen:
-                issues.append(Issue("error", f"与第{seen[key]}行重复：同一指标、地点、月份只能填一次", sheet, line,
-                                    _col(cols["metric"], "metric")))
+                issues.append(
+                    Issue("error", f"与第{seen[key]}行重复：同一指标、地点、月份只能填一次", sheet, line, _col(cols["metric"], "metric"))
+                )
                 continue
             seen[key] = line
-            good.append({"idx": len(good), "metric": code, "place": place, "year": raw.year, "month": raw.month,
-                         "value": float(value), "note": raw.note or None, "sheet": sheet or "", "row": line,
-                         "column": _col(cols["value"], "value")})
+            good.append(
+                {
+                    "idx": len(good),
+                    "metric": code,
+                    "place": place,
+                    "year": raw.year,
+                    "month": raw.month,
+                    "value": float(value),
+                    "note": raw.note or None,
+                    "sheet": sheet or "",
+                    "row": line,
+                    "column": _col(cols["value"], "value"),
+                }
+            )
         if raw.explanation:
             for ind in indicators.values():
                 if code in ind.metrics:
-                    from_rows.append(RawExplanation(sheet, line, {**cols, "indicator": cols["metric"]},
-                                                              ind.code, raw.year, raw.month, raw.explanation))
+                    from_rows.append(
+                        RawExplanation(sheet, line, {**cols, "indicator": cols["metric"]}, ind.code, raw.year, raw.month, raw.explanation)
+                    )
     report.preview = _compare(con, good, metrics, places, factor, issues)
     report.explanations = _check_explanations(parsed.explanations + from_rows, user, today, issues, depts)
-    (dup,) = con.execute("select min(id) from batch where sha256 = ? and status = 'committed'",
-                         [parsed.sha256]).fetchone()
+    (dup,) = con.execute("select min(id) from batch where sha256 = ? and status = 'committed'", [parsed.sha256]).fetchone()
     report.duplicate_of = dup
     if not good and not report.explanations and not report.errors:
         issues.append(Issue("error", "文件中没有可写入的数值。"))
     return report
 
 
-def _compare(con: duckdb.DuckDBPyConnection, good: list[dict], metrics: dict, places: dict, factor: float,
-             issues: list[Issue]) -> pd.DataFrame:
+def _compare(
+    con: duckdb.DuckDBPyConnection, good: list[dict], metrics: dict, places: dict, factor: float, issues: list[Issue]
+) -> pd.DataFrame:
     """Old value, previous period's value, change kind; running totals and jumps checked here."""
     columns = ["idx", "metric", "place", "year", "month", "value", "note", "sheet", "row", "column"]
     new = pd.DataFrame(good, columns=columns)
     if new.empty:
-        return pd.DataFrame(columns=columns + ["old_value", "old_note", "prev_value", "prev_ym", "next_value",
-                                               "next_ym", "change"])
+        return pd.DataFrame(columns=columns + ["old_value", "old_note", "prev_value", "prev_ym", "next_value", "next_ym", "change"])
     new = new.astype({"idx": "int64", "year": "int64", "month": "int64", "value": "float64", "row": "int64"})
     con.register("_new", new)
     try:
@@ -723,9 +779,16 @@ def _compare(con: duckdb.DuckDBPyConnection, good: list[dict], metrics: dict, pl
         after = None if pd.isna(r.next_value) else float(r.next_value)
         if r.metric in NON_DECREASING and after is not None and r.value > after:
             next_year, next_month = divmod(int(r.next_ym), 12)
-            issues.append(Issue("error", f"“{m['name']}”是累计数，不能高于之后（{next_year}年{next_month + 1}月为 "
-                                f"{_fmt(after)}）；如需更正之后的数据，请在同一文件中一并填写更正后的数值",
-                                r.sheet or None, int(r.row), r.column))
+            issues.append(
+                Issue(
+                    "error",
+                    f"“{m['name']}”是累计数，不能高于之后（{next_year}年{next_month + 1}月为 "
+                    f"{_fmt(after)}）；如需更正之后的数据，请在同一文件中一并填写更正后的数值",
+                    r.sheet or None,
+                    int(r.row),
+                    r.column,
+                )
+            )
         prev = None if pd.isna(r.prev_value) else float(r.prev_value)
         if prev is None:
             continue
@@ -733,15 +796,28 @@ def _compare(con: duckdb.DuckDBPyConnection, good: list[dict], metrics: dict, pl
         prev_year, prev_month = divmod(int(r.prev_ym), 12)
         where = f"{prev_year}年{prev_month + 1}月"
         if r.metric in NON_DECREASING and r.value < prev:
-            issues.append(Issue("error", f"“{m['name']}”是累计数，不能低于之前（{where}为 {_fmt(prev)}）；"
-                                f"如需更正之前的数据，请在同一文件中一并填写更正后的数值", r.sheet or None, int(r.row),
-                                r.column))
+            issues.append(
+                Issue(
+                    "error",
+                    f"“{m['name']}”是累计数，不能低于之前（{where}为 {_fmt(prev)}）；"
+                    f"如需更正之前的数据，请在同一文件中一并填写更正后的数值",
+                    r.sheet or None,
+                    int(r.row),
+                    r.column,
+                )
+            )
         elif int(r.prev_ym) == ym - 1 and prev > 0 and r.value > 0 and factor > 1:
             ratio = max(r.value / prev, prev / r.value)
             if ratio >= factor:
-                issues.append(Issue("warning", f"“{m['name']}”为 {_fmt(r.value)}，与上月（{_fmt(prev)}）相差 "
-                                    f"{ratio:.1f} 倍，请核实（不影响提交）", r.sheet or None, int(r.row),
-                                    r.column))
+                issues.append(
+                    Issue(
+                        "warning",
+                        f"“{m['name']}”为 {_fmt(r.value)}，与上月（{_fmt(prev)}）相差 {ratio:.1f} 倍，请核实（不影响提交）",
+                        r.sheet or None,
+                        int(r.row),
+                        r.column,
+                    )
+                )
     frame["change"] = changes
     frame["metric_name"] = [metrics[c]["name"] for c in frame["metric"]]
     frame["unit"] = [metrics[c]["unit"] for c in frame["metric"]]
@@ -749,15 +825,13 @@ def _compare(con: duckdb.DuckDBPyConnection, good: list[dict], metrics: dict, pl
     return frame
 
 
-def _check_explanations(raws: list[RawExplanation], user: User, today: date, issues: list[Issue],
-                        depts: dict[str, str]) -> list[dict]:
+def _check_explanations(raws: list[RawExplanation], user: User, today: date, issues: list[Issue], depts: dict[str, str]) -> list[dict]:
     indicators = registry()
     by_name = {_norm_text(i.name): c for c, i in indicators.items()}
     out: dict[tuple[str, int, int], dict] = {}
     for raw in raws:
         col = _col(raw.cols["indicator"], "indicator") if "indicator" in raw.cols else None
-        code = raw.indicator.strip().lower() if raw.indicator.strip().lower() in indicators else by_name.get(
-            raw.indicator)
+        code = raw.indicator.strip().lower() if raw.indicator.strip().lower() in indicators else by_name.get(raw.indicator)
         if code is None:
             issues.append(Issue("error", f"未知的指标编码“{raw.indicator[:40]}”", raw.sheet, raw.row, col))
             continue
@@ -765,8 +839,15 @@ def _check_explanations(raws: list[RawExplanation], user: User, today: date, iss
         if user.role == "staff" and ind.department != user.department:
             if raw.cols.get("indicator") == raw.cols.get("metric"):
                 continue  # a data row's note attaches only to the user's own indicators
-            issues.append(Issue("error", f"指标“{ind.name}”属于“{depts.get(ind.department, ind.department)}”，"
-                                f"不能为其他部门的指标填写情况说明", raw.sheet, raw.row, col))
+            issues.append(
+                Issue(
+                    "error",
+                    f"指标“{ind.name}”属于“{depts.get(ind.department, ind.department)}”，不能为其他部门的指标填写情况说明",
+                    raw.sheet,
+                    raw.row,
+                    col,
+                )
+            )
             continue
         problem = _period_issue(raw.year, raw.month, today)
         if problem:
@@ -785,6 +866,7 @@ def _check_explanations(raws: list[RawExplanation], user: User, today: date, iss
 
 # ---------------------------------------------------------------- writing
 
+
 def _write_figures(con: duckdb.DuckDBPyConnection, report: Report, created_at: datetime | None = None) -> int | None:
     """A new batch with every row of the file when any of them changes something (else None, nothing written).
 
@@ -798,16 +880,28 @@ def _write_figures(con: duckdb.DuckDBPyConnection, report: Report, created_at: d
     if not rows_in.empty:
         same = rows_in["change"] == "不变"
         rows_in = rows_in.assign(note=rows_in["note"].where(~same | rows_in["note"].notna(), rows_in["old_note"]))
-    batch_id = db.new_batch(con, "figures", report.user.name, created_at=created_at,
-                            file_name=report.parsed.file_name[:200], sha256=report.parsed.sha256,
-                            rows=len(rows_in) + len(report.explanations))
+    batch_id = db.new_batch(
+        con,
+        "figures",
+        report.user.name,
+        created_at=created_at,
+        file_name=report.parsed.file_name[:200],
+        sha256=report.parsed.sha256,
+        rows=len(rows_in) + len(report.explanations),
+    )
     cols = ["metric", "year", "month", "place", "value", "note"]
     rows = [[*r, batch_id] for r in rows_in[cols].itertuples(index=False, name=None)] if not rows_in.empty else []
-    rows = [[m, int(y), int(mo), None if not isinstance(p, str) else p, float(v),
-             None if not isinstance(n, str) else n, b] for m, y, mo, p, v, n, b in rows]
+    rows = [
+        [m, int(y), int(mo), None if not isinstance(p, str) else p, float(v), None if not isinstance(n, str) else n, b]
+        for m, y, mo, p, v, n, b in rows
+    ]
     db.insert_rows(con, "figure", cols + ["batch_id"], rows)
-    db.insert_rows(con, "explanation", ["indicator", "year", "month", "text", "batch_id"],
-                   [[e["indicator"], e["year"], e["month"], e["text"], batch_id] for e in report.explanations])
+    db.insert_rows(
+        con,
+        "explanation",
+        ["indicator", "year", "month", "text", "batch_id"],
+        [[e["indicator"], e["year"], e["month"], e["text"], batch_id] for e in report.explanations],
+    )
     return batch_id
 
 
@@ -840,8 +934,16 @@ def _notes_needed(con: duckdb.DuckDBPyConnection, report: Report, staged: int | 
                 continue
             if report.user.role == "staff" and ind.department != report.user.department:
                 continue
-            out.append({"indicator": item["code"], "name": item["name"], "year": year, "month": month,
-                        "status": item["status"], "department": item["department"]})
+            out.append(
+                {
+                    "indicator": item["code"],
+                    "name": item["name"],
+                    "year": year,
+                    "month": month,
+                    "status": item["status"],
+                    "department": item["department"],
+                }
+            )
     return out
 
 
@@ -869,8 +971,7 @@ def _transaction(con: duckdb.DuckDBPyConnection):
     return _Tx()
 
 
-def prepare(data: bytes, file_name: str, user: User | None, today: date | None = None,
-            with_notes: bool = True) -> Report:
+def prepare(data: bytes, file_name: str, user: User | None, today: date | None = None, with_notes: bool = True) -> Report:
     """Parse and check a file and show what a commit would do; writes nothing (the staging is rolled back)."""
     require_writer(user)
     import time as _time
@@ -890,8 +991,7 @@ def prepare(data: bytes, file_name: str, user: User | None, today: date | None =
                 report.notes_needed = _notes_needed(con, report, staged)
         finally:
             _rollback(con)
-    report.timings = {"parse": parsed_at - started, "check": checked_at - parsed_at,
-                      "notes": _time.perf_counter() - checked_at}
+    report.timings = {"parse": parsed_at - started, "check": checked_at - parsed_at, "notes": _time.perf_counter() - checked_at}
     return report
 
 
@@ -917,8 +1017,7 @@ class CommitResult:
         return text + "。"
 
 
-def commit(data: bytes, file_name: str, user: User | None, today: date | None = None,
-           created_at: datetime | None = None) -> CommitResult:
+def commit(data: bytes, file_name: str, user: User | None, today: date | None = None, created_at: datetime | None = None) -> CommitResult:
     """Check again inside one write transaction and write a new batch, or nothing at all.
 
     Raises PermissionDenied, IngestError or ValidationFailed; on any of them the database is unchanged.
@@ -931,21 +1030,30 @@ def commit(data: bytes, file_name: str, user: User | None, today: date | None = 
             if not report.ok:
                 raise ValidationFailed(report)
             if report.duplicate_of is not None:
-                db.audit(con, user.name, "figures.duplicate",
-                         {"file": parsed.file_name, "sha256": parsed.sha256, "batch": report.duplicate_of})
+                db.audit(
+                    con, user.name, "figures.duplicate", {"file": parsed.file_name, "sha256": parsed.sha256, "batch": report.duplicate_of}
+                )
                 return CommitResult(None, 0, len(report.preview), 0, report.duplicate_of, report)
             batch_id = _write_figures(con, report, created_at)
             changed = len(report.changed)
-            db.audit(con, user.name, "figures.commit" if batch_id else "figures.unchanged",
-                     {"batch": batch_id, "file": parsed.file_name, "sha256": parsed.sha256, "rows": changed,
-                      "explanations": len(report.explanations)})
+            db.audit(
+                con,
+                user.name,
+                "figures.commit" if batch_id else "figures.unchanged",
+                {
+                    "batch": batch_id,
+                    "file": parsed.file_name,
+                    "sha256": parsed.sha256,
+                    "rows": changed,
+                    "explanations": len(report.explanations),
+                },
+            )
         # After the commit: tracker.status may run (and cache) in transactions of its own.
         report.notes_needed = _notes_needed(con, report) if batch_id else []
     return CommitResult(batch_id, changed, len(report.preview) - changed, len(report.explanations), None, report)
 
 
-def add_explanation(indicator: str, year: int, month: int, text: str, user: User | None,
-                    today: date | None = None) -> int:
+def add_explanation(indicator: str, year: int, month: int, text: str, user: User | None, today: date | None = None) -> int:
     """A 情况说明 entered on the page: a batch of its own, same checks as one in a file."""
     require_writer(user)
     ind = registry().get(indicator)
@@ -961,8 +1069,7 @@ def add_explanation(indicator: str, year: int, month: int, text: str, user: User
     with _WRITE_LOCK, db.connect() as con, _transaction(con):
         batch_id = db.new_batch(con, "explanations", user.name, file_name="页面填写", rows=1)
         con.execute("insert into explanation values (?, ?, ?, ?, ?)", [indicator, year, month, text, batch_id])
-        db.audit(con, user.name, "explanation.add", {"batch": batch_id, "indicator": indicator, "year": year,
-                                                     "month": month})
+        db.audit(con, user.name, "explanation.add", {"batch": batch_id, "indicator": indicator, "year": year, "month": month})
     return batch_id
 
 
@@ -979,25 +1086,23 @@ def revert(batch_id: int, user: User | None, now: datetime | None = None) -> Non
         if kind == "seed":
             raise PermissionDenied("初始数据批次不能撤销。")
         if kind not in REVERTIBLE:
-            raise IngestError(f"批次 {batch_id} 是“{BATCH_KIND_NAMES.get(kind, kind)}”批次，撤销无法恢复它之前的内容，"
-                              "不能撤销；请重新上传正确的文件。")
+            raise IngestError(
+                f"批次 {batch_id} 是“{BATCH_KIND_NAMES.get(kind, kind)}”批次，撤销无法恢复它之前的内容，不能撤销；请重新上传正确的文件。"
+            )
         if state == "reverted":
             raise IngestError(f"批次 {batch_id} 已经撤销过了。")
         if not user.is_admin:
             if owner != user.name:
                 raise PermissionDenied(f"只有管理员或上传人“{owner}”本人可以撤销批次 {batch_id}。")
             if (created.year, created.month) != (now.year, now.month):
-                raise PermissionDenied(f"批次 {batch_id} 上传于 {created:%Y年%m月}，上传人只能在当月撤销，"
-                                       "请联系管理员。")
-        con.execute("update batch set status = 'reverted', reverted_at = ?, reverted_by = ? where id = ?",
-                    [now, user.name, batch_id])
+                raise PermissionDenied(f"批次 {batch_id} 上传于 {created:%Y年%m月}，上传人只能在当月撤销，请联系管理员。")
+        con.execute("update batch set status = 'reverted', reverted_at = ?, reverted_by = ? where id = ?", [now, user.name, batch_id])
         db.audit(con, user.name, "batch.revert", {"batch": batch_id, "kind": kind})
 
 
 # ---------------------------------------------------------------- targets
 
-COMPARATORS = {">=": ">=", "≥": ">=", "不低于": ">=", "<=": "<=", "≤": "<=", "不高于": "<=", "=": "=", "等于": "=",
-               "==": "="}
+COMPARATORS = {">=": ">=", "≥": ">=", "不低于": ">=", "<=": "<=", "≤": "<=", "不高于": "<=", "=": "=", "等于": "=", "==": "="}
 
 
 # A target's comparator must point the way the indicator should move: "<=" on a "more is better" indicator (or
@@ -1049,8 +1154,18 @@ def parse_targets(data: bytes, file_name: str) -> tuple[list[TargetRow], list[Is
                         value, _ = parse_number(cell)
                     except CellError as exc:
                         issues.append(Issue("error", str(exc), table.sheet, line, _col(cols["target"], "target")))
-                rows.append(TargetRow(_text(row, cols, "indicator"), year, value, _text(row, cols, "comparator"),
-                                      _text(row, cols, "note"), table.sheet, line, cols))
+                rows.append(
+                    TargetRow(
+                        _text(row, cols, "indicator"),
+                        year,
+                        value,
+                        _text(row, cols, "comparator"),
+                        _text(row, cols, "note"),
+                        table.sheet,
+                        line,
+                        cols,
+                    )
+                )
         if not rows and not issues:
             raise IngestError("没有找到表头：目标文件需要包含 指标编码、年、目标值 三列。")
         return rows, issues
@@ -1060,16 +1175,17 @@ def parse_targets(data: bytes, file_name: str) -> tuple[list[TargetRow], list[Is
         raise IngestError(UNEXPECTED_PARSE_ERROR.format(type(exc).__name__)) from exc
 
 
-def check_targets(con: duckdb.DuckDBPyConnection, rows: list[TargetRow], user: User | None,
-                  issues: list[Issue] | None = None, today: date | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+def check_targets(
+    con: duckdb.DuckDBPyConnection, rows: list[TargetRow], user: User | None, issues: list[Issue] | None = None, today: date | None = None
+) -> tuple[pd.DataFrame, list[Issue]]:
     require_admin(user)
     today = today or date.today()
     issues = list(issues or [])
     indicators = registry()
-    current = {(i, y): (v, c) for i, y, v, c in con.execute(
-        "select indicator, year, value, comparator from target_current").fetchall()}
+    current = {(i, y): (v, c) for i, y, v, c in con.execute("select indicator, year, value, comparator from target_current").fetchall()}
     good, seen = [], {}
     for t in rows:
+
         def col(k: str, t: TargetRow = t) -> str:
             return _col(t.cols[k], k) if k in t.cols else COLUMN_NAMES[k]
 
@@ -1080,8 +1196,7 @@ def check_targets(con: duckdb.DuckDBPyConnection, rows: list[TargetRow], user: U
         if t.year is None or t.value is None:
             continue
         if not 2000 <= t.year <= today.year + 1:
-            issues.append(Issue("error", f"年份“{t.year}”不合理（目标只能录入到 {today.year + 1} 年）", t.sheet, t.row,
-                                col("year")))
+            issues.append(Issue("error", f"年份“{t.year}”不合理（目标只能录入到 {today.year + 1} 年）", t.sheet, t.row, col("year")))
             continue
         ind = indicators[code]
         if t.comparator:
@@ -1091,13 +1206,19 @@ def check_targets(con: duckdb.DuckDBPyConnection, rows: list[TargetRow], user: U
             if comparator is None or comparator == WRONG_COMPARATOR.get(ind.direction):
                 comparator = default_comparator(code)
         if comparator is None:
-            issues.append(Issue("error", f"比较方式“{t.comparator[:10]}”无效，应为 >=、<= 或 =", t.sheet, t.row,
-                                col("comparator")))
+            issues.append(Issue("error", f"比较方式“{t.comparator[:10]}”无效，应为 >=、<= 或 =", t.sheet, t.row, col("comparator")))
             continue
         if comparator == WRONG_COMPARATOR.get(ind.direction):
             right = "<=" if ind.direction == "down" else ">="
-            issues.append(Issue("error", f"指标“{ind.name}”{DIRECTION_NAMES[ind.direction]}，比较方式不能是“{comparator}”，"
-                                f"应为“{right}”或“=”", t.sheet, t.row, col("comparator")))
+            issues.append(
+                Issue(
+                    "error",
+                    f"指标“{ind.name}”{DIRECTION_NAMES[ind.direction]}，比较方式不能是“{comparator}”，应为“{right}”或“=”",
+                    t.sheet,
+                    t.row,
+                    col("comparator"),
+                )
+            )
             continue
         if t.value < 0:
             issues.append(Issue("error", "目标值不能为负数", t.sheet, t.row, col("target")))
@@ -1107,65 +1228,80 @@ def check_targets(con: duckdb.DuckDBPyConnection, rows: list[TargetRow], user: U
             continue
         key = (code, t.year)
         if key in seen:
-            issues.append(Issue("error", f"与第{seen[key]}行重复：同一指标同一年只能有一个目标", t.sheet, t.row,
-                                col("indicator")))
+            issues.append(Issue("error", f"与第{seen[key]}行重复：同一指标同一年只能有一个目标", t.sheet, t.row, col("indicator")))
             continue
         seen[key] = t.row
         if t.year < today.year:
-            issues.append(Issue("warning", f"{t.year}年已过去，确认要修改往年目标吗（不影响提交）", t.sheet, t.row,
-                                col("year")))
+            issues.append(Issue("warning", f"{t.year}年已过去，确认要修改往年目标吗（不影响提交）", t.sheet, t.row, col("year")))
         old = current.get(key, (None, None))
-        good.append({"indicator": code, "name": ind.name, "unit": ind.unit, "year": t.year,
-                     "old_value": old[0], "old_comparator": old[1], "value": t.value, "comparator": comparator,
-                     "note": t.note or None})
-    return pd.DataFrame(good, columns=["indicator", "name", "unit", "year", "old_value", "old_comparator", "value",
-                                       "comparator", "note"]), issues
+        good.append(
+            {
+                "indicator": code,
+                "name": ind.name,
+                "unit": ind.unit,
+                "year": t.year,
+                "old_value": old[0],
+                "old_comparator": old[1],
+                "value": t.value,
+                "comparator": comparator,
+                "note": t.note or None,
+            }
+        )
+    return pd.DataFrame(
+        good, columns=["indicator", "name", "unit", "year", "old_value", "old_comparator", "value", "comparator", "note"]
+    ), issues
 
 
-def commit_targets(rows: list[TargetRow], user: User | None, issues: list[Issue] | None = None,
-                   file_name: str | None = None, sha256: str | None = None) -> int:
+def commit_targets(
+    rows: list[TargetRow], user: User | None, issues: list[Issue] | None = None, file_name: str | None = None, sha256: str | None = None
+) -> int:
     """Write the targets as a new batch (all or nothing); the previous targets stay in the history."""
     require_admin(user)
     with _WRITE_LOCK, db.connect() as con, _transaction(con):
         frame, found = check_targets(con, rows, user, issues)
         errors = [i for i in found if i.level == "error"]
         if errors or frame.empty:
-            report = Report(parsed=Parsed(file_name or "", sha256 or ""), user=user, issues=found or
-                            [Issue("error", "没有可写入的目标。")])
+            report = Report(parsed=Parsed(file_name or "", sha256 or ""), user=user, issues=found or [Issue("error", "没有可写入的目标。")])
             raise ValidationFailed(report)
-        batch_id = db.new_batch(con, "targets", user.name, file_name=file_name or "页面填写", sha256=sha256,
-                                rows=len(frame))
-        db.insert_rows(con, "target", ["indicator", "year", "value", "comparator", "rule", "note", "batch_id"],
-                       [[r.indicator, int(r.year), float(r.value), r.comparator, "fixed", r.note, batch_id]
-                        for r in frame.itertuples(index=False)])
+        batch_id = db.new_batch(con, "targets", user.name, file_name=file_name or "页面填写", sha256=sha256, rows=len(frame))
+        db.insert_rows(
+            con,
+            "target",
+            ["indicator", "year", "value", "comparator", "rule", "note", "batch_id"],
+            [[r.indicator, int(r.year), float(r.value), r.comparator, "fixed", r.note, batch_id] for r in frame.itertuples(index=False)],
+        )
         db.audit(con, user.name, "targets.commit", {"batch": batch_id, "rows": len(frame), "file": file_name})
     return batch_id
 
 
 # ---------------------------------------------------------------- reading back (pages and CLI)
 
+
 def targets_for_year(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     """The current target of every indicator for ``year`` (the 目标管理 page's table)."""
-    return con.execute("select indicator, value, comparator, rule, note, batch_id from target_current "
-                       "where year = ? order by indicator", [year]).df()
+    return con.execute(
+        "select indicator, value, comparator, rule, note, batch_id from target_current where year = ? order by indicator", [year]
+    ).df()
 
 
 def current_figures(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[dict]:
-    rows = con.execute("select metric, place, value, batch_id from figure_current where year = ? and month = ? "
-                       "order by metric, place", [year, month]).fetchall()
+    rows = con.execute(
+        "select metric, place, value, batch_id from figure_current where year = ? and month = ? order by metric, place", [year, month]
+    ).fetchall()
     return [{"metric": m, "place": p, "value": v, "batch": b} for m, p, v, b in rows]
 
 
 def batches(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pd.DataFrame:
-    sql = ("select id, kind, user_name, created_at, file_name, sha256, rows, status, demo, reverted_at, reverted_by "
-           "from batch order by id desc")
+    sql = (
+        "select id, kind, user_name, created_at, file_name, sha256, rows, status, demo, reverted_at, reverted_by "
+        "from batch order by id desc"
+    )
     return con.execute(sql + (f" limit {int(limit)}" if limit else "")).df()
 
 
 def metrics_list(con: duckdb.DuckDBPyConnection) -> list[dict]:
     rows = con.execute("select code, name, unit, department, kind, per_place from metric order by department, code")
-    return [{"code": c, "name": n, "unit": u, "department": d, "kind": k, "places": bool(p)}
-            for c, n, u, d, k, p in rows.fetchall()]
+    return [{"code": c, "name": n, "unit": u, "department": d, "kind": k, "places": bool(p)} for c, n, u, d, k, p in rows.fetchall()]
 
 
 def due_date(year: int, month: int) -> date:
@@ -1175,8 +1311,9 @@ def due_date(year: int, month: int) -> date:
 def _expected_places(con: duckdb.DuckDBPyConnection, metric: str, place_kind: str | None) -> int:
     """How many places are expected to report a per-place metric each month: those that have reported it before
     (any year; e.g. the 9 村（社区） of the sewage project), or, before any report, every place of its kinds."""
-    (reported,) = con.execute("select count(distinct place) from figure_current where metric = ? "
-                              "and place is not null", [metric]).fetchone()
+    (reported,) = con.execute(
+        "select count(distinct place) from figure_current where metric = ? and place is not null", [metric]
+    ).fetchone()
     if reported:
         return int(reported)
     kinds = list(place_kinds(place_kind))
@@ -1189,8 +1326,9 @@ def _expected_places(con: duckdb.DuckDBPyConnection, metric: str, place_kind: st
 def _expected_per_department(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     rows: dict[str, dict] = {}
     for code, department, name, per_place, place_kind in con.execute(
-            "select m.code, m.department, d.name, m.per_place, m.place_kind from metric m "
-            "join department d on d.code = m.department order by m.department, m.code").fetchall():
+        "select m.code, m.department, d.name, m.per_place, m.place_kind from metric m "
+        "join department d on d.code = m.department order by m.department, m.code"
+    ).fetchall():
         row = rows.setdefault(department, {"department": department, "department_name": name, "expected": 0})
         row["expected"] += _expected_places(con, code, place_kind) if per_place else 1
     return pd.DataFrame(list(rows.values()), columns=["department", "department_name", "expected"])
@@ -1206,7 +1344,9 @@ def reporting_status(con: duckdb.DuckDBPyConnection, year: int, today: date | No
         from figure_current f join metric m on m.code = f.metric
         where f.year = ? and f.value is not null
         group by all
-        """, [year]).df()
+        """,
+        [year],
+    ).df()
     rows = []
     for r in expected.itertuples(index=False):
         for month in range(1, 13):
@@ -1214,20 +1354,37 @@ def reporting_status(con: duckdb.DuckDBPyConnection, year: int, today: date | No
             reported = int(hit["reported"].iloc[0]) if len(hit) else 0
             due = due_date(year, month)
             started = (year, month) <= (today.year, today.month)
-            rows.append({"department": r.department, "department_name": r.department_name, "month": month,
-                         "expected": int(r.expected), "reported": reported,
-                         "rate": min(reported / r.expected, 1.0) if r.expected else None,
-                         "due": due, "overdue": bool(started and today > due and reported < r.expected)})
+            rows.append(
+                {
+                    "department": r.department,
+                    "department_name": r.department_name,
+                    "month": month,
+                    "expected": int(r.expected),
+                    "reported": reported,
+                    "rate": min(reported / r.expected, 1.0) if r.expected else None,
+                    "due": due,
+                    "overdue": bool(started and today > due and reported < r.expected),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def missing_explanations(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[dict]:
     from tracker import status
 
-    return [{"indicator": i["code"], "name": i["name"], "status": i["status"], "department": i["department"],
-             "department_name": i["department_name"], "year": year, "month": month}
-            for i in status.indicator_status(con, year, month)
-            if i["status"] in NOTE_STATUSES and not i["explanation"]]
+    return [
+        {
+            "indicator": i["code"],
+            "name": i["name"],
+            "status": i["status"],
+            "department": i["department"],
+            "department_name": i["department_name"],
+            "year": year,
+            "month": month,
+        }
+        for i in status.indicator_status(con, year, month)
+        if i["status"] in NOTE_STATUSES and not i["explanation"]
+    ]
 
 
 def utc_stamp() -> str:

@@ -28,8 +28,7 @@ MONTH_NAMES = {m: f"{m}月" for m in range(1, 13)}
 
 
 # Text on a status-coloured fill: dark on orange and grey (white is unreadable there on a projector).
-STATUS_TEXT_ON_FILL = {DONE: "#FFFFFF", ON_TRACK: "#FFFFFF", WARNING: "#1A1A1A", LAGGING: "#FFFFFF",
-                       NO_DATA: "#1A1A1A"}
+STATUS_TEXT_ON_FILL = {DONE: "#FFFFFF", ON_TRACK: "#FFFFFF", WARNING: "#1A1A1A", LAGGING: "#FFFFFF", NO_DATA: "#1A1A1A"}
 
 
 def text_on_status(status: str | None) -> str:
@@ -49,7 +48,7 @@ def status_label(status: str | None) -> str:
 
 def hex_to_rgb(color: str, alpha: int = 255) -> list[int]:
     color = color.lstrip("#")
-    return [int(color[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
+    return [int(color[i : i + 2], 16) for i in (0, 2, 4)] + [alpha]
 
 
 def fmt_number(value: float | None, unit: str = "", digits: int = 1) -> str:

@@ -56,8 +56,7 @@ def _meets(value: float, target: float, comparator: str) -> bool:
     return abs(value - target) <= _EPS
 
 
-def judge_cumulative(ytd: float | None, target: float | None, tp: float, margin_pp: float,
-                     direction: str = "up") -> Judgement:
+def judge_cumulative(ytd: float | None, target: float | None, tp: float, margin_pp: float, direction: str = "up") -> Judgement:
     """A year-to-date sum against an annual target, compared with time progress."""
     if ytd is None:
         return Judgement(None, NO_DATA)
@@ -77,9 +76,18 @@ def judge_cumulative(ytd: float | None, target: float | None, tp: float, margin_
     return Judgement(completion, status, completion / tp if tp else None, gap)
 
 
-def judge_level(value: float | None, target: float | None, comparator: str, tp: float, margin_pp: float, *,
-                direction: str = "up", basis: str = "reach", base: float | None = None,
-                last_year_same: float | None = None) -> Judgement:
+def judge_level(
+    value: float | None,
+    target: float | None,
+    comparator: str,
+    tp: float,
+    margin_pp: float,
+    *,
+    direction: str = "up",
+    basis: str = "reach",
+    base: float | None = None,
+    last_year_same: float | None = None,
+) -> Judgement:
     """A level or ratio (a stock, a rate) against its target.
 
     ``reach``: a level to reach by year end; progress is measured from last year's closing value ``base``
@@ -149,9 +157,16 @@ def planned_percent(month: int, start_month: int | None, finish_month: int | Non
     return 100.0 * (month - start_month + 1) / (finish_month - start_month + 1)
 
 
-def judge_milestone(stage: str | None, percent: float | None, month: int, target_stage: str,
-                    start_month: int | None, finish_month: int | None, margin_pp: float,
-                    ongoing: bool = False) -> Judgement:
+def judge_milestone(
+    stage: str | None,
+    percent: float | None,
+    month: int,
+    target_stage: str,
+    start_month: int | None,
+    finish_month: int | None,
+    margin_pp: float,
+    ongoing: bool = False,
+) -> Judgement:
     """A project: reported stage against planned stage, then reported percent against planned percent.
 
     A project is 已完成 when it reaches its year's milestone: 完工/投用, or 在建 for a work to start this year

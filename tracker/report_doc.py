@@ -74,6 +74,7 @@ CN_NUMBERS = "一二三四五六七八九十"
 
 # ---------------------------------------------------------------- text: everything the document says
 
+
 def report_title(report: dict) -> str:
     return f"{TOWN}{report['year']}年政府工作报告目标任务推进情况通报（{period_label(report)}）"
 
@@ -116,30 +117,33 @@ def _gap_text(gap_pp: float | None, what: str = "序时进度") -> str:
 
 def overview_paragraphs(report: dict, summary: dict) -> list[str]:
     period = period_label(report)
-    first = (f"截至{period}，全年序时进度为{fmt_pct(report['time_progress'])}。"
-             f"{TOWN}{report['year']}年政府工作报告确定的"
-             f"{counts_clause(summary['indicator_counts'], summary['n_indicators'], '量化指标', '项')}；"
-             f"{counts_clause(summary['project_counts'], summary['n_projects'], '重点项目', '个')}。")
+    first = (
+        f"截至{period}，全年序时进度为{fmt_pct(report['time_progress'])}。"
+        f"{TOWN}{report['year']}年政府工作报告确定的"
+        f"{counts_clause(summary['indicator_counts'], summary['n_indicators'], '量化指标', '项')}；"
+        f"{counts_clause(summary['project_counts'], summary['n_projects'], '重点项目', '个')}。"
+    )
     paragraphs = [first]
     if not summary["reported"]:
-        paragraphs.append(f"本月各责任部门尚未填报数据，各项指标和重点项目状态均为“{NO_DATA}”，"
-                          "暂无法计算完成率。")
-    paragraphs.append("完成率不低于序时进度的为进度正常；低于序时进度但在预警幅度内的为预警，超出预警幅度的为滞后。"
-                      "各领域量化指标推进情况见表1。")
+        paragraphs.append(f"本月各责任部门尚未填报数据，各项指标和重点项目状态均为“{NO_DATA}”，暂无法计算完成率。")
+    paragraphs.append(
+        "完成率不低于序时进度的为进度正常；低于序时进度但在预警幅度内的为预警，超出预警幅度的为滞后。各领域量化指标推进情况见表1。"
+    )
     return paragraphs
 
 
 def _indicator_item(item: dict) -> dict:
     row = _indicator_row(item)
-    facts = [f"目标{fmt_target(item['target'], item['comparator'], item['unit'])}",
-             f"完成值{fmt_number(item['value'], item['unit'])}",
-             f"完成率{fmt_pct(item['completion'])}"]
+    facts = [
+        f"目标{fmt_target(item['target'], item['comparator'], item['unit'])}",
+        f"完成值{fmt_number(item['value'], item['unit'])}",
+        f"完成率{fmt_pct(item['completion'])}",
+    ]
     gap_what = "目标值" if item.get("gap_basis") == "target" else "序时进度"
     gap = _gap_text(item["gap_pp"], gap_what)
     if gap:
         facts.append(gap)
-    return {**row, "gap_pp": item["gap_pp"], "gap_what": gap_what, "facts": "，".join(facts),
-            "note_meta": _note_meta(item)}
+    return {**row, "gap_pp": item["gap_pp"], "gap_what": gap_what, "facts": "，".join(facts), "note_meta": _note_meta(item)}
 
 
 def _project_item(item: dict) -> dict:
@@ -196,8 +200,7 @@ def next_steps(report: dict, reported: bool) -> list[str]:
         tally = "、".join(f"{s}{counts[s]}项" for s in (LAGGING, WARNING) if counts[s])
         missing = sum(not r["has_explanation"] for r in rows)
         which = "分别为" if len(rows) > 1 else "为"
-        sentence = (f"{dept}：本月{tally}，{which}{listed}。请{dept}对照年度目标查找原因、明确措施，加快推进，"
-                    "力争尽快达到序时进度")
+        sentence = f"{dept}：本月{tally}，{which}{listed}。请{dept}对照年度目标查找原因、明确措施，加快推进，力争尽快达到序时进度"
         sentence += f"；其中{missing}项尚未提交情况说明，请尽快补报。" if missing else "。"
         sentences.append(sentence)
 
@@ -216,6 +219,7 @@ def next_steps(report: dict, reported: bool) -> list[str]:
 
 # ---------------------------------------------------------------- fonts
 
+
 def _set_fonts(rpr, east_asian: str, latin: str = LATIN) -> None:
     """Name the latin and east-asian faces on an rPr; python-docx itself only writes ascii/hAnsi."""
     fonts = rpr.get_or_add_rFonts()
@@ -229,8 +233,7 @@ def _set_fonts(rpr, east_asian: str, latin: str = LATIN) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
-def _run(paragraph, text: str, *, font: str = BODY_FONT, size: float = BODY_SIZE, bold: bool = False,
-         color: str = INK):
+def _run(paragraph, text: str, *, font: str = BODY_FONT, size: float = BODY_SIZE, bold: bool = False, color: str = INK):
     run = paragraph.add_run(text)
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -246,8 +249,7 @@ def _font_table(doc) -> None:
     for name, (alt, panose, family) in FONT_TABLE.items():
         font = etree.SubElement(root, qn("w:font"))
         font.set(qn("w:name"), name)
-        for tag, value in (("w:altName", alt), ("w:panose1", panose), ("w:charset", "86"), ("w:family", family),
-                           ("w:pitch", "variable")):
+        for tag, value in (("w:altName", alt), ("w:panose1", panose), ("w:charset", "86"), ("w:family", family), ("w:pitch", "variable")):
             etree.SubElement(font, qn(tag)).set(qn("w:val"), value)
     fonts_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
@@ -266,8 +268,11 @@ def _styles(doc) -> None:
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(LINE_PITCH)
-    for name, face, size in (("Heading 1", HEADING_FONT, BODY_SIZE), ("Heading 2", SUBHEADING_FONT, BODY_SIZE),
-                             ("Title", TITLE_FONT, TITLE_SIZE)):
+    for name, face, size in (
+        ("Heading 1", HEADING_FONT, BODY_SIZE),
+        ("Heading 2", SUBHEADING_FONT, BODY_SIZE),
+        ("Title", TITLE_FONT, TITLE_SIZE),
+    ):
         style = doc.styles[name]
         style.font.size = Pt(size)
         style.font.bold = False
@@ -295,18 +300,84 @@ def _styles(doc) -> None:
 # Child order of the property elements we add to by hand (ECMA-376 part 1, §17.3.1.26, §17.4.42, §17.4.60):
 # Word refuses a file whose children are out of order, even where LibreOffice is lenient.
 SCHEMA_ORDER = {
-    "w:pPr": ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
-              "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
-              "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
-              "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange"),
-    "w:tcPr": ("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd", "w:noWrap",
-               "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark", "w:headers", "w:cellIns",
-               "w:cellDel", "w:cellMerge", "w:tcPrChange"),
-    "w:tblPr": ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
-                "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
-                "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange"),
+    "w:pPr": (
+        "w:pStyle",
+        "w:keepNext",
+        "w:keepLines",
+        "w:pageBreakBefore",
+        "w:framePr",
+        "w:widowControl",
+        "w:numPr",
+        "w:suppressLineNumbers",
+        "w:pBdr",
+        "w:shd",
+        "w:tabs",
+        "w:suppressAutoHyphens",
+        "w:kinsoku",
+        "w:wordWrap",
+        "w:overflowPunct",
+        "w:topLinePunct",
+        "w:autoSpaceDE",
+        "w:autoSpaceDN",
+        "w:bidi",
+        "w:adjustRightInd",
+        "w:snapToGrid",
+        "w:spacing",
+        "w:ind",
+        "w:contextualSpacing",
+        "w:mirrorIndents",
+        "w:suppressOverlap",
+        "w:jc",
+        "w:textDirection",
+        "w:textAlignment",
+        "w:textboxTightWrap",
+        "w:outlineLvl",
+        "w:divId",
+        "w:cnfStyle",
+        "w:rPr",
+        "w:sectPr",
+        "w:pPrChange",
+    ),
+    "w:tcPr": (
+        "w:cnfStyle",
+        "w:tcW",
+        "w:gridSpan",
+        "w:hMerge",
+        "w:vMerge",
+        "w:tcBorders",
+        "w:shd",
+        "w:noWrap",
+        "w:tcMar",
+        "w:textDirection",
+        "w:tcFitText",
+        "w:vAlign",
+        "w:hideMark",
+        "w:headers",
+        "w:cellIns",
+        "w:cellDel",
+        "w:cellMerge",
+        "w:tcPrChange",
+    ),
+    "w:tblPr": (
+        "w:tblStyle",
+        "w:tblpPr",
+        "w:tblOverlap",
+        "w:bidiVisual",
+        "w:tblStyleRowBandSize",
+        "w:tblStyleColBandSize",
+        "w:tblW",
+        "w:jc",
+        "w:tblCellSpacing",
+        "w:tblInd",
+        "w:tblBorders",
+        "w:shd",
+        "w:tblLayout",
+        "w:tblCellMar",
+        "w:tblLook",
+        "w:tblCaption",
+        "w:tblDescription",
+        "w:tblPrChange",
+    ),
 }
 
 
@@ -316,11 +387,10 @@ def _place(parent, child) -> None:
     tag = child.prefix + ":" + etree.QName(child).localname
     for old in parent.findall(qn(tag)):
         parent.remove(old)
-    parent.insert_element_before(child, *order[order.index(tag) + 1:])
+    parent.insert_element_before(child, *order[order.index(tag) + 1 :])
 
 
-def _paragraph(container, text: str = "", *, style: str | None = None, indent: bool = True,
-               align=WD_ALIGN_PARAGRAPH.JUSTIFY, **run_kw):
+def _paragraph(container, text: str = "", *, style: str | None = None, indent: bool = True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, **run_kw):
     para = container.add_paragraph(style=style)
     para.alignment = align
     if indent:
@@ -363,8 +433,7 @@ def _rule_below(paragraph, color: str = "000000") -> None:
 
 def _field(paragraph, instruction: str, placeholder: str, **run_kw) -> None:
     """A Word field (PAGE, NUMPAGES); each of its runs carries the fonts too."""
-    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", placeholder),
-                       ("end", None)):
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", placeholder), ("end", None)):
         run = _run(paragraph, "", **run_kw)
         if kind == "instr":
             node = OxmlElement("w:instrText")
@@ -381,12 +450,11 @@ def _field(paragraph, instruction: str, placeholder: str, **run_kw) -> None:
 
 def _tint(color: str, white: float = STATUS_TINT) -> str:
     color = color.lstrip("#")
-    rgb = [int(color[i:i + 2], 16) for i in (0, 2, 4)]
+    rgb = [int(color[i : i + 2], 16) for i in (0, 2, 4)]
     return "".join(f"{round(c + (255 - c) * white):02X}" for c in rgb)
 
 
-def _cell(cell, text: str, *, bold: bool = False, font: str = BODY_FONT,
-          align=WD_ALIGN_PARAGRAPH.CENTER, fill: str | None = None) -> None:
+def _cell(cell, text: str, *, bold: bool = False, font: str = BODY_FONT, align=WD_ALIGN_PARAGRAPH.CENTER, fill: str | None = None) -> None:
     para = cell.paragraphs[0]
     para.alignment = align
     pf = para.paragraph_format
@@ -411,11 +479,12 @@ def _cell_padding(table) -> None:
 
 def _row_flags(row, header: bool = False) -> None:
     trpr = row._tr.get_or_add_trPr()
-    for tag in (("w:cantSplit", "w:tblHeader") if header else ("w:cantSplit",)):
+    for tag in ("w:cantSplit", "w:tblHeader") if header else ("w:cantSplit",):
         trpr.append(OxmlElement(tag))
 
 
 # ---------------------------------------------------------------- the document
+
 
 class _Bulletin:
     def __init__(self, report: dict, areas: list[dict] | None):
@@ -437,11 +506,9 @@ class _Bulletin:
         section.different_first_page_header_footer = False
         header = section.header.paragraphs[0]
         header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(header, f"{TOWN}政府工作报告目标跟踪 · 数据月份：{period_label(self.report)}", size=HEADER_SIZE,
-             color=MUTED)
+        _run(header, f"{TOWN}政府工作报告目标跟踪 · 数据月份：{period_label(self.report)}", size=HEADER_SIZE, color=MUTED)
         if self.report.get("demo"):
-            _run(header, f"　【{DEMO_MARK}，非真实填报】", font=HEADING_FONT, size=HEADER_SIZE, bold=True,
-                 color=DEMO_COLOR)
+            _run(header, f"　【{DEMO_MARK}，非真实填报】", font=HEADING_FONT, size=HEADER_SIZE, bold=True, color=DEMO_COLOR)
         _rule_below(header, "8C8C8C")
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -470,8 +537,7 @@ class _Bulletin:
         _run(para, first, font=TITLE_FONT, size=TITLE_SIZE, color="000000").add_break()
         _run(para, rest, font=TITLE_FONT, size=TITLE_SIZE, color="000000")
         line = _paragraph(self.doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-        _run(line, f"数据月份：{period_label(self.report)}　　序时进度：{fmt_pct(self.report['time_progress'])}",
-             font=SUBHEADING_FONT)
+        _run(line, f"数据月份：{period_label(self.report)}　　序时进度：{fmt_pct(self.report['time_progress'])}", font=SUBHEADING_FONT)
         if self.report.get("demo"):
             notice = _paragraph(self.doc, indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
             notice.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
@@ -493,8 +559,9 @@ class _Bulletin:
         caption.paragraph_format.keep_with_next = True
         _run(caption, f"表1　各领域量化指标推进情况（{period_label(self.report)}）", font=HEADING_FONT, size=12)
         by_code = {i["code"]: i for i in self.report["indicators"]}
-        groups = [(s["title"], [by_code[i["code"]] for i in s["indicators"]])
-                  for s in self.slides if s["kind"] == "area" and s["indicators"]]
+        groups = [
+            (s["title"], [by_code[i["code"]] for i in s["indicators"]]) for s in self.slides if s["kind"] == "area" and s["indicators"]
+        ]
         table = self.doc.add_table(rows=1, cols=len(TABLE_HEADER))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -514,9 +581,14 @@ class _Bulletin:
                 cells = row.cells
                 for cell, width in zip(cells, TABLE_WIDTHS_MM, strict=True):
                     cell.width = Mm(width)
-                texts = [item["name"], fmt_target(item["target"], item["comparator"], item["unit"]),
-                         fmt_number(item["value"], item["unit"]), fmt_pct(item["completion"]),
-                         fmt_pct(item["time_progress"]), status_label(item["status"])]
+                texts = [
+                    item["name"],
+                    fmt_target(item["target"], item["comparator"], item["unit"]),
+                    fmt_number(item["value"], item["unit"]),
+                    fmt_pct(item["completion"]),
+                    fmt_pct(item["time_progress"]),
+                    status_label(item["status"]),
+                ]
                 _cell(cells[1], texts[0], align=WD_ALIGN_PARAGRAPH.LEFT)
                 for cell, text in zip(cells[2:6], texts[1:5], strict=True):
                     _cell(cell, text)
@@ -540,8 +612,7 @@ class _Bulletin:
         if not indicators and not projects:
             _paragraph(self.doc, "本月没有滞后或预警事项。")
             return
-        for number, (label, rows, measure) in enumerate(
-                (("量化指标", indicators, "项"), ("重点项目", projects, "个")), start=1):
+        for number, (label, rows, measure) in enumerate((("量化指标", indicators, "项"), ("重点项目", projects, "个")), start=1):
             counts = status_mod.status_counts(rows)
             tally = "、".join(f"{COUNT_WORDS[s]}{counts[s]}{measure}" for s in (LAGGING, WARNING) if counts[s])
             self.heading(f"（{_cn(number)}）{label}（{tally or '无'}）", level=2)
@@ -550,8 +621,12 @@ class _Bulletin:
             for index, row in enumerate(rows, start=1):
                 para = _paragraph(self.doc)
                 _run(para, f"{index}. {row['name']}", font=HEADING_FONT)
-                _run(para, f"【{row['status']}】", font=HEADING_FONT,
-                     color=STATUS_COLORS[row["status"]].lstrip("#") if row["status"] == LAGGING else INK)
+                _run(
+                    para,
+                    f"【{row['status']}】",
+                    font=HEADING_FONT,
+                    color=STATUS_COLORS[row["status"]].lstrip("#") if row["status"] == LAGGING else INK,
+                )
                 _run(para, f"。所属领域：{row['area_name']}；责任部门：{row['department_name']}。{row['facts']}。")
                 _run(para, "情况说明：", font=SUBHEADING_FONT)
                 if row["has_explanation"]:

@@ -73,8 +73,7 @@ def _value_at(ind: Indicator, series: dict[int, float], month: int) -> tuple[flo
 
 def _metric_facts(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str, dict]:
     rows = con.execute(
-        "select metric, bool_or(demo), max(created_at) from figure_current "
-        "where year = ? and month <= ? group by metric",
+        "select metric, bool_or(demo), max(created_at) from figure_current where year = ? and month <= ? group by metric",
         [year, month],
     ).fetchall()
     return {m: {"demo": bool(d), "updated": u} for m, d, u in rows}
@@ -92,8 +91,10 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
     margin = config.settings().amber_margin_pp
     indicators = [i for i in registry().values() if area in (None, i.area)]
     series = _by_series(values(con, [year, year - 1], [i.code for i in indicators]))
-    targets = {r[0]: r[1:] for r in con.execute(
-        "select indicator, value, comparator, rule, note from target_current where year = ?", [year]).fetchall()}
+    targets = {
+        r[0]: r[1:]
+        for r in con.execute("select indicator, value, comparator, rule, note from target_current where year = ?", [year]).fetchall()
+    }
     facts = _metric_facts(con, year, month)
     notes = _explanations(con, year, month)
     dept_names = departments(con)
@@ -112,50 +113,63 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
             target_value = base
         tp = progress.time_progress(month, ind.plan)
         # A year-to-date sum is only complete when every month to date reported: a gap is 未填报, never zero.
-        missing = [m for m in range(1, month + 1) if m not in this_year] if ind.kind == "cumulative" else (
-            [] if value_month == month else [month])
+        missing = (
+            [m for m in range(1, month + 1) if m not in this_year]
+            if ind.kind == "cumulative"
+            else ([] if value_month == month else [month])
+        )
         reported = not missing
         if ind.kind == "cumulative":
             verdict = progress.judge_cumulative(value if reported else None, target_value, tp, margin, ind.direction)
         else:
-            verdict = progress.judge_level(value if reported else None, target_value, comparator, tp, margin,
-                                           direction=ind.direction, basis=ind.basis, base=base,
-                                           last_year_same=last_same)
+            verdict = progress.judge_level(
+                value if reported else None,
+                target_value,
+                comparator,
+                tp,
+                margin,
+                direction=ind.direction,
+                basis=ind.basis,
+                base=base,
+                last_year_same=last_same,
+            )
         if not reported and value is not None:
             verdict = progress.Judgement(None, progress.NO_DATA)
         metric_facts = [facts[m] for m in ind.metrics if m in facts]
         updated = max((f["updated"] for f in metric_facts), default=None)
-        out.append({
-            "code": ind.code,
-            "name": ind.name,
-            "area": ind.area,
-            "area_name": area_names.get(ind.area, ind.area),
-            "unit": ind.unit,
-            "kind": ind.kind,
-            "direction": ind.direction,
-            "basis": ind.basis,
-            "department": ind.department,
-            "department_name": dept_names.get(ind.department, ind.department),
-            "target": _clean(target_value),
-            "comparator": comparator,
-            "target_note": target_note,
-            "value": _round(value),
-            "value_month": value_month,
-            "missing_months": missing,
-            "completion": _round(verdict.completion),
-            "time_progress": _round(tp),
-            "gap_pp": _round(verdict.gap_pp, 2),
-            # What gap_pp is measured against: 序时进度, or the target itself for a level that must hold monthly.
-            "gap_basis": "target" if ind.basis == "maintain" else "time",
-            "status": verdict.status,
-            "forecast": _round(verdict.forecast),
-            "last_year": _round(last_same),
-            "source": ind.source,
-            "description": ind.description,
-            "explanation": notes.get(ind.code),
-            "last_update": updated.isoformat(sep=" ", timespec="minutes") if updated else None,
-            "demo": any(f["demo"] for f in metric_facts),
-        })
+        out.append(
+            {
+                "code": ind.code,
+                "name": ind.name,
+                "area": ind.area,
+                "area_name": area_names.get(ind.area, ind.area),
+                "unit": ind.unit,
+                "kind": ind.kind,
+                "direction": ind.direction,
+                "basis": ind.basis,
+                "department": ind.department,
+                "department_name": dept_names.get(ind.department, ind.department),
+                "target": _clean(target_value),
+                "comparator": comparator,
+                "target_note": target_note,
+                "value": _round(value),
+                "value_month": value_month,
+                "missing_months": missing,
+                "completion": _round(verdict.completion),
+                "time_progress": _round(tp),
+                "gap_pp": _round(verdict.gap_pp, 2),
+                # What gap_pp is measured against: 序时进度, or the target itself for a level that must hold monthly.
+                "gap_basis": "target" if ind.basis == "maintain" else "time",
+                "status": verdict.status,
+                "forecast": _round(verdict.forecast),
+                "last_year": _round(last_same),
+                "source": ind.source,
+                "description": ind.description,
+                "explanation": notes.get(ind.code),
+                "last_update": updated.isoformat(sep=" ", timespec="minutes") if updated else None,
+                "demo": any(f["demo"] for f in metric_facts),
+            }
+        )
     return out
 
 
@@ -178,31 +192,34 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
     out = []
     for r in rows.to_dict("records"):
         r = {k: _clean(v) for k, v in r.items()}
-        verdict = progress.judge_milestone(r["stage"], r["percent"], month, r["target_stage"],
-                                           r["start_month"], r["finish_month"], margin, ongoing=r["ongoing"])
-        out.append({
-            "code": r["code"],
-            "name": r["name"],
-            "area": r["area"],
-            "area_name": r["area_name"],
-            "department": r["department"],
-            "department_name": r["department_name"],
-            "project_type": r["project_type"],
-            "place": r["place"],
-            "milestone": r["milestone"],
-            "target_stage": r["target_stage"],
-            "ongoing": bool(r["ongoing"]),
-            "planned_stage": progress.planned_stage(month, r["target_stage"], r["start_month"], r["finish_month"]),
-            "planned_percent": progress.planned_percent(month, r["start_month"], r["finish_month"]),
-            "stage": r["stage"],
-            "percent": r["percent"],
-            "note": r["note"],
-            "status": verdict.status,
-            "gap_pp": _round(verdict.gap_pp, 2),
-            "source": r["source"],
-            "last_update": None if pd.isna(r["created_at"]) else r["created_at"].isoformat(sep=" ", timespec="minutes"),
-            "demo": bool(r["demo"]),
-        })
+        verdict = progress.judge_milestone(
+            r["stage"], r["percent"], month, r["target_stage"], r["start_month"], r["finish_month"], margin, ongoing=r["ongoing"]
+        )
+        out.append(
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "area": r["area"],
+                "area_name": r["area_name"],
+                "department": r["department"],
+                "department_name": r["department_name"],
+                "project_type": r["project_type"],
+                "place": r["place"],
+                "milestone": r["milestone"],
+                "target_stage": r["target_stage"],
+                "ongoing": bool(r["ongoing"]),
+                "planned_stage": progress.planned_stage(month, r["target_stage"], r["start_month"], r["finish_month"]),
+                "planned_percent": progress.planned_percent(month, r["start_month"], r["finish_month"]),
+                "stage": r["stage"],
+                "percent": r["percent"],
+                "note": r["note"],
+                "status": verdict.status,
+                "gap_pp": _round(verdict.gap_pp, 2),
+                "source": r["source"],
+                "last_update": None if pd.isna(r["created_at"]) else r["created_at"].isoformat(sep=" ", timespec="minutes"),
+                "demo": bool(r["demo"]),
+            }
+        )
     return out
 
 
@@ -237,8 +254,9 @@ def attention_items(report: dict, statuses: tuple[str, ...] = (progress.LAGGING,
 
 def by_severity(items: list[dict]) -> list[dict]:
     """Worst status first, then the largest gap: the one order every page, deck and 通报 lists items in."""
-    return sorted(items, key=lambda i: (progress.SEVERITY.get(i.get("status"), 9),
-                                        -(i["gap_pp"] if i.get("gap_pp") is not None else float("-inf"))))
+    return sorted(
+        items, key=lambda i: (progress.SEVERITY.get(i.get("status"), 9), -(i["gap_pp"] if i.get("gap_pp") is not None else float("-inf")))
+    )
 
 
 def department_ranking(report: dict) -> list[dict]:
@@ -248,8 +266,9 @@ def department_ranking(report: dict) -> list[dict]:
         if not item.get("status"):
             continue
         name = item.get("department_name") or item.get("department")
-        row = rows.setdefault(name, {"department": name, "items": 0, "on_track": 0, progress.WARNING: 0,
-                                     progress.LAGGING: 0, progress.NO_DATA: 0})
+        row = rows.setdefault(
+            name, {"department": name, "items": 0, "on_track": 0, progress.WARNING: 0, progress.LAGGING: 0, progress.NO_DATA: 0}
+        )
         row["items"] += 1
         if item["status"] in (progress.DONE, progress.ON_TRACK):
             row["on_track"] += 1
@@ -269,14 +288,16 @@ def indicator_history(con: duckdb.DuckDBPyConnection, code: str, year: int) -> p
     for month in range(1, 13):
         to_date, _ = _value_at(ind, this_year, month)
         last_to_date, _ = _value_at(ind, last_year, month)
-        rows.append({
-            "month": month,
-            "value": this_year.get(month),
-            "to_date": to_date if month in this_year else None,
-            "last_year_value": last_year.get(month),
-            "last_year_to_date": last_to_date if month in last_year else None,
-            "time_progress": progress.time_progress(month, ind.plan),
-        })
+        rows.append(
+            {
+                "month": month,
+                "value": this_year.get(month),
+                "to_date": to_date if month in this_year else None,
+                "last_year_value": last_year.get(month),
+                "last_year_to_date": last_to_date if month in last_year else None,
+                "time_progress": progress.time_progress(month, ind.plan),
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -54,13 +54,16 @@ def build_template(con: duckdb.DuckDBPyConnection, department: str, year: int, m
     if not 1 <= month <= 12 or not 2000 <= year <= 2100:
         raise TemplateError("年份或月份不正确（月份为 1 到 12）。")
     metrics = con.execute(
-        "select code, name, unit, per_place, place_kind, min_value from metric where department = ? order by code",
-        [department]).fetchall()
+        "select code, name, unit, per_place, place_kind, min_value from metric where department = ? order by code", [department]
+    ).fetchall()
     places = con.execute("select code, name, kind from place order by code").fetchall()
     prev_year, prev_month = (year - 1, 12) if month == 1 else (year, month - 1)
-    last = {(m, p): v for m, p, v in con.execute(
-        "select metric, place, value from figure_current where year = ? and month = ?", [prev_year, prev_month]
-    ).fetchall()}
+    last = {
+        (m, p): v
+        for m, p, v in con.execute(
+            "select metric, place, value from figure_current where year = ? and month = ?", [prev_year, prev_month]
+        ).fetchall()
+    }
     targets = _targets(con, year)
 
     book = Workbook()
@@ -68,8 +71,7 @@ def build_template(con: duckdb.DuckDBPyConnection, department: str, year: int, m
     ws.title = "填报"
     ws["A1"] = f"三乡镇 {year}年{month}月 月度数据填报表 —— {dept[0]}"
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = (f"只填黄色的“数值”和“备注”两列，其他列请勿修改；未发生的填 0，没有数据的留空。"
-                f"生成于 {datetime.now():%Y-%m-%d %H:%M}")
+    ws["A2"] = f"只填黄色的“数值”和“备注”两列，其他列请勿修改；未发生的填 0，没有数据的留空。生成于 {datetime.now():%Y-%m-%d %H:%M}"
     ws["A2"].font = Font(color="666666")
     for col, name in enumerate(HEADERS, start=1):
         cell = ws.cell(HEADER_ROW, col, name)
@@ -80,9 +82,8 @@ def build_template(con: duckdb.DuckDBPyConnection, department: str, year: int, m
     for code, name, unit, per_place, place_kind, _min in metrics:
         targets_text = targets.get(code, "")
         kinds = ingest.place_kinds(place_kind)
-        for place, place_name in ([(p, n) for p, n, k in places if k in kinds] if per_place else [(None, "")]):
-            values = [code, name, unit, place or "", place_name, year, month, last.get((code, place)),
-                      targets_text, None, None]
+        for place, place_name in [(p, n) for p, n, k in places if k in kinds] if per_place else [(None, "")]:
+            values = [code, name, unit, place or "", place_name, year, month, last.get((code, place)), targets_text, None, None]
             for col, value in enumerate(values, start=1):
                 ws.cell(row, col, value)
             for col in (VALUE_COL, NOTE_COL):
@@ -90,9 +91,16 @@ def build_template(con: duckdb.DuckDBPyConnection, department: str, year: int, m
                 ws[f"{col}{row}"].fill = _INPUT_FILL
             row += 1
     last_row = max(row - 1, HEADER_ROW + 1)
-    check = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15",
-                           allow_blank=True, showErrorMessage=True, errorTitle="只能填数字",
-                           error="“数值”列只能填写数字（不要带单位或文字），没有数据请留空。")
+    check = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="-1E+15",
+        formula2="1E+15",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="只能填数字",
+        error="“数值”列只能填写数字（不要带单位或文字），没有数据请留空。",
+    )
     check.add(f"{VALUE_COL}{HEADER_ROW + 1}:{VALUE_COL}{last_row}")
     ws.add_data_validation(check)
     for col, width in zip("ABCDEFGHIJK", (26, 34, 7, 14, 18, 7, 5, 11, 22, 12, 30), strict=True):
