@@ -115,12 +115,12 @@ def bench_init(scale: Scale, repeats: int) -> dict:
 
 
 def bench_status(scale: Scale, repeats: int) -> dict:
-    from tracker import db, status
+    from tracker import status, store
     from tracker.indicators import registry
 
     scale.activate()
     year, month = 2023, 6
-    with db.connect(scale.db) as con:
+    with store.connect(scale.db) as con:
         started = time.perf_counter()
         report = status.build_status(con, year, month)
         cold = (time.perf_counter() - started) * 1000
@@ -202,10 +202,10 @@ def bench_deck(scale: Scale, repeats: int) -> dict:
         from tracker import deck
     except ImportError:
         return {}
-    from tracker import db
+    from tracker import store
 
     scale.activate()
-    with db.connect(scale.db) as con:
+    with store.connect(scale.db) as con:
         return {"deck_ms": median_ms(lambda: deck.deck_for_month(con, 2023, 6), repeats)}
 
 

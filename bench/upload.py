@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 
-from tracker import db, ingest
+from tracker import ingest, store
 from tracker.auth import User
 
 ADMIN = User("bench", "admin", None)
@@ -36,7 +36,7 @@ FLOWS = [
 def big_rows(n: int = 10_000, db_path: Path | None = None) -> list[list]:
     """n distinct (metric, place, year, month) rows over 2000-2023 that pass every check: flows, and per-place
     percentages at 0 (a running total that may not fall)."""
-    with db.connect(db_path) as con:
+    with store.connect(db_path) as con:
         places = con.execute(
             "select m.code, p.code from metric m join place p on p.kind = m.place_kind where m.per_place order by 1, 2"
         ).fetchall()
@@ -77,7 +77,7 @@ def bench_upload_10k(db_path: Path, repeats: int) -> dict:
             started = time.perf_counter()
             parsed = ingest.parse(data, "big.xlsx")
             parse.append((time.perf_counter() - started) * 1000)
-            with db.connect(copy) as con:
+            with store.connect(copy) as con:
                 started = time.perf_counter()
                 ingest.validate(con, parsed, ADMIN, TODAY)
                 check.append((time.perf_counter() - started) * 1000)

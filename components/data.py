@@ -9,16 +9,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tracker import db, status
+from tracker import status, store
 
 
 def _version() -> tuple[str, float, int]:
-    return db.data_version()
+    return store.data_version()
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _status(year: int, month: int, area: str | None, version: tuple[str, float, int]) -> dict:
-    with db.connect() as con:
+    with store.connect() as con:
         return status.build_status(con, year, month, area)
 
 
@@ -29,7 +29,7 @@ def load_status(year: int, month: int, area: str | None = None) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _periods(version: tuple[str, float, int]) -> dict:
-    with db.connect() as con:
+    with store.connect() as con:
         return {
             "years": status.years(con),
             "latest": status.latest_period(con),
@@ -45,7 +45,7 @@ def load_periods() -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _history(code: str, year: int, version: tuple[str, float, int]) -> pd.DataFrame:
-    with db.connect() as con:
+    with store.connect() as con:
         return status.indicator_history(con, code, year)
 
 
@@ -55,7 +55,7 @@ def load_history(code: str, year: int) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _lineage(code: str, year: int, version: tuple[str, float, int]) -> pd.DataFrame:
-    with db.connect() as con:
+    with store.connect() as con:
         return status.indicator_lineage(con, code, year)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 import pydeck as pdk
 import streamlit as st
 
-from tracker import config, db, geo
+from tracker import config, geo, store
 from tracker.labels import SCHEMATIC_NOTICE, STATUS_COLORS, hex_to_rgb, status_color, status_label
 from tracker.progress import STATUSES
 
@@ -376,13 +376,13 @@ def selected_code(event) -> str | None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _places(year: int, month: int, version: tuple[str, float, int]) -> list[dict]:
-    with db.connect() as con:
+    with store.connect() as con:
         return geo.map_places(con, year, month)
 
 
 def load_places(year: int, month: int) -> list[dict]:
     """``tracker.geo.map_places`` for the month, from cache while the database is unchanged."""
-    return _places(year, month, db.data_version())
+    return _places(year, month, store.data_version())
 
 
 def legend_html(statuses: Iterable[str] = STATUSES, untracked: bool = True) -> str:

@@ -11,7 +11,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from tracker import db, ingest, template
+from tracker import ingest, store, template
 from tracker.auth import User
 
 
@@ -36,12 +36,12 @@ def too_large(size: int) -> str | None:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _template(department: str, year: int, month: int, version: tuple) -> bytes:
-    with db.connect() as con:
+    with store.connect() as con:
         return template.build_template(con, department, year, month)
 
 
 def template_bytes(department: str, year: int, month: int) -> bytes:
-    return _template(department, year, month, db.data_version())
+    return _template(department, year, month, store.data_version())
 
 
 def issues_frame(issues: list[ingest.Issue]) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.auth import current_user
-from tracker import db, ingest
+from tracker import ingest, store
 from tracker.auth import PermissionDenied
 
 KIND_NAMES = {
@@ -22,7 +22,7 @@ def main() -> None:
     st.title("上传记录")
     st.caption("每次上传都是一个批次，数据从不删除：撤销批次后，之前的数值重新生效，记录仍然保留。")
     show_demo = st.toggle("显示演示数据批次", value=False, key="history_demo")
-    with db.connect() as con:
+    with store.connect() as con:
         frame = ingest.batches(con)
     if not show_demo:
         frame = frame[~frame["demo"]]

@@ -10,7 +10,7 @@ import streamlit as st
 from components.auth import current_user
 from components.maps import LAYER_NAMES, build_deck, load_places, render_legend, selected_code
 from components.sidebar import current_filters, demo_banner
-from tracker import db, geo
+from tracker import geo, store
 from tracker.auth import PermissionDenied
 from tracker.labels import SCHEMATIC_NOTICE, status_color, status_label
 
@@ -20,13 +20,13 @@ MAP_HEIGHT = 680
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _figures(code: str, year: int, version: tuple[str, float, int]) -> pd.DataFrame:
-    with db.connect() as con:
+    with store.connect() as con:
         return geo.place_figures(con, code, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _demo(year: int, month: int, version: tuple[str, float, int]) -> bool:
-    with db.connect() as con:
+    with store.connect() as con:
         return geo.shows_demo(con, year, month)
 
 
@@ -59,7 +59,7 @@ def _details(places: list[dict], code: str, year: int, month: int) -> None:
         facts.append(f"所属：{parent['name']}")
     facts.append(f"几何：{'示意位置，非测绘成果' if place['schematic'] else '测绘数据'}（第 {place['version']} 版）")
     st.html("<ul>" + "".join(f"<li>{escape(f)}</li>" for f in facts) + "</ul>")
-    figures = _figures(code, year, db.data_version())
+    figures = _figures(code, year, store.data_version())
     if figures.empty:
         st.caption(f"{year}年该地点没有按月填报的数据。")
         return
@@ -78,7 +78,7 @@ def _upload_section() -> None:
             "或 CSV（列 code,name,kind,lng,lat，可选 parent）。按编码替换对应地点的几何，未列出的地点保持不变；"
             "旧版本保留在历史表中。高德、腾讯地图拾取的坐标为 GCJ-02，须先转换为 WGS-84。"
         )
-        with db.connect() as con:
+        with store.connect() as con:
             current = geo.export_geojson(con)
         st.download_button(
             "下载当前地理数据（GeoJSON）", current, file_name="places.geojson", mime="application/geo+json", key="place_download"
@@ -88,7 +88,7 @@ def _upload_section() -> None:
             return
         data = upload.getvalue()
         try:
-            with db.connect() as con:
+            with store.connect() as con:
                 parsed = geo.parse_place_file(data, upload.name, con)
         except geo.PlaceFileError as exc:
             st.error(
@@ -133,12 +133,12 @@ def _upload_section() -> None:
         st.pydeck_chart(build_deck(preview, village_status=False, height=420), height=420, key="place_preview_map")
         if st.button("确认替换", type="primary", key="place_confirm"):
             try:
-                with db.connect() as con:
+                with store.connect() as con:
                     result = geo.replace_places(con, user, parsed)
             except PermissionDenied as exc:
                 st.error(str(exc))
                 return
-            except db.DatabaseBusy as exc:
+            except store.DatabaseBusy as exc:
                 st.error(str(exc))
                 return
             st.success(f"已替换 {result['replaced']} 个、新增 {result['added']} 个地点（批次 {result['batch']}）。旧版本已存入历史表。")
@@ -149,7 +149,7 @@ def main() -> None:
     st.caption("各村（社区）、重点整治河涌、水浸黑点和文物古迹的进度；颜色与图表用同一份数据。点选地图上的要素查看逐月数据。")
     filters = current_filters()
     year, month = filters.year, filters.month
-    demo_banner(_demo(year, month, db.data_version()))
+    demo_banner(_demo(year, month, store.data_version()))
     places = load_places(year, month)
     if not places:
         st.info("地点表为空：请管理员上传地理数据。")

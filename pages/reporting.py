@@ -9,12 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from components.data import load_periods
-from tracker import db, ingest
+from tracker import ingest, store
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _load(year: int, month: int, today: date, version: tuple) -> tuple[pd.DataFrame, list[dict]]:
-    with db.connect() as con:
+    with store.connect() as con:
         return ingest.reporting_status(con, year, today), ingest.missing_explanations(con, year, month)
 
 
@@ -26,7 +26,7 @@ def main() -> None:
     year = filters.year if filters else max(years)
     month = filters.month if filters else 12
     today = date.today()
-    table, missing = _load(year, month, today, db.data_version())
+    table, missing = _load(year, month, today, store.data_version())
     rates = table.pivot(index="department_name", columns="month", values="rate")
     rates.columns = [f"{m}月" for m in rates.columns]
     rates.index.name = "部门"

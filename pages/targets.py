@@ -9,14 +9,14 @@ import streamlit as st
 
 from components.auth import current_user
 from components.upload import escape_md, render_issues, too_large, upload_limit_mb
-from tracker import db, ingest
+from tracker import ingest, store
 from tracker.auth import PermissionDenied
 from tracker.indicators import registry
 from tracker.labels import COMPARATOR_NAMES
 
 
 def _current(year: int) -> pd.DataFrame:
-    with db.connect() as con:
+    with store.connect() as con:
         rows = ingest.targets_for_year(con, year)
     names = {c: i.name for c, i in registry().items()}
     return pd.DataFrame(
@@ -64,7 +64,7 @@ def main() -> None:
         else:
             try:
                 rows, issues = ingest.parse_targets(data, uploaded.name)
-                with db.connect() as con:
+                with store.connect() as con:
                     frame, issues = ingest.check_targets(con, rows, user, issues)
             except (ingest.IngestError, PermissionDenied) as exc:
                 st.error(str(exc))

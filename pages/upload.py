@@ -16,7 +16,7 @@ from components.upload import (
     too_large,
     upload_limit_mb,
 )
-from tracker import db, ingest, status
+from tracker import ingest, status, store
 from tracker.auth import PermissionDenied, User
 from tracker.indicators import registry
 
@@ -36,7 +36,7 @@ def _period() -> tuple[int, int]:
 
 
 def _departments(user: User) -> dict[str, str]:
-    with db.connect() as con:
+    with store.connect() as con:
         names = status.departments(con)
     return {user.department: names.get(user.department, user.department)} if user.role == "staff" else names
 

@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
 
 sys.path.insert(0, str(ROOT))
 
-from tracker import db  # noqa: E402
+from tracker import db, store  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +61,7 @@ def empty_db(empty_db_template, tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture
 def con(demo_db):
-    with db.connect(demo_db) as connection:
+    with store.connect(demo_db) as connection:
         yield connection
 
 

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tracker import auth, config, db
+from tracker import auth, config, store
 from tracker.auth import LoginFailed, PermissionDenied, User, UserError
 
 
 @pytest.fixture
 def users(empty_db):
-    with db.connect() as con:
+    with store.connect() as con:
         auth.create_user(con, "admin1", "admin", "correct horse battery")
         auth.create_user(con, "water1", "staff", "water-password", department="water")
         auth.create_user(con, "viewer1", "viewer", "viewer-password")
@@ -21,7 +21,7 @@ def users(empty_db):
 
 
 def test_passwords_are_argon2id_hashes_never_plain(users):
-    with db.connect() as con:
+    with store.connect() as con:
         stored = dict(con.execute("select name, password_hash from users").fetchall())
     assert all(h.startswith("$argon2id$") for h in stored.values())
     assert "correct horse battery" not in "".join(stored.values())
@@ -29,13 +29,13 @@ def test_passwords_are_argon2id_hashes_never_plain(users):
 
 
 def test_login_succeeds_and_returns_the_role_and_department(users):
-    with db.connect() as con:
+    with store.connect() as con:
         assert auth.authenticate(con, "water1", "water-password") == User("water1", "staff", "water")
         assert auth.authenticate(con, " admin1 ", "correct horse battery").is_admin
 
 
 def test_wrong_password_and_unknown_user_say_the_same(users):
-    with db.connect() as con:
+    with store.connect() as con:
         with pytest.raises(LoginFailed, match="用户名或密码不正确") as wrong:
             auth.authenticate(con, "water1", "nope")
         with pytest.raises(LoginFailed, match="用户名或密码不正确") as unknown:
@@ -46,7 +46,7 @@ def test_wrong_password_and_unknown_user_say_the_same(users):
 def test_repeated_failures_lock_the_account_for_a_doubling_time(users):
     cfg = config.settings()
     now = datetime(2024, 1, 1, 9, 0)
-    with db.connect() as con:
+    with store.connect() as con:
         for _ in range(cfg.max_failed_logins - 1):
             with pytest.raises(LoginFailed, match="再失败"):
                 auth.authenticate(con, "water1", "bad", now)
@@ -71,7 +71,7 @@ def test_lock_duration_grows():
 
 
 def test_disabled_user_cannot_log_in_and_is_not_loaded(users):
-    with db.connect() as con:
+    with store.connect() as con:
         auth.disable_user(con, "water1")
         with pytest.raises(LoginFailed, match="已停用"):
             auth.authenticate(con, "water1", "water-password")
@@ -101,7 +101,7 @@ def test_sessions_expire_after_inactivity_and_activity_extends_them():
     ],
 )
 def test_create_user_checks(users, kwargs, words):
-    with db.connect() as con, pytest.raises(UserError, match=words):
+    with store.connect() as con, pytest.raises(UserError, match=words):
         auth.create_user(con, **kwargs)
 
 
@@ -133,7 +133,7 @@ def test_parallel_wrong_passwords_still_lock_the_account(users):
 
     def attempt() -> None:
         try:
-            with db.connect() as con:
+            with store.connect() as con:
                 barrier.wait()
                 auth.authenticate(con, "water1", "wrong-password", now)
         except BaseException as exc:  # noqa: BLE001 - collected and checked below
@@ -151,9 +151,9 @@ def test_parallel_wrong_passwords_still_lock_the_account(users):
     assert len(outcomes) == 20
     unexpected = [o for o in outcomes if not isinstance(o, LoginFailed)]
     assert not unexpected, unexpected
-    with db.connect() as con:
+    with store.connect() as con:
         failed, locked = con.execute("select failed_logins, locked_until from users where name = 'water1'").fetchone()
     assert failed == cfg.max_failed_logins
     assert locked is not None and locked > now
-    with db.connect() as con, pytest.raises(LoginFailed, match="已锁定"):
+    with store.connect() as con, pytest.raises(LoginFailed, match="已锁定"):
         auth.authenticate(con, "water1", "water-password", now + timedelta(seconds=1))

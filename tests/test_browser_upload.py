@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import ARTIFACTS, StreamlitServer, assert_no_exception, goto, screenshot, wait_for_app
-from tracker import auth, db, template
+from tracker import auth, store, template
 
 pytestmark = pytest.mark.browser
 NOTE = "浏览器测试备注-7"
@@ -21,7 +21,7 @@ METRIC = "new_industrial_above_scale"
 def upload_server(demo_db_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("browser_upload") / "tracker.duckdb"
     shutil.copy(demo_db_template, path)
-    with db.connect(path) as con:
+    with store.connect(path) as con:
         auth.create_user(con, "econ_web", "staff", "econ-web-password", department="econ")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     srv = StreamlitServer(path, ARTIFACTS / "streamlit_upload.log")
@@ -87,7 +87,7 @@ def test_staff_downloads_fills_uploads_previews_commits_and_sees_the_figure(uplo
     page.get_by_text("已提交：批次").wait_for(timeout=60_000)
     wait_for_app(page)
     screenshot(page, "upload_committed")
-    with db.connect(upload_server.db_path) as con:
+    with store.connect(upload_server.db_path) as con:
         value, note, user = con.execute(
             "select value, note, user_name from figure_current where metric = ? and year = ? and month = ?", [METRIC, *filled]
         ).fetchone()
@@ -98,7 +98,7 @@ def test_staff_downloads_fills_uploads_previews_commits_and_sees_the_figure(uplo
     assert_no_exception(page)
     page.get_by_text("数据来源").first.wait_for(timeout=30_000)
     screenshot(page, "upload_indicator_page")
-    with db.connect(upload_server.db_path) as con:
+    with store.connect(upload_server.db_path) as con:
         (to_date,) = con.execute(
             "select sum(value) from figure_current where metric = ? and year = ? and month <= ?", [METRIC, year, month]
         ).fetchone()

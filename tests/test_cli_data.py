@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.test_ingest import make_csv
-from tracker import db
+from tracker import store
 from tracker.cli import main
 
 
@@ -40,7 +40,7 @@ def with_users(demo_db):
 
 
 def test_users_add_reads_the_password_from_stdin_and_list_disable(with_users):
-    with db.connect() as con:
+    with store.connect() as con:
         stored = con.execute("select password_hash from users where name = 'admin1'").fetchone()[0]
     assert stored.startswith("$argon2id$") and "a-long-password" not in stored
     listed = json.loads(cli(with_users, "users", "list", "--json").stdout)

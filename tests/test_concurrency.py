@@ -1,7 +1,7 @@
 """Several sessions at once, and a process killed mid-commit: nothing lost, nothing half-written.
 
 Threads share one DuckDB instance (writes serialised by tracker.ingest's lock); processes wait for DuckDB's
-file lock through tracker.db.connect. Also measures a 10,000-row file (parse / check / write apart).
+file lock through tracker.store.connect. Also measures a 10,000-row file (parse / check / write apart).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from bench.upload import FLOWS, big_rows
 from bench.upload import big_xlsx as make_xlsx
 from tests.conftest import ARTIFACTS, ROOT
 from tests.test_ingest import TODAY, counts, current, make_csv
-from tracker import db, ingest
+from tracker import ingest, store
 from tracker.auth import User
 
 ADMIN = User("boss", "admin", None)
@@ -71,7 +71,7 @@ def test_same_file_from_two_threads_is_written_once(demo_db):
 
 def test_processes_importing_at_once_lose_nothing(demo_db, tmp_path):
     """Four CLI processes import four files into one database file at the same time."""
-    with db.connect() as con:
+    with store.connect() as con:
         from tracker import auth
 
         auth.create_user(con, "boss", "admin", "boss-password")
@@ -100,16 +100,16 @@ def test_processes_importing_at_once_lose_nothing(demo_db, tmp_path):
 KILLER = """
 import sys, time
 from datetime import date
-from tracker import db, ingest
+from tracker import ingest, store
 from tracker.auth import User
 
-real = db.insert_rows
+real = store.insert_rows
 def slow(con, table, columns, rows):
     real(con, table, columns, rows)
     if table == "figure":
         print("INSERTED", flush=True)
         time.sleep(60)   # killed here: rows inserted, transaction not committed
-db.insert_rows = slow
+store.insert_rows = slow
 data = open(sys.argv[1], "rb").read()
 ingest.commit(data, "big.xlsx", User("boss", "admin", None), today=date(2024, 3, 20))
 """
@@ -120,7 +120,7 @@ def test_process_killed_mid_commit_leaves_the_database_as_before(demo_db, tmp_pa
     data_path = tmp_path / "big.xlsx"
     big_xlsx(data_path, big_rows())
     before = counts()
-    with db.connect() as con:
+    with store.connect() as con:
         before_max = con.execute("select max(id) from batch").fetchone()[0]
     env = {**os.environ, "TRACKER_DB": str(demo_db)}
     proc = subprocess.Popen(
@@ -136,7 +136,7 @@ def test_process_killed_mid_commit_leaves_the_database_as_before(demo_db, tmp_pa
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
     assert counts() == before
-    with db.connect() as con:
+    with store.connect() as con:
         assert con.execute("select max(id) from batch").fetchone()[0] == before_max
     # and the same file then goes in completely
     result = ingest.commit(data_path.read_bytes(), "big.xlsx", ADMIN, today=TODAY)
@@ -158,7 +158,7 @@ def test_ten_thousand_rows_timing(empty_db, tmp_path):
     started = time.perf_counter()
     parsed = ingest.parse(data, "big.xlsx")
     parse_only = time.perf_counter() - started
-    with db.connect() as con:
+    with store.connect() as con:
         started = time.perf_counter()
         ingest.validate(con, parsed, ADMIN, TODAY)
         check_only = time.perf_counter() - started

@@ -2,7 +2,7 @@
 
 import duckdb
 
-from tracker import db
+from tracker import db, store
 
 
 def table_dump(path) -> dict:
@@ -22,19 +22,19 @@ def test_init_twice_gives_the_same_database(tmp_path):
 
 def test_init_keeps_an_existing_database_unless_forced(tmp_path):
     path = db.build(tmp_path / "t.duckdb")
-    with db.connect(path) as con:
+    with store.connect(path) as con:
         con.execute("insert into meta values ('marker', 'kept')")
     db.build(path)
-    with db.connect(path) as con:
+    with store.connect(path) as con:
         assert con.execute("select value from meta where key = 'marker'").fetchone() == ("kept",)
     db.build(path, force=True)
-    with db.connect(path) as con:
+    with store.connect(path) as con:
         assert con.execute("select count(*) from meta where key = 'marker'").fetchone() == (0,)
 
 
 def test_connect_builds_a_missing_database(tmp_path):
     path = tmp_path / "new.duckdb"
-    with db.connect(path) as con:
+    with store.connect(path) as con:
         assert db.schema_version(con) == db.SCHEMA_VERSION
     assert path.exists()
 
@@ -49,7 +49,7 @@ def test_seed_contents(con):
 
 def test_newest_batch_wins_and_a_revert_restores_the_old_value(con):
     before = con.execute("select value from figure_current where metric = 'cultural_events' and year = 2023 and month = 6").fetchone()[0]
-    batch = db.new_batch(con, "figures", "tester")
+    batch = store.new_batch(con, "figures", "tester")
     con.execute("insert into figure values ('cultural_events', 2023, 6, null, 99, '更正', ?)", [batch])
     assert con.execute(
         "select value, user_name from figure_current where metric = 'cultural_events' and year = 2023 and month = 6"
@@ -64,10 +64,10 @@ def test_newest_batch_wins_and_a_revert_restores_the_old_value(con):
 
 
 def test_data_version_changes_when_the_file_changes(demo_db):
-    before = db.data_version(demo_db)
-    with db.connect(demo_db) as con:
-        db.audit(con, "tester", "probe")
-    assert db.data_version(demo_db) != before
+    before = store.data_version(demo_db)
+    with store.connect(demo_db) as con:
+        store.audit(con, "tester", "probe")
+    assert store.data_version(demo_db) != before
 
 
 def test_build_leaves_no_temporary_files(tmp_path):
@@ -80,13 +80,13 @@ def test_a_reader_and_a_writer_in_one_process_do_not_clash(demo_db):
     import threading
 
     errors = []
-    with db.connect(demo_db) as writer:
+    with store.connect(demo_db) as writer:
         writer.execute("begin")
         writer.execute("insert into meta values ('w', '1')")
 
         def read():
             try:
-                with db.connect(demo_db) as reader:
+                with store.connect(demo_db) as reader:
                     reader.execute("select count(*) from figure_current").fetchone()
             except Exception as exc:  # noqa: BLE001 - any failure is the finding
                 errors.append(exc)

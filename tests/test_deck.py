@@ -14,7 +14,7 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.oxml.ns import qn
 
 from tests.conftest import ROOT
-from tracker import db, deck, status
+from tracker import deck, status, store
 from tracker.labels import status_label
 from tracker.progress import LAGGING, NO_DATA, STATUSES, WARNING
 
@@ -147,9 +147,9 @@ def test_lagging_items_listed_with_department_and_explanation_state(prs, report)
 
 
 def test_explanation_text_appears_in_deck(demo_db):
-    with db.connect(demo_db) as con:
+    with store.connect(demo_db) as con:
         item = next(i for i in status.build_status(con, YEAR, MONTH)["indicators"] if i["status"] == LAGGING)
-        batch = db.new_batch(con, "explanation", "测试员")
+        batch = store.new_batch(con, "explanation", "测试员")
         con.execute("insert into explanation values (?, ?, ?, ?, ?)", [item["code"], YEAR, MONTH, "受台风影响，7月集中推进", batch])
         text = all_text(open_deck(deck.deck_for_month(con, YEAR, MONTH)))
     assert "受台风影响，7月集中推进" in text
@@ -177,7 +177,7 @@ def test_every_run_has_an_east_asian_font(prs):
 
 
 def test_month_without_data_says_no_data(empty_db):
-    with db.connect(empty_db) as con:
+    with store.connect(empty_db) as con:
         report = status.build_status(con, YEAR, MONTH)
         assert not report["demo"]
         prs = open_deck(deck.build_deck(report, status.areas(con)))

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from tracker import geo, progress
+from tracker import geo, progress, store
 from tracker.auth import PermissionDenied, User
 from tracker.config import ROOT
 
@@ -83,9 +83,8 @@ def test_blackspot_and_project_statuses(con):
 
 
 def test_no_figures_means_not_reported(empty_db):
-    from tracker import db
 
-    with db.connect(empty_db) as con:
+    with store.connect(empty_db) as con:
         places = {p["code"]: p for p in geo.map_places(con, 2023, 6)}
         assert places["RC01"]["status"] == progress.NO_DATA
         assert places["BS01"]["status"] == progress.NO_DATA
@@ -235,7 +234,7 @@ def test_replacement_is_all_or_nothing(con, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(geo.db, "audit", broken)
+    monkeypatch.setattr(geo.store, "audit", broken)
     with pytest.raises(RuntimeError):
         geo.replace_places(con, ADMIN, upload)
     assert _place_table(con) == before
@@ -254,9 +253,8 @@ def test_place_names_from_an_upload_are_shown_escaped_on_the_map_page(demo_db):
     """An admin-uploaded name with markup must be text, never HTML that could load from the internet."""
     from streamlit.testing.v1 import AppTest
 
-    from tracker import db
 
-    with db.connect(demo_db) as con:
+    with store.connect(demo_db) as con:
         con.execute("update place set name = '<img src=http://evil.example/x.png>' where code = 'BS01'")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     at.switch_page("pages/map.py").run()

@@ -11,7 +11,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from tracker import db, ingest, template
+from tracker import ingest, store, template
 from tracker.auth import PermissionDenied, User
 
 STAFF_ECON = User("econ_staff", "staff", "econ")
@@ -56,12 +56,12 @@ def make_xlsx(
 
 
 def counts(path=None) -> tuple[int, int, int, int]:
-    with db.connect(path) as con:
+    with store.connect(path) as con:
         return tuple(con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("figure", "batch", "explanation", "target"))
 
 
 def current(metric: str, year: int, month: int, place: str | None = None) -> float | None:
-    with db.connect() as con:
+    with store.connect() as con:
         row = con.execute(
             "select value from figure_current where metric = ? and year = ? and month = ? and place is not distinct from ?",
             [metric, year, month, place],
@@ -79,7 +79,7 @@ def texts(report: ingest.Report, level: str = "error") -> list[str]:
 def test_template_has_every_metric_and_place_row_locked_codes_and_number_validation(demo_db):
     """The water template: one row per channel/village/blackspot for per-place metrics, last month's value,
     the target, only value/note unlocked, the sheet protected and the value column limited to numbers."""
-    with db.connect() as con:
+    with store.connect() as con:
         data = template.build_template(con, "water", 2023, 6)
         n_places = dict(con.execute("select kind, count(*) from place group by kind").fetchall())
     book = openpyxl.load_workbook(io.BytesIO(data))
@@ -103,13 +103,13 @@ def test_template_has_every_metric_and_place_row_locked_codes_and_number_validat
 
 
 def test_template_unknown_department_is_refused(demo_db):
-    with db.connect() as con, pytest.raises(template.TemplateError, match="不存在"):
+    with store.connect() as con, pytest.raises(template.TemplateError, match="不存在"):
         template.build_template(con, "nope", 2023, 1)
 
 
 def test_filled_template_round_trip_commits_a_batch(demo_db):
     """Download, fill, upload: the values become current, the batch has the file's hash, an audit row exists."""
-    with db.connect() as con:
+    with store.connect() as con:
         data = template.build_template(con, "econ", 2024, 1)
     book = openpyxl.load_workbook(io.BytesIO(data))
     ws = book["填报"]
@@ -125,7 +125,7 @@ def test_filled_template_round_trip_commits_a_batch(demo_db):
     result = ingest.commit(out.getvalue(), "econ.xlsx", STAFF_ECON, today=TODAY)
     assert result.batch_id and result.rows == len(report.preview)
     assert current("new_industrial_above_scale", 2024, 1) == 3
-    with db.connect() as con:
+    with store.connect() as con:
         batch = con.execute("select user_name, file_name, sha256, rows, status from batch where id = ?", [result.batch_id]).fetchone()
         audit = con.execute("select count(*) from audit where action = 'figures.commit'").fetchone()[0]
     assert batch[0] == "econ_staff" and batch[1] == "econ.xlsx" and len(batch[2]) == 64 and batch[4] == "committed"
@@ -280,7 +280,7 @@ def test_value_far_from_last_month_is_a_warning_not_an_error(demo_db):
 
 
 def test_place_by_code_or_name_and_wrong_kind(demo_db):
-    with db.connect() as con:
+    with store.connect() as con:
         code, name = con.execute("select code, name from place where kind = 'village' order by code").fetchone()
         channel = con.execute("select code from place where kind = 'channel' limit 1").fetchone()[0]
     data = make_csv(
@@ -338,7 +338,7 @@ def test_correction_is_a_new_version_and_revert_restores_the_previous_value(demo
     ingest.revert(fix.batch_id, user, now=datetime.now())
     assert current("cultural_events", 2024, 1) == 25
     assert counts()[0] == n_before  # nothing deleted
-    with db.connect() as con:
+    with store.connect() as con:
         status, by = con.execute("select status, reverted_by from batch where id = ?", [fix.batch_id]).fetchone()
         audited = con.execute("select count(*) from audit where action = 'batch.revert'").fetchone()[0]
     assert (status, by, audited) == ("reverted", "c", 1)
@@ -383,7 +383,7 @@ def test_viewer_anonymous_and_other_department_cannot_write(demo_db):
 def _lagging_indicator(year: int = 2023, month: int = 12) -> dict:
     from tracker import status
 
-    with db.connect() as con:
+    with store.connect() as con:
         items = status.indicator_status(con, year, month)
     return next(
         i
@@ -400,7 +400,7 @@ def test_preview_lists_lagging_indicators_without_a_note_and_notes_never_block(d
     ind = registry()[item["code"]]
     metric = ind.metrics[0]
     user = User("s", "staff", ind.department)
-    with db.connect() as con:
+    with store.connect() as con:
         rows = con.execute("select place, value from figure_current where metric = ? and year = 2023 and month = 12", [metric]).fetchall()
     data = make_xlsx([[metric, 2023, 12, v, p, "重报"] for p, v in rows])
     report = ingest.prepare(data, "n.xlsx", user, today=TODAY)
@@ -408,10 +408,10 @@ def test_preview_lists_lagging_indicators_without_a_note_and_notes_never_block(d
     assert item["code"] in {n["indicator"] for n in report.notes_needed}
     result = ingest.commit(data, "n.xlsx", user, today=TODAY)  # missing note does not block
     assert result.batch_id
-    with db.connect() as con:
+    with store.connect() as con:
         assert item["code"] in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
     ingest.add_explanation(item["code"], 2023, 12, "原因：<script>x</script>；下一步：加快", user)
-    with db.connect() as con:
+    with store.connect() as con:
         assert item["code"] not in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
         text = con.execute("select text from explanation_current where indicator = ?", [item["code"]]).fetchone()[0]
     assert text.startswith("原因：<script>")  # stored as written; pages show it escaped
@@ -424,13 +424,13 @@ def test_note_in_the_same_file_second_sheet_and_column(demo_db):
     ind = registry()[item["code"]]
     metric = ind.metrics[0]
     user = User("s", "staff", ind.department)
-    with db.connect() as con:
+    with store.connect() as con:
         rows = con.execute("select place, value from figure_current where metric = ? and year = 2023 and month = 12", [metric]).fetchall()
     data = make_xlsx([[metric, 2023, 12, v, p, "重报"] for p, v in rows], notes=[[item["code"], 2023, 12, "原因和措施"]])
     report = ingest.prepare(data, "n.xlsx", user, today=TODAY)
     assert report.ok and not report.notes_needed and report.explanations[0]["text"] == "原因和措施"
     ingest.commit(data, "n.xlsx", user, today=TODAY)
-    with db.connect() as con:
+    with store.connect() as con:
         assert item["code"] not in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
     # as a column of the long form
     csv_data = make_csv(
@@ -456,7 +456,7 @@ def test_targets_upload_same_checks_and_admin_only(demo_db):
         header=("指标编码", "年", "目标值", "比较", "备注"),
     )
     rows, issues = ingest.parse_targets(data, "t.csv")
-    with db.connect() as con:
+    with store.connect() as con:
         _, found = ingest.check_targets(con, rows, ADMIN, issues, today=TODAY)
     errs = [i.text() for i in found if i.level == "error"]
     assert any("第3行A列（指标编码）：未知的指标编码" in e for e in errs)
@@ -473,7 +473,7 @@ def test_targets_upload_same_checks_and_admin_only(demo_db):
     with pytest.raises(PermissionDenied):
         ingest.commit_targets(rows, STAFF_ECON, issues)
     batch = ingest.commit_targets(rows, ADMIN, issues, "t.csv")
-    with db.connect() as con:
+    with store.connect() as con:
         assert con.execute(
             "select value, comparator, batch_id from target_current where indicator = 'cultural_events' and year = ?", [TODAY.year + 1]
         ).fetchone() == (300.0, ">=", batch)
@@ -483,7 +483,7 @@ def test_targets_upload_same_checks_and_admin_only(demo_db):
 
 
 def test_reporting_rate_and_overdue(demo_db):
-    with db.connect() as con:
+    with store.connect() as con:
         table = ingest.reporting_status(con, 2023, today=date(2024, 3, 1))
         next_year = ingest.reporting_status(con, 2024, today=date(2024, 3, 1))
     assert len(table) == 12 * table["department"].nunique()
@@ -522,7 +522,7 @@ def test_unchanged_rows_keep_their_note_and_a_no_change_file_makes_no_batch(demo
     ingest.commit(
         make_csv([["cultural_events", 2024, 1, 7, None, None], ["cultural_events", 2024, 2, 9, None, None]]), "b.csv", user, today=TODAY
     )
-    with db.connect() as con:
+    with store.connect() as con:
         assert con.execute("select note from figure_current where metric = 'cultural_events' and year = 2024 and month = 1").fetchone() == (
             "原备注",
         )
@@ -533,11 +533,11 @@ def test_unchanged_rows_keep_their_note_and_a_no_change_file_makes_no_batch(demo
 
 @pytest.mark.parametrize("kind", ["places", "projects", "seed"])
 def test_revert_refuses_batches_it_cannot_undo(demo_db, kind):
-    with db.connect() as con:
-        batch_id = db.new_batch(con, kind, "boss", file_name="x.geojson")
+    with store.connect() as con:
+        batch_id = store.new_batch(con, kind, "boss", file_name="x.geojson")
     with pytest.raises((ingest.IngestError, PermissionDenied), match="不能撤销"):
         ingest.revert(batch_id, ADMIN)
-    with db.connect() as con:
+    with store.connect() as con:
         assert con.execute("select status from batch where id = ?", [batch_id]).fetchone() == ("committed",)
 
 
@@ -549,7 +549,7 @@ def test_target_comparator_must_match_the_indicator_direction(demo_db):
         header=("指标编码", "年", "目标值", "比较", "备注"),
     )
     rows, issues = ingest.parse_targets(data, "t.csv")
-    with db.connect() as con:
+    with store.connect() as con:
         frame, found = ingest.check_targets(con, rows, ADMIN, issues, today=TODAY)
     errs = [i.text() for i in found if i.level == "error"]
     assert any(e.startswith("第2行D列（比较）：") and "越少越好" in e and "“>=”" in e for e in errs), errs
@@ -557,7 +557,7 @@ def test_target_comparator_must_match_the_indicator_direction(demo_db):
     assert len(errs) == 2 and frame["indicator"].tolist() == ["forest_tending"]
     blank = make_csv([["worse_than_v_rivers", 2025, 3, "", ""]], header=("指标编码", "年", "目标值", "比较", "备注"))
     rows, issues = ingest.parse_targets(blank, "t.csv")
-    with db.connect() as con:
+    with store.connect() as con:
         frame, found = ingest.check_targets(con, rows, ADMIN, issues, today=TODAY)
     assert not found and frame["comparator"].tolist() == ["<="]
     assert ingest.default_comparator("worse_than_v_rivers") == "<="
@@ -578,7 +578,7 @@ def test_running_total_may_not_exceed_the_following_month(demo_db):
 
 def test_village_sewage_accepts_communities(demo_db):
     """The report's 9个村(社区): a community (code 4420001140xx) reports village_sewage_pct like a village."""
-    with db.connect() as con:
+    with store.connect() as con:
         code, name = con.execute("select code, name from place where kind = 'community' order by code").fetchone()
     last = current("village_sewage_pct", 2023, 12, code)
     data = make_csv([["village_sewage_pct", 2024, 1, last, code, None]])
@@ -593,7 +593,7 @@ def test_village_sewage_accepts_communities(demo_db):
 def test_reporting_status_expects_the_places_that_report_the_metric(demo_db):
     """水务局 reports village_sewage_pct for the 9 places of the project (villages and communities), not for every
     village: a month with all of them reported is complete and not overdue."""
-    with db.connect() as con:
+    with store.connect() as con:
         table = ingest.reporting_status(con, 2023, today=date(2024, 3, 1))
         reporting = con.execute("select count(distinct place) from figure_current where metric = 'village_sewage_pct'").fetchone()[0]
     water = table[table["department"] == "water"]
@@ -602,7 +602,7 @@ def test_reporting_status_expects_the_places_that_report_the_metric(demo_db):
 
 
 def test_reporting_status_on_an_empty_database_expects_every_village_and_community(empty_db):
-    with db.connect() as con:
+    with store.connect() as con:
         table = ingest.reporting_status(con, 2024, today=date(2024, 3, 1))
         kinds = dict(con.execute("select kind, count(*) from place group by kind").fetchall())
     water = table[table["department"] == "water"]
@@ -610,7 +610,7 @@ def test_reporting_status_on_an_empty_database_expects_every_village_and_communi
 
 
 def test_targets_for_year(demo_db):
-    with db.connect() as con:
+    with store.connect() as con:
         frame = ingest.targets_for_year(con, 2023)
     assert list(frame.columns) == ["indicator", "value", "comparator", "rule", "note", "batch_id"]
     row = frame.set_index("indicator").loc["worse_than_v_rivers"]

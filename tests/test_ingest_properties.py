@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker import db, ingest
+from tracker import ingest, store
 from tracker.auth import User
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -170,7 +170,7 @@ def test_checks_never_crash(checked_db, rows):
     except ingest.IngestError as exc:
         _not_a_crash(exc)
         return
-    with db.connect(checked_db) as con:
+    with store.connect(checked_db) as con:
         report = ingest.validate(con, parsed, User("a", "admin"))
     for issue in report.issues:
         assert CJK.search(issue.text())

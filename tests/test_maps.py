@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import maps
-from tracker import db, geo, progress
+from tracker import geo, progress, store
 from tracker.auth import User
 from tracker.config import ROOT, Settings
 from tracker.labels import STATUS_COLORS, hex_to_rgb
@@ -190,7 +190,7 @@ def test_map_page_with_empty_data(empty_db):
 def test_admin_replaces_geometry_from_the_page(demo_db):
     from tracker.auth import create_user
 
-    with db.connect(demo_db) as con:
+    with store.connect(demo_db) as con:
         admin = create_user(con, "mapadmin", "admin", "a-long-enough-password-1")
     at = _map_page(admin)
     assert "替换地理数据" in [e.label for e in at.expander]
@@ -207,7 +207,7 @@ def test_admin_replaces_geometry_from_the_page(demo_db):
     at.file_uploader(key="place_file").set_value(("bad.geojson", json.dumps(bad).encode(), "application/json")).run()
     assert not at.exception
     assert any("没有做任何修改" in e.value and "RC01" in e.value for e in at.error)
-    with db.connect(demo_db) as con:
+    with store.connect(demo_db) as con:
         assert con.execute("select count(*) from place_history").fetchone() == (0,)
 
     good = "code,name,kind,lng,lat,parent\nBS01,水浸黑点01,blackspot,113.4460,22.3960,442000114203\n"
@@ -216,7 +216,7 @@ def test_admin_replaces_geometry_from_the_page(demo_db):
     at.button(key="place_confirm").click().run()
     assert not at.exception
     assert any("已替换 1 个" in s.value for s in at.success)
-    with db.connect(demo_db) as con:
+    with store.connect(demo_db) as con:
         assert con.execute("select version from place where code = 'BS01'").fetchone() == (2,)
         assert con.execute("select count(*) from place_history where code = 'BS01'").fetchone() == (1,)
 

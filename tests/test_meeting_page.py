@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tracker import db, deck, status
+from tracker import deck, status, store
 
 YEAR, MONTH = 2023, 6
 
@@ -26,7 +26,7 @@ def page_html(at: AppTest) -> str:
 
 
 def expected_titles(path) -> list[str]:
-    with db.connect(path) as con:
+    with store.connect(path) as con:
         latest = status.latest_period(con) or (YEAR, 12)
         return [s["title"] for s in deck.outline(status.build_status(con, *latest), status.areas(con))]
 

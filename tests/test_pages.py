@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tracker import db
+from tracker import store
 from tracker.indicators import registry
 
 AREAS = ["economy", "rural", "water", "ecology", "culture", "livelihood"]
@@ -62,7 +62,7 @@ def text_of(at: AppTest) -> str:
 @pytest.fixture
 def month_without_data(demo_db):
     """The demo database with every figure and project report of July 2023 removed."""
-    with db.connect(demo_db) as con:
+    with store.connect(demo_db) as con:
         con.execute("delete from figure where year = 2023 and month = 7")
         con.execute("delete from project_progress where year = 2023 and month = 7")
     return demo_db
@@ -201,7 +201,7 @@ def test_indicator_select_box_switches_indicator(demo_db):
 
 def test_indicator_page_escapes_uploaded_text(demo_db):
     """A note typed by staff is shown as text, never as HTML."""
-    with db.connect(demo_db) as con:
+    with store.connect(demo_db) as con:
         con.execute("update figure set note = '<img src=x onerror=alert(1)>' where metric = ? and month = 3", [LAGGING_CODE])
     at = open_page("indicator", indicator=LAGGING_CODE)
     lineage = frame(at, "备注")

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from tracker import db, report_doc, status
+from tracker import report_doc, status, store
 from tracker.labels import status_label
 from tracker.progress import LAGGING, NO_DATA, STATUSES, WARNING
 
@@ -124,9 +124,9 @@ def test_every_lagging_and_warning_item_is_in_section_two(doc, report):
 
 
 def test_explanation_text_replaces_the_missing_note(demo_db):
-    with db.connect(demo_db) as con:
+    with store.connect(demo_db) as con:
         item = next(i for i in status.build_status(con, YEAR, MONTH)["indicators"] if i["status"] == LAGGING)
-        batch = db.new_batch(con, "explanation", "测试员")
+        batch = store.new_batch(con, "explanation", "测试员")
         con.execute("insert into explanation values (?, ?, ?, ?, ?)", [item["code"], YEAR, MONTH, "受台风影响，7月集中推进", batch])
         doc = open_doc(report_doc.report_for_month(con, YEAR, MONTH))
     line = next(p.text for p in doc.paragraphs if re.match(rf"\d+\. {re.escape(item['name'])}【", p.text))
@@ -171,7 +171,7 @@ def test_every_run_has_an_east_asian_font(doc):
 
 
 def test_month_without_data_says_no_data_and_has_no_demo_notice(empty_db):
-    with db.connect(empty_db) as con:
+    with store.connect(empty_db) as con:
         report = status.build_status(con, YEAR, MONTH)
         assert not report["demo"]
         doc = open_doc(report_doc.build_report(report, status.areas(con)))

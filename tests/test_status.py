@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker import status
+from tracker import status, store
 from tracker.progress import STATUSES
 
 
@@ -64,9 +64,8 @@ def test_area_filter(con):
 
 
 def test_empty_database_reports_everything_as_no_data(empty_db):
-    from tracker import db
 
-    with db.connect(empty_db) as con:
+    with store.connect(empty_db) as con:
         report = status.build_status(con, 2023, 6)
         assert status.latest_period(con) is None
     assert report["demo"] is False

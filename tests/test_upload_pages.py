@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from components.upload import escape_md
 from tests.conftest import ROOT
 from tests.test_ingest import counts, current, make_csv
-from tracker import auth, db
+from tracker import auth, store
 from tracker.auth import User
 
 PAGES = ROOT / "pages"
@@ -142,7 +142,7 @@ def test_targets_page_admin_enters_a_target(demo_db):
     at.number_input(key="target_value").set_value(320.0)
     at.button[-1].click().run()
     assert not at.exception
-    with db.connect() as con:
+    with store.connect() as con:
         assert con.execute("select value from target_current where indicator = 'cultural_events' and year = ?", [year]).fetchone() == (
             320.0,
         )
@@ -158,7 +158,7 @@ def test_targets_page_comparator_follows_the_indicator_direction(demo_db):
     at.number_input(key="target_value").set_value(2.0)
     at.button[-1].click().run()
     assert not at.exception
-    with db.connect() as con:
+    with store.connect() as con:
         assert con.execute(
             "select value, comparator from target_current where indicator = 'worse_than_v_rivers' and year = ?", [year]
         ).fetchone() == (2.0, "<=")
@@ -167,7 +167,7 @@ def test_targets_page_comparator_follows_the_indicator_direction(demo_db):
     at.button[-1].click().run()
     assert not at.exception
     assert "越少越好" in frame_with(at, "说明").iloc[0]["说明"]
-    with db.connect() as con:
+    with store.connect() as con:
         assert con.execute("select value from target_current where indicator = 'worse_than_v_rivers' and year = ?", [year]).fetchone() == (
             2.0,
         )
@@ -188,7 +188,7 @@ def test_reporting_page_lists_lagging_items_without_a_note(demo_db):
 
 @pytest.fixture
 def app_users(demo_db):
-    with db.connect() as con:
+    with store.connect() as con:
         auth.create_user(con, "econ1", "staff", "econ-password", department="econ")
     return demo_db
 

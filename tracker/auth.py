@@ -17,7 +17,7 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from tracker import config
+from tracker import config, store
 
 ROLES = ("viewer", "staff", "admin")
 ROLE_NAMES = {"viewer": "查看", "staff": "填报员", "admin": "管理员"}
@@ -92,9 +92,8 @@ def get_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
 
 
 def load_user(name: str) -> User | None:
-    from tracker import db
 
-    with db.connect() as con:
+    with store.connect() as con:
         return get_user(con, name)
 
 
@@ -110,7 +109,6 @@ def create_user(
     con: duckdb.DuckDBPyConnection, name: str, role: str, password: str, department: str | None = None, actor: str = "cli"
 ) -> User:
     """Add a user. Called from the CLI (whoever can run it on the server owns the database file anyway)."""
-    from tracker import db
 
     name = (name or "").strip()
     if not _NAME.match(name):
@@ -125,33 +123,22 @@ def create_user(
         raise UserError(f"密码至少 {MIN_PASSWORD} 个字符。")
     if con.execute("select 1 from users where name = ?", [name]).fetchone():
         raise UserError(f"用户名“{name}”已存在。")
-    con.execute("begin")
-    try:
+    with store.transaction(con):
         con.execute(
             "insert into users (name, department, role, password_hash, created_at) values (?, ?, ?, ?, ?)",
             [name, department if role != "admin" or department else None, role, hash_password(password), datetime.now()],
         )
-        db.audit(con, actor, "user.add", {"name": name, "role": role, "department": department})
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+        store.audit(con, actor, "user.add", {"name": name, "role": role, "department": department})
     return User(name, role, department)
 
 
 def disable_user(con: duckdb.DuckDBPyConnection, name: str, actor: str = "cli") -> None:
-    from tracker import db
 
     if not con.execute("select 1 from users where name = ?", [name]).fetchone():
         raise UserError(f"用户“{name}”不存在。")
-    con.execute("begin")
-    try:
+    with store.transaction(con):
         con.execute("update users set disabled = true where name = ?", [name])
-        db.audit(con, actor, "user.disable", {"name": name})
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+        store.audit(con, actor, "user.disable", {"name": name})
 
 
 def lock_duration(failed: int, max_failed: int, lock_seconds: int) -> int:
@@ -163,7 +150,6 @@ def lock_duration(failed: int, max_failed: int, lock_seconds: int) -> int:
 
 def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, now: datetime | None = None) -> User:
     """Check a login. Failed attempts count up; past the limit the account locks for a doubling time."""
-    from tracker import db
 
     now = now or datetime.now()
     cfg = config.settings()
@@ -202,20 +188,13 @@ def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, now: 
             con.execute("update users set password_hash = ? where name = ?", [hash_password(password), user_name])
         if failed or locked_until is not None:
             con.execute("update users set failed_logins = 0, locked_until = null where name = ?", [user_name])
-        db.audit(con, user_name, "login", {})
+        store.audit(con, user_name, "login", {})
     return User(user_name, role, department)
 
 
 def _locked_message(locked_until: datetime, now: datetime) -> str:
     wait = int((locked_until - now).total_seconds()) + 1
     return f"登录失败次数过多，账号已锁定，请 {wait} 秒后再试。"
-
-
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
-    try:
-        con.execute("rollback")
-    except duckdb.TransactionException:
-        pass  # a failed statement may already have ended the transaction
 
 
 def _count_failure(con: duckdb.DuckDBPyConnection, user_name: str, now: datetime, max_failed: int, lock_seconds: int) -> tuple[int, int]:
@@ -225,7 +204,6 @@ def _count_failure(con: duckdb.DuckDBPyConnection, user_name: str, now: datetime
     parallel wrong passwords count one by one and stop at the lock (as sequential ones would). A write
     conflict with another connection is retried. Raises LoginFailed when the account is (now) locked.
     """
-    from tracker import db
 
     for attempt in range(_RETRIES):
         with _LOGIN_LOCK:
@@ -243,22 +221,21 @@ def _count_failure(con: duckdb.DuckDBPyConnection, user_name: str, now: datetime
                 seconds = lock_duration(failed, max_failed, lock_seconds)
                 if seconds:
                     con.execute("update users set locked_until = ? where name = ?", [now + timedelta(seconds=seconds), user_name])
-                db.audit(con, user_name, "login.failed", {"failed_logins": failed, "locked_seconds": seconds})
+                store.audit(con, user_name, "login.failed", {"failed_logins": failed, "locked_seconds": seconds})
                 con.execute("commit")
                 return failed, seconds
             except duckdb.TransactionException:
-                _rollback(con)
+                store.rollback(con)
             except BaseException:
-                _rollback(con)
+                store.rollback(con)
                 raise
         time.sleep(0.01 * (attempt + 1))
     raise LoginFailed("登录请求过于频繁，请稍后再试。")
 
 
 def login(name: str, password: str, now: datetime | None = None) -> User:
-    from tracker import db
 
-    with db.connect() as con:
+    with store.connect() as con:
         return authenticate(con, name, password, now)
 
 

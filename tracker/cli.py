@@ -12,7 +12,7 @@ import json
 import sys
 import time
 
-from tracker import config, db, demo, status
+from tracker import config, db, demo, status, store
 
 # Modules that add sub-commands; each defines register(subparsers).
 COMMAND_MODULES: list[str] = ["tracker.cli_deck", "tracker.cli_data"]
@@ -43,7 +43,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not 1 <= args.month <= 12:
         print("月份必须在 1 到 12 之间。", file=sys.stderr)
         return 2
-    with db.connect() as con:
+    with store.connect() as con:
         report = status.build_status(con, args.year, args.month, args.area)
     if args.json:
         _print_json(report)
@@ -102,6 +102,6 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except db.DatabaseBusy as exc:
+    except store.DatabaseBusy as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -12,7 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from tracker import auth, config, db, ingest, template
+from tracker import auth, config, ingest, store, template
 
 
 def _print_json(obj) -> None:
@@ -35,14 +35,14 @@ def _read_password() -> str:
 
 
 def _user(name: str) -> auth.User | None:
-    with db.connect() as con:
+    with store.connect() as con:
         return auth.get_user(con, name)
 
 
 def cmd_users_add(args) -> int:
     try:
         password = _read_password()
-        with db.connect() as con:
+        with store.connect() as con:
             user = auth.create_user(con, args.name, args.role, password, args.department)
     except auth.UserError as exc:
         return _err(str(exc))
@@ -52,7 +52,7 @@ def cmd_users_add(args) -> int:
 
 
 def cmd_users_list(args) -> int:
-    with db.connect() as con:
+    with store.connect() as con:
         users = auth.list_users(con)
     if args.json:
         _print_json(users)
@@ -65,7 +65,7 @@ def cmd_users_list(args) -> int:
 
 def cmd_users_disable(args) -> int:
     try:
-        with db.connect() as con:
+        with store.connect() as con:
             auth.disable_user(con, args.name)
     except auth.UserError as exc:
         return _err(str(exc))
@@ -74,7 +74,7 @@ def cmd_users_disable(args) -> int:
 
 
 def cmd_metrics(args) -> int:
-    with db.connect() as con:
+    with store.connect() as con:
         metrics = ingest.metrics_list(con)
     if args.json:
         _print_json(metrics)
@@ -86,7 +86,7 @@ def cmd_metrics(args) -> int:
 
 def cmd_template(args) -> int:
     try:
-        with db.connect() as con:
+        with store.connect() as con:
             data = template.build_template(con, args.department, args.year, args.month)
     except template.TemplateError as exc:
         return _err(str(exc))
@@ -135,7 +135,7 @@ def _print_report(report: ingest.Report, errors: bool = True) -> None:
 
 
 def cmd_figures(args) -> int:
-    with db.connect() as con:
+    with store.connect() as con:
         rows = ingest.current_figures(con, args.year, args.month)
     if args.json:
         _print_json(rows)
@@ -146,7 +146,7 @@ def cmd_figures(args) -> int:
 
 
 def cmd_batches(args) -> int:
-    with db.connect() as con:
+    with store.connect() as con:
         frame = ingest.batches(con, args.limit)
     records = frame.to_dict("records")
     for r in records:
@@ -182,10 +182,10 @@ def backup(dest_dir: Path | None = None) -> Path:
     dest_dir = Path(dest_dir or source.parent / "backups")
     dest_dir.mkdir(parents=True, exist_ok=True)
     target = dest_dir / f"{source.stem}-{ingest.utc_stamp()}.duckdb"
-    with ingest._WRITE_LOCK, db.connect() as con:
+    with ingest._WRITE_LOCK, store.connect() as con:
         con.execute("checkpoint")
         shutil.copy2(source, target)
-        db.audit(con, "cli", "backup", {"file": str(target)})
+        store.audit(con, "cli", "backup", {"file": str(target)})
     return target
 
 

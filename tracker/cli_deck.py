@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tracker import db, deck, report_doc
+from tracker import deck, report_doc, store
 
 
 def _usage_error(args: argparse.Namespace, suffix: str) -> str | None:
@@ -23,7 +23,7 @@ def _write_document(args: argparse.Namespace, suffix: str, timed_build) -> int:
         print(error, file=sys.stderr)
         return 2
     out = Path(args.output)
-    with db.connect() as con:
+    with store.connect() as con:
         data, seconds = timed_build(con, args.year, args.month)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)

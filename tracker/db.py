@@ -1,9 +1,6 @@
-"""The DuckDB store: schema, building it from ``data/``, and opening it safely.
+"""Building the store from the text files in ``data/``: schema, seed (targets, projects, places) and demo data.
 
-Connections are short-lived (one per operation) rather than one per process: DuckDB lets only one
-process hold a file open for writing, and the Streamlit server must not lock out the CLI importer.
-Every connection is read-write: inside one process DuckDB refuses a read-only connection to a file that
-is open read-write (and the reverse), which would fail a page while an upload is being committed.
+Opening connections and running transactions is ``tracker.store``'s job.
 """
 
 from __future__ import annotations
@@ -11,173 +8,17 @@ from __future__ import annotations
 import csv
 import json
 import os
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from tracker import config
+from tracker import config, store
 
 SCHEMA_VERSION = 1
 STAGES = ("未开工", "前期", "在建", "完工", "投用")
 SEED_TIME = datetime(2023, 1, 3, 9, 0)
-
-SCHEMA = """
-create table if not exists meta (key varchar primary key, value varchar);
-create table if not exists area (code varchar primary key, name varchar not null, sort integer not null);
-create table if not exists department (code varchar primary key, name varchar not null, note varchar);
-create table if not exists metric (
-    code varchar primary key, name varchar not null, unit varchar not null,
-    department varchar not null references department (code),
-    kind varchar not null check (kind in ('flow', 'stock')),
-    per_place boolean not null, place_kind varchar,
-    min_value double, max_value double, description varchar
-);
-create table if not exists place (
-    code varchar primary key, name varchar not null, kind varchar not null, parent varchar,
-    geometry varchar, label_lng double, label_lat double, schematic boolean not null default true,
-    note varchar, version integer not null default 1
-);
-create table if not exists place_history (
-    code varchar, name varchar, kind varchar, parent varchar, geometry varchar, label_lng double,
-    label_lat double, schematic boolean, note varchar, version integer, replaced_at timestamp,
-    replaced_by varchar
-);
-create sequence if not exists batch_id_seq start 1;
-create table if not exists batch (
-    id integer primary key default nextval('batch_id_seq'),
-    kind varchar not null,            -- figures | targets | projects | places | seed
-    user_name varchar not null, created_at timestamp not null,
-    file_name varchar, sha256 varchar, rows integer not null default 0,
-    status varchar not null default 'committed' check (status in ('committed', 'reverted')),
-    demo boolean not null default false, reverted_at timestamp, reverted_by varchar
-);
-create table if not exists figure (
-    metric varchar not null references metric (code), year integer not null,
-    month integer not null check (month between 1 and 12), place varchar,
-    value double, note varchar, batch_id integer not null references batch (id)
-);
-create table if not exists target (
-    indicator varchar not null, year integer not null, value double,
-    comparator varchar not null check (comparator in ('>=', '<=', '=')),
-    rule varchar not null default 'fixed' check (rule in ('fixed', 'last_year')),
-    note varchar, batch_id integer not null references batch (id)
-);
-create table if not exists project (
-    code varchar primary key, year integer not null, name varchar not null,
-    area varchar not null references area (code), department varchar not null references department (code),
-    project_type varchar, place varchar, milestone varchar,
-    target_stage varchar not null,
-    ongoing boolean not null default false,  -- 持续推进: no completion this year, so never 已完成
-    start_month integer, finish_month integer, source varchar not null
-);
-create table if not exists project_progress (
-    project varchar not null references project (code), year integer not null,
-    month integer not null check (month between 1 and 12),
-    stage varchar not null, percent double, note varchar, batch_id integer not null references batch (id)
-);
-create table if not exists explanation (
-    indicator varchar not null, year integer not null, month integer not null,
-    text varchar not null, batch_id integer not null references batch (id)
-);
-create table if not exists users (
-    name varchar primary key, department varchar, role varchar not null check (role in ('viewer', 'staff', 'admin')),
-    password_hash varchar not null, disabled boolean not null default false,
-    failed_logins integer not null default 0, locked_until timestamp, created_at timestamp not null
-);
--- Pre-aggregated indicator values, recomputed lazily when the data stamp changes (see tracker.indicators).
-create table if not exists indicator_value (stamp varchar not null, code varchar not null, year integer not null,
-                                            month integer not null, value double);
-create table if not exists indicator_value_year (stamp varchar not null, year integer not null);
-create sequence if not exists audit_id_seq start 1;
-create table if not exists audit (
-    id integer primary key default nextval('audit_id_seq'), created_at timestamp not null,
-    user_name varchar not null, action varchar not null, detail varchar
-);
-
--- The newest committed batch wins; a reverted batch drops out and the previous value shows again.
-create or replace view figure_current as
-select f.metric, f.year, f.month, f.place, f.value, f.note, f.batch_id,
-       b.user_name, b.created_at, b.demo
-from figure f join batch b on b.id = f.batch_id
-where b.status = 'committed'
-qualify row_number() over (partition by f.metric, f.year, f.month, f.place order by f.batch_id desc) = 1;
-
-create or replace view target_current as
-select t.* from target t join batch b on b.id = t.batch_id
-where b.status = 'committed'
-qualify row_number() over (partition by t.indicator, t.year order by t.batch_id desc) = 1;
-
-create or replace view project_progress_latest as
-select p.project, p.year, p.month, p.stage, p.percent, p.note, p.batch_id,
-       b.user_name, b.created_at, b.demo
-from project_progress p join batch b on b.id = p.batch_id
-where b.status = 'committed'
-qualify row_number() over (partition by p.project, p.year, p.month order by p.batch_id desc) = 1;
-
--- A per-place stock as of each month that has any report in the year: each place keeps its latest
--- value (from this year or earlier) until it reports again. Shared by the per-place indicators.
-create or replace macro place_stock_asof(metric_code, for_year) as table
-with months as (
-    select distinct month from figure_current where metric = metric_code and year = for_year
-),
-reports as (
-    select year * 100 + month as ym, place, value from figure_current
-    where metric = metric_code and year <= for_year and place is not null
-)
-select for_year as year, m.month, r.place, arg_max(r.value, r.ym) as value
-from months m join reports r on r.ym <= for_year * 100 + m.month
-group by m.month, r.place;
-
-create or replace view explanation_current as
-select e.*, b.user_name, b.created_at
-from explanation e join batch b on b.id = e.batch_id
-where b.status = 'committed'
-qualify row_number() over (partition by e.indicator, e.year, e.month order by e.batch_id desc) = 1;
-"""
-
-
-class DatabaseBusy(RuntimeError):
-    """Another process held the database file for longer than we were willing to wait."""
-
-
-def _open(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + wait_seconds
-    delay = 0.02
-    while True:
-        try:
-            return duckdb.connect(str(path))
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                if "lock" in str(exc).lower():
-                    raise DatabaseBusy("数据库正被其他程序占用，请稍后再试。") from exc
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
-
-
-@contextmanager
-def connect(path: Path | None = None, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the database for one operation; build it from ``data/`` first if the file is missing."""
-    path = Path(path or config.db_path())
-    if not path.exists():
-        build(path)
-    con = _open(path, wait_seconds)
-    try:
-        yield con
-    finally:
-        con.close()
-
-
-def data_version(path: Path | None = None) -> tuple[str, float, int]:
-    """A cheap fingerprint of the database file, for cache keys: changes whenever a write lands."""
-    path = Path(path or config.db_path())
-    stats = [p.stat() for p in (path, path.with_name(path.name + ".wal")) if p.exists()]
-    return (str(path), max((s.st_mtime_ns for s in stats), default=0), sum(s.st_size for s in stats))
+SHARED_SQL = ("figure_current", "target_current", "project_progress_latest", "explanation_current", "place_stock_asof")
 
 
 def _read_csv(name: str, data_dir: Path) -> list[dict[str, str]]:
@@ -195,31 +36,6 @@ def _num(value: str | None) -> float | None:
 
 def _int(value: str | None) -> int | None:
     return int(value) if value not in (None, "") else None
-
-
-def new_batch(
-    con: duckdb.DuckDBPyConnection,
-    kind: str,
-    user: str,
-    *,
-    created_at: datetime | None = None,
-    file_name: str | None = None,
-    sha256: str | None = None,
-    rows: int = 0,
-    demo: bool = False,
-) -> int:
-    (batch_id,) = con.execute(
-        "insert into batch (kind, user_name, created_at, file_name, sha256, rows, demo) values (?, ?, ?, ?, ?, ?, ?) returning id",
-        [kind, user, created_at or datetime.now(), file_name, sha256, rows, demo],
-    ).fetchone()
-    return batch_id
-
-
-def audit(con: duckdb.DuckDBPyConnection, user: str, action: str, detail: dict | None = None, at: datetime | None = None) -> None:
-    con.execute(
-        "insert into audit (created_at, user_name, action, detail) values (?, ?, ?, ?)",
-        [at or datetime.now(), user, action, json.dumps(detail or {}, ensure_ascii=False, sort_keys=True)],
-    )
 
 
 def load_places(con: duckdb.DuckDBPyConnection, features: list[dict]) -> int:
@@ -290,7 +106,7 @@ def _load_seed(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
             ],
         )
     targets = _read_csv("targets.csv", data_dir)
-    batch_id = new_batch(con, "seed", "system", created_at=SEED_TIME, file_name="targets.csv", rows=len(targets))
+    batch_id = store.new_batch(con, "seed", "system", created_at=SEED_TIME, file_name="targets.csv", rows=len(targets))
     con.executemany(
         "insert into target values (?, ?, ?, ?, ?, ?, ?)",
         [
@@ -323,23 +139,11 @@ def _load_demo(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     figure_rows, progress_rows = [], []
     for (dept, year, month), rows in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0])):
         uploaded = datetime(year + (month == 12), month % 12 + 1, 5, 10, 0)
-        batch_id = new_batch(con, "figures", f"演示-{dept}", created_at=uploaded, file_name="演示数据", rows=len(rows), demo=True)
+        batch_id = store.new_batch(con, "figures", f"演示-{dept}", created_at=uploaded, file_name="演示数据", rows=len(rows), demo=True)
         figure_rows += [vals + [batch_id] for kind, vals in rows if kind == "figure"]
         progress_rows += [vals + [batch_id] for kind, vals in rows if kind == "progress"]
-    insert_rows(con, "figure", ["metric", "year", "month", "place", "value", "note", "batch_id"], figure_rows)
-    insert_rows(con, "project_progress", ["project", "year", "month", "stage", "percent", "note", "batch_id"], progress_rows)
-
-
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[list]) -> None:
-    """Bulk insert through a DataFrame: one statement instead of one per row."""
-    if not rows:
-        return
-    frame = pd.DataFrame(rows, columns=columns)
-    con.register("_rows", frame)
-    try:
-        con.execute(f"insert into {table} ({', '.join(columns)}) select {', '.join(columns)} from _rows")
-    finally:
-        con.unregister("_rows")
+    store.insert_rows(con, "figure", ["metric", "year", "month", "place", "value", "note", "batch_id"], figure_rows)
+    store.insert_rows(con, "project_progress", ["project", "year", "month", "stage", "percent", "note", "batch_id"], progress_rows)
 
 
 def build(path: Path | None = None, data_dir: Path | None = None, demo: bool = True, force: bool = False) -> Path:
@@ -358,7 +162,7 @@ def build(path: Path | None = None, data_dir: Path | None = None, demo: bool = T
     con = duckdb.connect(str(tmp))
     try:
         con.execute("begin")
-        con.execute(SCHEMA)
+        con.execute(schema_sql())
         _load_seed(con, data_dir)
         if demo:
             _load_demo(con, data_dir)
@@ -375,3 +179,11 @@ def build(path: Path | None = None, data_dir: Path | None = None, demo: bool = T
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("select value from meta where key = 'schema_version'").fetchone()[0])
+
+
+def schema_sql() -> str:
+    """The tables (``tracker/sql/schema.sql``), then the shared views and macros (``queries/_shared/``)."""
+    here = Path(__file__).resolve().parent
+    parts = [(here / "sql" / "schema.sql").read_text(encoding="utf-8")]
+    parts += [(config.QUERIES_DIR / "_shared" / f"{name}.sql").read_text(encoding="utf-8") for name in SHARED_SQL]
+    return "\n".join(parts)

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from tracker import config, db, progress
+from tracker import config, progress, store
 from tracker.auth import User, require_admin
 from tracker.status import project_status
 
@@ -588,8 +588,7 @@ def replace_places(con: duckdb.DuckDBPyConnection, user: User | None, upload: Pl
     user = require_admin(user)
     at = at or datetime.now()
     codes = [f["properties"]["code"] for f in upload.features]
-    con.execute("begin")
-    try:
+    with store.transaction(con):
         con.execute(
             "insert into place_history select code, name, kind, parent, geometry, label_lng, label_lat, schematic, "
             "note, version, ?, ? from place where list_contains(?, code)",
@@ -620,8 +619,10 @@ def replace_places(con: duckdb.DuckDBPyConnection, user: User | None, upload: Pl
                     "version, code) values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
                     values + [p["code"]],
                 )
-        batch_id = db.new_batch(con, "places", user.name, created_at=at, file_name=upload.file_name, sha256=upload.sha256, rows=len(codes))
-        db.audit(
+        batch_id = store.new_batch(
+            con, "places", user.name, created_at=at, file_name=upload.file_name, sha256=upload.sha256, rows=len(codes)
+        )
+        store.audit(
             con,
             user.name,
             "replace_places",
@@ -634,8 +635,4 @@ def replace_places(con: duckdb.DuckDBPyConnection, user: User | None, upload: Pl
             },
             at=at,
         )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return {"batch": batch_id, "replaced": len(versions), "added": len(codes) - len(versions)}

@@ -118,6 +118,8 @@ def registry(queries_dir: Path | None = None) -> dict[str, Indicator]:
 def _registry(queries_dir: Path) -> dict[str, Indicator]:
     found: dict[str, Indicator] = {}
     for path in sorted(queries_dir.glob("*/*.sql")):
+        if path.parent.name.startswith("_"):
+            continue  # shared views and macros (queries/_shared/), not indicators
         indicator = load_file(path)
         if indicator.code in found:
             raise IndicatorFileError(f"{path}: indicator code '{indicator.code}' is defined twice")

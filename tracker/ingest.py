@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime, time
 import duckdb
 import pandas as pd
 
-from tracker import config, db, progress
+from tracker import config, progress, store
 from tracker.auth import PermissionDenied, User, require_admin, require_writer
 from tracker.indicators import registry
 
@@ -880,7 +880,7 @@ def _write_figures(con: duckdb.DuckDBPyConnection, report: Report, created_at: d
     if not rows_in.empty:
         same = rows_in["change"] == "不变"
         rows_in = rows_in.assign(note=rows_in["note"].where(~same | rows_in["note"].notna(), rows_in["old_note"]))
-    batch_id = db.new_batch(
+    batch_id = store.new_batch(
         con,
         "figures",
         report.user.name,
@@ -895,8 +895,8 @@ def _write_figures(con: duckdb.DuckDBPyConnection, report: Report, created_at: d
         [m, int(y), int(mo), None if not isinstance(p, str) else p, float(v), None if not isinstance(n, str) else n, b]
         for m, y, mo, p, v, n, b in rows
     ]
-    db.insert_rows(con, "figure", cols + ["batch_id"], rows)
-    db.insert_rows(
+    store.insert_rows(con, "figure", cols + ["batch_id"], rows)
+    store.insert_rows(
         con,
         "explanation",
         ["indicator", "year", "month", "text", "batch_id"],
@@ -979,7 +979,7 @@ def prepare(data: bytes, file_name: str, user: User | None, today: date | None =
     started = _time.perf_counter()
     parsed = parse(data, file_name)
     parsed_at = _time.perf_counter()
-    with _WRITE_LOCK, db.connect() as con:
+    with _WRITE_LOCK, store.connect() as con:
         con.execute("begin")
         try:
             report = validate(con, parsed, user, today)
@@ -1024,19 +1024,19 @@ def commit(data: bytes, file_name: str, user: User | None, today: date | None = 
     """
     require_writer(user)
     parsed = parse(data, file_name)
-    with _WRITE_LOCK, db.connect() as con:
+    with _WRITE_LOCK, store.connect() as con:
         with _transaction(con):
             report = validate(con, parsed, user, today)
             if not report.ok:
                 raise ValidationFailed(report)
             if report.duplicate_of is not None:
-                db.audit(
+                store.audit(
                     con, user.name, "figures.duplicate", {"file": parsed.file_name, "sha256": parsed.sha256, "batch": report.duplicate_of}
                 )
                 return CommitResult(None, 0, len(report.preview), 0, report.duplicate_of, report)
             batch_id = _write_figures(con, report, created_at)
             changed = len(report.changed)
-            db.audit(
+            store.audit(
                 con,
                 user.name,
                 "figures.commit" if batch_id else "figures.unchanged",
@@ -1066,10 +1066,10 @@ def add_explanation(indicator: str, year: int, month: int, text: str, user: User
     problem = _period_issue(year, month, today or date.today())
     if problem:
         raise IngestError(problem[1] + "。")
-    with _WRITE_LOCK, db.connect() as con, _transaction(con):
-        batch_id = db.new_batch(con, "explanations", user.name, file_name="页面填写", rows=1)
+    with _WRITE_LOCK, store.connect() as con, _transaction(con):
+        batch_id = store.new_batch(con, "explanations", user.name, file_name="页面填写", rows=1)
         con.execute("insert into explanation values (?, ?, ?, ?, ?)", [indicator, year, month, text, batch_id])
-        db.audit(con, user.name, "explanation.add", {"batch": batch_id, "indicator": indicator, "year": year, "month": month})
+        store.audit(con, user.name, "explanation.add", {"batch": batch_id, "indicator": indicator, "year": year, "month": month})
     return batch_id
 
 
@@ -1078,7 +1078,7 @@ def revert(batch_id: int, user: User | None, now: datetime | None = None) -> Non
     calendar month of the upload."""
     require_writer(user)
     now = now or datetime.now()
-    with _WRITE_LOCK, db.connect() as con, _transaction(con):
+    with _WRITE_LOCK, store.connect() as con, _transaction(con):
         row = con.execute("select kind, user_name, created_at, status from batch where id = ?", [batch_id]).fetchone()
         if row is None:
             raise IngestError(f"批次 {batch_id} 不存在。")
@@ -1097,7 +1097,7 @@ def revert(batch_id: int, user: User | None, now: datetime | None = None) -> Non
             if (created.year, created.month) != (now.year, now.month):
                 raise PermissionDenied(f"批次 {batch_id} 上传于 {created:%Y年%m月}，上传人只能在当月撤销，请联系管理员。")
         con.execute("update batch set status = 'reverted', reverted_at = ?, reverted_by = ? where id = ?", [now, user.name, batch_id])
-        db.audit(con, user.name, "batch.revert", {"batch": batch_id, "kind": kind})
+        store.audit(con, user.name, "batch.revert", {"batch": batch_id, "kind": kind})
 
 
 # ---------------------------------------------------------------- targets
@@ -1257,20 +1257,20 @@ def commit_targets(
 ) -> int:
     """Write the targets as a new batch (all or nothing); the previous targets stay in the history."""
     require_admin(user)
-    with _WRITE_LOCK, db.connect() as con, _transaction(con):
+    with _WRITE_LOCK, store.connect() as con, _transaction(con):
         frame, found = check_targets(con, rows, user, issues)
         errors = [i for i in found if i.level == "error"]
         if errors or frame.empty:
             report = Report(parsed=Parsed(file_name or "", sha256 or ""), user=user, issues=found or [Issue("error", "没有可写入的目标。")])
             raise ValidationFailed(report)
-        batch_id = db.new_batch(con, "targets", user.name, file_name=file_name or "页面填写", sha256=sha256, rows=len(frame))
-        db.insert_rows(
+        batch_id = store.new_batch(con, "targets", user.name, file_name=file_name or "页面填写", sha256=sha256, rows=len(frame))
+        store.insert_rows(
             con,
             "target",
             ["indicator", "year", "value", "comparator", "rule", "note", "batch_id"],
             [[r.indicator, int(r.year), float(r.value), r.comparator, "fixed", r.note, batch_id] for r in frame.itertuples(index=False)],
         )
-        db.audit(con, user.name, "targets.commit", {"batch": batch_id, "rows": len(frame), "file": file_name})
+        store.audit(con, user.name, "targets.commit", {"batch": batch_id, "rows": len(frame), "file": file_name})
     return batch_id
 
 

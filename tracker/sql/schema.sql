@@ -1,0 +1,72 @@
+-- The store's tables. The views and macros over them, shared by the indicator files, are in queries/_shared/.
+create table if not exists meta (key varchar primary key, value varchar);
+create table if not exists area (code varchar primary key, name varchar not null, sort integer not null);
+create table if not exists department (code varchar primary key, name varchar not null, note varchar);
+create table if not exists metric (
+    code varchar primary key, name varchar not null, unit varchar not null,
+    department varchar not null references department (code),
+    kind varchar not null check (kind in ('flow', 'stock')),
+    per_place boolean not null, place_kind varchar,
+    min_value double, max_value double, description varchar
+);
+create table if not exists place (
+    code varchar primary key, name varchar not null, kind varchar not null, parent varchar,
+    geometry varchar, label_lng double, label_lat double, schematic boolean not null default true,
+    note varchar, version integer not null default 1
+);
+create table if not exists place_history (
+    code varchar, name varchar, kind varchar, parent varchar, geometry varchar, label_lng double,
+    label_lat double, schematic boolean, note varchar, version integer, replaced_at timestamp,
+    replaced_by varchar
+);
+create sequence if not exists batch_id_seq start 1;
+create table if not exists batch (
+    id integer primary key default nextval('batch_id_seq'),
+    kind varchar not null,            -- figures | targets | projects | places | seed
+    user_name varchar not null, created_at timestamp not null,
+    file_name varchar, sha256 varchar, rows integer not null default 0,
+    status varchar not null default 'committed' check (status in ('committed', 'reverted')),
+    demo boolean not null default false, reverted_at timestamp, reverted_by varchar
+);
+create table if not exists figure (
+    metric varchar not null references metric (code), year integer not null,
+    month integer not null check (month between 1 and 12), place varchar,
+    value double, note varchar, batch_id integer not null references batch (id)
+);
+create table if not exists target (
+    indicator varchar not null, year integer not null, value double,
+    comparator varchar not null check (comparator in ('>=', '<=', '=')),
+    rule varchar not null default 'fixed' check (rule in ('fixed', 'last_year')),
+    note varchar, batch_id integer not null references batch (id)
+);
+create table if not exists project (
+    code varchar primary key, year integer not null, name varchar not null,
+    area varchar not null references area (code), department varchar not null references department (code),
+    project_type varchar, place varchar, milestone varchar,
+    target_stage varchar not null,
+    ongoing boolean not null default false,  -- 持续推进: no completion this year, so never 已完成
+    start_month integer, finish_month integer, source varchar not null
+);
+create table if not exists project_progress (
+    project varchar not null references project (code), year integer not null,
+    month integer not null check (month between 1 and 12),
+    stage varchar not null, percent double, note varchar, batch_id integer not null references batch (id)
+);
+create table if not exists explanation (
+    indicator varchar not null, year integer not null, month integer not null,
+    text varchar not null, batch_id integer not null references batch (id)
+);
+create table if not exists users (
+    name varchar primary key, department varchar, role varchar not null check (role in ('viewer', 'staff', 'admin')),
+    password_hash varchar not null, disabled boolean not null default false,
+    failed_logins integer not null default 0, locked_until timestamp, created_at timestamp not null
+);
+-- Pre-aggregated indicator values, recomputed lazily when the data stamp changes (see tracker.indicators).
+create table if not exists indicator_value (stamp varchar not null, code varchar not null, year integer not null,
+                                            month integer not null, value double);
+create table if not exists indicator_value_year (stamp varchar not null, year integer not null);
+create sequence if not exists audit_id_seq start 1;
+create table if not exists audit (
+    id integer primary key default nextval('audit_id_seq'), created_at timestamp not null,
+    user_name varchar not null, action varchar not null, detail varchar
+);
