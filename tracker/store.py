@@ -13,11 +13,12 @@ is read-write: inside one process DuckDB refuses a read-only connection to a fil
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +141,16 @@ def audit(con: Connection, user: str, action: str, detail: dict[str, Any] | None
         "insert into audit (created_at, user_name, action, detail) values (?, ?, ?, ?)",
         [at or datetime.now(), user, action, json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str)],
     )
+
+
+def backup(dest_dir: Path | None = None) -> Path:
+    """A consistent copy: checkpoint, then copy the file while we hold it (no process can write meanwhile)."""
+    source = config.db_path()
+    dest_dir = Path(dest_dir or source.parent / "backups")
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    target = dest_dir / f"{source.stem}-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}.duckdb"
+    with WRITE_LOCK, connect() as con:
+        con.execute("checkpoint")
+        shutil.copy2(source, target)
+        audit(con, "cli", "backup", {"file": str(target)})
+    return target

@@ -1,25 +1,13 @@
-"""``python -m tracker``: the same functions the pages call, without a browser.
-
-Each command module adds its own sub-commands through ``register(subparsers)``; a command's handler
-returns the process exit code (0 ok, 1 refused, 2 usage).
-"""
+"""``init``, ``status`` and ``demo-data``."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import json
 import sys
 import time
 
 from tracker import config, db, demo, status, store
-
-# Modules that add sub-commands; each defines register(subparsers).
-COMMAND_MODULES: list[str] = ["tracker.cli_deck", "tracker.cli_data"]
-
-
-def _print_json(obj) -> None:
-    print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+from tracker.cli.output import print_json
 
 
 def _pct(value: float | None) -> str:
@@ -46,7 +34,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     with store.connect() as con:
         report = status.build_status(con, args.year, args.month, args.area)
     if args.json:
-        _print_json(report)
+        print_json(report)
         return 0
     print(f"{args.year}年{args.month}月  序时进度 {_pct(report['time_progress'])}" + ("  【演示数据】" if report["demo"] else ""))
     print()
@@ -74,9 +62,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tracker", description="三乡镇政府工作报告目标跟踪：命令行工具")
-    sub = parser.add_subparsers(dest="command", required=True)
+def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("init", help="从 data/ 建立数据库（已存在则保留，--force 重建）")
     p.add_argument("--force", action="store_true", help="删除并重建数据库")
@@ -92,16 +78,3 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo-data", help="重新生成 data/demo/ 下的演示数据（确定性）")
     p.set_defaults(func=cmd_demo_data)
-
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except store.DatabaseBusy as exc:
-        print(str(exc), file=sys.stderr)
-        return 1

@@ -1,4 +1,4 @@
-"""CLI commands for users, templates, imports, figures, batches, revert and backup.
+"""``metrics``, ``template``, ``import``, ``figures``, ``batches``, ``revert`` and ``backup``.
 
 Same functions as the pages, same Chinese messages; exit 0 ok, 1 refused, 2 usage.
 """
@@ -6,32 +6,11 @@ Same functions as the pages, same Chinese messages; exit 0 ok, 1 refused, 2 usag
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
-import shutil
 import sys
 from pathlib import Path
 
-from tracker import auth, config, ingest, store, template
-
-
-def _print_json(obj) -> None:
-    print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
-
-
-def _err(message: str) -> int:
-    print(message, file=sys.stderr)
-    return 1
-
-
-def _read_password() -> str:
-    """From the terminal without echo, or the first line of standard input when piped."""
-    if sys.stdin.isatty():
-        first = getpass.getpass("密码：")
-        if getpass.getpass("再输入一次：") != first:
-            raise auth.UserError("两次输入的密码不一致。")
-        return first
-    return sys.stdin.readline().rstrip("\r\n")
+from tracker import auth, ingest, store, template
+from tracker.cli.output import err, print_json
 
 
 def _user(name: str) -> auth.User | None:
@@ -39,45 +18,11 @@ def _user(name: str) -> auth.User | None:
         return auth.get_user(con, name)
 
 
-def cmd_users_add(args) -> int:
-    try:
-        password = _read_password()
-        with store.connect() as con:
-            user = auth.create_user(con, args.name, args.role, password, args.department)
-    except auth.UserError as exc:
-        return _err(str(exc))
-    dept = f"，{user.department}" if user.department else ""
-    print(f"已创建用户“{user.name}”（{auth.ROLE_NAMES[user.role]}{dept}）。")
-    return 0
-
-
-def cmd_users_list(args) -> int:
-    with store.connect() as con:
-        users = auth.list_users(con)
-    if args.json:
-        _print_json(users)
-        return 0
-    for u in users:
-        state = "停用" if u["disabled"] else "正常"
-        print(f"{u['name']:<16} {auth.ROLE_NAMES[u['role']]:<4} {u['department'] or '—':<8} {state}")
-    return 0
-
-
-def cmd_users_disable(args) -> int:
-    try:
-        with store.connect() as con:
-            auth.disable_user(con, args.name)
-    except auth.UserError as exc:
-        return _err(str(exc))
-    print(f"已停用用户“{args.name}”。")
-    return 0
-
-
 def cmd_metrics(args) -> int:
     with store.connect() as con:
         metrics = ingest.metrics_list(con)
     if args.json:
-        _print_json(metrics)
+        print_json(metrics)
     else:
         for m in metrics:
             print(f"{m['code']:<28} {m['name']:<28} {m['unit']:<4} {m['department']:<8} {m['kind']}{'  按地点' if m['places'] else ''}")
@@ -89,7 +34,7 @@ def cmd_template(args) -> int:
         with store.connect() as con:
             data = template.build_template(con, args.department, args.year, args.month)
     except template.TemplateError as exc:
-        return _err(str(exc))
+        return err(str(exc))
     Path(args.output).write_bytes(data)
     print(f"已生成模板：{args.output}")
     return 0
@@ -98,10 +43,10 @@ def cmd_template(args) -> int:
 def cmd_import(args) -> int:
     path = Path(args.file)
     if not path.is_file():
-        return _err(f"找不到文件：{path}")
+        return err(f"找不到文件：{path}")
     user = _user(args.user)
     if user is None:
-        return _err(f"用户“{args.user}”不存在或已停用。")
+        return err(f"用户“{args.user}”不存在或已停用。")
     data = path.read_bytes()
     try:
         if args.dry_run:
@@ -115,10 +60,10 @@ def cmd_import(args) -> int:
             return 0
         result = ingest.commit(data, path.name, user)
     except (auth.PermissionDenied, ingest.IngestError) as exc:
-        return _err(str(exc))
+        return err(str(exc))
     except ingest.ValidationFailed as exc:
         _print_report(exc.report)
-        return _err(str(exc))
+        return err(str(exc))
     _print_report(result.report, errors=False)
     print(result.message())
     return 0
@@ -138,7 +83,7 @@ def cmd_figures(args) -> int:
     with store.connect() as con:
         rows = ingest.current_figures(con, args.year, args.month)
     if args.json:
-        _print_json(rows)
+        print_json(rows)
     else:
         for r in rows:
             print(f"{r['metric']:<28} {r['place'] or '':<14} {r['value']:>12g}  批次 {r['batch']}")
@@ -154,7 +99,7 @@ def cmd_batches(args) -> int:
             if v is not None and not isinstance(v, (str, int, float, bool)):
                 r[k] = None if str(v) in ("NaT", "nan", "None") else str(v)
     if args.json:
-        _print_json(records)
+        print_json(records)
     else:
         for r in records:
             print(
@@ -167,48 +112,21 @@ def cmd_batches(args) -> int:
 def cmd_revert(args) -> int:
     user = _user(args.user)
     if user is None:
-        return _err(f"用户“{args.user}”不存在或已停用。")
+        return err(f"用户“{args.user}”不存在或已停用。")
     try:
         ingest.revert(args.batch, user)
     except (auth.PermissionDenied, ingest.IngestError) as exc:
-        return _err(str(exc))
+        return err(str(exc))
     print(f"已撤销批次 {args.batch}，之前的数值已恢复显示。")
     return 0
 
 
-def backup(dest_dir: Path | None = None) -> Path:
-    """A consistent copy: checkpoint, then copy the file while we hold it (no process can write meanwhile)."""
-    source = config.db_path()
-    dest_dir = Path(dest_dir or source.parent / "backups")
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    target = dest_dir / f"{source.stem}-{ingest.utc_stamp()}.duckdb"
-    with ingest._WRITE_LOCK, store.connect() as con:
-        con.execute("checkpoint")
-        shutil.copy2(source, target)
-        store.audit(con, "cli", "backup", {"file": str(target)})
-    return target
-
-
 def cmd_backup(args) -> int:
-    print(f"已备份到：{backup(args.dir)}")
+    print(f"已备份到：{store.backup(Path(args.dir) if args.dir else None)}")
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("users", help="用户管理：add / list / disable")
-    us = p.add_subparsers(dest="users_command", required=True)
-    q = us.add_parser("add", help="新建用户（密码从标准输入读取）")
-    q.add_argument("name")
-    q.add_argument("--role", required=True, choices=auth.ROLES)
-    q.add_argument("--department", help="部门编码（填报员必填）")
-    q.set_defaults(func=cmd_users_add)
-    q = us.add_parser("list", help="列出用户")
-    q.add_argument("--json", action="store_true")
-    q.set_defaults(func=cmd_users_list)
-    q = us.add_parser("disable", help="停用用户")
-    q.add_argument("name")
-    q.set_defaults(func=cmd_users_disable)
-
     p = sub.add_parser("metrics", help="填报指标清单")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_metrics)

@@ -1,0 +1,40 @@
+"""What every command prints: strict JSON, Chinese refusals on stderr, numbers in one style."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import sys
+from datetime import date, datetime
+from typing import Any
+
+
+def _plain(obj: Any) -> Any:
+    """JSON-safe: dataclasses as dicts, NaN/inf as null (never ``NaN``/``Infinity``), dates as text."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return _plain(obj.to_json() if hasattr(obj, "to_json") else dataclasses.asdict(obj))
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if obj is None or isinstance(obj, (str, int, bool)):
+        return obj
+    if hasattr(obj, "item"):  # numpy scalars
+        return _plain(obj.item())
+    if isinstance(obj, (datetime, date)):
+        return obj.isoformat(sep=" ", timespec="minutes") if isinstance(obj, datetime) else obj.isoformat()
+    text = str(obj)
+    return None if text in ("NaT", "nan", "None", "<NA>") else text
+
+
+def print_json(obj: Any) -> None:
+    """Strict JSON (``json.loads`` with a ``parse_constant`` that raises accepts it)."""
+    print(json.dumps(_plain(obj), ensure_ascii=False, indent=2, allow_nan=False))
+
+
+def err(message: str, code: int = 1) -> int:
+    print(message, file=sys.stderr)
+    return code
