@@ -132,7 +132,7 @@ def bench_status(scale: Scale, repeats: int) -> dict:
         "floor_ms": floor,
         "status_ratio": warm / floor,
         "indicators": len(registry()),
-        "projects": len(report["projects"]),
+        "projects": len(report.projects),
     }
 
 

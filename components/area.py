@@ -28,21 +28,21 @@ def render_area(area: str) -> None:
     year, month = filters.year, filters.month
     name = filters.area_names.get(area, area)
     status = load_status(year, month, area)
-    indicators, projects = status["indicators"], status["projects"]
+    indicators, projects = status.indicators, status.projects
 
     st.title(name)
     st.caption(
-        f"{year}年{month}月 · 序时进度 {status['time_progress'] * 100:.1f}% · "
+        f"{year}年{month}月 · 序时进度 {status.time_progress * 100:.1f}% · "
         f"指标 {len(indicators)} 项，重点项目 {len(projects)} 个。点击表格中的一行查看指标详情。"
     )
-    demo_banner(status["demo"])
+    demo_banner(status.demo)
     cards.status_legend()
 
     st.subheader("指标完成情况")
     if not indicators:
         st.info("本领域暂无指标。")
     else:
-        trends = {i["code"]: charts.trend_values(load_history(i["code"], year), month) for i in indicators}
+        trends = {i.code: charts.trend_values(load_history(i.code, year), month) for i in indicators}
         frame = tables.indicator_frame(indicators, trends)
         event = tables.show(
             frame, tables.INDICATOR_COLUMNS, key=f"table_{area}", row_height=44, on_select="rerun", selection_mode="single-row"
@@ -52,7 +52,7 @@ def render_area(area: str) -> None:
             open_indicator(frame.iloc[rows[0]]["code"])
         st.download_button(
             "下载本表（Excel）",  # built only when clicked, not on every rerun
-            lambda: export.indicators_xlsx(indicators, year, month, name, status["demo"]),
+            lambda: export.indicators_xlsx(indicators, year, month, name, status.demo),
             on_click="ignore",
             file_name=export.export_filename(year, month, name),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -11,7 +11,7 @@ from html import escape
 import streamlit as st
 
 from tracker.labels import fmt_pct, status_color, status_label, text_on_status
-from tracker.progress import NO_DATA, SEVERITY, STATUSES
+from tracker.model import NO_DATA, SEVERITY, STATUSES
 
 _STATUS_ORDER = sorted(STATUSES, key=lambda s: SEVERITY[s])
 

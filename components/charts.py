@@ -13,9 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracker.db import STAGES
 from tracker.labels import STATUS_COLORS, fmt_number, fmt_pct, fmt_target, status_color, status_label, text_on_status
-from tracker.progress import NO_DATA, SEVERITY, STATUSES, WARNING
+from tracker.model import NO_DATA, SEVERITY, STAGES, STATUSES, WARNING
 
 # Readable from the back of a meeting room: tick labels ≥16 px, titles ≥20 px.
 FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
@@ -84,22 +83,22 @@ def completion_chart(indicators: Sequence[dict], title: str, subtitle: str | Non
     Names sit above their bars rather than on the y axis, so the bars keep the full width on a phone.
     """
     rows = list(reversed(indicators))  # plotly draws the first category at the bottom
-    ys = [i["code"] for i in rows]
-    comp = [_pct100(i.get("completion")) for i in rows]
+    ys = [i.code for i in rows]
+    comp = [_pct100(i.completion) for i in rows]
     shown = [min(c, COMPLETION_CAP) if c is not None else 0 for c in comp]
     texts = [
-        f"{status_label(i['status'])}  {fmt_pct(i.get('completion'))}" if c is not None else status_label(i["status"])
+        f"{status_label(i.status)}  {fmt_pct(i.completion)}" if c is not None else status_label(i.status)
         for i, c in zip(rows, comp, strict=True)
     ]
     custom = [
         [
-            i["name"],
-            status_label(i["status"]),
-            fmt_pct(i.get("completion")),
-            fmt_pct(i.get("time_progress")),
-            fmt_number(i.get("value"), i.get("unit", "")),
+            i.name,
+            status_label(i.status),
+            fmt_pct(i.completion),
+            fmt_pct(i.time_progress),
+            fmt_number(i.value, i.unit),
             _target_text(i),
-            i.get("department_name") or "—",
+            i.department_name or "—",
         ]
         for i in rows
     ]
@@ -110,15 +109,15 @@ def completion_chart(indicators: Sequence[dict], title: str, subtitle: str | Non
         orientation="h",
         name="完成率",
         width=0.5,
-        marker={"color": [status_color(i["status"]) for i in rows], "line": {"width": 0}},
+        marker={"color": [status_color(i.status) for i in rows], "line": {"width": 0}},
         text=texts,
         textposition="auto",
         insidetextanchor="end",
         cliponaxis=False,
         constraintext="none",
         textfont={"size": TICK_SIZE},
-        insidetextfont={"color": [text_on_status(i["status"]) for i in rows]},
-        outsidetextfont={"color": [_text_color(i["status"]) for i in rows]},
+        insidetextfont={"color": [text_on_status(i.status) for i in rows]},
+        outsidetextfont={"color": [_text_color(i.status) for i in rows]},
         customdata=custom,
         showlegend=False,
         hovertemplate=(
@@ -129,11 +128,11 @@ def completion_chart(indicators: Sequence[dict], title: str, subtitle: str | Non
     )
     fig.add_scatter(
         y=ys,
-        x=[_pct100(i.get("time_progress")) for i in rows],
+        x=[_pct100(i.time_progress) for i in rows],
         mode="markers",
         name="序时进度",
         marker={"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": TIME_PROGRESS_COLOR}},
-        customdata=[fmt_pct(i.get("time_progress")) for i in rows],
+        customdata=[fmt_pct(i.time_progress) for i in rows],
         hovertemplate="序时进度：%{customdata}<extra></extra>",
     )
     fig.update_layout(
@@ -143,7 +142,7 @@ def completion_chart(indicators: Sequence[dict], title: str, subtitle: str | Non
                 "y": code,
                 "xref": "x",
                 "yref": "y",
-                "text": item["name"],
+                "text": item.name,
                 "showarrow": False,
                 "xanchor": "left",
                 "yanchor": "bottom",
@@ -162,7 +161,7 @@ def completion_chart(indicators: Sequence[dict], title: str, subtitle: str | Non
 
 
 def _target_text(item: dict) -> str:
-    return fmt_target(item.get("target"), item.get("comparator", ">="), item.get("unit", ""))
+    return fmt_target(item.target, item.comparator, item.unit)
 
 
 # --- status counts per area (overview) ---------------------------------------------------------------------
@@ -203,13 +202,13 @@ def status_count_chart(counts: dict[str, dict[str, int]], title: str, subtitle: 
 
 def planned_line(history: pd.DataFrame, item: dict) -> list[float | None]:
     """序时进度 as a value per month: target × time progress (from last year's level for a level to reach)."""
-    target = item.get("target")
+    target = item.target
     if target is None:
         return [None] * len(history)
-    if item.get("kind") == "cumulative":
+    if item.kind == "cumulative":
         return [target * tp for tp in history["time_progress"]]
     base = _last_year_close(history)
-    if item.get("basis") == "reach" and base is not None:
+    if item.basis == "reach" and base is not None:
         return [base + (target - base) * tp for tp in history["time_progress"]]
     return [None] * len(history)
 
@@ -221,10 +220,10 @@ def _last_year_close(history: pd.DataFrame) -> float | None:
 
 def indicator_chart(history: pd.DataFrame, item: dict, year: int, month: int) -> go.Figure:
     """Monthly bars, value to date, target, 序时进度, same period last year and the year-end forecast."""
-    unit = item.get("unit") or ""
+    unit = item.unit or ""
     months = [int(m) for m in history["month"]]
     labels = [f"{m}月" for m in months]
-    cumulative = item.get("kind") == "cumulative"
+    cumulative = item.kind == "cumulative"
     upto = history[history["month"] <= month]
     fig = go.Figure()
     if cumulative:
@@ -258,7 +257,7 @@ def indicator_chart(history: pd.DataFrame, item: dict, year: int, month: int) ->
             customdata=[fmt_number(v, unit) for v in last_year],
             hovertemplate=f"%{{x}}　{year - 1}年同期：%{{customdata}}<extra></extra>",
         )
-    target = item.get("target")
+    target = item.target
     if target is not None:
         fig.add_scatter(
             x=labels,
@@ -279,7 +278,7 @@ def indicator_chart(history: pd.DataFrame, item: dict, year: int, month: int) ->
                 customdata=[fmt_number(p, unit) for p in plan],
                 hovertemplate="%{x}　序时进度应达：%{customdata}<extra></extra>",
             )
-    forecast = item.get("forecast")
+    forecast = item.forecast
     reached = upto["to_date"].dropna()
     if cumulative and forecast is not None and target and len(reached) and month < 12:
         end = forecast * target
@@ -288,13 +287,13 @@ def indicator_chart(history: pd.DataFrame, item: dict, year: int, month: int) ->
             y=[float(reached.iloc[-1]), end],
             name="预计全年",
             mode="lines+markers",
-            line={"color": status_color(item.get("status")), "width": 3, "dash": "dot"},
+            line={"color": status_color(item.status), "width": 3, "dash": "dot"},
             marker={"size": 12, "symbol": "diamond"},
             hovertemplate=f"按当前进度预计全年：{fmt_number(end, unit)}（{fmt_pct(forecast)}）<extra></extra>",
         )
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels, title_text="月份")
     fig.update_yaxes(title_text=f"数值（{unit}）" if unit else "数值", rangemode="tozero", tickformat=",~r")
-    fig = _style(fig, item["name"], 560, f"{year}年逐月进展（截至{month}月）")
+    fig = _style(fig, item.name, 560, f"{year}年逐月进展（截至{month}月）")
     fig.update_layout(
         barmode="overlay", hovermode="x unified", margin={"b": 130}, legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0}
     )
@@ -320,18 +319,18 @@ def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None 
     Each row is labelled above its bar with status first (never cut off on a phone), then the name.
     """
     rows = list(reversed(projects))
-    ys = [p["code"] for p in rows]
-    reported = [stage_position(p.get("stage"), p.get("percent")) for p in rows]
-    planned = [stage_position(p.get("planned_stage"), p.get("planned_percent")) for p in rows]
+    ys = [p.code for p in rows]
+    reported = [stage_position(p.stage, p.percent) for p in rows]
+    planned = [stage_position(p.planned_stage, p.planned_percent) for p in rows]
     custom = [
         [
-            p["name"],
-            p.get("planned_stage") or "—",
-            _pct_text(p.get("planned_percent")),
-            p.get("stage") or "未填报",
-            _pct_text(p.get("percent")),
-            status_label(p["status"]),
-            p.get("department_name") or "—",
+            p.name,
+            p.planned_stage or "—",
+            _pct_text(p.planned_percent),
+            p.stage or "未填报",
+            _pct_text(p.percent),
+            status_label(p.status),
+            p.department_name or "—",
         ]
         for p in rows
     ]
@@ -344,7 +343,7 @@ def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None 
         orientation="h",
         name="实际进度",
         width=0.45,
-        marker={"color": [status_color(p["status"]) for p in rows]},
+        marker={"color": [status_color(p.status) for p in rows]},
         customdata=custom,
         hovertemplate=(
             "<b>%{customdata[0]}</b><br>计划节点：%{customdata[1]}（%{customdata[2]}）"
@@ -363,9 +362,9 @@ def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None 
     )
     labels = []
     for code, p in zip(ys, rows, strict=True):
-        state = f"{status_label(p['status'])} · {p.get('stage') or '未填报'}"
-        if p.get("percent") is not None and not pd.isna(p.get("percent")):
-            state += f" {_pct_text(p['percent'])}"
+        state = f"{status_label(p.status)} · {p.stage or '未填报'}"
+        if p.percent is not None and not pd.isna(p.percent):
+            state += f" {_pct_text(p.percent)}"
         labels.append(
             {
                 "x": 0,
@@ -377,7 +376,7 @@ def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None 
                 "yanchor": "bottom",
                 "yshift": 11,
                 "font": {"size": TICK_SIZE - 1},
-                "text": f'<span style="color:{_text_color(p["status"])}"><b>{escape(state)}</b></span>　{escape(p["name"])}',
+                "text": f'<span style="color:{_text_color(p.status)}"><b>{escape(state)}</b></span>　{escape(p.name)}',
             }
         )
     # One assignment: fig.add_annotation in a loop re-validates every earlier label (quadratic; 18 s for 330).

@@ -14,7 +14,7 @@ import streamlit as st
 
 from tracker import config, geo, store
 from tracker.labels import SCHEMATIC_NOTICE, STATUS_COLORS, hex_to_rgb, status_color, status_label
-from tracker.progress import STATUSES
+from tracker.model import STATUSES
 
 FONT_FAMILY = "Noto Sans CJK SC, Microsoft YaHei, sans-serif"
 # Streamlit reads a missing/None mapStyle as "use the CARTO basemap" (fetched from the internet);
@@ -82,7 +82,7 @@ def _row(place: dict, display: Callable | None) -> Row:
         "code": place["code"],
         "name": place["name"],
         "kind": place["kind"],
-        "kind_name": place.get("kind_name") or geo.KIND_NAMES.get(place["kind"], place["kind"]),
+        "kind_name": place.get("kind_name") or geo.PLACE_KIND_NAMES.get(place["kind"], place["kind"]),
         "status": status,
         "status_text": status_label(status) if status else "无跟踪事项",
         "stage": place.get("stage"),

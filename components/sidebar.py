@@ -23,7 +23,7 @@ def render_filters() -> Filters:
     periods = load_periods()
     latest_year, latest_month = periods["latest"] or (max(periods["years"], default=2023), 12)
     years = periods["years"] or [latest_year]
-    area_names = {a["code"]: a["name"] for a in periods["areas"]}
+    area_names = {a.code: a.name for a in periods["areas"]}
     with st.sidebar:
         # No format_func on year and month: a bound widget writes its formatted label into the URL, and
         # leaders' links should read ?year=2023&month=6.

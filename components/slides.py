@@ -13,7 +13,7 @@ import streamlit as st
 
 from tracker import deck
 from tracker.labels import STATUS_COLORS, STATUS_SYMBOLS, fmt_pct, status_label
-from tracker.progress import NO_DATA, ON_TRACK, STATUSES
+from tracker.model import NO_DATA, ON_TRACK, STATUSES
 
 FONT = "Microsoft YaHei, PingFang SC, Noto Sans CJK SC, Source Han Sans SC, sans-serif"
 BASE = 22  # px: chart text on a projector
@@ -91,9 +91,9 @@ def status_by_group_figure(by_group: dict[str, dict[str, int]], title: str | Non
 def completion_figure(indicators: list[dict], height: int | None = None) -> go.Figure:
     """Horizontal bars: each indicator's completion (coloured by status) against its 序时进度."""
     items = list(reversed(indicators))
-    names = [i["name"] if len(i["name"]) <= 18 else i["name"][:17] + "…" for i in items]
-    completion = [None if i["completion"] is None else i["completion"] * 100 for i in items]
-    time_progress = [None if i["time_progress"] is None else i["time_progress"] * 100 for i in items]
+    names = [i.name if len(i.name) <= 18 else i.name[:17] + "…" for i in items]
+    completion = [None if i.completion is None else i.completion * 100 for i in items]
+    time_progress = [None if i.time_progress is None else i.time_progress * 100 for i in items]
     fig = go.Figure()
     fig.add_bar(
         name="序时进度",
@@ -108,11 +108,11 @@ def completion_figure(indicators: list[dict], height: int | None = None) -> go.F
         y=names,
         x=completion,
         orientation="h",
-        marker_color=[STATUS_COLORS.get(i["status"] or "", STATUS_COLORS[NO_DATA]) for i in items],
+        marker_color=[STATUS_COLORS.get(i.status or "", STATUS_COLORS[NO_DATA]) for i in items],
         text=[("未填报" if c is None else f"{c:.0f}%") for c in completion],
         textposition="outside",
         textfont={"size": BASE},
-        customdata=[status_label(i["status"]) for i in items],
+        customdata=[status_label(i.status) for i in items],
         hovertemplate="%{y}<br>完成率 %{x:.1f}%  %{customdata}<extra></extra>",
     )
     top = max([c for c in completion if c is not None] + [100])

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker.labels import fmt_number, fmt_target, status_color, status_label, text_on_status
-from tracker.progress import DONE, LAGGING, NO_DATA, ON_TRACK, WARNING
+from tracker.model import DONE, LAGGING, NO_DATA, ON_TRACK, WARNING
 from tracker.status import attention_items
 from tracker.status import department_ranking as tracker_department_ranking
 
@@ -33,18 +33,18 @@ def indicator_frame(indicators: Sequence[dict], trends: dict[str, list[float]] |
     trends = trends or {}
     rows = [
         {
-            "code": i["code"],
-            "指标": i["name"],
-            "目标": fmt_target(i.get("target"), i.get("comparator", ">="), i.get("unit", "")),
-            "完成值": fmt_number(i.get("value"), i.get("unit", "")),
-            "完成率": _pct(i.get("completion")),
-            "序时进度": _pct(i.get("time_progress")),
-            "差距": i.get("gap_pp"),
-            STATUS_COL: status_label(i.get("status")),
-            "预计全年": _pct(i.get("forecast")),
-            "责任部门": i.get("department_name"),
-            "走势": trends.get(i["code"], []),
-            "更新时间": _when(i.get("last_update")),
+            "code": i.code,
+            "指标": i.name,
+            "目标": fmt_target(i.target, i.comparator, i.unit),
+            "完成值": fmt_number(i.value, i.unit),
+            "完成率": _pct(i.completion),
+            "序时进度": _pct(i.time_progress),
+            "差距": i.gap_pp,
+            STATUS_COL: status_label(i.status),
+            "预计全年": _pct(i.forecast),
+            "责任部门": i.department_name,
+            "走势": trends.get(i.code, []),
+            "更新时间": _when(i.last_update),
         }
         for i in indicators
     ]
@@ -88,18 +88,18 @@ def styled(frame: pd.DataFrame, column: str = STATUS_COL):
 def project_frame(projects: Sequence[dict]) -> pd.DataFrame:
     rows = [
         {
-            "code": p["code"],
-            "项目": p["name"],
-            "领域": p.get("area_name"),
-            "年度节点": p.get("milestone"),
-            "计划节点": p.get("planned_stage"),
-            "实际节点": p.get("stage") or "未填报",
-            "完成百分比": p.get("percent"),
-            STATUS_COL: status_label(p.get("status")),
-            "责任部门": p.get("department_name"),
-            "更新时间": _when(p.get("last_update")),
-            "进展说明": p.get("note") or "",
-            "报告原文": p.get("source"),
+            "code": p.code,
+            "项目": p.name,
+            "领域": p.area_name,
+            "年度节点": p.milestone,
+            "计划节点": p.planned_stage,
+            "实际节点": p.stage or "未填报",
+            "完成百分比": p.percent,
+            STATUS_COL: status_label(p.status),
+            "责任部门": p.department_name,
+            "更新时间": _when(p.last_update),
+            "进展说明": p.note or "",
+            "报告原文": p.source,
         }
         for p in projects
     ]
@@ -133,13 +133,13 @@ def attention_frame(status: dict, statuses: tuple[str, ...] = (LAGGING, WARNING)
     """Indicators and projects at 滞后 or 预警, in the order ``tracker.status.attention_items`` gives."""
     rows = [
         {
-            "类型": "指标" if item["item_type"] == "indicator" else "项目",
-            "事项": item["name"],
-            "领域": item.get("area_name"),
-            STATUS_COL: status_label(item["status"]),
-            "落后序时": item.get("gap_pp"),
-            "责任部门": item.get("department_name"),
-            "更新时间": _when(item.get("last_update")),
+            "类型": "指标" if item.item_type == "indicator" else "项目",
+            "事项": item.name,
+            "领域": item.area_name,
+            STATUS_COL: status_label(item.status),
+            "落后序时": item.gap_pp,
+            "责任部门": item.department_name,
+            "更新时间": _when(item.last_update),
         }
         for item in attention_items(status, statuses)
     ]

@@ -106,7 +106,7 @@ def _upload_section() -> None:
         preview = [
             {
                 **f["properties"],
-                "kind_name": geo.KIND_NAMES[f["properties"]["kind"]],
+                "kind_name": geo.PLACE_KIND_NAMES[f["properties"]["kind"]],
                 "geometry": f["geometry"],
                 "status": None,
                 "detail": "上传预览",

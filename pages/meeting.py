@@ -34,7 +34,7 @@ def meeting_page() -> None:
     titles = {n: spec["title"] for n, spec in enumerate(outline, start=1)}
 
     slides.inject_css()
-    demo_banner(report["demo"])
+    demo_banner(report.demo)
 
     if st.session_state.get(SLIDE_KEY) not in titles and SLIDE_KEY not in st.query_params:
         st.session_state[SLIDE_KEY] = 1  # first visit; a ?slide= link sets it through the binding instead

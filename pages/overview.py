@@ -16,8 +16,8 @@ def render() -> None:
 
     st.title("总览")
     st.caption(f"{year}年{month}月 · {scope} · 对照2023年政府工作报告目标，按序时进度判断各项工作进展")
-    demo_banner(status["demo"])
-    cards.headline(year, month, status["time_progress"], status_counts(status["indicators"]), status_counts(status["projects"]))
+    demo_banner(status.demo)
+    cards.headline(year, month, status.time_progress, status_counts(status.indicators), status_counts(status.projects))
     cards.status_legend()
 
     st.subheader("需关注事项：滞后与预警")
@@ -34,8 +34,8 @@ def render() -> None:
         if n % 3 == 0:
             columns = st.columns(3)  # one row of cards at a time, so a phone stacks them in reading order
         name = filters.area_names.get(code, code)
-        ind = status_counts([i for i in status["indicators"] if i["area"] == code])
-        proj = status_counts([p for p in status["projects"] if p["area"] == code])
+        ind = status_counts([i for i in status.indicators if i.area == code])
+        proj = status_counts([p for p in status.projects if p.area == code])
         per_area[name] = {s: ind[s] + proj[s] for s in ind}
         with columns[n % 3]:
             cards.area_card(name, ind, proj)

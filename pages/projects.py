@@ -6,7 +6,7 @@ from components import cards, charts, tables
 from components.data import load_status
 from components.sidebar import current_filters, demo_banner
 from tracker.labels import status_label
-from tracker.progress import SEVERITY, STATUSES
+from tracker.model import SEVERITY, STATUSES
 from tracker.status import status_counts
 
 
@@ -14,11 +14,11 @@ def render() -> None:
     filters = current_filters()
     year, month = filters.year, filters.month
     status = load_status(year, month)
-    projects = status["projects"]
+    projects = status.projects
 
     st.title("重点项目")
     st.caption(f"{year}年{month}月 · 政府工作报告点名的重点项目：计划应达节点（◆）与实际填报节点（条形）对照")
-    demo_banner(status["demo"])
+    demo_banner(status.demo)
 
     areas = list(filters.area_names)
     left, right = st.columns(2)
@@ -32,7 +32,7 @@ def render() -> None:
     )
     order = sorted(STATUSES, key=lambda s: SEVERITY[s])
     chosen_status = right.multiselect("状态", order, format_func=status_label, key="project_status", placeholder="全部状态")
-    shown = [p for p in projects if (not chosen_areas or p["area"] in chosen_areas) and (not chosen_status or p["status"] in chosen_status)]
+    shown = [p for p in projects if (not chosen_areas or p.area in chosen_areas) and (not chosen_status or p.status in chosen_status)]
 
     st.markdown(f"共 {len(shown)} 个项目：" + (cards.status_chips(status_counts(shown)) or "—"), unsafe_allow_html=True)
     if not shown:

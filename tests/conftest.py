@@ -28,6 +28,7 @@ CHROMIUM_ARGS = [
 sys.path.insert(0, str(ROOT))
 
 from tracker import db, store  # noqa: E402
+from tracker.model import IndicatorStatus  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -181,3 +182,15 @@ def screenshot(tab, name: str) -> Path:
 def assert_no_exception(tab) -> None:
     errors = tab.locator("[data-testid='stException']")
     assert errors.count() == 0, errors.first.inner_text()
+
+
+def indicator_status_record(**fields) -> IndicatorStatus:
+    """An indicator's status as ``tracker.status`` builds it, with plain defaults, for chart and export tests."""
+    defaults = dict(
+        code="x", name="指标x", area="water", area_name="水环境治理", unit="个", kind="cumulative", direction="up",
+        basis="reach", department="water", department_name="水务局", target=20.0, comparator=">=", target_note=None,
+        value=10.0, value_month=6, missing_months=[], completion=0.5, time_progress=0.5, gap_pp=0.0, gap_basis="time",
+        status="正常", forecast=1.0, last_year=None, source="", description="", explanation=None, last_update=None,
+        demo=False,
+    )  # fmt: skip
+    return IndicatorStatus(**(defaults | fields))

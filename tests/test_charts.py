@@ -6,30 +6,19 @@ import pandas as pd
 import pytest
 
 from components import charts
+from tests.conftest import indicator_status_record
 from tracker import status
 from tracker.labels import STATUS_COLORS
-from tracker.progress import DONE, LAGGING, NO_DATA, ON_TRACK, WARNING
+from tracker.model import DONE, LAGGING, NO_DATA, ON_TRACK, WARNING, IndicatorStatus, MonthStatus
 
 
 @pytest.fixture
-def june(con) -> dict:
+def june(con) -> MonthStatus:
     return status.build_status(con, 2023, 6)
 
 
-def _item(code: str, state: str | None, completion: float | None, **extra) -> dict:
-    return {
-        "code": code,
-        "name": f"指标{code}",
-        "status": state,
-        "completion": completion,
-        "time_progress": 0.5,
-        "value": 10.0,
-        "unit": "个",
-        "target": 20.0,
-        "comparator": ">=",
-        "department_name": "水务局",
-        **extra,
-    }
+def _item(code: str, state: str | None, completion: float | None, **extra) -> IndicatorStatus:
+    return indicator_status_record(code=code, name=f"指标{code}", status=state, completion=completion, **extra)
 
 
 def test_config_names_the_png_and_hides_the_logo():
@@ -58,9 +47,9 @@ def test_completion_chart_bars_colours_and_labels():
 
 def test_projector_font_sizes(june):
     figs = [
-        charts.completion_chart(june["indicators"], "完成率"),
-        charts.project_timeline(june["projects"], "重点项目"),
-        charts.status_count_chart({"水环境治理": status.status_counts(june["indicators"])}, "状态"),
+        charts.completion_chart(june.indicators, "完成率"),
+        charts.project_timeline(june.projects, "重点项目"),
+        charts.status_count_chart({"水环境治理": status.status_counts(june.indicators)}, "状态"),
     ]
     for fig in figs:
         assert fig.layout.font.size >= 16
@@ -88,8 +77,8 @@ def test_status_count_chart_stacks_every_status_in_chinese():
 
 
 def test_indicator_chart_series(con, june):
-    item = next(i for i in june["indicators"] if i["code"] == "new_service_above_scale")
-    history = status.indicator_history(con, item["code"], 2023)
+    item = next(i for i in june.indicators if i.code == "new_service_above_scale")
+    history = status.indicator_history(con, item.code, 2023)
     fig = charts.indicator_chart(history, item, 2023, 6)
     by_name = {t.name: t for t in fig.data}
     assert list(by_name["当月值"].x) == [f"{m}月" for m in range(1, 7)]
@@ -98,7 +87,7 @@ def test_indicator_chart_series(con, june):
     assert by_name["序时进度"].y[5] == pytest.approx(6)  # 12 × 6/12
     assert len(by_name["2022年同期"].x) == 12
     forecast = by_name["预计全年"]
-    assert list(forecast.x) == ["6月", "12月"] and forecast.y[1] == pytest.approx(12 * item["forecast"])
+    assert list(forecast.x) == ["6月", "12月"] and forecast.y[1] == pytest.approx(12 * item.forecast)
     assert fig.layout.xaxis.title.text == "月份" and "家" in fig.layout.yaxis.title.text
 
 
@@ -137,12 +126,12 @@ def test_stage_position(stage, percent, expected):
 
 
 def test_project_timeline_rows_status_first(june):
-    fig = charts.project_timeline(june["projects"], "重点项目节点")
+    fig = charts.project_timeline(june.projects, "重点项目节点")
     bar = next(t for t in fig.data if t.type == "bar")
-    assert len(bar.y) == len(june["projects"])
-    lagging = next(p for p in june["projects"] if p["status"] == LAGGING)
-    note = next(a.text for a in fig.layout.annotations if lagging["name"] in a.text)
-    assert note.index("✖ 滞后") < note.index(lagging["name"])  # status first: never cut off on a phone
+    assert len(bar.y) == len(june.projects)
+    lagging = next(p for p in june.projects if p.status == LAGGING)
+    note = next(a.text for a in fig.layout.annotations if lagging.name in a.text)
+    assert note.index("✖ 滞后") < note.index(lagging.name)  # status first: never cut off on a phone
     assert list(fig.layout.xaxis.ticktext) == ["未开工", "前期", "在建", "完工", "投用"]
     plan = next(t for t in fig.data if t.name == "◆ 计划应达")
     assert plan.marker.symbol == "diamond"

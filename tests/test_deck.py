@@ -16,7 +16,7 @@ from pptx.oxml.ns import qn
 from tests.conftest import ROOT
 from tracker import deck, status, store
 from tracker.labels import status_label
-from tracker.progress import LAGGING, NO_DATA, STATUSES, WARNING
+from tracker.model import LAGGING, NO_DATA, STATUSES, WARNING
 
 YEAR, MONTH = 2023, 6
 
@@ -73,7 +73,7 @@ def test_slides_in_meeting_order(prs, report, area_list):
     expected = [
         f"三乡镇{YEAR}年政府工作报告目标推进情况",
         "总体情况：序时进度 50.0%",
-        *[a["name"] for a in area_list],
+        *[a.name for a in area_list],
         "重点项目推进情况",
         "需研究决策事项",
     ]
@@ -97,60 +97,60 @@ def test_area_charts_show_completion_and_time_progress(prs, report, area_list):
     slides = {s.name: s for s in prs.slides}
     checked = 0
     for area in area_list:
-        items = [i for i in report["indicators"] if i["area"] == area["code"]]
-        found = charts(slides[area["name"]])
-        assert len(found) == 1, area["name"]
+        items = [i for i in report.indicators if i.area == area.code]
+        found = charts(slides[area.name])
+        assert len(found) == 1, area.name
         chart = found[0]
         assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
         series = {s.name: list(s.values) for s in chart.plots[0].series}
         # bars are drawn bottom-up, so the chart lists the indicators in reverse
-        assert list(reversed(series["完成率"])) == pytest.approx([i["completion"] for i in items])
-        assert list(reversed(series["序时进度"])) == pytest.approx([i["time_progress"] for i in items])
+        assert list(reversed(series["完成率"])) == pytest.approx([i.completion for i in items])
+        assert list(reversed(series["序时进度"])) == pytest.approx([i.time_progress for i in items])
         assert len(list(chart.plots[0].categories)) == len(items)
         checked += len(items)
-    assert checked == len(report["indicators"])
+    assert checked == len(report.indicators)
 
 
 def test_summary_chart_counts_statuses_per_area(prs, report, area_list):
     summary = list(prs.slides)[1]
     (chart,) = charts(summary)
     assert chart.chart_type == XL_CHART_TYPE.COLUMN_STACKED
-    assert list(chart.plots[0].categories) == [a["name"] for a in area_list]
+    assert list(chart.plots[0].categories) == [a.name for a in area_list]
     for series in chart.plots[0].series:
         assert series.name in STATUSES
-        expected = [sum(1 for i in report["indicators"] if i["area"] == a["code"] and i["status"] == series.name) for a in area_list]
+        expected = [sum(1 for i in report.indicators if i.area == a.code and i.status == series.name) for a in area_list]
         assert list(series.values) == expected
     text = "\n".join(slide_texts(summary))
-    counts = status.status_counts(report["indicators"])
+    counts = status.status_counts(report.indicators)
     for name in counts:
         assert status_label(name) in text
-    assert f"量化指标 {len(report['indicators'])} 项" in text
-    assert f"重点项目 {len(report['projects'])} 个" in text
+    assert f"量化指标 {len(report.indicators)} 项" in text
+    assert f"重点项目 {len(report.projects)} 个" in text
 
 
 def test_lagging_items_listed_with_department_and_explanation_state(prs, report):
     text = all_text(prs)
-    for area in {i["area_name"] for i in report["indicators"]}:
+    for area in {i.area_name for i in report.indicators}:
         assert area in text
-    lagging = [i for i in report["indicators"] if i["status"] in (LAGGING, WARNING)]
+    lagging = [i for i in report.indicators if i.status in (LAGGING, WARNING)]
     assert lagging, "the demo month should have lagging items"
     for item in lagging:
-        assert item["name"] in text
-        assert item["department_name"] in text
+        assert item.name in text
+        assert item.department_name in text
     assert deck.NO_EXPLANATION in text  # the demo data has no 情况说明 yet
     assert status_label(LAGGING) in text and status_label(WARNING) in text
     decisions = [s for s in prs.slides if s.name.startswith("需研究决策事项")]
     decision_text = "\n".join(t for s in decisions for t in slide_texts(s))
-    for item in report["indicators"] + report["projects"]:
-        if item["status"] == LAGGING:
-            assert item["name"] in decision_text
+    for item in report.indicators + report.projects:
+        if item.status == LAGGING:
+            assert item.name in decision_text
 
 
 def test_explanation_text_appears_in_deck(demo_db):
     with store.connect(demo_db) as con:
-        item = next(i for i in status.build_status(con, YEAR, MONTH)["indicators"] if i["status"] == LAGGING)
+        item = next(i for i in status.build_status(con, YEAR, MONTH).indicators if i.status == LAGGING)
         batch = store.new_batch(con, "explanation", "测试员")
-        con.execute("insert into explanation values (?, ?, ?, ?, ?)", [item["code"], YEAR, MONTH, "受台风影响，7月集中推进", batch])
+        con.execute("insert into explanation values (?, ?, ?, ?, ?)", [item.code, YEAR, MONTH, "受台风影响，7月集中推进", batch])
         text = all_text(open_deck(deck.deck_for_month(con, YEAR, MONTH)))
     assert "受台风影响，7月集中推进" in text
 
@@ -179,18 +179,18 @@ def test_every_run_has_an_east_asian_font(prs):
 def test_month_without_data_says_no_data(empty_db):
     with store.connect(empty_db) as con:
         report = status.build_status(con, YEAR, MONTH)
-        assert not report["demo"]
+        assert not report.demo
         prs = open_deck(deck.build_deck(report, status.areas(con)))
         areas = status.areas(con)
     text = all_text(prs)
     assert NO_DATA in text
     assert "尚无填报" in text
     assert "尚无进度填报" in text  # one sentence, not slides listing every project as 未填报
-    assert base_titles(prs)[2:-2] == [a["name"] for a in areas]
+    assert base_titles(prs)[2:-2] == [a.name for a in areas]
     for slide in prs.slides:
         assert deck.DEMO_MARK not in "\n".join(slide_texts(slide))
     # no completion to chart: the area slides say so instead of drawing empty bars
-    assert not any(charts(s) for s in prs.slides if s.name in {a["name"] for a in areas})
+    assert not any(charts(s) for s in prs.slides if s.name in {a.name for a in areas})
 
 
 def test_build_time_is_interactive(con):

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from tracker import export, status
 from tracker.labels import STATUS_COLORS
-from tracker.progress import LAGGING, WARNING
+from tracker.model import LAGGING, WARNING
 
 
 @pytest.fixture
@@ -22,23 +22,23 @@ def _sheet(data: bytes):
 
 
 def test_title_header_and_one_row_per_indicator(water_june):
-    ws = _sheet(export.indicators_xlsx(water_june["indicators"], 2023, 6, "水环境治理", demo=True))
+    ws = _sheet(export.indicators_xlsx(water_june.indicators, 2023, 6, "水环境治理", demo=True))
     assert "2023年6月" in ws["A1"].value and "水环境治理" in ws["A1"].value and "演示数据" in ws["A1"].value
     assert "演示数据" in ws["A2"].value
     header = [c.value for c in ws[3]]
     assert header[:3] == ["指标", "领域", "全年目标"] and "状态" in header and "报告原文" in header
     assert ws["A3"].font.bold and ws["A3"].fill.fgColor.rgb.endswith("0F4C81")
     names = [ws.cell(row=r, column=1).value for r in range(4, ws.max_row + 1)]
-    assert names == [i["name"] for i in water_june["indicators"]]
+    assert names == [i.name for i in water_june.indicators]
     assert ws.freeze_panes == "B4"
     assert ws.column_dimensions["A"].width >= 30
 
 
 def test_numbers_stay_numbers_with_formats(water_june):
-    ws = _sheet(export.indicators_xlsx(water_june["indicators"], 2023, 6, "水环境治理"))
+    ws = _sheet(export.indicators_xlsx(water_june.indicators, 2023, 6, "水环境治理"))
     header = [c.value for c in ws[2]]  # no demo line: header on row 2
     completion = ws.cell(row=3, column=header.index("完成率") + 1)
-    assert completion.value == pytest.approx(water_june["indicators"][0]["completion"])
+    assert completion.value == pytest.approx(water_june.indicators[0].completion)
     assert completion.number_format == "0.0%"
     value = ws.cell(row=3, column=header.index("完成值") + 1)
     assert isinstance(value.value, float) and value.number_format == "#,##0.##"
@@ -46,7 +46,7 @@ def test_numbers_stay_numbers_with_formats(water_june):
 
 
 def test_status_cells_use_the_shared_palette(water_june):
-    ws = _sheet(export.indicators_xlsx(water_june["indicators"], 2023, 6, "水环境治理"))
+    ws = _sheet(export.indicators_xlsx(water_june.indicators, 2023, 6, "水环境治理"))
     col = [c.value for c in ws[2]].index("状态") + 1
     seen = {}
     for r in range(3, ws.max_row + 1):

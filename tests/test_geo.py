@@ -76,10 +76,10 @@ def test_blackspot_and_project_statuses(con):
     assert all(places[f"BS{i:02d}"]["status"] in progress.STATUSES for i in range(1, 13))
     from tracker.status import project_status
 
-    by_place = {p["place"]: p for p in project_status(con, 2023, 6) if p["place"]}
-    assert places["H_RIDONG"]["status"] == by_place["H_RIDONG"]["status"]
+    by_place = {p.place: p for p in project_status(con, 2023, 6) if p.place}
+    assert places["H_RIDONG"]["status"] == by_place["H_RIDONG"].status
     assert "修缮古鹤村日东祠" in places["H_RIDONG"]["detail"]
-    assert places["R_MAOWAN"]["status"] == by_place["R_MAOWAN"]["status"]
+    assert places["R_MAOWAN"]["status"] == by_place["R_MAOWAN"].status
 
 
 def test_no_figures_means_not_reported(empty_db):
@@ -252,7 +252,6 @@ def test_whole_shipped_file_round_trips(con):
 def test_place_names_from_an_upload_are_shown_escaped_on_the_map_page(demo_db):
     """An admin-uploaded name with markup must be text, never HTML that could load from the internet."""
     from streamlit.testing.v1 import AppTest
-
 
     with store.connect(demo_db) as con:
         con.execute("update place set name = '<img src=http://evil.example/x.png>' where code = 'BS01'")

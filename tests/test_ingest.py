@@ -388,8 +388,7 @@ def _lagging_indicator(year: int = 2023, month: int = 12) -> dict:
     return next(
         i
         for i in items
-        if i["status"] in ingest.NOTE_STATUSES
-        and len(__import__("tracker.indicators", fromlist=["registry"]).registry()[i["code"]].metrics) == 1
+        if i.status in ingest.NOTE_STATUSES and len(__import__("tracker.indicators", fromlist=["registry"]).registry()[i.code].metrics) == 1
     )
 
 
@@ -397,7 +396,7 @@ def test_preview_lists_lagging_indicators_without_a_note_and_notes_never_block(d
     from tracker.indicators import registry
 
     item = _lagging_indicator()
-    ind = registry()[item["code"]]
+    ind = registry()[item.code]
     metric = ind.metrics[0]
     user = User("s", "staff", ind.department)
     with store.connect() as con:
@@ -405,15 +404,15 @@ def test_preview_lists_lagging_indicators_without_a_note_and_notes_never_block(d
     data = make_xlsx([[metric, 2023, 12, v, p, "重报"] for p, v in rows])
     report = ingest.prepare(data, "n.xlsx", user, today=TODAY)
     assert report.ok
-    assert item["code"] in {n["indicator"] for n in report.notes_needed}
+    assert item.code in {n["indicator"] for n in report.notes_needed}
     result = ingest.commit(data, "n.xlsx", user, today=TODAY)  # missing note does not block
     assert result.batch_id
     with store.connect() as con:
-        assert item["code"] in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
-    ingest.add_explanation(item["code"], 2023, 12, "原因：<script>x</script>；下一步：加快", user)
+        assert item.code in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
+    ingest.add_explanation(item.code, 2023, 12, "原因：<script>x</script>；下一步：加快", user)
     with store.connect() as con:
-        assert item["code"] not in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
-        text = con.execute("select text from explanation_current where indicator = ?", [item["code"]]).fetchone()[0]
+        assert item.code not in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
+        text = con.execute("select text from explanation_current where indicator = ?", [item.code]).fetchone()[0]
     assert text.startswith("原因：<script>")  # stored as written; pages show it escaped
 
 
@@ -421,23 +420,23 @@ def test_note_in_the_same_file_second_sheet_and_column(demo_db):
     from tracker.indicators import registry
 
     item = _lagging_indicator()
-    ind = registry()[item["code"]]
+    ind = registry()[item.code]
     metric = ind.metrics[0]
     user = User("s", "staff", ind.department)
     with store.connect() as con:
         rows = con.execute("select place, value from figure_current where metric = ? and year = 2023 and month = 12", [metric]).fetchall()
-    data = make_xlsx([[metric, 2023, 12, v, p, "重报"] for p, v in rows], notes=[[item["code"], 2023, 12, "原因和措施"]])
+    data = make_xlsx([[metric, 2023, 12, v, p, "重报"] for p, v in rows], notes=[[item.code, 2023, 12, "原因和措施"]])
     report = ingest.prepare(data, "n.xlsx", user, today=TODAY)
     assert report.ok and not report.notes_needed and report.explanations[0]["text"] == "原因和措施"
     ingest.commit(data, "n.xlsx", user, today=TODAY)
     with store.connect() as con:
-        assert item["code"] not in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
+        assert item.code not in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
     # as a column of the long form
     csv_data = make_csv(
         [[metric, 2024, 1, rows[0][1], rows[0][0], None, "一月说明"]], header=("指标编码", "年", "月", "数值", "地点", "备注", "情况说明")
     )
     report = ingest.prepare(csv_data, "c.csv", user, today=TODAY)
-    assert report.ok and report.explanations[0]["indicator"] == item["code"]
+    assert report.ok and report.explanations[0]["indicator"] == item.code
 
 
 # ------------------------------------------------------------------ targets

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 from tracker import report_doc, status, store
 from tracker.labels import status_label
-from tracker.progress import LAGGING, NO_DATA, STATUSES, WARNING
+from tracker.model import LAGGING, NO_DATA, STATUSES, WARNING
 
 YEAR, MONTH = 2023, 6
 WORD_FOR = report_doc.COUNT_WORDS
@@ -87,10 +87,10 @@ def test_page_is_a4_portrait(doc):
 def test_overview_counts_equal_status_counts(doc, report):
     """The count sentence in 总体情况 says exactly what ``status_counts`` says, for indicators and projects."""
     text = section_text(doc, 1)
-    assert parse_counts(text, "量化指标", "项") == status.status_counts(report["indicators"])
-    assert parse_counts(text, "重点项目", "个") == status.status_counts(report["projects"])
-    assert f"{len(report['indicators'])}项量化指标中" in text
-    assert f"{len(report['projects'])}个重点项目中" in text
+    assert parse_counts(text, "量化指标", "项") == status.status_counts(report.indicators)
+    assert parse_counts(text, "重点项目", "个") == status.status_counts(report.projects)
+    assert f"{len(report.indicators)}项量化指标中" in text
+    assert f"{len(report.projects)}个重点项目中" in text
 
 
 def test_indicator_table_lists_every_indicator_with_its_status(doc, report, con):
@@ -98,48 +98,48 @@ def test_indicator_table_lists_every_indicator_with_its_status(doc, report, con)
     header = [c.text for c in table.rows[0].cells]
     assert header == ["领域", "指标", "目标", "完成值", "完成率", "序时进度", "状态"]
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
-    assert [r[1] for r in rows] == [i["name"] for i in report["indicators"]]
-    for cells, item in zip(rows, report["indicators"], strict=True):
-        assert cells[0] == item["area_name"]  # merged area cells read the same on every row
-        assert cells[6] == status_label(item["status"])  # status as words, not only a colour
+    assert [r[1] for r in rows] == [i.name for i in report.indicators]
+    for cells, item in zip(rows, report.indicators, strict=True):
+        assert cells[0] == item.area_name  # merged area cells read the same on every row
+        assert cells[6] == status_label(item.status)  # status as words, not only a colour
     areas_in_order = list(dict.fromkeys(r[0] for r in rows))
-    assert areas_in_order == [a["name"] for a in status.areas(con) if a["name"] in areas_in_order]
+    assert areas_in_order == [a.name for a in status.areas(con) if a.name in areas_in_order]
 
 
 def test_every_lagging_and_warning_item_is_in_section_two(doc, report):
     text = section_text(doc, 2)
-    lagging = [i for i in report["indicators"] if i["status"] == LAGGING]
+    lagging = [i for i in report.indicators if i.status == LAGGING]
     assert lagging, "the demo month should have lagging indicators"
-    for item in [*report["indicators"], *report["projects"]]:
-        if item["status"] in (LAGGING, WARNING):
-            assert item["name"] in text, item["name"]
-            assert item["department_name"] in text
+    for item in [*report.indicators, *report.projects]:
+        if item.status in (LAGGING, WARNING):
+            assert item.name in text, item.name
+            assert item.department_name in text
     for item in lagging:
-        line = next(p for p in text.splitlines() if item["name"] in p)
+        line = next(p for p in text.splitlines() if item.name in p)
         assert f"【{LAGGING}】" in line
-        assert f"低于序时进度{item['gap_pp']:.1f}个百分点" in line
+        assert f"低于序时进度{item.gap_pp:.1f}个百分点" in line
     assert report_doc.NO_EXPLANATION in text  # the demo data has no 情况说明 yet
-    on_track = [i for i in report["indicators"] if i["status"] not in (LAGGING, WARNING)]
-    assert not any(f"{i['name']}【" in text for i in on_track)
+    on_track = [i for i in report.indicators if i.status not in (LAGGING, WARNING)]
+    assert not any(f"{i.name}【" in text for i in on_track)
 
 
 def test_explanation_text_replaces_the_missing_note(demo_db):
     with store.connect(demo_db) as con:
-        item = next(i for i in status.build_status(con, YEAR, MONTH)["indicators"] if i["status"] == LAGGING)
+        item = next(i for i in status.build_status(con, YEAR, MONTH).indicators if i.status == LAGGING)
         batch = store.new_batch(con, "explanation", "测试员")
-        con.execute("insert into explanation values (?, ?, ?, ?, ?)", [item["code"], YEAR, MONTH, "受台风影响，7月集中推进", batch])
+        con.execute("insert into explanation values (?, ?, ?, ?, ?)", [item.code, YEAR, MONTH, "受台风影响，7月集中推进", batch])
         doc = open_doc(report_doc.report_for_month(con, YEAR, MONTH))
-    line = next(p.text for p in doc.paragraphs if re.match(rf"\d+\. {re.escape(item['name'])}【", p.text))
+    line = next(p.text for p in doc.paragraphs if re.match(rf"\d+\. {re.escape(item.name)}【", p.text))
     assert "情况说明：受台风影响，7月集中推进。（测试员" in line
     assert report_doc.NO_EXPLANATION not in line
 
 
 def test_next_steps_name_each_department_with_lagging_items(doc, report):
     text = section_text(doc, 3)
-    departments = {i["department_name"] for i in [*report["indicators"], *report["projects"]] if i["status"] in (LAGGING, WARNING)}
+    departments = {i.department_name for i in [*report.indicators, *report.projects] if i.status in (LAGGING, WARNING)}
     for dept in departments:
         assert f"请{dept}对照年度目标" in text, dept
-    quiet = {i["department_name"] for i in [*report["indicators"], *report["projects"]]} - departments
+    quiet = {i.department_name for i in [*report.indicators, *report.projects]} - departments
     for dept in quiet:
         assert f"请{dept}对照年度目标" not in text
 
@@ -173,7 +173,7 @@ def test_every_run_has_an_east_asian_font(doc):
 def test_month_without_data_says_no_data_and_has_no_demo_notice(empty_db):
     with store.connect(empty_db) as con:
         report = status.build_status(con, YEAR, MONTH)
-        assert not report["demo"]
+        assert not report.demo
         doc = open_doc(report_doc.build_report(report, status.areas(con)))
     text = body_text(doc)
     assert NO_DATA in section_text(doc, 1)
@@ -182,7 +182,7 @@ def test_month_without_data_says_no_data_and_has_no_demo_notice(empty_db):
     assert report_doc.DEMO_MARK not in header_text(doc)
     assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == list(report_doc.SECTION_TITLES)
     counts = parse_counts(section_text(doc, 1), "量化指标", "项")
-    assert counts == status.status_counts(report["indicators"])
+    assert counts == status.status_counts(report.indicators)
     assert "按时报送" in section_text(doc, 3)
 
 
@@ -247,8 +247,8 @@ def test_a_level_that_must_hold_is_measured_against_its_target_not_time_progress
     from tracker import report_doc, status
 
     report = status.build_status(con, 2023, 6)
-    patrol = next(i for i in report["indicators"] if i["code"] == "heritage_patrol")
-    assert patrol["gap_basis"] == "target"
+    patrol = next(i for i in report.indicators if i.code == "heritage_patrol")
+    assert patrol.gap_basis == "target"
     text = "\n".join(p.text for p in Document(io.BytesIO(report_doc.build_report(report))).paragraphs)
     line = next(t for t in text.splitlines() if "不可移动文物安全巡查" in t and "百分点" in t)
     assert "低于目标值" in line and "序时进度" not in line

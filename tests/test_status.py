@@ -3,7 +3,7 @@
 import pytest
 
 from tracker import status, store
-from tracker.progress import STATUSES
+from tracker.model import STATUSES
 
 
 @pytest.fixture
@@ -12,55 +12,55 @@ def june(con):
 
 
 def test_june_has_time_progress_one_half_and_every_status(june):
-    assert june["time_progress"] == 0.5
-    seen = {i["status"] for i in june["indicators"]} | {p["status"] for p in june["projects"]}
+    assert june.time_progress == 0.5
+    seen = {i.status for i in june.indicators} | {p.status for p in june.projects}
     assert set(STATUSES) <= seen
 
 
 def test_every_indicator_and_project_is_listed_with_its_source(june):
-    assert len(june["indicators"]) == 21
-    assert len(june["projects"]) == 33
-    assert all(i["source"] and i["target"] is not None for i in june["indicators"])
-    assert all(p["source"] and p["planned_stage"] for p in june["projects"])
+    assert len(june.indicators) == 21
+    assert len(june.projects) == 33
+    assert all(i.source and i.target is not None for i in june.indicators)
+    assert all(p.source and p.planned_stage for p in june.projects)
 
 
 def test_cumulative_value_is_the_sum_to_date(con, june):
     monthly = con.execute(
         "select sum(value) from figure_current where metric = 'cultural_events' and year = 2023 and month <= 6"
     ).fetchone()[0]
-    item = next(i for i in june["indicators"] if i["code"] == "cultural_events")
-    assert item["value"] == monthly
-    assert item["completion"] == pytest.approx(monthly / 290, abs=1e-4)
+    item = next(i for i in june.indicators if i.code == "cultural_events")
+    assert item.value == monthly
+    assert item.completion == pytest.approx(monthly / 290, abs=1e-4)
 
 
 def test_unreported_month_is_no_data_not_zero(june):
-    item = next(i for i in june["indicators"] if i["code"] == "forest_tending")
-    assert item["status"] == "未填报"
-    assert item["completion"] is None
+    item = next(i for i in june.indicators if i.code == "forest_tending")
+    assert item.status == "未填报"
+    assert item.completion is None
 
 
 def test_last_year_target_rule_uses_last_decembers_value(con, june):
-    item = next(i for i in june["indicators"] if i["code"] == "worse_than_v_rivers")
+    item = next(i for i in june.indicators if i.code == "worse_than_v_rivers")
     december = con.execute(
         "select value from figure_current where metric = 'worse_than_v_rivers' and year = 2022 and month = 12"
     ).fetchone()[0]
-    assert item["target"] == december and item["direction"] == "down"
+    assert item.target == december and item.direction == "down"
 
 
 def test_same_period_last_year_is_reported(june):
-    item = next(i for i in june["indicators"] if i["code"] == "new_industrial_above_scale")
-    assert item["last_year"] is not None and item["last_year"] > 0
+    item = next(i for i in june.indicators if i.code == "new_industrial_above_scale")
+    assert item.last_year is not None and item.last_year > 0
 
 
 def test_demo_flag_travels(june):
-    assert june["demo"] is True
-    assert all(i["demo"] for i in june["indicators"] if i["value"] is not None)
+    assert june.demo is True
+    assert all(i.demo for i in june.indicators if i.value is not None)
 
 
 def test_area_filter(con):
     water = status.build_status(con, 2023, 6, "water")
-    assert {i["area"] for i in water["indicators"]} == {"water"}
-    assert {p["area"] for p in water["projects"]} == {"water"}
+    assert {i.area for i in water.indicators} == {"water"}
+    assert {p.area for p in water.projects} == {"water"}
 
 
 def test_empty_database_reports_everything_as_no_data(empty_db):
@@ -68,23 +68,23 @@ def test_empty_database_reports_everything_as_no_data(empty_db):
     with store.connect(empty_db) as con:
         report = status.build_status(con, 2023, 6)
         assert status.latest_period(con) is None
-    assert report["demo"] is False
-    assert {i["status"] for i in report["indicators"]} == {"未填报"}
-    assert {p["status"] for p in report["projects"]} == {"未填报"}
+    assert report.demo is False
+    assert {i.status for i in report.indicators} == {"未填报"}
+    assert {p.status for p in report.projects} == {"未填报"}
 
 
 def test_history_has_twelve_months_and_missing_months_stay_empty(con):
     history = status.indicator_history(con, "forest_tending", 2023)
     assert list(history["month"]) == list(range(1, 13))
     june = history[history["month"] == 6].iloc[0]
-    assert june["value"] is None or june["value"] != june["value"]  # None or NaN, never 0
+    assert june.value is None or june.value != june.value  # None or NaN, never 0
 
 
 def test_attention_items_are_worst_first_and_include_projects(june):
     items = status.attention_items(june)
-    assert {i["item_type"] for i in items} == {"indicator", "project"}
-    assert {i["status"] for i in items} == {"滞后", "预警"}
-    severities = [i["status"] for i in items]
+    assert {i.item_type for i in items} == {"indicator", "project"}
+    assert {i.status for i in items} == {"滞后", "预警"}
+    severities = [i.status for i in items]
     assert severities == sorted(severities, key=lambda s: s != "滞后")
 
 
@@ -92,13 +92,13 @@ def test_department_ranking_is_by_share_on_track(june):
     ranking = status.department_ranking(june)
     shares = [r["share"] for r in ranking]
     assert shares == sorted(shares, reverse=True)
-    assert sum(r["items"] for r in ranking) == len(june["indicators"]) + len(june["projects"])
+    assert sum(r["items"] for r in ranking) == len(june.indicators) + len(june.projects)
 
 
 def test_a_gap_inside_a_year_to_date_sum_is_no_data_not_zero(con):
     """抚育森林面积 has no June figure: July's total is incomplete, so July is 未填报 with the gap named."""
-    july = next(i for i in status.build_status(con, 2023, 7)["indicators"] if i["code"] == "forest_tending")
-    assert july["status"] == "未填报"
-    assert july["missing_months"] == [6]
-    may = next(i for i in status.build_status(con, 2023, 5)["indicators"] if i["code"] == "forest_tending")
-    assert may["status"] != "未填报" and may["missing_months"] == []
+    july = next(i for i in status.build_status(con, 2023, 7).indicators if i.code == "forest_tending")
+    assert july.status == "未填报"
+    assert july.missing_months == [6]
+    may = next(i for i in status.build_status(con, 2023, 5).indicators if i.code == "forest_tending")
+    assert may.status != "未填报" and may.missing_months == []

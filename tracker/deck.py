@@ -25,7 +25,7 @@ from pptx.util import Emu, Inches, Pt
 
 from tracker import status as status_mod
 from tracker.labels import STATUS_COLORS, fmt_number, fmt_pct, fmt_target, status_label
-from tracker.progress import LAGGING, NO_DATA, ON_TRACK, STATUSES, WARNING
+from tracker.model import LAGGING, NO_DATA, ON_TRACK, STATUSES, WARNING, Area, IndicatorStatus, Item, MonthStatus, ProjectStatus
 from tracker.status import by_severity
 
 TOWN = "三乡镇"
@@ -56,74 +56,74 @@ ROW_H = Inches(0.55)
 # ---------------------------------------------------------------- the outline: one list for page and deck
 
 
-def period_label(report: dict) -> str:
-    return f"{report['year']}年{report['month']}月"
+def period_label(report: MonthStatus) -> str:
+    return f"{report.year}年{report.month}月"
 
 
-def _areas_from(report: dict) -> list[dict]:
+def _areas_from(report: MonthStatus) -> list[Area]:
     seen: dict[str, str] = {}
-    for item in [*report["indicators"], *report["projects"]]:
-        seen.setdefault(item["area"], item["area_name"])
-    return [{"code": c, "name": n} for c, n in seen.items()]
+    for item in report.items:
+        seen.setdefault(item.area, item.area_name)
+    return [Area(c, n) for c, n in seen.items()]
 
 
-def count_statuses(items: Iterable[dict]) -> dict[str, int]:
+def count_statuses(items: Iterable[Item]) -> dict[str, int]:
     return status_mod.status_counts(list(items))
 
 
-def _indicator_row(item: dict, with_area: bool = False) -> dict:
-    note = item.get("explanation")
+def _indicator_row(item: IndicatorStatus, with_area: bool = False) -> dict:
+    note = item.explanation
     return {
         "type": "指标",
-        "name": item["name"],
-        "area_name": item["area_name"],
-        "status": item["status"],
-        "progress": f"{fmt_pct(item['completion'])}（序时 {fmt_pct(item['time_progress'], 0)}）",
-        "detail": f"目标 {fmt_target(item['target'], item['comparator'], item['unit'])}，完成值 {fmt_number(item['value'], item['unit'])}",
-        "department_name": item["department_name"],
-        "explanation": (note or {}).get("text") or NO_EXPLANATION,
-        "has_explanation": bool(note and note.get("text")),
+        "name": item.name,
+        "area_name": item.area_name,
+        "status": item.status,
+        "progress": f"{fmt_pct(item.completion)}（序时 {fmt_pct(item.time_progress, 0)}）",
+        "detail": f"目标 {fmt_target(item.target, item.comparator, item.unit)}，完成值 {fmt_number(item.value, item.unit)}",
+        "department_name": item.department_name,
+        "explanation": (note.text if note else "") or NO_EXPLANATION,
+        "has_explanation": bool(note and note.text),
     }
 
 
-def _project_row(item: dict) -> dict:
-    pct = "" if item["percent"] is None else f" · {item['percent']:.0f}%"
+def _project_row(item: ProjectStatus) -> dict:
+    pct = "" if item.percent is None else f" · {item.percent:.0f}%"
     return {
         "type": "项目",
-        "name": item["name"],
-        "area_name": item["area_name"],
-        "status": item["status"],
-        "progress": f"计划 {item['planned_stage']} / 实际 {item['stage'] or '未填报'}{pct}",
-        "detail": item.get("milestone") or "",
-        "department_name": item["department_name"],
-        "explanation": item.get("note") or NO_EXPLANATION,
-        "has_explanation": bool(item.get("note")),
+        "name": item.name,
+        "area_name": item.area_name,
+        "status": item.status,
+        "progress": f"计划 {item.planned_stage} / 实际 {item.stage or '未填报'}{pct}",
+        "detail": item.milestone or "",
+        "department_name": item.department_name,
+        "explanation": item.note or NO_EXPLANATION,
+        "has_explanation": bool(item.note),
     }
 
 
-def outline(report: dict, areas: list[dict] | None = None) -> list[dict]:
+def outline(report: MonthStatus, areas: list[Area] | None = None) -> list[dict]:
     """The meeting's slides in order: title, 总体情况, one per area, 重点项目, 需研究决策事项.
 
     Each slide is a dict with ``kind`` and ``title`` and the data it shows; nothing here is layout.
     """
     areas = areas or _areas_from(report)
-    indicators, projects = report["indicators"], report["projects"]
-    reported = any(i["status"] not in (None, NO_DATA) for i in indicators) or any(p["status"] not in (None, NO_DATA) for p in projects)
+    indicators, projects = report.indicators, report.projects
+    reported = any(i.status not in (None, NO_DATA) for i in indicators) or any(p.status not in (None, NO_DATA) for p in projects)
     period = period_label(report)
     slides: list[dict] = [
         {
             "kind": "title",
-            "title": f"{TOWN}{report['year']}年政府工作报告目标推进情况",
+            "title": f"{TOWN}{report.year}年政府工作报告目标推进情况",
             "subtitle": f"{period} · 月度工作例会",
             "reported": reported,
         }
     ]
-    by_area_counts = {a["name"]: count_statuses(i for i in indicators if i["area"] == a["code"]) for a in areas}
+    by_area_counts = {a.name: count_statuses(i for i in indicators if i.area == a.code) for a in areas}
     slides.append(
         {
             "kind": "summary",
-            "title": f"总体情况：序时进度 {fmt_pct(report['time_progress'])}",
-            "time_progress": report["time_progress"],
+            "title": f"总体情况：序时进度 {fmt_pct(report.time_progress)}",
+            "time_progress": report.time_progress,
             "indicator_counts": count_statuses(indicators),
             "project_counts": count_statuses(projects),
             "n_indicators": len(indicators),
@@ -133,48 +133,39 @@ def outline(report: dict, areas: list[dict] | None = None) -> list[dict]:
         }
     )
     for area in areas:
-        items = [i for i in indicators if i["area"] == area["code"]]
-        area_projects = [p for p in projects if p["area"] == area["code"]]
-        attention = [_indicator_row(i) for i in by_severity(items) if i["status"] in (LAGGING, WARNING)]
-        attention += [_project_row(p) for p in by_severity(area_projects) if p["status"] in (LAGGING, WARNING)]
+        items = [i for i in indicators if i.area == area.code]
+        area_projects = [p for p in projects if p.area == area.code]
+        attention = [_indicator_row(i) for i in by_severity(items) if i.status in (LAGGING, WARNING)]
+        attention += [_project_row(p) for p in by_severity(area_projects) if p.status in (LAGGING, WARNING)]
         slides.append(
             {
                 "kind": "area",
-                "title": area["name"],
-                "area": area["code"],
-                "indicators": [
-                    {
-                        "code": i["code"],
-                        "name": i["name"],
-                        "status": i["status"],
-                        "completion": i["completion"],
-                        "time_progress": i["time_progress"],
-                    }
-                    for i in items
-                ],
+                "title": area.name,
+                "area": area.code,
+                "indicators": items,
                 "indicator_counts": count_statuses(items),
                 "project_counts": count_statuses(area_projects),
                 "rows": attention,
-                "reported": any(i["status"] not in (None, NO_DATA) for i in items),
+                "reported": any(i.status not in (None, NO_DATA) for i in items),
             }
         )
-    any_project_reported = any(p["status"] not in (None, NO_DATA) for p in projects)
+    any_project_reported = any(p.status not in (None, NO_DATA) for p in projects)
     # When nobody reported, one sentence says so instead of slides listing every project as 未填报.
     watch_for = (LAGGING, WARNING, NO_DATA) if any_project_reported else (LAGGING, WARNING)
-    watch = [p for p in by_severity(projects) if p["status"] in watch_for]
+    watch = [p for p in by_severity(projects) if p.status in watch_for]
     slides.append(
         {
             "kind": "projects",
             "title": "重点项目推进情况",
             "reported": any_project_reported,
             "project_counts": count_statuses(projects),
-            "by_area": {a["name"]: count_statuses(p for p in projects if p["area"] == a["code"]) for a in areas},
+            "by_area": {a.name: count_statuses(p for p in projects if p.area == a.code) for a in areas},
             "rows": [_project_row(p) for p in watch],
             "others": len(projects) - len(watch) if any_project_reported else 0,
         }
     )
-    decisions = [_indicator_row(i) for i in indicators if i["status"] == LAGGING]
-    decisions += [_project_row(p) for p in projects if p["status"] == LAGGING]
+    decisions = [_indicator_row(i) for i in indicators if i.status == LAGGING]
+    decisions += [_project_row(p) for p in projects if p.status == LAGGING]
     slides.append(
         {
             "kind": "decisions",
@@ -296,7 +287,7 @@ def _use_chinese_theme(prs: Presentation) -> None:
 
 
 class _Deck:
-    def __init__(self, report: dict):
+    def __init__(self, report: MonthStatus):
         self.report = report
         self.prs = Presentation()
         self.prs.slide_width, self.prs.slide_height = SLIDE_W, SLIDE_H
@@ -326,7 +317,7 @@ class _Deck:
             color=MUTED,
             anchor=MSO_ANCHOR.MIDDLE,
         )
-        if self.report.get("demo"):
+        if self.report.demo:
             _textbox(
                 slide,
                 Inches(8.2),
@@ -455,7 +446,7 @@ def _title_slide(deck: _Deck, spec: dict) -> None:
     lines = []
     if not spec["reported"]:
         lines.append((f"本月各指标均为“{NO_DATA}”：尚无填报数据", 24, STATUS_COLORS[NO_DATA], True))
-    if deck.report.get("demo"):
+    if deck.report.demo:
         lines.append((f"{DEMO_MARK}：月度实际值为系统生成，并非各部门真实填报", 20, DEMO_COLOR, True))
     if lines:
         _textbox(slide, MARGIN, Inches(5.2), SLIDE_W - 2 * MARGIN, Inches(1.2), lines, align=PP_ALIGN.CENTER)
@@ -518,9 +509,9 @@ def _completion_chart(slide, x, y, cx, cy, indicators: list[dict]):
     # Bars are drawn bottom-up; reverse so the first indicator reads first, from the top.
     items = list(reversed(indicators))
     data = CategoryChartData(number_format="0%")
-    data.categories = [_clip(i["name"], 16) for i in items]
-    data.add_series("完成率", [i["completion"] for i in items])
-    data.add_series("序时进度", [i["time_progress"] for i in items])
+    data.categories = [_clip(i.name, 16) for i in items]
+    data.add_series("完成率", [i.completion for i in items])
+    data.add_series("序时进度", [i.time_progress for i in items])
     frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, x, y, cx, cy, data)
     chart = frame.chart
     _chart_fonts(chart, 13)
@@ -537,7 +528,7 @@ def _completion_chart(slide, x, y, cx, cy, indicators: list[dict]):
     for index, item in enumerate(items):
         point = done.points[index]
         point.format.fill.solid()
-        point.format.fill.fore_color.rgb = _rgb(STATUS_COLORS.get(item["status"] or "", STATUS_COLORS[NO_DATA]))
+        point.format.fill.fore_color.rgb = _rgb(STATUS_COLORS.get(item.status or "", STATUS_COLORS[NO_DATA]))
     tp.format.fill.solid()
     tp.format.fill.fore_color.rgb = _rgb(TIME_COLOR)
     done.data_labels.show_value = True
@@ -547,7 +538,7 @@ def _completion_chart(slide, x, y, cx, cy, indicators: list[dict]):
     done.data_labels.font.size = Pt(12)
     axis = chart.value_axis
     axis.minimum_scale = 0
-    top = max([i["completion"] or 0 for i in items] + [1.0])
+    top = max([i.completion or 0 for i in items] + [1.0])
     axis.maximum_scale = min(2.0, round(top + 0.15, 1))
     axis.tick_labels.number_format = "0%"
     axis.tick_labels.number_format_is_linked = False
@@ -726,7 +717,7 @@ _BUILDERS = {
 }
 
 
-def build_deck(report: dict, areas: list[dict] | None = None) -> bytes:
+def build_deck(report: MonthStatus, areas: list[Area] | None = None) -> bytes:
     """The meeting deck for one month's status, as .pptx bytes."""
     deck = _Deck(report)
     for spec in outline(report, areas):
@@ -747,5 +738,5 @@ def timed_deck_for_month(con: duckdb.DuckDBPyConnection, year: int, month: int) 
     return data, time.perf_counter() - started
 
 
-def deck_file_name(report: dict) -> str:
-    return f"{TOWN}工作报告目标推进_{report['year']}年{report['month']:02d}月.pptx"
+def deck_file_name(report: MonthStatus) -> str:
+    return f"{TOWN}工作报告目标推进_{report.year}年{report.month:02d}月.pptx"

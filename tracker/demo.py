@@ -13,7 +13,7 @@ import random
 from pathlib import Path
 
 from tracker import config
-from tracker.db import STAGES
+from tracker.model import STAGES
 from tracker.progress import planned_percent, planned_stage
 
 SEED = 20230101

@@ -10,24 +10,24 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from tracker.labels import DEMO_NOTICE, NO_TARGET, fmt_target, status_color, status_label, text_on_status
-from tracker.progress import NO_DATA
+from tracker.model import NO_DATA
 
 # (header, width, number format, getter)
 COLUMNS: list[tuple[str, float, str | None, Callable[[dict], object]]] = [
-    ("指标", 42, None, lambda i: i["name"]),
-    ("领域", 12, None, lambda i: i.get("area_name")),
-    ("全年目标", 16, None, lambda i: fmt_target(i.get("target"), i.get("comparator", ">="), i.get("unit", ""))),
-    ("完成值", 14, "#,##0.##", lambda i: i.get("value")),
-    ("单位", 8, None, lambda i: i.get("unit")),
-    ("完成率", 11, "0.0%", lambda i: i.get("completion")),
-    ("序时进度", 11, "0.0%", lambda i: i.get("time_progress")),
-    ("落后序时（百分点）", 14, "0.0", lambda i: i.get("gap_pp")),
-    ("状态", 12, None, lambda i: status_label(i.get("status"))),
-    ("预计全年完成率", 14, "0.0%", lambda i: i.get("forecast")),
-    ("责任部门", 24, None, lambda i: i.get("department_name")),
-    ("数据月份", 10, None, lambda i: f"{i['value_month']}月" if i.get("value_month") else "—"),
-    ("更新时间", 18, None, lambda i: i.get("last_update")),
-    ("报告原文", 60, None, lambda i: i.get("source")),
+    ("指标", 42, None, lambda i: i.name),
+    ("领域", 12, None, lambda i: i.area_name),
+    ("全年目标", 16, None, lambda i: fmt_target(i.target, i.comparator, i.unit)),
+    ("完成值", 14, "#,##0.##", lambda i: i.value),
+    ("单位", 8, None, lambda i: i.unit),
+    ("完成率", 11, "0.0%", lambda i: i.completion),
+    ("序时进度", 11, "0.0%", lambda i: i.time_progress),
+    ("落后序时（百分点）", 14, "0.0", lambda i: i.gap_pp),
+    ("状态", 12, None, lambda i: status_label(i.status)),
+    ("预计全年完成率", 14, "0.0%", lambda i: i.forecast),
+    ("责任部门", 24, None, lambda i: i.department_name),
+    ("数据月份", 10, None, lambda i: f"{i.value_month}月" if i.value_month else "—"),
+    ("更新时间", 18, None, lambda i: i.last_update),
+    ("报告原文", 60, None, lambda i: i.source),
 ]
 STATUS_COLUMN = [c[0] for c in COLUMNS].index("状态") + 1
 HEADER_FILL = "0F4C81"
@@ -76,7 +76,7 @@ def indicators_xlsx(indicators: Sequence[dict], year: int, month: int, scope: st
             cell.alignment = Alignment(vertical="top", wrap_text=col in (1, 14))
             if number_format:
                 cell.number_format = number_format
-        status = item.get("status")
+        status = item.status
         cell = ws.cell(row=row, column=STATUS_COLUMN)
         if status and status != NO_DATA:
             cell.fill = PatternFill("solid", fgColor=status_color(status).lstrip("#"))

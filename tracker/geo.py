@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from tracker import config, progress, store
+from tracker import config, model, progress, store
 from tracker.auth import User, require_admin
 from tracker.status import project_status
 
@@ -34,7 +34,7 @@ KIND_GEOMETRY: dict[str, tuple[str, ...]] = {
     "heritage": ("Point", "LineString", "MultiLineString", "Polygon"),
     "facility": ("Point", "Polygon"),
 }
-KIND_NAMES = {
+PLACE_KIND_NAMES = {
     "town": "镇域",
     "seat": "镇政府",
     "community": "社区",
@@ -71,16 +71,16 @@ def stage_for_percent(percent: float | None) -> str | None:
 def status_for_percent(percent: float | None, month: int) -> str:
     """A per-place percent against 序时进度 (100% due by December), by the same rule as the indicators."""
     if percent is None or (isinstance(percent, float) and math.isnan(percent)):
-        return progress.NO_DATA
+        return model.NO_DATA
     margin = config.settings().amber_margin_pp
     verdict = progress.judge_cumulative(float(percent), 100.0, progress.time_progress(month), margin)
-    return verdict.status or progress.NO_DATA
+    return verdict.status or model.NO_DATA
 
 
 def worst(statuses: list[str]) -> str | None:
     """The most urgent status of several (滞后 before 预警 before 未填报 ...); None for none."""
     known = [s for s in statuses if s]
-    return min(known, key=lambda s: progress.SEVERITY.get(s, 9)) if known else None
+    return min(known, key=lambda s: model.SEVERITY.get(s, 9)) if known else None
 
 
 # --------------------------------------------------------------------------------------- reading
@@ -135,21 +135,21 @@ def place_states(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[
     # Places of a per-place metric that did not report are 未填报, not absent.
     for code, kind in kinds.items():
         if kind in PLACE_METRICS and kind != "village" and kind != "community" and code not in out:
-            out[code] = {"projects": [], "metric": PLACE_METRICS[kind], "percent": None, "stage": None, "metric_status": progress.NO_DATA}
+            out[code] = {"projects": [], "metric": PLACE_METRICS[kind], "percent": None, "stage": None, "metric_status": model.NO_DATA}
     for proj in project_status(con, year, month):
-        if not proj["place"]:
+        if not proj.place:
             continue
-        out.setdefault(proj["place"], {"projects": []})["projects"].append(
+        out.setdefault(proj.place, {"projects": []})["projects"].append(
             {
-                "code": proj["code"],
-                "name": proj["name"],
-                "stage": proj["stage"],
-                "percent": proj["percent"],
-                "status": proj["status"],
-                "target_stage": proj["target_stage"],
-                "milestone": proj["milestone"],
-                "project_type": proj["project_type"],
-                "demo": proj["demo"],
+                "code": proj.code,
+                "name": proj.name,
+                "stage": proj.stage,
+                "percent": proj.percent,
+                "status": proj.status,
+                "target_stage": proj.target_stage,
+                "milestone": proj.milestone,
+                "project_type": proj.project_type,
+                "demo": proj.demo,
             }
         )
     for state in out.values():
@@ -199,7 +199,7 @@ def describe(state: dict | None) -> str:
     lines = []
     if state.get("metric"):
         short = METRIC_SHORT.get(state["metric"], state["metric"])
-        if state.get("percent") is None or state.get("metric_status") == progress.NO_DATA and "percent" not in state:
+        if state.get("percent") is None or state.get("metric_status") == model.NO_DATA and "percent" not in state:
             lines.append(f"{short}：未填报")
         else:
             lines.append(f"{short} {_pct(state['percent'])}（{stage_for_percent(state['percent'])}）")
@@ -217,7 +217,7 @@ def map_places(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[di
         out.append(
             {
                 **place,
-                "kind_name": KIND_NAMES.get(place["kind"], place["kind"]),
+                "kind_name": PLACE_KIND_NAMES.get(place["kind"], place["kind"]),
                 "status": state["status"] if state else None,
                 "stage": state.get("stage") if state else None,
                 "percent": state.get("percent") if state else None,
@@ -435,7 +435,8 @@ def _check_features(features: list[dict], labels: list[str]) -> tuple[list[dict]
         gtype = geometry.get("type") if isinstance(geometry, dict) else None
         if gtype not in KIND_GEOMETRY[kind]:
             errors.append(
-                f"{at}（{code}）：字段 geometry 的类型“{gtype}”不适用于 {kind}（{KIND_NAMES[kind]}），应为 {'、'.join(KIND_GEOMETRY[kind])}"
+                f"{at}（{code}）：字段 geometry 的类型“{gtype}”不适用于 {kind}（{PLACE_KIND_NAMES[kind]}），"
+                f"应为 {'、'.join(KIND_GEOMETRY[kind])}"
             )
             continue
         problem = _coords_ok(geometry)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -157,67 +159,63 @@ def run_many(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], years:
 
 
 def data_stamp(con: duckdb.DuckDBPyConnection, indicators: list[Indicator]) -> str:
-    """Changes whenever a result could: a new or reverted batch, replaced places, an edited SQL file."""
-    batches = con.execute("select coalesce(max(id), 0), count(*) filter (where status <> 'committed') from batch").fetchone()
+    """Changes whenever a result could: a new or reverted batch, replaced places, an edited SQL file.
+
+    The newest batch's creation time is part of it, so rows staged by a preview (and rolled back) never share
+    a stamp with a later real commit that reuses the batch id.
+    """
+    batches = con.execute(
+        "select coalesce(max(id), 0), count(*) filter (where status <> 'committed'), "
+        "coalesce(cast(arg_max(created_at, id) as varchar), '') from batch"
+    ).fetchone()
     places = con.execute("select count(*), coalesce(sum(version), 0) from place").fetchone()
+    assert batches is not None and places is not None
     sql = hashlib.sha1("".join(i.code + i.sql for i in indicators).encode()).hexdigest()[:16]
-    return f"{batches[0]}.{batches[1]}.{places[0]}.{places[1]}.{sql}"
+    return f"{batches[0]}.{batches[1]}.{batches[2]}.{places[0]}.{places[1]}.{sql}"
+
+
+# Computed indicator values by (database file, data stamp, year), newest last. Running every SQL file over the
+# versioned figure_current view costs ~150 ms at 1x, so a process keeps the result until the stamp changes.
+# Kept in memory, not in the store: a read never writes (the file's bytes, and so every cache keyed on them,
+# stay the same however often a page is rendered).
+_VALUES: OrderedDict[tuple[str, str, int], pd.DataFrame] = OrderedDict()
+_VALUES_LOCK = threading.Lock()
+_VALUES_MAX = 64
+
+
+def _database_name(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute("select file from pragma_database_list where name = current_database()").fetchone()
+    return str(row[0]) if row else ""
 
 
 def values(con: duckdb.DuckDBPyConnection, years: list[int], codes: list[str] | None = None) -> pd.DataFrame:
-    """Every indicator's monthly values for ``years``: ``(code, year, month, value)``.
+    """Every indicator's monthly values for ``years``: ``(code, year, month, value)``; never writes.
 
-    Running 21 SQL files over the versioned ``figure_current`` view costs ~150 ms, so the results are kept
-    in ``indicator_value`` under a data stamp and recomputed only when the stamp changes. Writers need not
-    remember to refresh anything. A read-only or contended connection computes without storing.
+    Inside a caller's open transaction (an upload preview), the stamp reflects the staged rows, so the
+    values computed there are the staged ones; they are cached under a stamp no committed state reaches
+    only if the transaction commits, and a rolled-back stamp is simply never asked for again.
     """
     every = list(registry().values())
     stamp = data_stamp(con, every)
-    done = {y for (y,) in con.execute("select year from indicator_value_year where stamp = ?", [stamp]).fetchall()}
-    missing = sorted(set(years) - done)
+    database = _database_name(con)
+    frames: list[pd.DataFrame] = []
+    missing: list[int] = []
+    with _VALUES_LOCK:
+        for year in sorted(set(years)):
+            cached = _VALUES.get((database, stamp, year))
+            if cached is None:
+                missing.append(year)
+            else:
+                _VALUES.move_to_end((database, stamp, year))
+                frames.append(cached)
     if missing:
         fresh = run_many(con, every, missing)
-        if not _store(con, stamp, fresh, missing):
-            stored = con.execute(
-                "select code, year, month, value from indicator_value where stamp = ? and list_contains(?, year)",
-                [stamp, sorted(set(years) & done)],
-            ).df()
-            frame = pd.concat([stored, fresh], ignore_index=True)
-            return frame if codes is None else frame[frame["code"].isin(codes)].reset_index(drop=True)
-    frame = con.execute(
-        "select code, year, month, value from indicator_value where stamp = ? and list_contains(?, year) "
-        "and (? is null or list_contains(?, code))",
-        [stamp, list(years), codes, codes],
-    ).df()
-    return frame
-
-
-def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
-    """DuckDB has no flag for it, and a nested BEGIN aborts the open transaction. In autocommit mode each
-    statement gets a new transaction id; inside an explicit transaction the id stays the same."""
-    txid = "select txid_current()"
-    return con.execute(txid).fetchone()[0] == con.execute(txid).fetchone()[0]
-
-
-def _store(con: duckdb.DuckDBPyConnection, stamp: str, fresh: pd.DataFrame, years: list[int]) -> bool:
-    """Keep computed values under ``stamp``; False where the connection may not write, is already inside
-    the caller's transaction (which must not be touched), or lost a race with another writer."""
-    if _in_transaction(con):
-        return False
-    try:
-        con.execute("begin")
-    except duckdb.Error:
-        return False
-    con.register("_fresh", fresh)
-    try:
-        con.execute("delete from indicator_value where stamp <> ?", [stamp])
-        con.execute("delete from indicator_value_year where stamp <> ?", [stamp])
-        con.execute("insert into indicator_value select ?, code, year, month, value from _fresh", [stamp])
-        con.executemany("insert into indicator_value_year values (?, ?)", [[stamp, y] for y in years])
-        con.execute("commit")
-        return True
-    except duckdb.Error:
-        con.execute("rollback")
-        return False
-    finally:
-        con.unregister("_fresh")
+        with _VALUES_LOCK:
+            for year in missing:
+                part = fresh[fresh["year"] == year].reset_index(drop=True)
+                _VALUES[(database, stamp, year)] = part
+                frames.append(part)
+            while len(_VALUES) > _VALUES_MAX:
+                _VALUES.popitem(last=False)
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["code", "year", "month", "value"])
+    return frame if codes is None else frame[frame["code"].isin(codes)].reset_index(drop=True)

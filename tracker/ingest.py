@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime, time
 import duckdb
 import pandas as pd
 
-from tracker import config, progress, store
+from tracker import config, model, store
 from tracker.auth import PermissionDenied, User, require_admin, require_writer
 from tracker.indicators import registry
 
@@ -45,7 +45,7 @@ NON_DECREASING = frozenset({"river_interception_pct", "village_sewage_pct", "bla
 MAX_ROWS = 100_000
 MAX_TEXT = 2000
 DUE_DAY = 10  # a month's figures are due by the 10th of the following month
-NOTE_STATUSES = (progress.LAGGING, progress.WARNING)
+NOTE_STATUSES = (model.LAGGING, model.WARNING)
 NOTE_MONTHS = 3  # the preview judges the newest three months of a file for missing 情况说明
 EXPLANATION_SHEET = "情况说明"
 # The message of an IngestError that wraps an unexpected exception (a bug, not a bad file); tests check it never shows.
@@ -927,21 +927,21 @@ def _notes_needed(con: duckdb.DuckDBPyConnection, report: Report, staged: int | 
             con.execute("begin")
             staged = _write_figures(con, report)
         for item in status.indicator_status(con, year, month):
-            ind = registry()[item["code"]]
-            if not touched.intersection(ind.metrics) or item["status"] not in NOTE_STATUSES:
+            ind = registry()[item.code]
+            if not touched.intersection(ind.metrics) or item.status not in NOTE_STATUSES:
                 continue
-            if item["explanation"] or (item["code"], year, month) in in_file:
+            if item.explanation or (item.code, year, month) in in_file:
                 continue
             if report.user.role == "staff" and ind.department != report.user.department:
                 continue
             out.append(
                 {
-                    "indicator": item["code"],
-                    "name": item["name"],
+                    "indicator": item.code,
+                    "name": item.name,
                     "year": year,
                     "month": month,
-                    "status": item["status"],
-                    "department": item["department"],
+                    "status": item.status,
+                    "department": item.department,
                 }
             )
     return out
@@ -1374,16 +1374,16 @@ def missing_explanations(con: duckdb.DuckDBPyConnection, year: int, month: int) 
 
     return [
         {
-            "indicator": i["code"],
-            "name": i["name"],
-            "status": i["status"],
-            "department": i["department"],
-            "department_name": i["department_name"],
+            "indicator": i.code,
+            "name": i.name,
+            "status": i.status,
+            "department": i.department,
+            "department_name": i.department_name,
             "year": year,
             "month": month,
         }
         for i in status.indicator_status(con, year, month)
-        if i["status"] in NOTE_STATUSES and not i["explanation"]
+        if i.status in NOTE_STATUSES and not i.explanation
     ]
 
 

@@ -8,27 +8,33 @@ from __future__ import annotations
 
 import math
 
-from tracker.progress import DONE, LAGGING, NO_DATA, ON_TRACK, WARNING
+from tracker.model import DONE, LAGGING, NO_DATA, NO_TARGET, NOT_DONE, ON_TRACK, WARNING
 
 STATUS_COLORS = {
     DONE: "#0072B2",  # blue
     ON_TRACK: "#009E73",  # bluish green
     WARNING: "#E69F00",  # orange
     LAGGING: "#D55E00",  # vermillion
+    NOT_DONE: "#CC79A7",  # reddish purple
     NO_DATA: "#8C8C8C",  # grey
 }
-STATUS_SYMBOLS = {DONE: "✔", ON_TRACK: "●", WARNING: "▲", LAGGING: "✖", NO_DATA: "○"}
-NO_TARGET = "未设目标"
+STATUS_SYMBOLS = {DONE: "✔", ON_TRACK: "●", WARNING: "▲", LAGGING: "✖", NOT_DONE: "✘", NO_DATA: "○"}
 DEMO_NOTICE = "演示数据：当前显示的月度实际值为系统生成的演示数据，并非各部门真实填报。目标与原文摘自2023年政府工作报告。"
 SCHEMATIC_NOTICE = "示意位置，非测绘成果"
-KIND_NAMES = {"cumulative": "累计", "level": "水平", "ratio": "比率", "milestone": "节点"}
+INDICATOR_KIND_NAMES = {"cumulative": "累计", "level": "水平", "ratio": "比率", "milestone": "节点"}
 DIRECTION_NAMES = {"up": "越高越好", "down": "越低越好"}
 COMPARATOR_NAMES = {">=": "不低于", "<=": "不高于", "=": "等于"}
-MONTH_NAMES = {m: f"{m}月" for m in range(1, 13)}
 
 
 # Text on a status-coloured fill: dark on orange and grey (white is unreadable there on a projector).
-STATUS_TEXT_ON_FILL = {DONE: "#FFFFFF", ON_TRACK: "#FFFFFF", WARNING: "#1A1A1A", LAGGING: "#FFFFFF", NO_DATA: "#1A1A1A"}
+STATUS_TEXT_ON_FILL = {
+    DONE: "#FFFFFF",
+    ON_TRACK: "#FFFFFF",
+    WARNING: "#1A1A1A",
+    LAGGING: "#FFFFFF",
+    NOT_DONE: "#1A1A1A",
+    NO_DATA: "#1A1A1A",
+}
 
 
 def text_on_status(status: str | None) -> str:

@@ -8,16 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.db import STAGES
+from tracker.model import DONE, LAGGING, NO_DATA, ON_TRACK, STAGES, STATUSES, WARNING
 
-DONE = "已完成"
-ON_TRACK = "正常"
-WARNING = "预警"
-LAGGING = "滞后"
-NO_DATA = "未填报"
-STATUSES = (DONE, ON_TRACK, WARNING, LAGGING, NO_DATA)
-# Worst first: the order a leader wants to read a list in.
-SEVERITY = {LAGGING: 0, WARNING: 1, NO_DATA: 2, ON_TRACK: 3, DONE: 4}
+__all__ = ["DONE", "LAGGING", "NO_DATA", "ON_TRACK", "STATUSES", "WARNING"]
 
 _EPS = 1e-9
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections import Counter
 
 import duckdb
 from docx import Document
@@ -32,7 +33,7 @@ from tracker.deck import (
     period_label,
 )
 from tracker.labels import DEMO_NOTICE, STATUS_COLORS, fmt_number, fmt_pct, fmt_target, status_label
-from tracker.progress import DONE, LAGGING, NO_DATA, ON_TRACK, STATUSES, WARNING
+from tracker.model import DONE, LAGGING, NO_DATA, ON_TRACK, STATUSES, WARNING, Area, IndicatorStatus, MonthStatus, ProjectStatus
 
 SECTION_TITLES = ("一、总体情况", "二、进度滞后事项", "三、下一步工作")
 TABLE_HEADER = ("领域", "指标", "目标", "完成值", "完成率", "序时进度", "状态")
@@ -75,18 +76,18 @@ CN_NUMBERS = "一二三四五六七八九十"
 # ---------------------------------------------------------------- text: everything the document says
 
 
-def report_title(report: dict) -> str:
-    return f"{TOWN}{report['year']}年政府工作报告目标任务推进情况通报（{period_label(report)}）"
+def report_title(report: MonthStatus) -> str:
+    return f"{TOWN}{report.year}年政府工作报告目标任务推进情况通报（{period_label(report)}）"
 
 
-def title_lines(report: dict) -> tuple[str, str]:
+def title_lines(report: MonthStatus) -> tuple[str, str]:
     title = report_title(report)
     cut = title.index("推进情况通报")
     return title[:cut], title[cut:]
 
 
-def report_file_name(report: dict) -> str:
-    return f"{TOWN}工作报告目标推进通报_{report['year']}年{report['month']:02d}月.docx"
+def report_file_name(report: MonthStatus) -> str:
+    return f"{TOWN}工作报告目标推进通报_{report.year}年{report.month:02d}月.docx"
 
 
 def _cn(n: int) -> str:
@@ -115,11 +116,11 @@ def _gap_text(gap_pp: float | None, what: str = "序时进度") -> str:
     return f"{side}{what}{abs(gap_pp):.1f}个百分点"
 
 
-def overview_paragraphs(report: dict, summary: dict) -> list[str]:
+def overview_paragraphs(report: MonthStatus, summary: dict) -> list[str]:
     period = period_label(report)
     first = (
-        f"截至{period}，全年序时进度为{fmt_pct(report['time_progress'])}。"
-        f"{TOWN}{report['year']}年政府工作报告确定的"
+        f"截至{period}，全年序时进度为{fmt_pct(report.time_progress)}。"
+        f"{TOWN}{report.year}年政府工作报告确定的"
         f"{counts_clause(summary['indicator_counts'], summary['n_indicators'], '量化指标', '项')}；"
         f"{counts_clause(summary['project_counts'], summary['n_projects'], '重点项目', '个')}。"
     )
@@ -132,46 +133,46 @@ def overview_paragraphs(report: dict, summary: dict) -> list[str]:
     return paragraphs
 
 
-def _indicator_item(item: dict) -> dict:
+def _indicator_item(item: IndicatorStatus) -> dict:
     row = _indicator_row(item)
     facts = [
-        f"目标{fmt_target(item['target'], item['comparator'], item['unit'])}",
-        f"完成值{fmt_number(item['value'], item['unit'])}",
-        f"完成率{fmt_pct(item['completion'])}",
+        f"目标{fmt_target(item.target, item.comparator, item.unit)}",
+        f"完成值{fmt_number(item.value, item.unit)}",
+        f"完成率{fmt_pct(item.completion)}",
     ]
-    gap_what = "目标值" if item.get("gap_basis") == "target" else "序时进度"
-    gap = _gap_text(item["gap_pp"], gap_what)
+    gap_what = "目标值" if item.gap_basis == "target" else "序时进度"
+    gap = _gap_text(item.gap_pp, gap_what)
     if gap:
         facts.append(gap)
-    return {**row, "gap_pp": item["gap_pp"], "gap_what": gap_what, "facts": "，".join(facts), "note_meta": _note_meta(item)}
+    return {**row, "gap_pp": item.gap_pp, "gap_what": gap_what, "facts": "，".join(facts), "note_meta": _note_meta(item)}
 
 
-def _project_item(item: dict) -> dict:
+def _project_item(item: ProjectStatus) -> dict:
     row = _project_row(item)
-    facts = [f"年度目标“{item['milestone']}”"] if item.get("milestone") else []
-    stage = item["stage"] or NO_DATA
-    facts.append(f"按计划本月应处于“{item['planned_stage']}”阶段，实际为“{stage}”")
-    if item["percent"] is not None:
-        facts.append(f"形象进度{item['percent']:.0f}%")
-    gap = _gap_text(item["gap_pp"], "计划进度")
+    facts = [f"年度目标“{item.milestone}”"] if item.milestone else []
+    stage = item.stage or NO_DATA
+    facts.append(f"按计划本月应处于“{item.planned_stage}”阶段，实际为“{stage}”")
+    if item.percent is not None:
+        facts.append(f"形象进度{item.percent:.0f}%")
+    gap = _gap_text(item.gap_pp, "计划进度")
     if gap:
         facts.append(gap)
-    return {**row, "gap_pp": item["gap_pp"], "facts": "，".join(facts), "note_meta": ""}
+    return {**row, "gap_pp": item.gap_pp, "facts": "，".join(facts), "note_meta": ""}
 
 
-def _note_meta(item: dict) -> str:
-    note = item.get("explanation") or {}
-    if not note.get("text"):
+def _note_meta(item: IndicatorStatus) -> str:
+    note = item.explanation
+    if not note or not note.text:
         return ""
-    who = "，".join(x for x in (note.get("user"), note.get("at")) if x)
+    who = "，".join(x for x in (note.user, note.at) if x)
     return f"（{who}提交）" if who else ""
 
 
-def attention_items(report: dict) -> tuple[list[dict], list[dict]]:
+def attention_items(report: MonthStatus) -> tuple[list[dict], list[dict]]:
     """Every 滞后 and 预警 indicator and project, 滞后 first, then in area order (the report's order)."""
     watch = (LAGGING, WARNING)
-    indicators = [_indicator_item(i) for i in status_mod.by_severity(report["indicators"]) if i["status"] in watch]
-    projects = [_project_item(p) for p in status_mod.by_severity(report["projects"]) if p["status"] in watch]
+    indicators = [_indicator_item(i) for i in status_mod.by_severity(report.indicators) if i.status in watch]
+    projects = [_project_item(p) for p in status_mod.by_severity(report.projects) if p.status in watch]
     return indicators, projects
 
 
@@ -181,7 +182,7 @@ def _item_brief(row: dict) -> str:
     return f"{row['name']}（{row['status']}{'，' + gap if gap else ''}）"
 
 
-def next_steps(report: dict, reported: bool) -> list[str]:
+def next_steps(report: MonthStatus, reported: bool) -> list[str]:
     """One sentence per department with lagging items, most lagging first; then who has yet to report."""
     indicators, projects = attention_items(report)
     by_dept: dict[str, list[dict]] = {}
@@ -196,7 +197,7 @@ def next_steps(report: dict, reported: bool) -> list[str]:
     for dept in sorted(by_dept, key=weight):
         rows = by_dept[dept]
         listed = "、".join(_item_brief(r) for r in rows)
-        counts = status_mod.status_counts(rows)
+        counts = Counter(r["status"] for r in rows)
         tally = "、".join(f"{s}{counts[s]}项" for s in (LAGGING, WARNING) if counts[s])
         missing = sum(not r["has_explanation"] for r in rows)
         which = "分别为" if len(rows) > 1 else "为"
@@ -205,9 +206,9 @@ def next_steps(report: dict, reported: bool) -> list[str]:
         sentences.append(sentence)
 
     unreported: dict[str, int] = {}
-    for item in [*report["indicators"], *report["projects"]]:
-        if item["status"] == NO_DATA:
-            unreported[item["department_name"]] = unreported.get(item["department_name"], 0) + 1
+    for item in report.items:
+        if item.status == NO_DATA:
+            unreported[item.department_name] = unreported.get(item.department_name, 0) + 1
     if unreported:
         names = "、".join(f"{d}（{n}项）" for d, n in unreported.items())
         if reported:
@@ -487,7 +488,7 @@ def _row_flags(row, header: bool = False) -> None:
 
 
 class _Bulletin:
-    def __init__(self, report: dict, areas: list[dict] | None):
+    def __init__(self, report: MonthStatus, areas: list[Area] | None):
         self.report = report
         self.slides = outline(report, areas)
         self.summary = next(s for s in self.slides if s["kind"] == "summary")
@@ -507,7 +508,7 @@ class _Bulletin:
         header = section.header.paragraphs[0]
         header.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(header, f"{TOWN}政府工作报告目标跟踪 · 数据月份：{period_label(self.report)}", size=HEADER_SIZE, color=MUTED)
-        if self.report.get("demo"):
+        if self.report.demo:
             _run(header, f"　【{DEMO_MARK}，非真实填报】", font=HEADING_FONT, size=HEADER_SIZE, bold=True, color=DEMO_COLOR)
         _rule_below(header, "8C8C8C")
         footer = section.footer.paragraphs[0]
@@ -537,8 +538,8 @@ class _Bulletin:
         _run(para, first, font=TITLE_FONT, size=TITLE_SIZE, color="000000").add_break()
         _run(para, rest, font=TITLE_FONT, size=TITLE_SIZE, color="000000")
         line = _paragraph(self.doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-        _run(line, f"数据月份：{period_label(self.report)}　　序时进度：{fmt_pct(self.report['time_progress'])}", font=SUBHEADING_FONT)
-        if self.report.get("demo"):
+        _run(line, f"数据月份：{period_label(self.report)}　　序时进度：{fmt_pct(self.report.time_progress)}", font=SUBHEADING_FONT)
+        if self.report.demo:
             notice = _paragraph(self.doc, indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
             notice.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
             notice.paragraph_format.space_before = Pt(6)
@@ -558,10 +559,8 @@ class _Bulletin:
         caption.paragraph_format.space_before = Pt(6)
         caption.paragraph_format.keep_with_next = True
         _run(caption, f"表1　各领域量化指标推进情况（{period_label(self.report)}）", font=HEADING_FONT, size=12)
-        by_code = {i["code"]: i for i in self.report["indicators"]}
-        groups = [
-            (s["title"], [by_code[i["code"]] for i in s["indicators"]]) for s in self.slides if s["kind"] == "area" and s["indicators"]
-        ]
+        by_code = {i.code: i for i in self.report.indicators}
+        groups = [(s["title"], [by_code[i.code] for i in s["indicators"]]) for s in self.slides if s["kind"] == "area" and s["indicators"]]
         table = self.doc.add_table(rows=1, cols=len(TABLE_HEADER))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -582,17 +581,17 @@ class _Bulletin:
                 for cell, width in zip(cells, TABLE_WIDTHS_MM, strict=True):
                     cell.width = Mm(width)
                 texts = [
-                    item["name"],
-                    fmt_target(item["target"], item["comparator"], item["unit"]),
-                    fmt_number(item["value"], item["unit"]),
-                    fmt_pct(item["completion"]),
-                    fmt_pct(item["time_progress"]),
-                    status_label(item["status"]),
+                    item.name,
+                    fmt_target(item.target, item.comparator, item.unit),
+                    fmt_number(item.value, item.unit),
+                    fmt_pct(item.completion),
+                    fmt_pct(item.time_progress),
+                    status_label(item.status),
                 ]
                 _cell(cells[1], texts[0], align=WD_ALIGN_PARAGRAPH.LEFT)
                 for cell, text in zip(cells[2:6], texts[1:5], strict=True):
                     _cell(cell, text)
-                color = STATUS_COLORS.get(item["status"] or "")
+                color = STATUS_COLORS.get(item.status or "")
                 _cell(cells[6], texts[5], fill=_tint(color) if color else None)
                 if item is not items[-1]:  # an area's rows stay on one page, so its merged cell is never blank
                     for cell in cells:
@@ -613,7 +612,7 @@ class _Bulletin:
             _paragraph(self.doc, "本月没有滞后或预警事项。")
             return
         for number, (label, rows, measure) in enumerate((("量化指标", indicators, "项"), ("重点项目", projects, "个")), start=1):
-            counts = status_mod.status_counts(rows)
+            counts = Counter(r["status"] for r in rows)
             tally = "、".join(f"{COUNT_WORDS[s]}{counts[s]}{measure}" for s in (LAGGING, WARNING) if counts[s])
             self.heading(f"（{_cn(number)}）{label}（{tally or '无'}）", level=2)
             if not rows:
@@ -655,7 +654,7 @@ class _Bulletin:
         return out.getvalue()
 
 
-def build_report(report: dict, areas: list[dict] | None = None) -> bytes:
+def build_report(report: MonthStatus, areas: list[Area] | None = None) -> bytes:
     """The month's 通报 for one ``build_status`` object, as .docx bytes."""
     return _Bulletin(report, areas).build()
 

@@ -1,4 +1,7 @@
-"""The status of every indicator and project for a month: what pages, the CLI and the deck all show."""
+"""The status of every indicator and project for a month (``tracker.model`` records): what every output shows.
+
+Reads only: nothing here writes to the store (indicator values are cached in memory by ``tracker.indicators``).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from tracker import config, progress
+from tracker import config, model, progress
 from tracker.indicators import Indicator, registry, values
+from tracker.model import Area, Explanation, IndicatorStatus, Item, MonthStatus, ProjectStatus, by_severity, status_counts
+
+__all__ = ["by_severity", "status_counts"]  # the one order and the counts live in tracker.model
 
 
 def _clean(value: Any) -> Any:
@@ -26,8 +32,8 @@ def _round(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
-def areas(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    return [{"code": c, "name": n} for c, n in con.execute("select code, name from area order by sort").fetchall()]
+def areas(con: duckdb.DuckDBPyConnection) -> list[Area]:
+    return [Area(c, n) for c, n in con.execute("select code, name from area order by sort").fetchall()]
 
 
 def departments(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -79,15 +85,15 @@ def _metric_facts(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict
     return {m: {"demo": bool(d), "updated": u} for m, d, u in rows}
 
 
-def _explanations(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str, dict]:
+def _explanations(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str, Explanation]:
     rows = con.execute(
         "select indicator, text, user_name, created_at from explanation_current where year = ? and month = ?",
         [year, month],
     ).fetchall()
-    return {i: {"text": t, "user": u, "at": a.isoformat(sep=" ", timespec="minutes")} for i, t, u, a in rows}
+    return {i: Explanation(t, u, a.isoformat(sep=" ", timespec="minutes")) for i, t, u, a in rows}
 
 
-def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None = None) -> list[dict]:
+def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None = None) -> list[IndicatorStatus]:
     margin = config.settings().amber_margin_pp
     indicators = [i for i in registry().values() if area in (None, i.area)]
     series = _by_series(values(con, [year, year - 1], [i.code for i in indicators]))
@@ -99,9 +105,9 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
     notes = _explanations(con, year, month)
     dept_names = departments(con)
     area_list = areas(con)
-    area_names = {a["code"]: a["name"] for a in area_list}
-    area_order = {a["code"]: i for i, a in enumerate(area_list)}
-    out = []
+    area_names = {a.code: a.name for a in area_list}
+    area_order = {a.code: i for i, a in enumerate(area_list)}
+    out: list[IndicatorStatus] = []
     for ind in sorted(indicators, key=lambda i: (area_order.get(i.area, 99), str(i.path))):
         this_year = series.get((ind.code, year), {})
         last_year = series.get((ind.code, year - 1), {})
@@ -134,46 +140,46 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
                 last_year_same=last_same,
             )
         if not reported and value is not None:
-            verdict = progress.Judgement(None, progress.NO_DATA)
+            verdict = progress.Judgement(None, model.NO_DATA)
         metric_facts = [facts[m] for m in ind.metrics if m in facts]
         updated = max((f["updated"] for f in metric_facts), default=None)
         out.append(
-            {
-                "code": ind.code,
-                "name": ind.name,
-                "area": ind.area,
-                "area_name": area_names.get(ind.area, ind.area),
-                "unit": ind.unit,
-                "kind": ind.kind,
-                "direction": ind.direction,
-                "basis": ind.basis,
-                "department": ind.department,
-                "department_name": dept_names.get(ind.department, ind.department),
-                "target": _clean(target_value),
-                "comparator": comparator,
-                "target_note": target_note,
-                "value": _round(value),
-                "value_month": value_month,
-                "missing_months": missing,
-                "completion": _round(verdict.completion),
-                "time_progress": _round(tp),
-                "gap_pp": _round(verdict.gap_pp, 2),
+            IndicatorStatus(
+                code=ind.code,
+                name=ind.name,
+                area=ind.area,
+                area_name=area_names.get(ind.area, ind.area),
+                unit=ind.unit,
+                kind=ind.kind,
+                direction=ind.direction,
+                basis=ind.basis,
+                department=ind.department,
+                department_name=dept_names.get(ind.department, ind.department),
+                target=_clean(target_value),
+                comparator=comparator,
+                target_note=target_note,
+                value=_round(value),
+                value_month=value_month,
+                missing_months=missing,
+                completion=_round(verdict.completion),
+                time_progress=_round(tp),
+                gap_pp=_round(verdict.gap_pp, 2),
                 # What gap_pp is measured against: 序时进度, or the target itself for a level that must hold monthly.
-                "gap_basis": "target" if ind.basis == "maintain" else "time",
-                "status": verdict.status,
-                "forecast": _round(verdict.forecast),
-                "last_year": _round(last_same),
-                "source": ind.source,
-                "description": ind.description,
-                "explanation": notes.get(ind.code),
-                "last_update": updated.isoformat(sep=" ", timespec="minutes") if updated else None,
-                "demo": any(f["demo"] for f in metric_facts),
-            }
+                gap_basis="target" if ind.basis == "maintain" else "time",
+                status=verdict.status,
+                forecast=_round(verdict.forecast),
+                last_year=_round(last_same),
+                source=ind.source,
+                description=ind.description,
+                explanation=notes.get(ind.code),
+                last_update=updated.isoformat(sep=" ", timespec="minutes") if updated else None,
+                demo=any(f["demo"] for f in metric_facts),
+            )
         )
     return out
 
 
-def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None = None) -> list[dict]:
+def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None = None) -> list[ProjectStatus]:
     margin = config.settings().amber_margin_pp
     rows = con.execute(
         """
@@ -189,94 +195,75 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
         """,
         [year, month, year, area, area],
     ).df()
-    out = []
+    out: list[ProjectStatus] = []
     for r in rows.to_dict("records"):
         r = {k: _clean(v) for k, v in r.items()}
         verdict = progress.judge_milestone(
             r["stage"], r["percent"], month, r["target_stage"], r["start_month"], r["finish_month"], margin, ongoing=r["ongoing"]
         )
         out.append(
-            {
-                "code": r["code"],
-                "name": r["name"],
-                "area": r["area"],
-                "area_name": r["area_name"],
-                "department": r["department"],
-                "department_name": r["department_name"],
-                "project_type": r["project_type"],
-                "place": r["place"],
-                "milestone": r["milestone"],
-                "target_stage": r["target_stage"],
-                "ongoing": bool(r["ongoing"]),
-                "planned_stage": progress.planned_stage(month, r["target_stage"], r["start_month"], r["finish_month"]),
-                "planned_percent": progress.planned_percent(month, r["start_month"], r["finish_month"]),
-                "stage": r["stage"],
-                "percent": r["percent"],
-                "note": r["note"],
-                "status": verdict.status,
-                "gap_pp": _round(verdict.gap_pp, 2),
-                "source": r["source"],
-                "last_update": None if pd.isna(r["created_at"]) else r["created_at"].isoformat(sep=" ", timespec="minutes"),
-                "demo": bool(r["demo"]),
-            }
+            ProjectStatus(
+                code=r["code"],
+                name=r["name"],
+                area=r["area"],
+                area_name=r["area_name"],
+                department=r["department"],
+                department_name=r["department_name"],
+                project_type=r["project_type"],
+                place=r["place"],
+                milestone=r["milestone"],
+                target_stage=r["target_stage"],
+                ongoing=bool(r["ongoing"]),
+                planned_stage=progress.planned_stage(month, r["target_stage"], r["start_month"], r["finish_month"]),
+                planned_percent=progress.planned_percent(month, r["start_month"], r["finish_month"]),
+                stage=r["stage"],
+                percent=r["percent"],
+                note=r["note"],
+                status=verdict.status,
+                gap_pp=_round(verdict.gap_pp, 2),
+                source=r["source"],
+                last_update=None if pd.isna(r["created_at"]) else r["created_at"].isoformat(sep=" ", timespec="minutes"),
+                demo=bool(r["demo"]),
+            )
         )
     return out
 
 
-def build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None = None) -> dict:
-    """One object for a month: ``{year, month, time_progress, indicators, projects, demo}``."""
+def build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None = None) -> MonthStatus:
+    """Every indicator and project of the month, judged."""
     indicators = indicator_status(con, year, month, area)
     projects = project_status(con, year, month, area)
-    return {
-        "year": year,
-        "month": month,
-        "time_progress": _round(progress.time_progress(month)),
-        "indicators": indicators,
-        "projects": projects,
-        "demo": any(i["demo"] for i in indicators) or any(p["demo"] for p in projects),
-    }
-
-
-def status_counts(items: list[dict]) -> dict[str, int]:
-    counts = {s: 0 for s in progress.STATUSES}
-    for item in items:
-        if item["status"] in counts:
-            counts[item["status"]] += 1
-    return counts
-
-
-def attention_items(report: dict, statuses: tuple[str, ...] = (progress.LAGGING, progress.WARNING)) -> list[dict]:
-    """Indicators and projects at the given statuses, worst first, then the largest gap to 序时进度."""
-    items = [{**i, "item_type": "indicator"} for i in report["indicators"]]
-    items += [{**p, "item_type": "project"} for p in report["projects"]]
-    return by_severity([i for i in items if i.get("status") in statuses])
-
-
-def by_severity(items: list[dict]) -> list[dict]:
-    """Worst status first, then the largest gap: the one order every page, deck and 通报 lists items in."""
-    return sorted(
-        items, key=lambda i: (progress.SEVERITY.get(i.get("status"), 9), -(i["gap_pp"] if i.get("gap_pp") is not None else float("-inf")))
+    return MonthStatus(
+        year=year,
+        month=month,
+        time_progress=round(progress.time_progress(month), 4),
+        indicators=indicators,
+        projects=projects,
+        demo=any(i.demo for i in indicators) or any(p.demo for p in projects),
     )
 
 
-def department_ranking(report: dict) -> list[dict]:
+def attention_items(report: MonthStatus, statuses: tuple[str, ...] = (model.LAGGING, model.WARNING)) -> list[Item]:
+    """Indicators and projects at the given statuses, worst first, then the largest gap to 序时进度."""
+    return by_severity([i for i in report.items if i.status in statuses])
+
+
+def department_ranking(report: MonthStatus) -> list[dict[str, Any]]:
     """Departments by the share of their items (with a status) that are 已完成 or 正常, best first."""
-    rows: dict[str, dict] = {}
-    for item in report["indicators"] + report["projects"]:
-        if not item.get("status"):
+    rows: dict[str, dict[str, Any]] = {}
+    for item in report.items:
+        if not item.status:
             continue
-        name = item.get("department_name") or item.get("department")
-        row = rows.setdefault(
-            name, {"department": name, "items": 0, "on_track": 0, progress.WARNING: 0, progress.LAGGING: 0, progress.NO_DATA: 0}
-        )
+        name = item.department_name or item.department
+        row = rows.setdefault(name, {"department": name, "items": 0, "on_track": 0, model.WARNING: 0, model.LAGGING: 0, model.NO_DATA: 0})
         row["items"] += 1
-        if item["status"] in (progress.DONE, progress.ON_TRACK):
+        if item.status in (model.DONE, model.ON_TRACK):
             row["on_track"] += 1
         else:
-            row[item["status"]] += 1
+            row[item.status] += 1
     for row in rows.values():
         row["share"] = row["on_track"] / row["items"]
-    return sorted(rows.values(), key=lambda r: (-r["share"], r[progress.LAGGING], -r["items"]))
+    return sorted(rows.values(), key=lambda r: (-r["share"], r[model.LAGGING], -r["items"]))
 
 
 def indicator_history(con: duckdb.DuckDBPyConnection, code: str, year: int) -> pd.DataFrame:

@@ -139,6 +139,6 @@ def _last_status(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[
     from tracker import status
 
     try:
-        return {i["code"]: i["status"] or "" for i in status.indicator_status(con, year, month)}
+        return {i.code: i.status or "" for i in status.indicator_status(con, year, month)}
     except duckdb.Error:
         return {}

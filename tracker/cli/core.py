@@ -34,25 +34,22 @@ def cmd_status(args: argparse.Namespace) -> int:
     with store.connect() as con:
         report = status.build_status(con, args.year, args.month, args.area)
     if args.json:
-        print_json(report)
+        print_json(report.to_json())
         return 0
-    print(f"{args.year}年{args.month}月  序时进度 {_pct(report['time_progress'])}" + ("  【演示数据】" if report["demo"] else ""))
+    print(f"{args.year}年{args.month}月  序时进度 {_pct(report.time_progress)}" + ("  【演示数据】" if report.demo else ""))
     print()
     print(f"{'状态':<4} {'指标':<24} {'目标':>8} {'完成值':>10} {'完成率':>8} {'预计全年':>8}  责任部门")
-    for item in report["indicators"]:
+    for item in report.indicators:
         print(
-            f"{item['status'] or '未设目标':<4} {item['name'][:22]:<24} {_num(item['target']):>8} "
-            f"{_num(item['value']):>10} {_pct(item['completion']):>8} {_pct(item['forecast']):>8}  "
-            f"{item['department_name']}"
+            f"{item.status or '未设目标':<4} {item.name[:22]:<24} {_num(item.target):>8} "
+            f"{_num(item.value):>10} {_pct(item.completion):>8} {_pct(item.forecast):>8}  "
+            f"{item.department_name}"
         )
     print()
     print(f"{'状态':<4} {'重点项目':<28} {'计划节点':<6} {'实际节点':<6} {'完成':>6}  责任部门")
-    for item in report["projects"]:
-        pct = "—" if item["percent"] is None else f"{item['percent']:.0f}%"
-        print(
-            f"{item['status']:<4} {item['name'][:26]:<28} {item['planned_stage']:<6} {item['stage'] or '—':<6} "
-            f"{pct:>6}  {item['department_name']}"
-        )
+    for item in report.projects:
+        pct = "—" if item.percent is None else f"{item.percent:.0f}%"
+        print(f"{item.status:<4} {item.name[:26]:<28} {item.planned_stage:<6} {item.stage or '—':<6} {pct:>6}  {item.department_name}")
     return 0
 
 

@@ -61,10 +61,6 @@ create table if not exists users (
     password_hash varchar not null, disabled boolean not null default false,
     failed_logins integer not null default 0, locked_until timestamp, created_at timestamp not null
 );
--- Pre-aggregated indicator values, recomputed lazily when the data stamp changes (see tracker.indicators).
-create table if not exists indicator_value (stamp varchar not null, code varchar not null, year integer not null,
-                                            month integer not null, value double);
-create table if not exists indicator_value_year (stamp varchar not null, year integer not null);
 create sequence if not exists audit_id_seq start 1;
 create table if not exists audit (
     id integer primary key default nextval('audit_id_seq'), created_at timestamp not null,

@@ -1,0 +1,166 @@
+"""The typed status model every output reads: vocabularies, the one severity order, and a month's status.
+
+``tracker.status`` builds these records; pages, the CLI, the deck, the 通报, maps and exports read their
+fields. ``MonthStatus.to_json()`` is what ``status --json`` prints (its keys are a published interface).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+# Statuses. A month's verdict is one of the first five; at a deadline (December for an annual item) a
+# careful official only says 已完成 or 未完成.
+DONE = "已完成"
+ON_TRACK = "正常"
+WARNING = "预警"
+LAGGING = "滞后"
+NO_DATA = "未填报"
+NOT_DONE = "未完成"
+NO_TARGET = "未设目标"
+STATUSES = (DONE, ON_TRACK, WARNING, LAGGING, NO_DATA)
+YEAR_END_STATUSES = (DONE, NOT_DONE, NO_DATA)
+ALL_STATUSES = (DONE, ON_TRACK, WARNING, LAGGING, NOT_DONE, NO_DATA)
+
+# Worst first: the order a leader wants to read a list in.
+SEVERITY = {NOT_DONE: 0, LAGGING: 1, WARNING: 2, NO_DATA: 3, ON_TRACK: 4, DONE: 5}
+
+# The stages of a named work, in order.
+STAGES = ("未开工", "前期", "在建", "完工", "投用")
+
+IndicatorKind = Literal["cumulative", "level", "ratio", "milestone"]
+Direction = Literal["up", "down"]
+Basis = Literal["reach", "maintain", "track"]
+ItemType = Literal["indicator", "project"]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A 情况说明 for a lagging item in one month."""
+
+    text: str
+    user: str
+    at: str
+
+
+@dataclass(frozen=True)
+class IndicatorStatus:
+    code: str
+    name: str
+    area: str
+    area_name: str
+    unit: str
+    kind: str
+    direction: str
+    basis: str
+    department: str
+    department_name: str
+    target: float | None
+    comparator: str
+    target_note: str | None
+    value: float | None
+    value_month: int | None
+    missing_months: list[int]
+    completion: float | None
+    time_progress: float
+    gap_pp: float | None
+    gap_basis: str
+    status: str | None
+    forecast: float | None
+    last_year: float | None
+    source: str
+    description: str
+    explanation: Explanation | None
+    last_update: str | None
+    demo: bool
+    item_type: ItemType = field(default="indicator", repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        del out["item_type"]
+        return out
+
+
+@dataclass(frozen=True)
+class ProjectStatus:
+    code: str
+    name: str
+    area: str
+    area_name: str
+    department: str
+    department_name: str
+    project_type: str | None
+    place: str | None
+    milestone: str | None
+    target_stage: str
+    ongoing: bool
+    planned_stage: str
+    planned_percent: float | None
+    stage: str | None
+    percent: float | None
+    note: str | None
+    status: str | None
+    gap_pp: float | None
+    source: str
+    last_update: str | None
+    demo: bool
+    item_type: ItemType = field(default="project", repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        del out["item_type"]
+        return out
+
+
+Item = IndicatorStatus | ProjectStatus
+
+
+@dataclass(frozen=True)
+class MonthStatus:
+    year: int
+    month: int
+    time_progress: float
+    indicators: list[IndicatorStatus]
+    projects: list[ProjectStatus]
+    demo: bool
+
+    @property
+    def items(self) -> list[Item]:
+        return [*self.indicators, *self.projects]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "month": self.month,
+            "time_progress": self.time_progress,
+            "indicators": [i.to_json() for i in self.indicators],
+            "projects": [p.to_json() for p in self.projects],
+            "demo": self.demo,
+        }
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+
+
+T = TypeVar("T", IndicatorStatus, ProjectStatus, Item)
+
+
+def by_severity(items: Iterable[T]) -> list[T]:
+    """Worst status first, then the largest gap: the one order every page, deck and 通报 lists items in."""
+    return sorted(items, key=lambda i: (SEVERITY.get(i.status or "", 9), -(i.gap_pp if i.gap_pp is not None else float("-inf"))))
+
+
+def status_counts(items: Sequence[Item]) -> dict[str, int]:
+    """Items per status: every monthly status, and 未完成 when any item has it (a year-end verdict)."""
+    counts = {s: 0 for s in ALL_STATUSES}
+    for item in items:
+        if item.status in counts:
+            counts[item.status] += 1
+    if not counts[NOT_DONE]:
+        del counts[NOT_DONE]
+    return counts
