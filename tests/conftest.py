@@ -31,6 +31,17 @@ from tracker import db, store  # noqa: E402
 from tracker.model import IndicatorStatus  # noqa: E402
 
 
+SLOW_MODULES = {"test_concurrency.py", "test_bench.py"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Browser tests, the multi-process stress tests and the benchmark smoke run are slow: ``pytest -m "not slow"``
+    is the fast set a developer runs while working."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def demo_db_template(tmp_path_factory) -> Path:
     """The demo database, built once per test session; copy it before writing."""
@@ -161,10 +172,12 @@ def wait_for_app(tab, timeout: float = 60_000) -> None:
     """Wait until the streamlit script run finished (the status widget is gone and the app is rendered)."""
     tab.wait_for_selector("[data-testid='stMain'] [data-testid='stElementContainer']", timeout=timeout)
     tab.wait_for_function(
-        "() => !document.querySelector(\"[data-testid='stStatusWidget']\") && !document.querySelector(\"[data-testid='stSkeleton']\")",
+        "() => !document.querySelector(\"[data-testid='stStatusWidget']\") && !document.querySelector(\"[data-testid='stSkeleton']\")"
+        " && !document.querySelector(\"[data-stale='true']\")",
         timeout=timeout,
     )
-    tab.wait_for_timeout(800)
+    # Two animation frames: what the last script run sent is painted before the test reads or screenshots it.
+    tab.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def goto(tab, server, path: str = "", query: str = "") -> None:

@@ -181,7 +181,7 @@ def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, now: 
         left = cfg.max_failed_logins - failed
         raise LoginFailed(f"{generic}再失败 {left} 次账号将被锁定。")
     with _LOGIN_LOCK:  # a parallel failure may have locked the account while the password was checked
-        failed, locked_until = con.execute("select failed_logins, locked_until from users where name = ?", [user_name]).fetchone()
+        failed, locked_until = store.one(con, "select failed_logins, locked_until from users where name = ?", [user_name])
         if locked_until is not None and locked_until > now:
             raise LoginFailed(_locked_message(locked_until, now))
         if _hasher.check_needs_rehash(stored):
@@ -215,7 +215,7 @@ def _count_failure(con: duckdb.DuckDBPyConnection, user_name: str, now: datetime
                     [user_name, now],
                 ).fetchone()
                 if row is None:  # locked by a parallel attempt since this one read the row
-                    (locked_until,) = con.execute("select locked_until from users where name = ?", [user_name]).fetchone()
+                    (locked_until,) = store.one(con, "select locked_until from users where name = ?", [user_name])
                     raise LoginFailed(_locked_message(locked_until, now))
                 failed = int(row[0])
                 seconds = lock_duration(failed, max_failed, lock_seconds)

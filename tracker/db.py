@@ -30,11 +30,11 @@ def _none(value: str | None) -> str | None:
 
 
 def _num(value: str | None) -> float | None:
-    return float(value) if value not in (None, "") else None
+    return float(value) if value else None
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value not in (None, "") else None
+    return int(value) if value else None
 
 
 def load_places(con: duckdb.DuckDBPyConnection, features: list[dict]) -> int:
@@ -177,7 +177,7 @@ def build(path: Path | None = None, data_dir: Path | None = None, demo: bool = T
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    return int(con.execute("select value from meta where key = 'schema_version'").fetchone()[0])
+    return int(store.one(con, "select value from meta where key = 'schema_version'")[0])
 
 
 def schema_sql() -> str:

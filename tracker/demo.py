@@ -62,9 +62,9 @@ def _flows(rng: random.Random) -> list[dict]:
     # Household waste: about 180 t a day, all of it treated harmlessly.
     for year in (2022, 2023):
         for month in range(1, 13):
-            total = round(180 * 30.4 * rng.uniform(0.93, 1.07) * (1.04 if year == 2023 else 1), 1)
-            rows.append({"metric": "waste_total_t", "year": year, "month": month, "place": "", "value": total})
-            rows.append({"metric": "waste_harmless_t", "year": year, "month": month, "place": "", "value": total})
+            month_total = round(180 * 30.4 * rng.uniform(0.93, 1.07) * (1.04 if year == 2023 else 1), 1)
+            rows.append({"metric": "waste_total_t", "year": year, "month": month, "place": "", "value": month_total})
+            rows.append({"metric": "waste_harmless_t", "year": year, "month": month, "place": "", "value": month_total})
     return rows
 
 

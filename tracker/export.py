@@ -10,10 +10,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from tracker.labels import DEMO_NOTICE, NO_TARGET, fmt_target, status_color, status_label, text_on_status
-from tracker.model import NO_DATA
+from tracker.model import NO_DATA, IndicatorStatus
 
 # (header, width, number format, getter)
-COLUMNS: list[tuple[str, float, str | None, Callable[[dict], object]]] = [
+COLUMNS: list[tuple[str, float, str | None, Callable[[IndicatorStatus], object]]] = [
     ("指标", 42, None, lambda i: i.name),
     ("领域", 12, None, lambda i: i.area_name),
     ("全年目标", 16, None, lambda i: fmt_target(i.target, i.comparator, i.unit)),
@@ -39,7 +39,7 @@ def title_text(year: int, month: int, scope: str, demo: bool) -> str:
     return f"{text}　【演示数据】" if demo else text
 
 
-def indicators_xlsx(indicators: Sequence[dict], year: int, month: int, scope: str = "全部领域", demo: bool = False) -> bytes:
+def indicators_xlsx(indicators: Sequence[IndicatorStatus], year: int, month: int, scope: str = "全部领域", demo: bool = False) -> bytes:
     """An .xlsx of the indicator table: title row, formatted header, widths, number formats, status colours."""
     wb = Workbook()
     ws = wb.active

@@ -162,7 +162,7 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
                 value_month=value_month,
                 missing_months=missing,
                 completion=_round(verdict.completion),
-                time_progress=_round(tp),
+                time_progress=round(tp, 4),
                 gap_pp=_round(verdict.gap_pp, 2),
                 # What gap_pp is measured against: 序时进度, or the target itself for a level that must hold monthly.
                 gap_basis="target" if ind.basis == "maintain" else "time",

@@ -69,6 +69,14 @@ def connect(path: Path | None = None, wait_seconds: float = 30.0) -> Iterator[Co
         con.close()
 
 
+def one(con: Connection, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> tuple[Any, ...]:
+    """The single row a query must return (a count, an aggregate, a row known to exist)."""
+    row = con.execute(sql, params).fetchone() if params is not None else con.execute(sql).fetchone()
+    if row is None:
+        raise LookupError(f"expected one row: {sql}")
+    return tuple(row)
+
+
 def rollback(con: Connection) -> None:
     """Roll back if a transaction is still open (a failed statement may already have ended it)."""
     try:

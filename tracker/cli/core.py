@@ -47,9 +47,12 @@ def cmd_status(args: argparse.Namespace) -> int:
         )
     print()
     print(f"{'状态':<4} {'重点项目':<28} {'计划节点':<6} {'实际节点':<6} {'完成':>6}  责任部门")
-    for item in report.projects:
-        pct = "—" if item.percent is None else f"{item.percent:.0f}%"
-        print(f"{item.status:<4} {item.name[:26]:<28} {item.planned_stage:<6} {item.stage or '—':<6} {pct:>6}  {item.department_name}")
+    for project in report.projects:
+        pct = "—" if project.percent is None else f"{project.percent:.0f}%"
+        print(
+            f"{project.status or '—':<4} {project.name[:26]:<28} {project.planned_stage:<6} {project.stage or '—':<6} "
+            f"{pct:>6}  {project.department_name}"
+        )
     return 0
 
 
