@@ -30,7 +30,6 @@ sys.path.insert(0, str(ROOT))
 from tracker import db, store  # noqa: E402
 from tracker.model import IndicatorStatus  # noqa: E402
 
-
 SLOW_MODULES = {"test_concurrency.py", "test_bench.py"}
 
 
