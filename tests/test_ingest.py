@@ -203,6 +203,15 @@ def test_formula_cells_count_by_stored_value_and_unsaved_formulas_are_explained(
     assert report.preview["value"].tolist() == [30.0]
 
 
+def test_decode_text_reads_utf8_with_or_without_bom_and_gbk():
+    """The one bytes → text decoder (CSV uploads here, place files in tracker.geo): the caller words the refusal."""
+    text = "指标编码,年,月,数值\n三乡镇,2024,1,１２\n"
+    for data in (text.encode("utf-8"), text.encode("utf-8-sig"), text.encode("gbk")):
+        assert ingest.decode_text(data) == text
+    with pytest.raises(UnicodeDecodeError):
+        ingest.decode_text(b"\xff\xfe\x00\x00\xff")
+
+
 def test_unreadable_files_raise_ingest_error_in_chinese(demo_db):
     for data, name, words in [
         (b"", "a.csv", "空"),
@@ -405,14 +414,14 @@ def test_preview_lists_lagging_indicators_without_a_note_and_notes_never_block(d
     data = make_xlsx([[metric, 2023, 12, v, p, "重报"] for p, v in rows])
     report = ingest.prepare(data, "n.xlsx", user, today=TODAY)
     assert report.ok
-    assert item["code"] in {n["indicator"] for n in report.notes_needed}
+    assert item["code"] in {n.indicator for n in report.notes_needed}
     result = ingest.commit(data, "n.xlsx", user, today=TODAY)  # missing note does not block
     assert result.batch_id
     with store.connect() as con:
-        assert item["code"] in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
+        assert item["code"] in {m.indicator for m in ingest.missing_explanations(con, 2023, 12)}
     ingest.add_explanation(item["code"], 2023, 12, "原因：<script>x</script>；下一步：加快", user)
     with store.connect() as con:
-        assert item["code"] not in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
+        assert item["code"] not in {m.indicator for m in ingest.missing_explanations(con, 2023, 12)}
         text = con.execute("select text from explanation_current where indicator = ?", [item["code"]]).fetchone()[0]
     assert text.startswith("原因：<script>")  # stored as written; pages show it escaped
 
@@ -428,16 +437,16 @@ def test_note_in_the_same_file_second_sheet_and_column(demo_db):
         rows = con.execute("select place, value from figure_current where metric = ? and year = 2023 and month = 12", [metric]).fetchall()
     data = make_xlsx([[metric, 2023, 12, v, p, "重报"] for p, v in rows], notes=[[item["code"], 2023, 12, "原因和措施"]])
     report = ingest.prepare(data, "n.xlsx", user, today=TODAY)
-    assert report.ok and not report.notes_needed and report.explanations[0]["text"] == "原因和措施"
+    assert report.ok and not report.notes_needed and report.explanations[0].text == "原因和措施"
     ingest.commit(data, "n.xlsx", user, today=TODAY)
     with store.connect() as con:
-        assert item["code"] not in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
+        assert item["code"] not in {m.indicator for m in ingest.missing_explanations(con, 2023, 12)}
     # as a column of the long form
     csv_data = make_csv(
         [[metric, 2024, 1, rows[0][1], rows[0][0], None, "一月说明"]], header=("指标编码", "年", "月", "数值", "地点", "备注", "情况说明")
     )
     report = ingest.prepare(csv_data, "c.csv", user, today=TODAY)
-    assert report.ok and report.explanations[0]["indicator"] == item["code"]
+    assert report.ok and report.explanations[0].indicator == item["code"]
 
 
 # ------------------------------------------------------------------ targets

@@ -16,8 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tracker import ingest
 from tracker.indicators import registry
+from tracker.ingest import place_kinds
 from tracker.labels import COMPARATOR_NAMES
 
 HEADERS = ["指标编码", "指标名称", "单位", "地点编码", "地点名称", "年", "月", "上月数值", "全年目标", "数值", "备注"]
@@ -81,7 +81,7 @@ def build_template(con: duckdb.DuckDBPyConnection, department: str, year: int, m
     row = HEADER_ROW + 1
     for code, name, unit, per_place, place_kind, _min in metrics:
         targets_text = targets.get(code, "")
-        kinds = ingest.place_kinds(place_kind)
+        kinds = place_kinds(place_kind)
         for place, place_name in [(p, n) for p, n, k in places if k in kinds] if per_place else [(None, "")]:
             values = [code, name, unit, place or "", place_name, year, month, last.get((code, place)), targets_text, None, None]
             for col, value in enumerate(values, start=1):
