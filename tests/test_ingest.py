@@ -11,6 +11,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
+from tests.conftest import TODAY, counts, current, make_csv
 from tracker import ingest, store, template
 from tracker.auth import PermissionDenied, User
 
@@ -19,19 +20,6 @@ STAFF_WATER = User("water_staff", "staff", "water")
 STAFF_ENV = User("env_staff", "staff", "env")
 ADMIN = User("boss", "admin", None)
 VIEWER = User("look", "viewer", None)
-TODAY = date(2024, 3, 20)
-
-
-def make_csv(
-    rows: list[list], header=("指标编码", "年", "月", "数值", "地点", "备注"), encoding="utf-8", title: str | None = None
-) -> bytes:
-    lines = []
-    if title:
-        lines.append(title)
-    lines.append(",".join(header))
-    for r in rows:
-        lines.append(",".join("" if v is None else (f'"{v}"' if "," in str(v) else str(v)) for v in r))
-    return ("\n".join(lines) + "\n").encode(encoding)
 
 
 def make_xlsx(
@@ -53,20 +41,6 @@ def make_xlsx(
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def counts(path=None) -> tuple[int, int, int, int]:
-    with store.connect(path) as con:
-        return tuple(con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("figure", "batch", "explanation", "target"))
-
-
-def current(metric: str, year: int, month: int, place: str | None = None) -> float | None:
-    with store.connect() as con:
-        row = con.execute(
-            "select value from figure_current where metric = ? and year = ? and month = ? and place is not distinct from ?",
-            [metric, year, month, place],
-        ).fetchone()
-    return row[0] if row else None
 
 
 def texts(report: ingest.Report, level: str = "error") -> list[str]:
