@@ -99,7 +99,7 @@ def render_preview(report: ingest.Report) -> None:
     if report.explanations:
         st.caption(f"文件中包含 {len(report.explanations)} 条情况说明：")
         st.dataframe(
-            pd.DataFrame([{"指标": e["name"], "年": e["year"], "月": e["month"], "情况说明": e["text"]} for e in report.explanations]),
+            pd.DataFrame([{"指标": e.name, "年": e.year, "月": e.month, "情况说明": e.text} for e in report.explanations]),
             hide_index=True,
             width="stretch",
         )
@@ -109,7 +109,7 @@ def render_preview(report: ingest.Report) -> None:
             icon=":material/edit_note:",
         )
         st.dataframe(
-            pd.DataFrame([{"指标": n["name"], "年": n["year"], "月": n["month"], "状态": n["status"]} for n in report.notes_needed]),
+            pd.DataFrame([{"指标": n.name, "年": n.year, "月": n.month, "状态": n.status} for n in report.notes_needed]),
             hide_index=True,
             width="stretch",
         )

@@ -8,15 +8,6 @@ from components.auth import current_user
 from tracker import ingest, store
 from tracker.auth import PermissionDenied
 
-KIND_NAMES = {
-    "figures": "月度数值",
-    "targets": "目标",
-    "explanations": "情况说明",
-    "seed": "初始数据",
-    "projects": "项目",
-    "places": "地点",
-}
-
 
 def main() -> None:
     st.title("上传记录")
@@ -27,7 +18,7 @@ def main() -> None:
     if not show_demo:
         frame = frame[~frame["demo"]]
     view = frame.assign(
-        kind=frame["kind"].map(lambda k: KIND_NAMES.get(k, k)),
+        kind=frame["kind"].map(lambda k: ingest.BATCH_KIND_NAMES.get(k, k)),
         status=frame["status"].map({"committed": "有效", "reverted": "已撤销"}),
         sha256=frame["sha256"].fillna("").str[:12],
         reverted_by=frame["reverted_by"].fillna(""),

@@ -13,7 +13,7 @@ from tracker import ingest, store
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _load(year: int, month: int, today: date, version: tuple) -> tuple[pd.DataFrame, list[dict]]:
+def _load(year: int, month: int, today: date, version: tuple) -> tuple[pd.DataFrame, list[ingest.MissingExplanation]]:
     with store.connect() as con:
         return ingest.reporting_status(con, year, today), ingest.missing_explanations(con, year, month)
 
@@ -61,7 +61,7 @@ def main() -> None:
         st.success("所有滞后、预警指标都已有情况说明。")
     else:
         st.dataframe(
-            pd.DataFrame([{"指标": m["name"], "状态": m["status"], "责任部门": m["department_name"]} for m in missing]),
+            pd.DataFrame([{"指标": m.name, "状态": m.status, "责任部门": m.department_name} for m in missing]),
             hide_index=True,
             width="stretch",
             key="reporting_missing",

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+TODAY = date(2024, 3, 20)  # "today" for upload tests: 2024-01 and 2024-02 may be reported, 2024-04 not yet
 
 sys.path.insert(0, str(ROOT))
 
@@ -74,6 +76,35 @@ def empty_db(empty_db_template, tmp_path, monkeypatch) -> Path:
 def con(demo_db):
     with store.connect(demo_db) as connection:
         yield connection
+
+
+def make_csv(
+    rows: list[list], header=("指标编码", "年", "月", "数值", "地点", "备注"), encoding="utf-8", title: str | None = None
+) -> bytes:
+    """An upload as a CSV file: one header row (a title row above it if given), then ``rows``."""
+    lines = []
+    if title:
+        lines.append(title)
+    lines.append(",".join(header))
+    for r in rows:
+        lines.append(",".join("" if v is None else (f'"{v}"' if "," in str(v) else str(v)) for v in r))
+    return ("\n".join(lines) + "\n").encode(encoding)
+
+
+def counts(path=None) -> tuple[int, int, int, int]:
+    """Rows in figure, batch, explanation and target: unchanged means nothing was written."""
+    with store.connect(path) as con:
+        return tuple(con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("figure", "batch", "explanation", "target"))
+
+
+def current(metric: str, year: int, month: int, place: str | None = None) -> float | None:
+    """The current value of a figure in the configured database (None when not reported)."""
+    with store.connect() as con:
+        row = con.execute(
+            "select value from figure_current where metric = ? and year = ? and month = ? and place is not distinct from ?",
+            [metric, year, month, place],
+        ).fetchone()
+    return row[0] if row else None
 
 
 def free_port() -> int:

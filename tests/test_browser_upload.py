@@ -131,7 +131,7 @@ def test_a_file_over_the_limit_is_refused_in_the_browser(upload_server, page, tm
     big = tmp_path / "big.csv"
     big.write_bytes(b"metric,year,month,value\n" + b"0" * (11 * 1024 * 1024))
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(big))
-    page.wait_for_timeout(2000)
+    page.locator("[data-testid='stFileUploader']").get_by_text("File must be 10.0MB or smaller").wait_for(timeout=30_000)
     wait_for_app(page)
     shot = screenshot(page, "upload_too_large")
     assert shot.exists()

@@ -12,8 +12,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from tests.conftest import ROOT
-from tests.test_ingest import make_csv
+from tests.conftest import ROOT, make_csv
 from tracker import store
 from tracker.cli import main
 

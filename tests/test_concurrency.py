@@ -1,6 +1,6 @@
 """Several sessions at once, and a process killed mid-commit: nothing lost, nothing half-written.
 
-Threads share one DuckDB instance (writes serialised by tracker.ingest's lock); processes wait for DuckDB's
+Threads share one DuckDB instance (writes serialised by tracker.store's write lock); processes wait for DuckDB's
 file lock through tracker.store.connect. Also measures a 10,000-row file (parse / check / write apart).
 """
 
@@ -19,8 +19,7 @@ import pytest
 
 from bench.upload import FLOWS, big_rows
 from bench.upload import big_xlsx as make_xlsx
-from tests.conftest import ARTIFACTS, ROOT
-from tests.test_ingest import TODAY, counts, current, make_csv
+from tests.conftest import ARTIFACTS, ROOT, TODAY, counts, current, make_csv
 from tracker import ingest, store
 from tracker.auth import User
 

@@ -11,27 +11,16 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
+from tests.conftest import TODAY, counts, current, make_csv
 from tracker import ingest, store, template
 from tracker.auth import PermissionDenied, User
+from tracker.model import IndicatorStatus
 
 STAFF_ECON = User("econ_staff", "staff", "econ")
 STAFF_WATER = User("water_staff", "staff", "water")
 STAFF_ENV = User("env_staff", "staff", "env")
 ADMIN = User("boss", "admin", None)
 VIEWER = User("look", "viewer", None)
-TODAY = date(2024, 3, 20)
-
-
-def make_csv(
-    rows: list[list], header=("指标编码", "年", "月", "数值", "地点", "备注"), encoding="utf-8", title: str | None = None
-) -> bytes:
-    lines = []
-    if title:
-        lines.append(title)
-    lines.append(",".join(header))
-    for r in rows:
-        lines.append(",".join("" if v is None else (f'"{v}"' if "," in str(v) else str(v)) for v in r))
-    return ("\n".join(lines) + "\n").encode(encoding)
 
 
 def make_xlsx(
@@ -53,20 +42,6 @@ def make_xlsx(
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def counts(path=None) -> tuple[int, int, int, int]:
-    with store.connect(path) as con:
-        return tuple(con.execute(f"select count(*) from {t}").fetchone()[0] for t in ("figure", "batch", "explanation", "target"))
-
-
-def current(metric: str, year: int, month: int, place: str | None = None) -> float | None:
-    with store.connect() as con:
-        row = con.execute(
-            "select value from figure_current where metric = ? and year = ? and month = ? and place is not distinct from ?",
-            [metric, year, month, place],
-        ).fetchone()
-    return row[0] if row else None
 
 
 def texts(report: ingest.Report, level: str = "error") -> list[str]:
@@ -201,6 +176,15 @@ def test_formula_cells_count_by_stored_value_and_unsaved_formulas_are_explained(
     report = ingest.prepare(out.getvalue(), "f.xlsx", user, today=TODAY)
     assert texts(report) == ["工作表“数据”第3行D列（数值）：公式没有保存的计算结果，请在 Excel 中打开文件、保存后再上传"]
     assert report.preview["value"].tolist() == [30.0]
+
+
+def test_decode_text_reads_utf8_with_or_without_bom_and_gbk():
+    """The one bytes → text decoder (CSV uploads here, place files in tracker.geo): the caller words the refusal."""
+    text = "指标编码,年,月,数值\n三乡镇,2024,1,１２\n"
+    for data in (text.encode("utf-8"), text.encode("utf-8-sig"), text.encode("gbk")):
+        assert ingest.decode_text(data) == text
+    with pytest.raises(UnicodeDecodeError):
+        ingest.decode_text(b"\xff\xfe\x00\x00\xff")
 
 
 def test_unreadable_files_raise_ingest_error_in_chinese(demo_db):
@@ -380,16 +364,14 @@ def test_viewer_anonymous_and_other_department_cannot_write(demo_db):
 # ------------------------------------------------------------------ notes (情况说明)
 
 
-def _lagging_indicator(year: int = 2023, month: int = 12) -> dict:
+def _lagging_indicator(year: int = 2023, month: int = 12) -> IndicatorStatus:
+    """An indicator at 滞后/预警 in the month that reads a single metric (so a file can move it)."""
     from tracker import status
+    from tracker.indicators import registry
 
     with store.connect() as con:
         items = status.indicator_status(con, year, month)
-    return next(
-        i
-        for i in items
-        if i.status in ingest.NOTE_STATUSES and len(__import__("tracker.indicators", fromlist=["registry"]).registry()[i.code].metrics) == 1
-    )
+    return next(i for i in items if i.status in ingest.NOTE_STATUSES and len(registry()[i.code].metrics) == 1)
 
 
 def test_preview_lists_lagging_indicators_without_a_note_and_notes_never_block(demo_db):
@@ -404,14 +386,14 @@ def test_preview_lists_lagging_indicators_without_a_note_and_notes_never_block(d
     data = make_xlsx([[metric, 2023, 12, v, p, "重报"] for p, v in rows])
     report = ingest.prepare(data, "n.xlsx", user, today=TODAY)
     assert report.ok
-    assert item.code in {n["indicator"] for n in report.notes_needed}
+    assert item.code in {n.indicator for n in report.notes_needed}
     result = ingest.commit(data, "n.xlsx", user, today=TODAY)  # missing note does not block
     assert result.batch_id
     with store.connect() as con:
-        assert item.code in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
+        assert item.code in {m.indicator for m in ingest.missing_explanations(con, 2023, 12)}
     ingest.add_explanation(item.code, 2023, 12, "原因：<script>x</script>；下一步：加快", user)
     with store.connect() as con:
-        assert item.code not in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
+        assert item.code not in {m.indicator for m in ingest.missing_explanations(con, 2023, 12)}
         text = con.execute("select text from explanation_current where indicator = ?", [item.code]).fetchone()[0]
     assert text.startswith("原因：<script>")  # stored as written; pages show it escaped
 
@@ -427,16 +409,16 @@ def test_note_in_the_same_file_second_sheet_and_column(demo_db):
         rows = con.execute("select place, value from figure_current where metric = ? and year = 2023 and month = 12", [metric]).fetchall()
     data = make_xlsx([[metric, 2023, 12, v, p, "重报"] for p, v in rows], notes=[[item.code, 2023, 12, "原因和措施"]])
     report = ingest.prepare(data, "n.xlsx", user, today=TODAY)
-    assert report.ok and not report.notes_needed and report.explanations[0]["text"] == "原因和措施"
+    assert report.ok and not report.notes_needed and report.explanations[0].text == "原因和措施"
     ingest.commit(data, "n.xlsx", user, today=TODAY)
     with store.connect() as con:
-        assert item.code not in {m["indicator"] for m in ingest.missing_explanations(con, 2023, 12)}
+        assert item.code not in {m.indicator for m in ingest.missing_explanations(con, 2023, 12)}
     # as a column of the long form
     csv_data = make_csv(
         [[metric, 2024, 1, rows[0][1], rows[0][0], None, "一月说明"]], header=("指标编码", "年", "月", "数值", "地点", "备注", "情况说明")
     )
     report = ingest.prepare(csv_data, "c.csv", user, today=TODAY)
-    assert report.ok and report.explanations[0]["indicator"] == item.code
+    assert report.ok and report.explanations[0].indicator == item.code
 
 
 # ------------------------------------------------------------------ targets

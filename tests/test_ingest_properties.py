@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from tracker import ingest, store
 from tracker.auth import User
+from tracker.ingest.cells import Cell, CellError, parse_number
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 HEADERS = ["指标编码", "年", "月", "数值", "地点", "备注", "metric", "year", "month", "value", "情况说明", "", None]
@@ -124,8 +125,8 @@ def test_any_xlsx_cells(header, rows):
 @given(value=cell_values, fmt=st.sampled_from(["General", "0%", "0.00"]))
 def test_parse_number_raises_only_cell_errors(value, fmt):
     try:
-        number, _ = ingest.parse_number(ingest.Cell(value, fmt))
-    except ingest.CellError as exc:
+        number, _ = parse_number(Cell(value, fmt))
+    except CellError as exc:
         assert CJK.search(str(exc)) or "TRUE" in str(exc)
     else:
         assert number == number and abs(number) != float("inf")
@@ -192,7 +193,7 @@ def test_written_numbers_read_back_exactly(n, cents, full, pad, percent):
     text = f"{n:,}.{cents:02d}" + ("%" if percent else "")
     if full:
         text = text.translate(FULL_WIDTH)
-    value, was_percent = ingest.parse_number(ingest.Cell(pad + text + pad))
+    value, was_percent = parse_number(Cell(pad + text + pad))
     expected = abs(n) + cents / 100
     assert value == pytest.approx(expected if n >= 0 else -expected)
     assert was_percent == percent
@@ -213,5 +214,5 @@ def test_the_catch_all_is_recognised():
 
 def test_huge_number_in_a_percent_cell_is_a_cell_error():
     """Found by the property above: 1.8e306 in a 0% cell became inf after × 100."""
-    with pytest.raises(ingest.CellError, match="超出范围"):
-        ingest.parse_number(ingest.Cell(1.797693134862316e306, "0%"))
+    with pytest.raises(CellError, match="超出范围"):
+        parse_number(Cell(1.797693134862316e306, "0%"))

@@ -10,8 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.upload import escape_md
-from tests.conftest import ROOT
-from tests.test_ingest import counts, current, make_csv
+from tests.conftest import ROOT, counts, current, make_csv
 from tracker import auth, store
 from tracker.auth import User
 

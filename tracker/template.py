@@ -16,8 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tracker import ingest
 from tracker.indicators import registry
+from tracker.ingest import place_kinds
 from tracker.labels import COMPARATOR_NAMES
 
 HEADERS = ["指标编码", "指标名称", "单位", "地点编码", "地点名称", "年", "月", "上月数值", "全年目标", "数值", "备注"]
@@ -81,13 +81,13 @@ def build_template(con: duckdb.DuckDBPyConnection, department: str, year: int, m
     row = HEADER_ROW + 1
     for code, name, unit, per_place, place_kind, _min in metrics:
         targets_text = targets.get(code, "")
-        kinds = ingest.place_kinds(place_kind)
+        kinds = place_kinds(place_kind)
         for place, place_name in [(p, n) for p, n, k in places if k in kinds] if per_place else [(None, "")]:
             values = [code, name, unit, place or "", place_name, year, month, last.get((code, place)), targets_text, None, None]
             for col, value in enumerate(values, start=1):
                 ws.cell(row, col, value)
-            for col in (VALUE_COL, NOTE_COL):
-                ws[f"{col}{row}"].protection = Protection(locked=False)
+            for letter in (VALUE_COL, NOTE_COL):
+                ws[f"{letter}{row}"].protection = Protection(locked=False)
                 ws[f"{col}{row}"].fill = _INPUT_FILL
             row += 1
     last_row = max(row - 1, HEADER_ROW + 1)
@@ -103,8 +103,8 @@ def build_template(con: duckdb.DuckDBPyConnection, department: str, year: int, m
     )
     check.add(f"{VALUE_COL}{HEADER_ROW + 1}:{VALUE_COL}{last_row}")
     ws.add_data_validation(check)
-    for col, width in zip("ABCDEFGHIJK", (26, 34, 7, 14, 18, 7, 5, 11, 22, 12, 30), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEFGHIJK", (26, 34, 7, 14, 18, 7, 5, 11, 22, 12, 30), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.protection.sheet = True  # locked cells stay locked; value and note cells were unlocked above
     ws.protection.formatColumns = False  # staff may still widen columns
@@ -127,8 +127,8 @@ def build_template(con: duckdb.DuckDBPyConnection, department: str, year: int, m
         notes[f"F{r}"].fill = _INPUT_FILL
         notes[f"F{r}"].alignment = Alignment(wrap_text=True)
         r += 1
-    for col, width in zip("ABCDEF", (26, 30, 7, 5, 10, 70), strict=True):
-        notes.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEF", (26, 30, 7, 5, 10, 70), strict=True):
+        notes.column_dimensions[letter].width = width
     notes.protection.sheet = True
     out = io.BytesIO()
     book.save(out)

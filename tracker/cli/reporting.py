@@ -25,7 +25,7 @@ def cmd_metrics(args) -> int:
         print_json(metrics)
     else:
         for m in metrics:
-            print(f"{m['code']:<28} {m['name']:<28} {m['unit']:<4} {m['department']:<8} {m['kind']}{'  按地点' if m['places'] else ''}")
+            print(f"{m.code:<28} {m.name:<28} {m.unit:<4} {m.department:<8} {m.kind}{'  按地点' if m.places else ''}")
     return 0
 
 
@@ -76,7 +76,7 @@ def _print_report(report: ingest.Report, errors: bool = True) -> None:
         elif issue.level == "warning":
             print(f"提醒  {issue.text()}")
     for note in report.notes_needed:
-        print(f"需补情况说明  {note['name']}（{note['indicator']}）{note['year']}年{note['month']}月：{note['status']}")
+        print(f"需补情况说明  {note.name}（{note.indicator}）{note.year}年{note.month}月：{note.status}")
 
 
 def cmd_figures(args) -> int:
@@ -86,7 +86,7 @@ def cmd_figures(args) -> int:
         print_json(rows)
     else:
         for r in rows:
-            print(f"{r['metric']:<28} {r['place'] or '':<14} {r['value']:>12g}  批次 {r['batch']}")
+            print(f"{r.metric:<28} {r.place or '':<14} {r.value:>12g}  批次 {r.batch}")
     return 0
 
 

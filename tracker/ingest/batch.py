@@ -1,0 +1,239 @@
+"""Writing: a batch is the unit of versioning and of revert. ``prepare`` shows what a file would change (its
+rows staged in a transaction that is rolled back), ``commit`` writes a new batch or nothing, ``add_explanation``
+writes one 情况说明, ``revert`` flips a batch to reverted. Every write goes through ``tracker.store``."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+import duckdb
+
+from tracker import store
+from tracker.auth import PermissionDenied, User, require_writer
+from tracker.indicators import registry
+from tracker.ingest.checks import period_issue, validate
+from tracker.ingest.figures import parse
+from tracker.ingest.headers import free_text
+from tracker.ingest.model import IngestError, MissingExplanation, Report, ValidationFailed
+from tracker.ingest.reporting import missing_explanations
+
+NOTE_MONTHS = 3  # the preview judges the newest three months of a file for missing 情况说明
+
+
+class BatchKind(StrEnum):
+    """What a batch holds; the value is what ``batch.kind`` stores."""
+
+    FIGURES = "figures"
+    TARGETS = "targets"
+    EXPLANATIONS = "explanations"
+    PLACES = "places"
+    PROJECTS = "projects"
+    SEED = "seed"
+
+
+BATCH_KIND_NAMES = {
+    BatchKind.FIGURES: "月度数值",
+    BatchKind.TARGETS: "目标",
+    BatchKind.EXPLANATIONS: "情况说明",
+    BatchKind.PLACES: "地点",
+    BatchKind.PROJECTS: "项目",
+    BatchKind.SEED: "初始数据",
+}
+# Only batches whose rows are versioned can be reverted: the previous rows then show again.
+REVERTIBLE = frozenset({BatchKind.FIGURES, BatchKind.TARGETS, BatchKind.EXPLANATIONS})
+
+
+@dataclass
+class CommitResult:
+    batch_id: int | None
+    rows: int
+    unchanged: int
+    explanations: int
+    duplicate_of: int | None
+    report: Report
+
+    def message(self) -> str:
+        if self.duplicate_of is not None:
+            return f"此文件与已提交的批次 {self.duplicate_of} 完全相同，本次没有任何改动。"
+        if self.batch_id is None:
+            return "文件中的数值与系统现有数值完全相同，本次没有任何改动。"
+        text = f"已提交：批次 {self.batch_id}，写入 {self.rows} 个数值"
+        if self.unchanged:
+            text += f"（另有 {self.unchanged} 个与现有数值相同，一并记入本批次）"
+        if self.explanations:
+            text += f"，{self.explanations} 条情况说明"
+        return text + "。"
+
+
+def prepare(data: bytes, file_name: str, user: User | None, today: date | None = None, with_notes: bool = True) -> Report:
+    """Parse and check a file and show what a commit would do; writes nothing (the staging is rolled back)."""
+    require_writer(user)
+    started = time.perf_counter()
+    parsed = parse(data, file_name)
+    parsed_at = time.perf_counter()
+    with store.WRITE_LOCK, store.connect() as con:
+        con.execute("begin")
+        try:
+            report = validate(con, parsed, user, today)
+            checked_at = time.perf_counter()
+            if report.ok and with_notes:
+                # Stage the rows to judge the statuses they lead to; rolled back below. Inside this
+                # transaction the indicator cache computes without storing (tracker.indicators._store).
+                staged = _write_figures(con, report)
+                report.notes_needed = _notes_needed(con, report, staged)
+        finally:
+            store.rollback(con)
+    report.timings = {"parse": parsed_at - started, "check": checked_at - parsed_at, "notes": time.perf_counter() - checked_at}
+    return report
+
+
+def commit(data: bytes, file_name: str, user: User | None, today: date | None = None, created_at: datetime | None = None) -> CommitResult:
+    """Check again inside one write transaction and write a new batch, or nothing at all.
+
+    Raises PermissionDenied, IngestError or ValidationFailed; on any of them the database is unchanged.
+    """
+    user = require_writer(user)
+    parsed = parse(data, file_name)
+    with store.WRITE_LOCK, store.connect() as con:
+        with store.transaction(con):
+            report = validate(con, parsed, user, today)
+            if not report.ok:
+                raise ValidationFailed(report)
+            if report.duplicate_of is not None:
+                store.audit(
+                    con, user.name, "figures.duplicate", {"file": parsed.file_name, "sha256": parsed.sha256, "batch": report.duplicate_of}
+                )
+                return CommitResult(None, 0, len(report.preview), 0, report.duplicate_of, report)
+            batch_id = _write_figures(con, report, created_at)
+            changed = len(report.changed)
+            store.audit(
+                con,
+                user.name,
+                "figures.commit" if batch_id else "figures.unchanged",
+                {
+                    "batch": batch_id,
+                    "file": parsed.file_name,
+                    "sha256": parsed.sha256,
+                    "rows": changed,
+                    "explanations": len(report.explanations),
+                },
+            )
+        # After the commit: tracker.status may run (and cache) in transactions of its own.
+        report.notes_needed = _notes_needed(con, report) if batch_id else []
+    return CommitResult(batch_id, changed, len(report.preview) - changed, len(report.explanations), None, report)
+
+
+def add_explanation(indicator: str, year: int, month: int, text: str, user: User | None, today: date | None = None) -> int:
+    """A 情况说明 entered on the page: a batch of its own, same checks as one in a file."""
+    require_writer(user)
+    ind = registry().get(indicator)
+    if ind is None:
+        raise IngestError(f"未知的指标编码“{indicator}”。")
+    user = require_writer(user, ind.department)
+    text = free_text(text)
+    if not text:
+        raise IngestError("情况说明不能为空。")
+    problem = period_issue(year, month, today or date.today())
+    if problem:
+        raise IngestError(problem[1] + "。")
+    with store.writing() as con:
+        batch_id = store.new_batch(con, BatchKind.EXPLANATIONS, user.name, file_name="页面填写", rows=1)
+        con.execute("insert into explanation values (?, ?, ?, ?, ?)", [indicator, year, month, text, batch_id])
+        store.audit(con, user.name, "explanation.add", {"batch": batch_id, "indicator": indicator, "year": year, "month": month})
+    return batch_id
+
+
+def revert(batch_id: int, user: User | None, now: datetime | None = None) -> None:
+    """Flip a batch to reverted: its rows stay, the previous values show again. Admin, or the uploader in the
+    calendar month of the upload."""
+    user = require_writer(user)
+    now = now or datetime.now()
+    with store.writing() as con:
+        row = con.execute("select kind, user_name, created_at, status from batch where id = ?", [batch_id]).fetchone()
+        if row is None:
+            raise IngestError(f"批次 {batch_id} 不存在。")
+        kind, owner, created, state = row
+        if kind == BatchKind.SEED:
+            raise PermissionDenied("初始数据批次不能撤销。")
+        if kind not in REVERTIBLE:
+            raise IngestError(
+                f"批次 {batch_id} 是“{BATCH_KIND_NAMES.get(kind, kind)}”批次，撤销无法恢复它之前的内容，不能撤销；请重新上传正确的文件。"
+            )
+        if state == "reverted":
+            raise IngestError(f"批次 {batch_id} 已经撤销过了。")
+        if not user.is_admin:
+            if owner != user.name:
+                raise PermissionDenied(f"只有管理员或上传人“{owner}”本人可以撤销批次 {batch_id}。")
+            if (created.year, created.month) != (now.year, now.month):
+                raise PermissionDenied(f"批次 {batch_id} 上传于 {created:%Y年%m月}，上传人只能在当月撤销，请联系管理员。")
+        con.execute("update batch set status = 'reverted', reverted_at = ?, reverted_by = ? where id = ?", [now, user.name, batch_id])
+        store.audit(con, user.name, "batch.revert", {"batch": batch_id, "kind": kind})
+
+
+def _write_figures(con: duckdb.DuckDBPyConnection, report: Report, created_at: datetime | None = None) -> int | None:
+    """A new batch with every row of the file when any of them changes something (else None, nothing written).
+
+    The unchanged rows are written too (keeping their current note): the batch then stands for all the file
+    reported, and reverting an earlier batch cannot take back a value this one repeated.
+    """
+    if report.changed.empty and not report.explanations:
+        return None
+    rows_in = report.preview
+    if not rows_in.empty:
+        same = rows_in["change"] == "不变"
+        rows_in = rows_in.assign(note=rows_in["note"].where(~same | rows_in["note"].notna(), rows_in["old_note"]))
+    batch_id = store.new_batch(
+        con,
+        BatchKind.FIGURES,
+        report.user.name,
+        created_at=created_at,
+        file_name=report.parsed.file_name[:200],
+        sha256=report.parsed.sha256,
+        rows=len(rows_in) + len(report.explanations),
+    )
+    cols = ["metric", "year", "month", "place", "value", "note"]
+    rows = [
+        [m, int(y), int(mo), p if isinstance(p, str) else None, float(v), n if isinstance(n, str) else None, batch_id]
+        for m, y, mo, p, v, n in (rows_in[cols].itertuples(index=False, name=None) if not rows_in.empty else ())
+    ]
+    store.insert_rows(con, "figure", cols + ["batch_id"], rows)
+    store.insert_rows(
+        con,
+        "explanation",
+        ["indicator", "year", "month", "text", "batch_id"],
+        [[e.indicator, e.year, e.month, e.text, batch_id] for e in report.explanations],
+    )
+    return batch_id
+
+
+def _notes_needed(con: duckdb.DuckDBPyConnection, report: Report, staged: int | None = None) -> list[MissingExplanation]:
+    """Indicators touched by the file that are at 滞后/预警 after it and have no 情况说明 for that month.
+
+    ``staged``: the id of a batch staged in an open transaction (preview). tracker.indicators' value cache opens
+    transactions of its own and, when it cannot, rolls back, which ends ours; the staging is then redone before
+    the next month is judged, so every month sees the file's rows.
+    """
+    touched = set(report.preview["metric"]) if not report.preview.empty else set()
+    if not touched:
+        return []
+    months = zip(report.preview["year"], report.preview["month"], strict=True)
+    periods = sorted({(int(y), int(m)) for y, m in months})[-NOTE_MONTHS:]
+    in_file = {(e.indicator, e.year, e.month) for e in report.explanations}
+    indicators = registry()
+    out = []
+    for year, month in periods:
+        if staged is not None and not con.execute("select 1 from batch where id = ?", [staged]).fetchone():
+            store.rollback(con)
+            con.execute("begin")
+            staged = _write_figures(con, report)
+        for item in missing_explanations(con, year, month):
+            ind = indicators[item.indicator]
+            if not touched.intersection(ind.metrics) or (item.indicator, year, month) in in_file:
+                continue
+            if report.user.role == "staff" and ind.department != report.user.department:
+                continue
+            out.append(item)
+    return out

@@ -1,0 +1,132 @@
+"""What has been reported, for pages and the CLI: 填报率 and what is overdue (``reporting_status``), indicators at
+滞后/预警 without a 情况说明, the current figures of a month, the batches, the metrics staff report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from tracker import progress, status
+from tracker.ingest.checks import place_kinds
+from tracker.ingest.model import MissingExplanation
+
+DUE_DAY = 10  # a month's figures are due by the 10th of the following month
+NOTE_STATUSES = (progress.LAGGING, progress.WARNING)  # the statuses that need a 情况说明
+
+
+@dataclass(frozen=True)
+class CurrentFigure:
+    metric: str
+    place: str | None
+    value: float | None
+    batch: int
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    code: str
+    name: str
+    unit: str
+    department: str
+    kind: str  # flow | stock
+    places: bool  # reported per place
+
+
+def current_figures(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[CurrentFigure]:
+    rows = con.execute(
+        "select metric, place, value, batch_id from figure_current where year = ? and month = ? order by metric, place", [year, month]
+    ).fetchall()
+    return [CurrentFigure(m, p, v, b) for m, p, v, b in rows]
+
+
+def batches(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pd.DataFrame:
+    """Every batch, newest first (the 上传记录 page and ``python -m tracker batches``)."""
+    sql = (
+        "select id, kind, user_name, created_at, file_name, sha256, rows, status, demo, reverted_at, reverted_by "
+        "from batch order by id desc"
+    )
+    return con.execute(sql + (f" limit {int(limit)}" if limit else "")).df()
+
+
+def metrics_list(con: duckdb.DuckDBPyConnection) -> list[MetricInfo]:
+    rows = con.execute("select code, name, unit, department, kind, per_place from metric order by department, code")
+    return [MetricInfo(c, n, u, d, k, bool(p)) for c, n, u, d, k, p in rows.fetchall()]
+
+
+def missing_explanations(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[MissingExplanation]:
+    """Indicators at 滞后 or 预警 in the month without a 情况说明 (the one place this package reads tracker.status)."""
+    return [
+        MissingExplanation(i.code, i.name, i.status, i.department, i.department_name, year, month)
+        for i in status.indicator_status(con, year, month)
+        if i.status in NOTE_STATUSES and not i.explanation
+    ]
+
+
+def due_date(year: int, month: int) -> date:
+    return date(year + (month == 12), month % 12 + 1, DUE_DAY)
+
+
+def reporting_status(con: duckdb.DuckDBPyConnection, year: int, today: date | None = None) -> pd.DataFrame:
+    """填报率 per department and month: reported metric-places / expected; overdue after the due date."""
+    today = today or date.today()
+    expected = _expected_per_department(con)
+    got = con.execute(
+        """
+        select m.department, f.month, count(distinct (f.metric, coalesce(f.place, ''))) as reported
+        from figure_current f join metric m on m.code = f.metric
+        where f.year = ? and f.value is not null
+        group by all
+        """,
+        [year],
+    ).df()
+    rows = []
+    for r in expected.itertuples(index=False):
+        for month in range(1, 13):
+            hit = got[(got["department"] == r.department) & (got["month"] == month)]
+            reported = int(hit["reported"].iloc[0]) if len(hit) else 0
+            due = due_date(year, month)
+            started = (year, month) <= (today.year, today.month)
+            rows.append(
+                {
+                    "department": r.department,
+                    "department_name": r.department_name,
+                    "month": month,
+                    "expected": int(r.expected),
+                    "reported": reported,
+                    "rate": min(reported / r.expected, 1.0) if r.expected else None,
+                    "due": due,
+                    "overdue": bool(started and today > due and reported < r.expected),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _expected_per_department(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    expected: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for code, department, name, per_place, place_kind in con.execute(
+        "select m.code, m.department, d.name, m.per_place, m.place_kind from metric m "
+        "join department d on d.code = m.department order by m.department, m.code"
+    ).fetchall():
+        names[department] = name
+        expected[department] = expected.get(department, 0) + (_expected_places(con, code, place_kind) if per_place else 1)
+    rows = [(d, names[d], n) for d, n in expected.items()]
+    return pd.DataFrame(rows, columns=["department", "department_name", "expected"])
+
+
+def _expected_places(con: duckdb.DuckDBPyConnection, metric: str, place_kind: str | None) -> int:
+    """How many places are expected to report a per-place metric each month: those that have reported it before
+    (any year; e.g. the 9 村（社区） of the sewage project), or, before any report, every place of its kinds."""
+    (reported,) = con.execute(
+        "select count(distinct place) from figure_current where metric = ? and place is not null", [metric]
+    ).fetchone() or (0,)
+    if reported:
+        return int(reported)
+    kinds = list(place_kinds(place_kind))
+    if not kinds:
+        return 0
+    (count,) = con.execute("select count(*) from place where list_contains(?, kind)", [kinds]).fetchone() or (0,)
+    return int(count)
