@@ -88,7 +88,7 @@ def build_template(con: duckdb.DuckDBPyConnection, department: str, year: int, m
                 ws.cell(row, col, value)
             for letter in (VALUE_COL, NOTE_COL):
                 ws[f"{letter}{row}"].protection = Protection(locked=False)
-                ws[f"{col}{row}"].fill = _INPUT_FILL
+                ws[f"{letter}{row}"].fill = _INPUT_FILL
             row += 1
     last_row = max(row - 1, HEADER_ROW + 1)
     check = DataValidation(
