@@ -28,22 +28,24 @@ def render_area(area: str) -> None:
     year, month = filters.year, filters.month
     name = filters.area_names.get(area, area)
     status = load_status(year, month, area)
-    indicators, projects = status.indicators, status.projects
+    indicators, projects, tracked = status.indicators, status.projects, status.tracked
 
     st.title(name)
     st.caption(
         f"{year}年{month}月 · 序时进度 {status.time_progress * 100:.1f}% · "
-        f"指标 {len(indicators)} 项，重点项目 {len(projects)} 个。点击表格中的一行查看指标详情。"
+        f"年度量化指标 {len(indicators)} 项，重点项目 {len(projects)} 个"
+        + (f"，跟踪事项 {len(tracked)} 项" if tracked else "")
+        + "。点击表格中的一行查看指标详情。"
     )
     demo_banner(status.demo)
-    cards.status_legend()
+    cards.status_legend(final=status.final)
 
     st.subheader("指标完成情况")
     if not indicators:
         st.info("本领域暂无指标。")
     else:
         trends = {i.code: charts.trend_values(load_history(i.code, year), month) for i in indicators}
-        frame = tables.indicator_frame(indicators, trends)
+        frame = tables.indicator_frame(indicators, month, trends)
         event = tables.show(
             frame, tables.INDICATOR_COLUMNS, key=f"table_{area}", row_height=44, on_select="rerun", selection_mode="single-row"
         )
@@ -64,6 +66,11 @@ def render_area(area: str) -> None:
             charts.chart_filename(year, month, name, "完成率"),
             key=f"chart_{area}",
         )
+
+    if tracked:
+        st.subheader("跟踪事项（不计入年度考核）")
+        st.caption("多年目标（如“三个一百”计划）和报告未给出量化数值的工作，只看是否不低于上年同期，不按序时进度评判。")
+        tables.show(tables.tracked_frame(tracked, month), tables.TRACKED_COLUMNS, key=f"tracked_{area}")
 
     st.subheader("重点项目")
     if not projects:

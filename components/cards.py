@@ -11,9 +11,10 @@ from html import escape
 import streamlit as st
 
 from tracker.labels import fmt_pct, status_color, status_label, text_on_status
-from tracker.model import NO_DATA, SEVERITY, STATUSES
+from tracker.model import ALL_STATUSES, NO_DATA, SEVERITY, STATUSES
 
-_STATUS_ORDER = sorted(STATUSES, key=lambda s: SEVERITY[s])
+_STATUS_ORDER = sorted(ALL_STATUSES, key=lambda s: SEVERITY[s])
+_LEGEND_ORDER = sorted(STATUSES, key=lambda s: SEVERITY[s])
 
 
 def status_chip_html(status: str | None, count: int | None = None) -> str:
@@ -33,13 +34,16 @@ def status_chips(counts: dict[str, int], hide_zero: bool = True) -> str:
     return "".join(status_chip_html(s, counts.get(s, 0)) for s in _STATUS_ORDER if counts.get(s, 0) or not hide_zero)
 
 
-def status_legend() -> None:
-    """What the colours and symbols mean, once per page."""
-    st.markdown(" ".join(status_chip_html(s) for s in _STATUS_ORDER), unsafe_allow_html=True)
+def status_legend(final: bool = False) -> None:
+    """What the colours and symbols mean, once per page; at year-end the verdicts are 已完成 and 未完成."""
+    order = [s for s in _STATUS_ORDER if s in ("已完成", "未完成", NO_DATA)] if final else _LEGEND_ORDER
+    st.markdown(" ".join(status_chip_html(s) for s in order), unsafe_allow_html=True)
 
 
-def headline(year: int, month: int, time_progress: float, indicator_counts: dict[str, int], project_counts: dict[str, int]) -> None:
-    """The first row a leader reads: 序时进度 and how many items are on track, warned, lagging."""
+def headline(
+    year: int, month: int, time_progress: float, indicator_counts: dict[str, int], project_counts: dict[str, int], final: bool = False
+) -> None:
+    """The first row a leader reads: 序时进度 and how many items are on track, warned, lagging (at year-end: done, not done)."""
     on_track = lambda c: c.get("已完成", 0) + c.get("正常", 0)  # noqa: E731
     total = sum(indicator_counts.values()) + sum(project_counts.values())
     cols = st.columns(4)
@@ -47,8 +51,9 @@ def headline(year: int, month: int, time_progress: float, indicator_counts: dict
     cols[1].metric(
         "进度正常或已完成", f"{on_track(indicator_counts) + on_track(project_counts)} / {total}", help="指标与重点项目合计", border=True
     )
-    cols[2].metric("▲ 预警", f"{indicator_counts.get('预警', 0) + project_counts.get('预警', 0)} 项", border=True)
-    cols[3].metric("✖ 滞后", f"{indicator_counts.get('滞后', 0) + project_counts.get('滞后', 0)} 项", border=True)
+    pair = (("✔ 已完成", "已完成"), ("✘ 未完成", "未完成")) if final else (("▲ 预警", "预警"), ("✖ 滞后", "滞后"))
+    for col, (label, key) in zip(cols[2:], pair, strict=True):
+        col.metric(label, f"{indicator_counts.get(key, 0) + project_counts.get(key, 0)} 项", border=True)
 
 
 def area_card(area_name: str, indicator_counts: dict[str, int], project_counts: dict[str, int]) -> None:

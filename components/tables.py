@@ -11,8 +11,9 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from tracker.labels import fmt_number, fmt_target, status_color, status_label, text_on_status
-from tracker.model import DONE, LAGGING, NO_DATA, ON_TRACK, WARNING
+from tracker import wording
+from tracker.labels import fmt_number, status_color, status_label, text_on_status
+from tracker.model import DONE, LAGGING, NO_DATA, NOT_DONE, ON_TRACK, WARNING, IndicatorStatus, Item, MonthStatus
 from tracker.status import attention_items
 from tracker.status import department_ranking as tracker_department_ranking
 
@@ -28,15 +29,17 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else round(float(value) * 100, 1)
 
 
-def indicator_frame(indicators: Sequence[dict], trends: dict[str, list[float]] | None = None) -> pd.DataFrame:
+def indicator_frame(indicators: Sequence[IndicatorStatus], month: int, trends: dict[str, list[float]] | None = None) -> pd.DataFrame:
     """One row per indicator, columns in Chinese; numbers kept numeric so the columns sort correctly."""
     trends = trends or {}
     rows = [
         {
             "code": i.code,
             "指标": i.name,
-            "目标": fmt_target(i.target, i.comparator, i.unit),
-            "完成值": fmt_number(i.value, i.unit),
+            "目标": wording.target_text(i),
+            "完成值": wording.value_text(i, month),
+            "上年末": fmt_number(i.base, i.unit),
+            "口径": i.measure,
             "完成率": _pct(i.completion),
             "序时进度": _pct(i.time_progress),
             "差距": i.gap_pp,
@@ -45,32 +48,71 @@ def indicator_frame(indicators: Sequence[dict], trends: dict[str, list[float]] |
             "责任部门": i.department_name,
             "走势": trends.get(i.code, []),
             "更新时间": _when(i.last_update),
+            "报告原文": i.source,
         }
         for i in indicators
     ]
     # Status and completion right after the name: on a 1366-px laptop they must not scroll out of sight.
-    columns = ["code", "指标", STATUS_COL, "完成率", "序时进度", "差距", "目标", "完成值", "预计全年", "责任部门", "走势", "更新时间"]
+    columns = ["code", "指标", STATUS_COL, "完成率", "口径", "序时进度", "差距", "目标", "完成值", "上年末", "预计全年", "责任部门", "走势",
+               "更新时间", "报告原文"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 
 INDICATOR_COLUMNS = {
     "code": None,
     "指标": st.column_config.TextColumn("指标", width="medium", pinned=True),
-    "目标": st.column_config.TextColumn("全年目标"),
-    "完成值": st.column_config.TextColumn("完成值", help="累计类指标为年初至今累计，其余为最近一期数值"),
+    "目标": st.column_config.TextColumn("全年目标", help="括号内为报告原文的措辞：力争、确保、约（约数按目标的95%计为完成）"),
+    "完成值": st.column_config.TextColumn("完成值", help="累计类指标为年初至今累计，其余为最近一期数值；非本月的数值注明月份"),
+    "上年末": st.column_config.TextColumn("上年末", help="上年12月的数值（时点指标）或上年全年累计；“—”表示上年未填报"),
+    "口径": st.column_config.TextColumn(
+        "完成率口径", help="完成率：累计值÷目标；较上年末进度：（当前值−上年末）÷（目标−上年末）；对照目标值：须每月保持的指标"
+    ),
     "完成率": st.column_config.ProgressColumn("完成率", format="%.1f%%", min_value=0, max_value=100),
-    "序时进度": st.column_config.NumberColumn("序时进度", format="%.1f%%"),
-    "差距": st.column_config.NumberColumn("落后序时（百分点）", format="%.1f", help="序时进度减完成率，正数表示落后"),
+    "序时进度": st.column_config.NumberColumn("序时进度", format="%.1f%%", help="“—”：须每月保持的指标不按序时进度考核"),
+    "差距": st.column_config.NumberColumn(
+        "差距（百分点）", format="%.1f", help="正数表示落后：按序时进度考核的指标为序时进度减完成率，须每月保持的指标为目标值减当前值"
+    ),
     STATUS_COL: st.column_config.TextColumn("状态"),
-    "预计全年": st.column_config.NumberColumn("预计全年", format="%.1f%%", help="按当前进度推算的全年完成率"),
+    "预计全年": st.column_config.NumberColumn("预计全年", format="%.1f%%", help="按当前进度推算的全年完成率；时点指标满3个月后才推算"),
     "责任部门": st.column_config.TextColumn("责任部门"),
-    "走势": st.column_config.LineChartColumn("走势", width="small", help="年初至今逐月累计值（水平类指标为逐月数值）"),
+    "走势": st.column_config.LineChartColumn("走势", width="small", help="年初至今逐月累计值（时点指标为逐月数值）"),
     "更新时间": st.column_config.TextColumn("更新时间"),
+    "报告原文": st.column_config.TextColumn("报告原文", width="large", help="政府工作报告中的原句"),
+}
+
+
+def tracked_frame(tracked: Sequence[IndicatorStatus], month: int) -> pd.DataFrame:
+    """Multi-year goals and commitments without a number: value, change on last year, and why they are apart."""
+    rows = [
+        {
+            "code": i.code,
+            "指标": i.name,
+            STATUS_COL: status_label(i.status),
+            "目标": wording.target_text(i),
+            "完成值": wording.value_text(i, month),
+            "上年同期": fmt_number(i.last_year, i.unit),
+            "责任部门": i.department_name,
+            "报告原文": i.source,
+        }
+        for i in tracked
+    ]
+    return pd.DataFrame(rows, columns=["code", "指标", STATUS_COL, "目标", "完成值", "上年同期", "责任部门", "报告原文"])
+
+
+TRACKED_COLUMNS = {
+    "code": None,
+    "指标": st.column_config.TextColumn("指标", width="medium", pinned=True),
+    STATUS_COL: st.column_config.TextColumn("状态", help="正常：不低于上年同期；预警：低于上年同期"),
+    "目标": st.column_config.TextColumn("目标"),
+    "完成值": st.column_config.TextColumn("当前值"),
+    "上年同期": st.column_config.TextColumn("上年同期"),
+    "责任部门": st.column_config.TextColumn("责任部门"),
+    "报告原文": st.column_config.TextColumn("报告原文", width="large"),
 }
 
 
 def _status_css(text: str) -> str:
-    for status in (DONE, ON_TRACK, WARNING, LAGGING, NO_DATA):
+    for status in (DONE, ON_TRACK, WARNING, LAGGING, NOT_DONE, NO_DATA):
         if isinstance(text, str) and text.endswith(status):
             fg = text_on_status(status)
             bg = "#E6E6E6" if status == NO_DATA else status_color(status)
@@ -129,30 +171,38 @@ PROJECT_COLUMNS = {
 }
 
 
-def attention_frame(status: dict, statuses: tuple[str, ...] = (LAGGING, WARNING)) -> pd.DataFrame:
-    """Indicators and projects at 滞后 or 预警, in the order ``tracker.status.attention_items`` gives."""
+def attention_frame(status: MonthStatus) -> pd.DataFrame:
+    """未完成, 滞后 and 预警 items, in the order ``tracker.status.attention_items`` gives, with the gap in words."""
     rows = [
         {
             "类型": "指标" if item.item_type == "indicator" else "项目",
             "事项": item.name,
             "领域": item.area_name,
             STATUS_COL: status_label(item.status),
-            "落后序时": item.gap_pp,
+            "差距": _gap_words(item),
             "责任部门": item.department_name,
             "更新时间": _when(item.last_update),
         }
-        for item in attention_items(status, statuses)
+        for item in attention_items(status)
     ]
-    return pd.DataFrame(rows, columns=["类型", "事项", "领域", STATUS_COL, "落后序时", "责任部门", "更新时间"])
+    return pd.DataFrame(rows, columns=["类型", "事项", "领域", STATUS_COL, "差距", "责任部门", "更新时间"])
+
+
+def _gap_words(item: Item) -> str:
+    if isinstance(item, IndicatorStatus):
+        return wording.gap_text(item) or wording.progress_text(item)
+    if item.gap_pp is None:
+        return f"计划{item.planned_stage}，实际{item.stage or '未填报'}"
+    return f"低于计划进度{item.gap_pp:.1f}个百分点" if item.gap_pp > 0 else f"计划{item.planned_stage}，实际{item.stage or '未填报'}"
 
 
 ATTENTION_COLUMNS = {
     "事项": st.column_config.TextColumn("事项", width="large"),
-    "落后序时": st.column_config.NumberColumn("落后序时（百分点）", format="%.1f", help="序时进度减完成率；项目为计划完成百分比减实际"),
+    "差距": st.column_config.TextColumn("差距", help="指标：对照序时进度或目标值；项目：对照计划节点和计划进度"),
 }
 
 
-def department_ranking(status: dict) -> pd.DataFrame:
+def department_ranking(status: MonthStatus) -> pd.DataFrame:
     """Departments ranked by share of items on track (``tracker.status.department_ranking``)."""
     rows = [
         {
@@ -161,12 +211,15 @@ def department_ranking(status: dict) -> pd.DataFrame:
             "正常或已完成": r["on_track"],
             "预警": r[WARNING],
             "滞后": r[LAGGING],
+            "未完成": r[NOT_DONE],
             "未填报": r[NO_DATA],
             "正常率": round(r["share"] * 100, 1),
         }
         for r in tracker_department_ranking(status)
     ]
-    frame = pd.DataFrame(rows, columns=["责任部门", "事项数", "正常或已完成", "预警", "滞后", "未填报", "正常率"])
+    columns = ["责任部门", "事项数", "正常或已完成", "预警", "滞后", "未完成", "未填报", "正常率"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame = frame.drop(columns=[c for c in ("预警", "滞后", "未完成") if not frame[c].any()]) if not frame.empty else frame
     frame.insert(0, "排名", range(1, len(frame) + 1))
     return frame
 
@@ -176,6 +229,7 @@ DEPARTMENT_COLUMNS = {
     "正常率": st.column_config.ProgressColumn("进度正常率", format="%.0f%%", min_value=0, max_value=100),
     "预警": st.column_config.NumberColumn("▲ 预警"),
     "滞后": st.column_config.NumberColumn("✖ 滞后"),
+    "未完成": st.column_config.NumberColumn("✘ 未完成"),
     "未填报": st.column_config.NumberColumn("○ 未填报"),
 }
 

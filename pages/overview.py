@@ -15,15 +15,16 @@ def render() -> None:
     scope = filters.area_names.get(area, "全部领域") if area else "全部领域"
 
     st.title("总览")
-    st.caption(f"{year}年{month}月 · {scope} · 对照2023年政府工作报告目标，按序时进度判断各项工作进展")
+    how = "年终评定：已完成或未完成" if status.final else "按序时进度判断各项工作进展"
+    st.caption(f"{year}年{month}月 · {scope} · 对照{year}年政府工作报告目标，{how}")
     demo_banner(status.demo)
-    cards.headline(year, month, status.time_progress, status_counts(status.indicators), status_counts(status.projects))
-    cards.status_legend()
+    cards.headline(year, month, status.time_progress, status_counts(status.indicators), status_counts(status.projects), final=status.final)
+    cards.status_legend(final=status.final)
 
-    st.subheader("需关注事项：滞后与预警")
+    st.subheader("需关注事项：未完成" if status.final else "需关注事项：滞后与预警")
     attention = tables.attention_frame(status)
     if attention.empty:
-        st.success("本月没有滞后或预警的指标和项目。")
+        st.success("本年度没有未完成的指标和项目。" if status.final else "本月没有滞后或预警的指标和项目。")
     else:
         tables.show(attention, tables.ATTENTION_COLUMNS, key="attention")
 

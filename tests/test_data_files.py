@@ -23,9 +23,12 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s,，。、;；:：()（）“”\"'‘’]", "", text)
 
 
-def test_every_indicator_has_a_2023_target():
+def test_every_annual_indicator_has_a_2023_target_and_no_made_up_number_for_the_rest():
     targets = {r["indicator"] for r in rows("targets.csv") if r["year"] == "2023"}
-    assert set(registry()) == targets
+    annual = {code for code, i in registry().items() if i.basis != "track"}
+    assert annual <= targets
+    # 水浸黑点 (持续开展…全面整治) and 9个村 (加快推进…建设): the report gives no number, so neither has a target.
+    assert not {"flood_blackspots", "village_sewage"} & targets
 
 
 def test_every_indicator_and_metric_names_a_known_department():
@@ -101,7 +104,6 @@ def test_targets_carry_the_reports_numbers():
         "cultural_events": 290,
         "rental_housing": 150,
         "livelihood_projects": 10,
-        "village_sewage": 9,
     }
     for code, value in expected.items():
         assert float(targets[code]["value"]) == value, code

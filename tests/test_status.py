@@ -18,9 +18,13 @@ def test_june_has_time_progress_one_half_and_every_status(june):
 
 
 def test_every_indicator_and_project_is_listed_with_its_source(june):
-    assert len(june.indicators) == 21
+    assert len(june.indicators) == 16  # the year's quantified targets
+    assert len(june.tracked) == 5  # 三个一百 (multi-year), 水浸黑点 and 9个村 污水治理 (no number in the report)
     assert len(june.projects) == 33
     assert all(i.source and i.target is not None for i in june.indicators)
+    assert all(i.source and i.tracked and i.status in ("正常", "预警", "未填报") for i in june.tracked)
+    multi_year = {i.code: i.target for i in june.tracked if i.target is not None}
+    assert multi_year == {"firms_over_100m": 100, "firms_over_10b": 1, "clusters_over_10b": 1}  # 三个一百, shown as such
     assert all(p.source and p.planned_stage for p in june.projects)
 
 
@@ -95,10 +99,18 @@ def test_department_ranking_is_by_share_on_track(june):
     assert sum(r["items"] for r in ranking) == len(june.indicators) + len(june.projects)
 
 
-def test_a_gap_inside_a_year_to_date_sum_is_no_data_not_zero(con):
-    """抚育森林面积 has no June figure: July's total is incomplete, so July is 未填报 with the gap named."""
+def test_an_earlier_gap_is_named_and_the_month_judged_on_what_was_reported(con):
+    """抚育森林面积 has no June figure: June is 未填报; July is judged on the months reported, June named as missing."""
+    june = next(i for i in status.build_status(con, 2023, 6).indicators if i.code == "forest_tending")
+    assert june.status == "未填报" and june.missing_months == [6]
     july = next(i for i in status.build_status(con, 2023, 7).indicators if i.code == "forest_tending")
-    assert july.status == "未填报"
+    assert july.status not in ("未填报", "未设目标")
     assert july.missing_months == [6]
+    reported = con.execute(
+        "select sum(value) from figure_current where metric = 'forest_tending_mu' and year = 2023 and month <= 7"
+    ).fetchone()[0]
+    assert july.value == pytest.approx(reported)  # the sum of what was reported: June is not read as zero
+    december = next(i for i in status.build_status(con, 2023, 12).indicators if i.code == "forest_tending")
+    assert december.status in ("已完成", "未完成") and december.missing_months == [6]
     may = next(i for i in status.build_status(con, 2023, 5).indicators if i.code == "forest_tending")
     assert may.status != "未填报" and may.missing_months == []

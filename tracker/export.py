@@ -9,25 +9,29 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from tracker.labels import DEMO_NOTICE, NO_TARGET, fmt_target, status_color, status_label, text_on_status
+from tracker import wording
+from tracker.labels import DEMO_NOTICE, NO_TARGET, status_color, status_label, text_on_status
 from tracker.model import NO_DATA, IndicatorStatus
 
 # (header, width, number format, getter)
-COLUMNS: list[tuple[str, float, str | None, Callable[[IndicatorStatus], object]]] = [
-    ("指标", 42, None, lambda i: i.name),
-    ("领域", 12, None, lambda i: i.area_name),
-    ("全年目标", 16, None, lambda i: fmt_target(i.target, i.comparator, i.unit)),
-    ("完成值", 14, "#,##0.##", lambda i: i.value),
-    ("单位", 8, None, lambda i: i.unit),
-    ("完成率", 11, "0.0%", lambda i: i.completion),
-    ("序时进度", 11, "0.0%", lambda i: i.time_progress),
-    ("落后序时（百分点）", 14, "0.0", lambda i: i.gap_pp),
-    ("状态", 12, None, lambda i: status_label(i.status)),
-    ("预计全年完成率", 14, "0.0%", lambda i: i.forecast),
-    ("责任部门", 24, None, lambda i: i.department_name),
-    ("数据月份", 10, None, lambda i: f"{i.value_month}月" if i.value_month else "—"),
-    ("更新时间", 18, None, lambda i: i.last_update),
-    ("报告原文", 60, None, lambda i: i.source),
+COLUMNS: list[tuple[str, float, str | None, Callable[[IndicatorStatus, int], object]]] = [
+    ("指标", 42, None, lambda i, m: i.name),
+    ("领域", 12, None, lambda i, m: i.area_name),
+    ("全年目标", 18, None, lambda i, m: wording.target_text(i)),
+    ("完成值", 14, "#,##0.##", lambda i, m: i.value),
+    ("单位", 8, None, lambda i, m: i.unit),
+    ("上年末", 12, "#,##0.##", lambda i, m: i.base),
+    ("完成率口径", 14, None, lambda i, m: i.measure),
+    ("完成率", 11, "0.0%", lambda i, m: i.completion),
+    ("序时进度", 11, "0.0%", lambda i, m: i.time_progress),
+    ("差距", 24, None, lambda i, m: wording.gap_text(i) or "—"),
+    ("状态", 12, None, lambda i, m: status_label(i.status)),
+    ("预计全年完成率", 14, "0.0%", lambda i, m: i.forecast),
+    ("责任部门", 24, None, lambda i, m: i.department_name),
+    ("数据月份", 10, None, lambda i, m: f"{i.value_month}月" if i.value_month else "—"),
+    ("缺报月份", 14, None, lambda i, m: wording.missing_text(i) or "—"),
+    ("更新时间", 18, None, lambda i, m: i.last_update),
+    ("报告原文", 60, None, lambda i, m: i.source),
 ]
 STATUS_COLUMN = [c[0] for c in COLUMNS].index("状态") + 1
 HEADER_FILL = "0F4C81"
@@ -68,12 +72,12 @@ def indicators_xlsx(indicators: Sequence[IndicatorStatus], year: int, month: int
     header_row = row
 
     for item in indicators:
-        ws.append([getter(item) for *_, getter in COLUMNS])
+        ws.append([getter(item, month) for *_, getter in COLUMNS])
         row += 1
         for col, (_, _, number_format, _) in enumerate(COLUMNS, start=1):
             cell = ws.cell(row=row, column=col)
             cell.border = Border(top=_THIN, bottom=_THIN, left=_THIN, right=_THIN)
-            cell.alignment = Alignment(vertical="top", wrap_text=col in (1, 14))
+            cell.alignment = Alignment(vertical="top", wrap_text=col in (1, len(COLUMNS)))
             if number_format:
                 cell.number_format = number_format
         status = item.status

@@ -72,9 +72,10 @@ def status_for_percent(percent: float | None, month: int) -> str:
     """A per-place percent against 序时进度 (100% due by December), by the same rule as the indicators."""
     if percent is None or (isinstance(percent, float) and math.isnan(percent)):
         return model.NO_DATA
-    margin = config.settings().amber_margin_pp
-    verdict = progress.judge_cumulative(float(percent), 100.0, progress.time_progress(month), margin)
-    return verdict.status or model.NO_DATA
+    verdict = progress.judge_cumulative(
+        float(percent), 100.0, progress.time_progress(month), progress.Rules.from_settings(), final=month >= 12
+    )
+    return verdict.status
 
 
 def worst(statuses: list[str]) -> str | None:

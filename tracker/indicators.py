@@ -23,7 +23,9 @@ KINDS = ("cumulative", "level", "ratio", "milestone")
 DIRECTIONS = ("up", "down")
 BASES = ("reach", "maintain", "track")
 REQUIRED = ("name", "unit", "kind", "direction", "department", "metrics", "source")
-OPTIONAL = ("basis", "plan", "description")
+OPTIONAL = ("basis", "plan", "description", "qualifier")
+# The report's own hedge on a target: 力争 (strive for), 确保 (ensure), 约 (about: met within a tolerance).
+QUALIFIERS = ("力争", "确保", "约")
 _HEADER_LINE = re.compile(r"^--\s*([a-z_]+)\s*:\s*(.*?)\s*$")
 
 
@@ -45,6 +47,7 @@ class Indicator:
     sql: str
     path: Path
     basis: str = "reach"
+    qualifier: str = ""
     plan: tuple[float, ...] | None = None
     description: str = ""
     extra: dict = field(default_factory=dict)
@@ -70,7 +73,7 @@ def _check(header: dict[str, str], path: Path) -> None:
     unknown = set(header) - set(REQUIRED) - set(OPTIONAL)
     if unknown:
         raise IndicatorFileError(f"{path}: unknown header key '{sorted(unknown)[0]}'")
-    for key, allowed in (("kind", KINDS), ("direction", DIRECTIONS), ("basis", BASES)):
+    for key, allowed in (("kind", KINDS), ("direction", DIRECTIONS), ("basis", BASES), ("qualifier", QUALIFIERS)):
         if key in header and header[key] not in allowed:
             raise IndicatorFileError(f"{path}: header key '{key}' is '{header[key]}', expected one of {allowed}")
 
@@ -106,6 +109,7 @@ def load_file(path: Path) -> Indicator:
         sql=text,
         path=path,
         basis=header.get("basis", "reach"),
+        qualifier=header.get("qualifier", ""),
         plan=_parse_plan(header.get("plan"), path),
         description=header.get("description", ""),
     )

@@ -64,17 +64,23 @@ class IndicatorStatus:
     value_month: int | None
     missing_months: list[int]
     completion: float | None
-    time_progress: float
+    time_progress: float | None  # None where 序时进度 does not apply (a level that must hold; a tracked goal)
     gap_pp: float | None
-    gap_basis: str
-    status: str | None
+    gap_basis: str  # what gap_pp is measured against: "time" (序时进度) or "target"
+    status: str
     forecast: float | None
-    last_year: float | None
+    last_year: float | None  # the same month of last year
     source: str
     description: str
     explanation: Explanation | None
     last_update: str | None
     demo: bool
+    qualifier: str = ""  # the report's 力争 / 确保 / 约, or ""
+    base: float | None = None  # 上年末: last year's closing value (a level) or total (a sum)
+    change: float | None = None  # value − 上年末, for a level
+    measure: str = "完成率"  # what completion means: 完成率 / 较上年末进度 / 对照目标值 / 较上年增减 / 较上年同期
+    tracked: bool = False  # a multi-year goal or a commitment without a number: kept out of the annual counts
+    final: bool = False  # the deadline has come: the verdict is 已完成 or 未完成
     item_type: ItemType = field(default="indicator", repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -101,11 +107,14 @@ class ProjectStatus:
     stage: str | None
     percent: float | None
     note: str | None
-    status: str | None
+    status: str
     gap_pp: float | None
     source: str
     last_update: str | None
     demo: bool
+    plan_by_town: bool = True  # planned start/finish months are the town's own plan, not the report's words
+    deadline_month: int = 12
+    final: bool = False
     item_type: ItemType = field(default="project", repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -122,12 +131,15 @@ class MonthStatus:
     year: int
     month: int
     time_progress: float
-    indicators: list[IndicatorStatus]
+    indicators: list[IndicatorStatus]  # the year's quantified targets (the annual counts)
     projects: list[ProjectStatus]
     demo: bool
+    tracked: list[IndicatorStatus] = field(default_factory=list)  # multi-year goals and commitments without a number
+    final: bool = False  # December: the year-end verdict
 
     @property
     def items(self) -> list[Item]:
+        """The annual items: what the counts, the ranking, the attention list and the 通报 judge."""
         return [*self.indicators, *self.projects]
 
     def to_json(self) -> dict[str, Any]:
@@ -135,8 +147,10 @@ class MonthStatus:
             "year": self.year,
             "month": self.month,
             "time_progress": self.time_progress,
+            "final": self.final,
             "indicators": [i.to_json() for i in self.indicators],
             "projects": [p.to_json() for p in self.projects],
+            "tracked": [i.to_json() for i in self.tracked],
             "demo": self.demo,
         }
 
@@ -156,11 +170,9 @@ def by_severity(items: Iterable[T]) -> list[T]:
 
 
 def status_counts(items: Sequence[Item]) -> dict[str, int]:
-    """Items per status: every monthly status, and 未完成 when any item has it (a year-end verdict)."""
+    """Items per status, every status a key (未完成 is 0 until the deadline)."""
     counts = {s: 0 for s in ALL_STATUSES}
     for item in items:
         if item.status in counts:
             counts[item.status] += 1
-    if not counts[NOT_DONE]:
-        del counts[NOT_DONE]
     return counts

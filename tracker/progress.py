@@ -1,26 +1,63 @@
-"""Progress rules: 序时进度 (time progress), completion, status and the year-end forecast.
+"""Progress rules: 序时进度 (time progress), completion, the month's verdict and the year-end verdict.
 
-Pure functions over plain numbers, so every edge can be tested without a database.
-Completion and time progress are fractions (0.5 = 50%); margins are in percentage points.
+Pure functions over plain numbers, so every edge can be tested without a database. Completion and time
+progress are fractions (0.5 = 50%); margins and gaps are in percentage points.
+
+How a careful 督查室 reads an item, and so how these rules read it:
+
+- Before its deadline an annual item is 正常 / 预警 / 滞后 against 序时进度 (or 已完成 once the target is met);
+  a gap within ``tolerance_pp`` of 序时进度 is still 正常 (a figure rounded to a whole unit or percent must not
+  turn a list amber). At its deadline (December for the report's annual targets) the only verdicts are
+  已完成 and 未完成.
+- 约 in the report ("约800亩") means the target is met within ``approx_pct`` percent of the number.
+- A level to reach (市场主体突破3万家) is measured from last year-end (上年末), not from zero: 较上年末进度.
+- A level that must hold every month (无害化处理率100%, 51处文物巡查) is judged against the target each month,
+  never against 序时进度; at year-end it is 已完成 when it held in every reported month.
+- A count to keep down (劣V类河涌) is read as a change from last year-end, never as a percentage above 100%.
+- Nothing reported is 未填报, never zero; no target is 未设目标, never 未填报.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tracker.model import DONE, LAGGING, NO_DATA, ON_TRACK, STAGES, STATUSES, WARNING
+from tracker import config
+from tracker.model import DONE, LAGGING, NO_DATA, NO_TARGET, NOT_DONE, ON_TRACK, STAGES, STATUSES, WARNING
 
-__all__ = ["DONE", "LAGGING", "NO_DATA", "ON_TRACK", "STATUSES", "WARNING"]
+__all__ = ["DONE", "LAGGING", "NO_DATA", "NO_TARGET", "NOT_DONE", "ON_TRACK", "STATUSES", "WARNING"]
 
 _EPS = 1e-9
+
+# What ``completion`` means for an item, named wherever it is shown.
+MEASURE_SHARE = "完成率"  # year-to-date (or value) over the target
+MEASURE_FROM_BASE = "较上年末进度"  # (value - 上年末) / (target - 上年末)
+MEASURE_AGAINST_TARGET = "对照目标值"  # a level that must hold: value against the target itself
+MEASURE_CHANGE = "较上年末增减"  # a count to keep down: the change from 上年末, no percentage
+MEASURE_TREND = "较上年同期"  # a multi-year goal or a commitment without a number
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The tunable part of the rules (``data/settings.toml`` [status])."""
+
+    margin_pp: float = 10.0  # 预警 up to this many points below 序时进度, 滞后 further below
+    tolerance_pp: float = 2.0  # within this many points below 序时进度 an item is still 正常
+    approx_pct: float = 5.0  # "约N": met at N × (1 − approx_pct/100)
+
+    @classmethod
+    def from_settings(cls) -> Rules:
+        s = config.settings()
+        return cls(margin_pp=s.amber_margin_pp, tolerance_pp=s.on_track_tolerance_pp, approx_pct=s.approx_tolerance_pct)
 
 
 @dataclass(frozen=True)
 class Judgement:
-    completion: float | None  # share of the year's target achieved (or progress from last year's level)
-    status: str | None  # one of STATUSES; None only when no target is set
+    completion: float | None  # share of the year's target achieved (or progress from last year-end); see measure
+    status: str  # one of model.ALL_STATUSES, or NO_TARGET
     forecast: float | None = None  # 预计全年完成率 at the current pace
-    gap_pp: float | None = None  # percentage points behind time progress (positive = behind)
+    gap_pp: float | None = None  # percentage points behind time progress (or the target); positive = behind
+    measure: str = MEASURE_SHARE
 
 
 def time_progress(month: int, plan: tuple[float, ...] | None = None) -> float:
@@ -30,18 +67,26 @@ def time_progress(month: int, plan: tuple[float, ...] | None = None) -> float:
     return plan[month - 1] if plan else month / 12
 
 
-def _against_time(completion: float, tp: float, margin_pp: float) -> tuple[str, float]:
+def done_share(qualifier: str, rules: Rules) -> float:
+    """The completion at which a target counts as met: 1, or a little less for a target the report calls 约."""
+    return 1 - rules.approx_pct / 100 if qualifier == "约" else 1.0
+
+
+def against_time(completion: float, tp: float, rules: Rules, final: bool, done_at: float = 1.0) -> tuple[str, float]:
+    """The verdict for a completion against 序时进度, and the gap in points (positive = behind)."""
     gap_pp = (tp - completion) * 100
-    if completion >= 1 - _EPS:
+    if completion >= done_at - _EPS:
         return DONE, gap_pp
-    if gap_pp <= _EPS:
+    if final:
+        return NOT_DONE, gap_pp
+    if gap_pp <= rules.tolerance_pp + _EPS:
         return ON_TRACK, gap_pp
-    if gap_pp <= margin_pp + _EPS:
+    if gap_pp <= rules.margin_pp + _EPS:
         return WARNING, gap_pp
     return LAGGING, gap_pp
 
 
-def _meets(value: float, target: float, comparator: str) -> bool:
+def meets(value: float, target: float, comparator: str) -> bool:
     if comparator == ">=":
         return value >= target - _EPS
     if comparator == "<=":
@@ -49,24 +94,51 @@ def _meets(value: float, target: float, comparator: str) -> bool:
     return abs(value - target) <= _EPS
 
 
-def judge_cumulative(ytd: float | None, target: float | None, tp: float, margin_pp: float, direction: str = "up") -> Judgement:
+def judge_cumulative(
+    ytd: float | None,
+    target: float | None,
+    tp: float,
+    rules: Rules = Rules(),
+    *,
+    direction: str = "up",
+    qualifier: str = "",
+    final: bool = False,
+) -> Judgement:
     """A year-to-date sum against an annual target, compared with time progress."""
+    if target is None:
+        return Judgement(None, NO_TARGET)
     if ytd is None:
         return Judgement(None, NO_DATA)
-    if target is None:
-        return Judgement(None, None)
     if direction == "down":
-        # A ceiling on a yearly sum (e.g. at most N incidents): fine while under the pro-rata share.
+        # A ceiling on a yearly sum (at most N incidents): fine while under the pro-rata share, failed once over.
         if ytd > target + _EPS:
-            return Judgement(ytd / target if target else None, LAGGING, None, None)
-        allowed = target * tp
-        status = ON_TRACK if ytd <= allowed + _EPS else WARNING
-        return Judgement(ytd / target if target else None, status, (ytd / tp / target) if target and tp else None)
+            return Judgement(None, NOT_DONE if final else LAGGING, measure=MEASURE_CHANGE)
+        if final:
+            return Judgement(None, DONE, measure=MEASURE_CHANGE)
+        return Judgement(None, ON_TRACK if ytd <= target * tp + _EPS else WARNING, measure=MEASURE_CHANGE)
     if target <= 0:
         return Judgement(None, DONE)
     completion = ytd / target
-    status, gap = _against_time(completion, tp, margin_pp)
-    return Judgement(completion, status, completion / tp if tp else None, gap)
+    status, gap = against_time(completion, tp, rules, final, done_share(qualifier, rules))
+    forecast = completion if final else (completion / tp if tp else None)
+    return Judgement(completion, status, forecast, gap)
+
+
+def level_forecast(values: Sequence[tuple[int, float]], base: float | None, target: float, direction: str) -> float | None:
+    """Year-end completion of a level at its recent pace: the mean monthly change over the last three reported
+    months, carried to December. None before three months are reported: one January jump is not a pace."""
+    if len(values) < 3:
+        return None
+    recent = sorted(values)[-3:]
+    (first_month, first), (last_month, last) = recent[0], recent[-1]
+    if last_month == first_month:
+        return None
+    pace = (last - first) / (last_month - first_month)
+    projected = last + pace * (12 - last_month)
+    start = base if base is not None and _moves_toward(base, target, direction) else 0.0
+    if abs(target - start) <= _EPS:
+        return None
+    return max((projected - start) / (target - start), 0.0)
 
 
 def judge_level(
@@ -74,59 +146,90 @@ def judge_level(
     target: float | None,
     comparator: str,
     tp: float,
-    margin_pp: float,
+    rules: Rules = Rules(),
     *,
     direction: str = "up",
     basis: str = "reach",
     base: float | None = None,
     last_year_same: float | None = None,
+    qualifier: str = "",
+    final: bool = False,
+    held_all_year: bool = True,
+    forecast: float | None = None,
 ) -> Judgement:
     """A level or ratio (a stock, a rate) against its target.
 
-    ``reach``: a level to reach by year end; progress is measured from last year's closing value ``base``
-    where known, and compared with time progress. ``maintain``: the target must hold every month.
-    ``track``: a multi-year goal; this year it must not fall below the same month of last year.
+    ``reach``: a level to reach by the deadline, measured from last year-end ``base`` where known.
+    ``maintain``: the target must hold every month; ``held_all_year`` says whether it held in every reported month.
+    ``track``: a multi-year goal or a commitment without a number: it must not fall below the same month last year.
     """
+    if basis == "track":
+        return judge_trend(value, last_year_same, direction)
+    if target is None:
+        return Judgement(None, NO_TARGET)
     if value is None:
         return Judgement(None, NO_DATA)
-    if target is None:
-        return Judgement(None, None)
-    met = _meets(value, target, comparator)
+    met = meets(value, target, comparator)
     if basis == "maintain":
-        completion = _ratio(value, target, direction)
-        if met:
-            return Judgement(completion, ON_TRACK, completion, 0.0)
-        shortfall_pp = abs(target - value) / abs(target) * 100 if target else float("inf")
-        status = WARNING if shortfall_pp <= margin_pp + _EPS else LAGGING
-        return Judgement(completion, status, completion, shortfall_pp)
-    if met:
-        return Judgement(_ratio(value, target, direction), DONE, 1.0, None)
-    if basis == "track":
-        completion = _ratio(value, target, direction)
-        if last_year_same is None:
-            return Judgement(completion, ON_TRACK, None)
-        worse = value < last_year_same - _EPS if direction == "up" else value > last_year_same + _EPS
-        return Judgement(completion, WARNING if worse else ON_TRACK, None)
+        return _judge_maintain(value, target, met, rules, direction=direction, final=final, held_all_year=held_all_year)
+    done_at = done_share(qualifier, rules)
+    if direction == "up" and target > 0 and value / target >= done_at - _EPS:
+        met = True
+    if direction == "down":
+        return _judge_reduce(value, target, met, base, tp, rules, final=final)
     if base is not None and abs(target - base) > _EPS and _moves_toward(base, target, direction):
         completion = max((value - base) / (target - base), 0.0)
+        measure = MEASURE_FROM_BASE
     else:
-        completion = _ratio(value, target, direction) or 0.0
-    status, gap = _against_time(completion, tp, margin_pp)
-    return Judgement(completion, status, completion / tp if tp else None, gap)
+        completion = value / target if target else 0.0
+        measure = MEASURE_SHARE
+    if met:
+        return Judgement(max(completion, done_at), DONE, None, None, measure)
+    status, gap = against_time(completion, tp, rules, final)
+    return Judgement(completion, status, completion if final else forecast, gap, measure)
+
+
+def _judge_maintain(value: float, target: float, met: bool, rules: Rules, *, direction: str, final: bool, held_all_year: bool) -> Judgement:
+    """Judged against the target itself each month; at year-end 已完成 only when it held all year."""
+    completion = value / target if direction == "up" and target else None
+    measure = MEASURE_AGAINST_TARGET if direction == "up" else MEASURE_CHANGE
+    if final:
+        return Judgement(completion, DONE if met and held_all_year else NOT_DONE, None, None, measure)
+    if met:
+        return Judgement(completion, ON_TRACK, None, 0.0, measure)
+    if direction == "down" or not target:
+        return Judgement(completion, LAGGING, None, None, measure)  # above a ceiling: no percentage makes sense
+    shortfall_pp = (target - value) / abs(target) * 100
+    return Judgement(completion, WARNING if shortfall_pp <= rules.margin_pp + _EPS else LAGGING, None, shortfall_pp, measure)
+
+
+def _judge_reduce(value: float, target: float, met: bool, base: float | None, tp: float, rules: Rules, *, final: bool) -> Judgement:
+    """A count to bring down to a target (possibly zero) by the deadline: progress is the share of the reduction done."""
+    if met:
+        return Judgement(1.0, DONE, None, None, MEASURE_FROM_BASE)
+    if base is None or base <= target + _EPS:
+        return Judgement(None, NOT_DONE if final else LAGGING, None, None, MEASURE_CHANGE)
+    completion = max((base - value) / (base - target), 0.0)
+    status, gap = against_time(completion, tp, rules, final)
+    return Judgement(completion, status, None, gap, MEASURE_FROM_BASE)
+
+
+def judge_trend(value: float | None, last_year_same: float | None, direction: str = "up") -> Judgement:
+    """A multi-year goal or a commitment without a number: 正常 unless it fell below the same month last year."""
+    if value is None:
+        return Judgement(None, NO_DATA, measure=MEASURE_TREND)
+    if last_year_same is None:
+        return Judgement(None, ON_TRACK, measure=MEASURE_TREND)
+    worse = value < last_year_same - _EPS if direction == "up" else value > last_year_same + _EPS
+    return Judgement(None, WARNING if worse else ON_TRACK, measure=MEASURE_TREND)
 
 
 def _moves_toward(base: float, target: float, direction: str) -> bool:
     return target > base if direction == "up" else target < base
 
 
-def _ratio(value: float, target: float, direction: str) -> float | None:
-    if direction == "down":
-        return target / value if value else 1.0
-    return value / target if target else None
-
-
 def planned_stage(month: int, target_stage: str, start_month: int | None, finish_month: int | None) -> str:
-    """The stage a project should have reached by the end of ``month`` according to its plan."""
+    """The stage a project should have reached by the end of ``month`` according to the town's plan."""
     if target_stage in ("未开工", "前期"):
         return target_stage
     if start_month is None:
@@ -157,29 +260,35 @@ def judge_milestone(
     target_stage: str,
     start_month: int | None,
     finish_month: int | None,
-    margin_pp: float,
+    rules: Rules = Rules(),
+    *,
     ongoing: bool = False,
+    deadline_month: int = 12,
 ) -> Judgement:
     """A project: reported stage against planned stage, then reported percent against planned percent.
 
     A project is 已完成 when it reaches its year's milestone: 完工/投用, or 在建 for a work to start this year
-    (年内动工). An ongoing work (持续推进, ``ongoing``) can be 正常 but never 已完成.
+    (年内动工). A work to push forward (持续推进, ``ongoing``) is never 已完成 during the year; at the deadline
+    its year's task is done when it is under way. At the deadline the only verdicts are 已完成 and 未完成.
     """
     if stage is None:
         return Judgement(None, NO_DATA)
     order = {s: i for i, s in enumerate(STAGES)}
-    plan = planned_stage(month, target_stage, start_month, finish_month)
     completion = percent / 100 if percent is not None else None
+    reached = order[stage] >= order[target_stage]
     milestone_due = target_stage in ("完工", "投用") or (target_stage == "在建" and not ongoing)
-    if milestone_due and order[stage] >= order[target_stage]:
+    if milestone_due and reached:
         return Judgement(completion if completion is not None else 1.0, DONE)
+    if month >= deadline_month:
+        return Judgement(completion, DONE if reached else NOT_DONE)
+    plan = planned_stage(month, target_stage, start_month, finish_month)
     behind = order[plan] - order[stage]
     if behind >= 2:
         return Judgement(completion, LAGGING)
     planned = planned_percent(month, start_month, finish_month)
     gap = (planned - percent) if planned is not None and percent is not None else None
     if behind == 1:
-        return Judgement(completion, LAGGING if gap is not None and gap > margin_pp + _EPS else WARNING, None, gap)
-    if gap is None or gap <= _EPS:
+        return Judgement(completion, LAGGING if gap is not None and gap > rules.margin_pp + _EPS else WARNING, None, gap)
+    if gap is None or gap <= rules.tolerance_pp + _EPS:
         return Judgement(completion, ON_TRACK, None, gap)
-    return Judgement(completion, WARNING if gap <= margin_pp + _EPS else LAGGING, None, gap)
+    return Judgement(completion, WARNING if gap <= rules.margin_pp + _EPS else LAGGING, None, gap)

@@ -6,16 +6,20 @@ Reads only: nothing here writes to the store (indicator values are cached in mem
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from tracker import config, model, progress
+from tracker import model, progress
 from tracker.indicators import Indicator, registry, values
 from tracker.model import Area, Explanation, IndicatorStatus, Item, MonthStatus, ProjectStatus, by_severity, status_counts
 
 __all__ = ["by_severity", "status_counts"]  # the one order and the counts live in tracker.model
+
+# The report's targets are for the year: December is every annual item's deadline, when the verdict is final.
+DEADLINE_MONTH = 12
 
 
 def _clean(value: Any) -> Any:
@@ -93,12 +97,82 @@ def _explanations(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict
     return {i: Explanation(t, u, a.isoformat(sep=" ", timespec="minutes")) for i, t, u, a in rows}
 
 
+@dataclass(frozen=True)
+class _Target:
+    value: float | None
+    comparator: str
+    rule: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What was reported for one indicator up to the month, before any verdict."""
+
+    value: float | None  # year to date (a sum) or the latest level
+    value_month: int | None  # the last month that reported
+    reported: bool  # the month itself reported
+    missing: list[int]  # months up to this one without a report (named, never read as zero)
+    held_all_year: bool  # a level that must hold: every reported month met the target
+
+
+def _reading(ind: Indicator, series: dict[int, float], month: int, target: float | None, comparator: str) -> _Reading:
+    months = sorted(m for m in series if m <= month)
+    last = months[-1] if months else None
+    gaps = [m for m in range(1, month + 1) if m not in series]
+    if ind.kind == "cumulative":
+        value = sum(series[m] for m in months) if months else None
+        missing = gaps
+    else:
+        value = series[last] if last is not None else None
+        # A level carries its latest report; earlier gaps matter only for a level that must hold every month.
+        missing = gaps if ind.basis == "maintain" else ([] if last == month else [month])
+    held = target is None or all(progress.meets(series[m], target, comparator) for m in months)
+    return _Reading(value, last, last == month, missing, held)
+
+
+def _judge(ind: Indicator, reading: _Reading, target: _Target, base: float | None, last_same: float | None, month: int, tp: float,
+           final: bool, series: dict[int, float], rules: progress.Rules) -> progress.Judgement:  # fmt: skip
+    """The month's verdict. Only the month itself missing makes an item 未填报 — except a sum that has already
+    reached its target, which stays 已完成 whatever is reported later."""
+    if ind.basis == "track":
+        return progress.judge_trend(reading.value if reading.reported else None, last_same, ind.direction)
+    if ind.kind == "cumulative":
+        verdict = progress.judge_cumulative(
+            reading.value, target.value, tp, rules, direction=ind.direction, qualifier=ind.qualifier, final=final
+        )
+        if reading.reported or verdict.status in (model.DONE, model.NO_TARGET):
+            return verdict
+        return progress.Judgement(None, model.NO_DATA)
+    if target.value is None:
+        return progress.Judgement(None, model.NO_TARGET)
+    if not reading.reported:
+        return progress.Judgement(None, model.NO_DATA)
+    pace = [(m, v) for m, v in series.items() if m <= month]
+    return progress.judge_level(
+        reading.value,
+        target.value,
+        target.comparator,
+        tp,
+        rules,
+        direction=ind.direction,
+        basis=ind.basis,
+        base=base,
+        last_year_same=last_same,
+        qualifier=ind.qualifier,
+        final=final,
+        held_all_year=reading.held_all_year,
+        forecast=progress.level_forecast(pace, base, target.value, ind.direction),
+    )
+
+
 def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None = None) -> list[IndicatorStatus]:
-    margin = config.settings().amber_margin_pp
+    """Every indicator of the year (annual targets and tracked goals alike), judged for the month."""
+    rules = progress.Rules.from_settings()
     indicators = [i for i in registry().values() if area in (None, i.area)]
     series = _by_series(values(con, [year, year - 1], [i.code for i in indicators]))
     targets = {
-        r[0]: r[1:]
+        r[0]: _Target(*r[1:])
         for r in con.execute("select indicator, value, comparator, rule, note from target_current where year = ?", [year]).fetchall()
     }
     facts = _metric_facts(con, year, month)
@@ -107,42 +181,26 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
     area_list = areas(con)
     area_names = {a.code: a.name for a in area_list}
     area_order = {a.code: i for i, a in enumerate(area_list)}
+    final = month >= DEADLINE_MONTH
     out: list[IndicatorStatus] = []
     for ind in sorted(indicators, key=lambda i: (area_order.get(i.area, 99), str(i.path))):
         this_year = series.get((ind.code, year), {})
         last_year = series.get((ind.code, year - 1), {})
-        value, value_month = _value_at(ind, this_year, month)
         last_same, _ = _value_at(ind, last_year, month)
         base, _ = _value_at(ind, last_year, 12)
-        target_value, comparator, rule, target_note = targets.get(ind.code, (None, ">=", "fixed", None))
-        if rule == "last_year":
-            target_value = base
+        target = targets.get(ind.code, _Target(None, ">=", "fixed", None))
+        if target.rule == "last_year":
+            target = _Target(base, target.comparator, target.rule, target.note)
+        reading = _reading(ind, this_year, month, target.value, target.comparator)
+        against_time = ind.basis == "reach"
         tp = progress.time_progress(month, ind.plan)
-        # A year-to-date sum is only complete when every month to date reported: a gap is 未填报, never zero.
-        missing = (
-            [m for m in range(1, month + 1) if m not in this_year]
-            if ind.kind == "cumulative"
-            else ([] if value_month == month else [month])
-        )
-        reported = not missing
-        if ind.kind == "cumulative":
-            verdict = progress.judge_cumulative(value if reported else None, target_value, tp, margin, ind.direction)
-        else:
-            verdict = progress.judge_level(
-                value if reported else None,
-                target_value,
-                comparator,
-                tp,
-                margin,
-                direction=ind.direction,
-                basis=ind.basis,
-                base=base,
-                last_year_same=last_same,
-            )
-        if not reported and value is not None:
+        verdict = _judge(ind, reading, target, base, last_same, month, tp, final, this_year, rules)
+        if target.rule == "last_year" and base is None and verdict.status == model.NO_TARGET:
+            # The target is last year-end's figure, which nobody reported: the missing figure is the problem.
             verdict = progress.Judgement(None, model.NO_DATA)
         metric_facts = [facts[m] for m in ind.metrics if m in facts]
         updated = max((f["updated"] for f in metric_facts), default=None)
+        is_level = ind.kind != "cumulative"
         out.append(
             IndicatorStatus(
                 code=ind.code,
@@ -155,17 +213,16 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
                 basis=ind.basis,
                 department=ind.department,
                 department_name=dept_names.get(ind.department, ind.department),
-                target=_clean(target_value),
-                comparator=comparator,
-                target_note=target_note,
-                value=_round(value),
-                value_month=value_month,
-                missing_months=missing,
+                target=_clean(target.value),
+                comparator=target.comparator,
+                target_note=target.note,
+                value=_round(reading.value),
+                value_month=reading.value_month,
+                missing_months=reading.missing,
                 completion=_round(verdict.completion),
-                time_progress=round(tp, 4),
+                time_progress=round(tp, 4) if against_time else None,
                 gap_pp=_round(verdict.gap_pp, 2),
-                # What gap_pp is measured against: 序时进度, or the target itself for a level that must hold monthly.
-                gap_basis="target" if ind.basis == "maintain" else "time",
+                gap_basis="time" if against_time else "target",
                 status=verdict.status,
                 forecast=_round(verdict.forecast),
                 last_year=_round(last_same),
@@ -174,13 +231,19 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
                 explanation=notes.get(ind.code),
                 last_update=updated.isoformat(sep=" ", timespec="minutes") if updated else None,
                 demo=any(f["demo"] for f in metric_facts),
+                qualifier=ind.qualifier,
+                base=_round(base),
+                change=_round(reading.value - base) if is_level and reading.value is not None and base is not None else None,
+                measure=verdict.measure,
+                tracked=ind.basis == "track",
+                final=final and ind.basis != "track",
             )
         )
     return out
 
 
 def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None = None) -> list[ProjectStatus]:
-    margin = config.settings().amber_margin_pp
+    rules = progress.Rules.from_settings()
     rows = con.execute(
         """
         select p.code, p.name, p.area, a.name as area_name, p.department, d.name as department_name,
@@ -199,7 +262,15 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
     for r in rows.to_dict("records"):
         r = {k: _clean(v) for k, v in r.items()}
         verdict = progress.judge_milestone(
-            r["stage"], r["percent"], month, r["target_stage"], r["start_month"], r["finish_month"], margin, ongoing=r["ongoing"]
+            r["stage"],
+            r["percent"],
+            month,
+            r["target_stage"],
+            r["start_month"],
+            r["finish_month"],
+            rules,
+            ongoing=bool(r["ongoing"]),
+            deadline_month=DEADLINE_MONTH,
         )
         out.append(
             ProjectStatus(
@@ -222,16 +293,21 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
                 status=verdict.status,
                 gap_pp=_round(verdict.gap_pp, 2),
                 source=r["source"],
-                last_update=None if pd.isna(r["created_at"]) else r["created_at"].isoformat(sep=" ", timespec="minutes"),
+                last_update=None if r["created_at"] is None else r["created_at"].isoformat(sep=" ", timespec="minutes"),
                 demo=bool(r["demo"]),
+                plan_by_town=r["start_month"] is not None or r["finish_month"] is not None,
+                deadline_month=DEADLINE_MONTH,
+                final=month >= DEADLINE_MONTH,
             )
         )
     return out
 
 
 def build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None = None) -> MonthStatus:
-    """Every indicator and project of the month, judged."""
-    indicators = indicator_status(con, year, month, area)
+    """Every item of the month, judged: annual indicators and projects, and the tracked goals apart."""
+    every = indicator_status(con, year, month, area)
+    indicators = [i for i in every if not i.tracked]
+    tracked = [i for i in every if i.tracked]
     projects = project_status(con, year, month, area)
     return MonthStatus(
         year=year,
@@ -239,12 +315,17 @@ def build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: st
         time_progress=round(progress.time_progress(month), 4),
         indicators=indicators,
         projects=projects,
-        demo=any(i.demo for i in indicators) or any(p.demo for p in projects),
+        demo=any(i.demo for i in every) or any(p.demo for p in projects),
+        tracked=tracked,
+        final=month >= DEADLINE_MONTH,
     )
 
 
-def attention_items(report: MonthStatus, statuses: tuple[str, ...] = (model.LAGGING, model.WARNING)) -> list[Item]:
-    """Indicators and projects at the given statuses, worst first, then the largest gap to 序时进度."""
+ATTENTION = (model.NOT_DONE, model.LAGGING, model.WARNING)
+
+
+def attention_items(report: MonthStatus, statuses: tuple[str, ...] = ATTENTION) -> list[Item]:
+    """Annual indicators and projects that need a leader's attention (未完成, 滞后, 预警), worst first, then the largest gap."""
     return by_severity([i for i in report.items if i.status in statuses])
 
 
@@ -252,10 +333,10 @@ def department_ranking(report: MonthStatus) -> list[dict[str, Any]]:
     """Departments by the share of their items (with a status) that are 已完成 or 正常, best first."""
     rows: dict[str, dict[str, Any]] = {}
     for item in report.items:
-        if not item.status:
+        if item.status == model.NO_TARGET:
             continue
         name = item.department_name or item.department
-        row = rows.setdefault(name, {"department": name, "items": 0, "on_track": 0, model.WARNING: 0, model.LAGGING: 0, model.NO_DATA: 0})
+        row = rows.setdefault(name, {"department": name, "items": 0, "on_track": 0} | {s: 0 for s in model.ALL_STATUSES})
         row["items"] += 1
         if item.status in (model.DONE, model.ON_TRACK):
             row["on_track"] += 1
@@ -263,7 +344,7 @@ def department_ranking(report: MonthStatus) -> list[dict[str, Any]]:
             row[item.status] += 1
     for row in rows.values():
         row["share"] = row["on_track"] / row["items"]
-    return sorted(rows.values(), key=lambda r: (-r["share"], r[model.LAGGING], -r["items"]))
+    return sorted(rows.values(), key=lambda r: (-r["share"], r[model.NOT_DONE] + r[model.LAGGING], -r["items"]))
 
 
 def indicator_history(con: duckdb.DuckDBPyConnection, code: str, year: int) -> pd.DataFrame:

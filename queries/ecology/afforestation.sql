@@ -5,6 +5,7 @@
 -- department: nature
 -- metrics: afforestation_mu
 -- source: 深入落实林长制，科学开展绿化行动，新增绿化、造林面积约800亩，抚育森林面积约1200亩。
+-- qualifier: 约
 -- plan: 0.12,0.30,0.52,0.68,0.75,0.78,0.80,0.82,0.85,0.88,0.93,1
 with reported as (
     select year, month, value

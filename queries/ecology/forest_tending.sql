@@ -5,6 +5,7 @@
 -- department: nature
 -- metrics: forest_tending_mu
 -- source: 深入落实林长制，科学开展绿化行动，新增绿化、造林面积约800亩，抚育森林面积约1200亩。
+-- qualifier: 约
 with reported as (
     select year, month, value
     from figure_current

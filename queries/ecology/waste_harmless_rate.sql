@@ -6,6 +6,7 @@
 -- metrics: waste_harmless_t, waste_total_t
 -- basis: maintain
 -- source: 深入推进生活垃圾分类，确保城乡生活垃圾无害化处理率达100%。
+-- qualifier: 确保
 -- description: 年初至当月无害化处理量 ÷ 产生量
 with monthly as (
     select

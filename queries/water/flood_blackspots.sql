@@ -2,6 +2,7 @@
 -- unit: %
 -- kind: ratio
 -- direction: up
+-- basis: track
 -- department: water
 -- metrics: blackspot_pct
 -- source: 持续开展水浸“黑点”全面整治，完善城镇排水系统建设，助力中山全域海绵城市示范建设。

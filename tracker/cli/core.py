@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from tracker import config, db, demo, status, store
+from tracker import config, db, demo, status, store, wording
 from tracker.cli.output import print_json
 
 
@@ -36,15 +36,23 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.to_json())
         return 0
-    print(f"{args.year}年{args.month}月  序时进度 {_pct(report.time_progress)}" + ("  【演示数据】" if report.demo else ""))
+    heading = f"{args.year}年{args.month}月  序时进度 {_pct(report.time_progress)}" + ("（年终评定）" if report.final else "")
+    print(heading + ("  【演示数据】" if report.demo else ""))
     print()
-    print(f"{'状态':<4} {'指标':<24} {'目标':>8} {'完成值':>10} {'完成率':>8} {'预计全年':>8}  责任部门")
+    print(f"{'状态':<4} {'指标':<24} {'目标':>12} {'完成值':>12}  {'进度':<28} 责任部门")
     for item in report.indicators:
         print(
-            f"{item.status or '未设目标':<4} {item.name[:22]:<24} {_num(item.target):>8} "
-            f"{_num(item.value):>10} {_pct(item.completion):>8} {_pct(item.forecast):>8}  "
-            f"{item.department_name}"
+            f"{item.status:<4} {item.name[:22]:<24} {wording.target_text(item):>12} {wording.value_text(item, args.month):>12}  "
+            f"{wording.progress_text(item):<28} {item.department_name}"
         )
+    if report.tracked:
+        print()
+        print("跟踪事项（多年目标或报告未设量化目标，不计入年度统计）")
+        for item in report.tracked:
+            print(
+                f"{item.status:<4} {item.name[:22]:<24} {wording.target_text(item):>12} {wording.value_text(item, args.month):>12}  "
+                f"上年同期 {_num(item.last_year)}  {item.department_name}"
+            )
     print()
     print(f"{'状态':<4} {'重点项目':<28} {'计划节点':<6} {'实际节点':<6} {'完成':>6}  责任部门")
     for project in report.projects:

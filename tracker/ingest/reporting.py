@@ -14,7 +14,7 @@ from tracker.ingest.checks import place_kinds
 from tracker.ingest.model import MissingExplanation
 
 DUE_DAY = 10  # a month's figures are due by the 10th of the following month
-NOTE_STATUSES = (progress.LAGGING, progress.WARNING)  # the statuses that need a 情况说明
+NOTE_STATUSES = (progress.NOT_DONE, progress.LAGGING, progress.WARNING)  # the statuses that need a 情况说明
 
 
 @dataclass(frozen=True)
