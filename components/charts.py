@@ -1,27 +1,45 @@
-"""Plotly figure builders, sized for a projector: pure functions returning ``go.Figure``, plus ``show``.
+"""Plotly figure builders: pure functions returning ``go.Figure``, plus ``show``. The one builder of each chart.
 
 Every figure speaks Chinese (axes, legends, hover text), uses the one status palette from
 ``tracker.labels`` and also writes the status as symbol + text, so it never depends on colour alone.
+Each builder takes ``size``: ``"screen"`` for the pages (already readable on a meeting-room screen) or
+``"projector"`` for 会议模式 (1920×1080, read from the back of a room; ``components.slides``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
+from typing import Literal
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from tracker.fonts import CHART_FONTS
 from tracker.labels import STATUS_COLORS, fmt_number, fmt_pct, fmt_target, status_color, status_label, text_on_status
-from tracker.model import NO_DATA, SEVERITY, STAGES, STATUSES, WARNING
+from tracker.model import NO_DATA, SEVERITY, STAGES, STATUSES, WARNING, IndicatorStatus, ProjectStatus
 
-# Readable from the back of a meeting room: tick labels ≥16 px, titles ≥20 px.
-FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
-FONT_SIZE = 18
-TICK_SIZE = 17
-TITLE_SIZE = 22
-ROW_HEIGHT = 46  # px per bar row in horizontal bar charts
+Size = Literal["screen", "projector"]
+
+
+@dataclass(frozen=True)
+class TypeScale:
+    """Type sizes (px) of a chart, and how much its rows and label offsets grow with them."""
+
+    font: int
+    tick: int
+    title: int
+    space: float = 1.0  # multiplies row heights and label offsets
+    max_height: int | None = None  # a projector slide has one screen, no scrolling
+
+
+# Readable from the back of a meeting room: tick labels ≥16 px, titles ≥20 px; bigger still on a projector.
+TYPE_SCALES: dict[Size, TypeScale] = {
+    "screen": TypeScale(font=18, tick=17, title=22),
+    "projector": TypeScale(font=22, tick=22, title=26, space=1.2, max_height=640),
+}
 TIME_PROGRESS_COLOR = "#1A1A1A"
 NEUTRAL = "#5A6B7B"
 LAST_YEAR_COLOR = "#8C8C8C"
@@ -43,26 +61,35 @@ def show(fig: go.Figure, filename: str, key: str | None = None) -> None:
     st.plotly_chart(fig, config=plotly_config(filename), key=key, theme=None)
 
 
-def _style(fig: go.Figure, title: str, height: int, subtitle: str | None = None) -> go.Figure:
-    title_spec = {"text": title, "font": {"size": TITLE_SIZE}, "x": 0, "xanchor": "left"}
-    if subtitle:
-        title_spec["subtitle"] = {"text": subtitle, "font": {"size": TICK_SIZE - 1, "color": NEUTRAL}}
+def _height(ts: TypeScale, least: int, base: int, per_row: int, rows: int) -> int:
+    """``base`` plus ``per_row`` px per row (grown with the type), at least ``least``, within one projector screen."""
+    height = int(max(least, base + per_row * ts.space * rows))
+    return min(height, ts.max_height) if ts.max_height else height
+
+
+def _style(fig: go.Figure, title: str | None, height: int, subtitle: str | None, ts: TypeScale) -> go.Figure:
+    """The shared look; no ``title`` where the page or slide around the chart already says what it shows."""
+    title_spec: dict | None = None
+    if title:
+        title_spec = {"text": title, "font": {"size": ts.title}, "x": 0, "xanchor": "left"}
+        if subtitle:
+            title_spec["subtitle"] = {"text": subtitle, "font": {"size": ts.tick - 1, "color": NEUTRAL}}
     fig.update_layout(
         title=title_spec,
-        font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": "#1A1A1A"},
+        font={"family": CHART_FONTS, "size": ts.font, "color": "#1A1A1A"},
         height=height,
-        margin={"l": 10, "r": 30, "t": 70, "b": 40},
+        margin={"l": 10, "r": 30, "t": 70 if title else 50, "b": 40},
         paper_bgcolor="#FFFFFF",
         plot_bgcolor="#FFFFFF",
         separators=".,",
-        hoverlabel={"font": {"size": FONT_SIZE, "family": FONT_FAMILY}, "bgcolor": "#FFFFFF"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": TICK_SIZE}, "title": {"text": ""}},
+        hoverlabel={"font": {"size": ts.font, "family": CHART_FONTS}, "bgcolor": "#FFFFFF"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": ts.tick}, "title": {"text": ""}},
     )
     fig.update_xaxes(
-        tickfont={"size": TICK_SIZE}, title_font={"size": FONT_SIZE}, gridcolor="#E3E8EE", zerolinecolor="#B0B8C1", automargin=True
+        tickfont={"size": ts.tick}, title_font={"size": ts.font}, gridcolor="#E3E8EE", zerolinecolor="#B0B8C1", automargin=True
     )
     fig.update_yaxes(
-        tickfont={"size": TICK_SIZE}, title_font={"size": FONT_SIZE}, gridcolor="#E3E8EE", zerolinecolor="#B0B8C1", automargin=True
+        tickfont={"size": ts.tick}, title_font={"size": ts.font}, gridcolor="#E3E8EE", zerolinecolor="#B0B8C1", automargin=True
     )
     return fig
 
@@ -77,11 +104,14 @@ def _pct100(value: float | None) -> float | None:
 COMPLETION_CAP = 150.0  # bars longer than this are cut (the label still says the real value)
 
 
-def completion_chart(indicators: Sequence[dict], title: str, subtitle: str | None = None) -> go.Figure:
+def completion_chart(
+    indicators: Sequence[IndicatorStatus], title: str | None, subtitle: str | None = None, *, size: Size = "screen"
+) -> go.Figure:
     """One horizontal bar per indicator: completion (status colour), a marker at its own 序时进度.
 
     Names sit above their bars rather than on the y axis, so the bars keep the full width on a phone.
     """
+    ts = TYPE_SCALES[size]
     rows = list(reversed(indicators))  # plotly draws the first category at the bottom
     ys = [i.code for i in rows]
     comp = [_pct100(i.completion) for i in rows]
@@ -115,7 +145,7 @@ def completion_chart(indicators: Sequence[dict], title: str, subtitle: str | Non
         insidetextanchor="end",
         cliponaxis=False,
         constraintext="none",
-        textfont={"size": TICK_SIZE},
+        textfont={"size": ts.tick},
         insidetextfont={"color": [text_on_status(i.status) for i in rows]},
         outsidetextfont={"color": [_text_color(i.status) for i in rows]},
         customdata=custom,
@@ -131,7 +161,7 @@ def completion_chart(indicators: Sequence[dict], title: str, subtitle: str | Non
         x=[_pct100(i.time_progress) for i in rows],
         mode="markers",
         name="序时进度",
-        marker={"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": TIME_PROGRESS_COLOR}},
+        marker={"symbol": "line-ns", "size": round(26 * ts.space), "line": {"width": 4, "color": TIME_PROGRESS_COLOR}},
         customdata=[fmt_pct(i.time_progress) for i in rows],
         hovertemplate="序时进度：%{customdata}<extra></extra>",
     )
@@ -146,8 +176,8 @@ def completion_chart(indicators: Sequence[dict], title: str, subtitle: str | Non
                 "showarrow": False,
                 "xanchor": "left",
                 "yanchor": "bottom",
-                "yshift": 17,
-                "font": {"size": TICK_SIZE},
+                "yshift": round(17 * ts.space),
+                "font": {"size": ts.tick},
             }
             for code, item in zip(ys, rows, strict=True)
         ]
@@ -155,20 +185,28 @@ def completion_chart(indicators: Sequence[dict], title: str, subtitle: str | Non
     most = max([*shown, 100.0])
     fig.update_xaxes(title_text="完成率（%）", range=[0, most * 1.3], ticksuffix="%", dtick=50, fixedrange=True)
     fig.update_yaxes(title_text="", showticklabels=False, fixedrange=True, showgrid=False, range=[-0.6, len(rows) - 0.1])
-    fig = _style(fig, title, int(max(260, 150 + 66 * len(rows))), subtitle)
+    fig = _style(fig, title, _height(ts, 260, 150, 66, len(rows)), subtitle, ts)
     fig.update_layout(legend={"x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom"}, margin={"l": 10, "r": 20})
     return fig
 
 
-def _target_text(item: dict) -> str:
+def _target_text(item: IndicatorStatus) -> str:
     return fmt_target(item.target, item.comparator, item.unit)
 
 
 # --- status counts per area (overview) ---------------------------------------------------------------------
 
 
-def status_count_chart(counts: dict[str, dict[str, int]], title: str, subtitle: str | None = None) -> go.Figure:
-    """Stacked horizontal bars: for each area, how many items (indicators + projects) are in each status."""
+def status_count_chart(
+    counts: dict[str, dict[str, int]],
+    title: str | None,
+    subtitle: str | None = None,
+    *,
+    size: Size = "screen",
+    axis_title: str = "事项数（指标＋项目）",
+) -> go.Figure:
+    """Stacked horizontal bars: for each area, how many items are in each status (``axis_title`` says which items)."""
+    ts = TYPE_SCALES[size]
     areas = list(reversed(list(counts)))
     fig = go.Figure()
     for status in sorted(STATUSES, key=lambda s: SEVERITY[s]):
@@ -182,12 +220,12 @@ def status_count_chart(counts: dict[str, dict[str, int]], title: str, subtitle: 
             text=[str(v) if v else "" for v in values],
             textposition="inside",
             insidetextanchor="middle",
-            textfont={"size": TICK_SIZE, "color": text_on_status(status)},
+            textfont={"size": ts.tick, "color": text_on_status(status)},
             hovertemplate=f"%{{y}}<br>{status_label(status)}：%{{x}}项<extra></extra>",
         )
-    fig.update_xaxes(title_text="事项数（指标＋项目）", dtick=2, fixedrange=True)
+    fig.update_xaxes(title_text=axis_title, dtick=2, fixedrange=True)
     fig.update_yaxes(fixedrange=True)
-    fig = _style(fig, title, max(340, 200 + 52 * len(areas)), subtitle)
+    fig = _style(fig, title, _height(ts, 340, 200, 52, len(areas)), subtitle, ts)
     fig.update_layout(
         barmode="stack",
         bargap=0.3,
@@ -200,7 +238,7 @@ def status_count_chart(counts: dict[str, dict[str, int]], title: str, subtitle: 
 # --- indicator drill-down ----------------------------------------------------------------------------------
 
 
-def planned_line(history: pd.DataFrame, item: dict) -> list[float | None]:
+def planned_line(history: pd.DataFrame, item: IndicatorStatus) -> list[float | None]:
     """序时进度 as a value per month: target × time progress (from last year's level for a level to reach)."""
     target = item.target
     if target is None:
@@ -218,7 +256,7 @@ def _last_year_close(history: pd.DataFrame) -> float | None:
     return float(values.iloc[-1]) if len(values) else None
 
 
-def indicator_chart(history: pd.DataFrame, item: dict, year: int, month: int) -> go.Figure:
+def indicator_chart(history: pd.DataFrame, item: IndicatorStatus, year: int, month: int, *, size: Size = "screen") -> go.Figure:
     """Monthly bars, value to date, target, 序时进度, same period last year and the year-end forecast."""
     unit = item.unit or ""
     months = [int(m) for m in history["month"]]
@@ -293,7 +331,7 @@ def indicator_chart(history: pd.DataFrame, item: dict, year: int, month: int) ->
         )
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels, title_text="月份")
     fig.update_yaxes(title_text=f"数值（{unit}）" if unit else "数值", rangemode="tozero", tickformat=",~r")
-    fig = _style(fig, item.name, 560, f"{year}年逐月进展（截至{month}月）")
+    fig = _style(fig, item.name, 560, f"{year}年逐月进展（截至{month}月）", TYPE_SCALES[size])
     fig.update_layout(
         barmode="overlay", hovermode="x unified", margin={"b": 130}, legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0}
     )
@@ -313,11 +351,14 @@ def stage_position(stage: str | None, percent: float | None) -> float | None:
     return index + (1.0 if stage == "投用" else 0.5)
 
 
-def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None = None) -> go.Figure:
+def project_timeline(
+    projects: Sequence[ProjectStatus], title: str | None, subtitle: str | None = None, *, size: Size = "screen"
+) -> go.Figure:
     """One row per project on stage bands: reported position (bar, status colour) and planned position (◆).
 
     Each row is labelled above its bar with status first (never cut off on a phone), then the name.
     """
+    ts = TYPE_SCALES[size]
     rows = list(reversed(projects))
     ys = [p.code for p in rows]
     reported = [stage_position(p.stage, p.percent) for p in rows]
@@ -326,9 +367,9 @@ def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None 
         [
             p.name,
             p.planned_stage or "—",
-            _pct_text(p.planned_percent),
+            fmt_number(p.planned_percent, "%", digits=0),
             p.stage or "未填报",
-            _pct_text(p.percent),
+            fmt_number(p.percent, "%", digits=0),
             status_label(p.status),
             p.department_name or "—",
         ]
@@ -364,7 +405,7 @@ def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None 
     for code, p in zip(ys, rows, strict=True):
         state = f"{status_label(p.status)} · {p.stage or '未填报'}"
         if p.percent is not None and not pd.isna(p.percent):
-            state += f" {_pct_text(p.percent)}"
+            state += f" {fmt_number(p.percent, '%', digits=0)}"
         labels.append(
             {
                 "x": 0,
@@ -374,8 +415,8 @@ def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None 
                 "showarrow": False,
                 "xanchor": "left",
                 "yanchor": "bottom",
-                "yshift": 11,
-                "font": {"size": TICK_SIZE - 1},
+                "yshift": round(11 * ts.space),
+                "font": {"size": ts.tick - 1},
                 "text": f'<span style="color:{_text_color(p.status)}"><b>{escape(state)}</b></span>　{escape(p.name)}',
             }
         )
@@ -391,7 +432,7 @@ def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None 
         fixedrange=True,
     )
     fig.update_yaxes(showticklabels=False, fixedrange=True, showgrid=False, range=[-0.6, len(rows) - 0.1])
-    fig = _style(fig, title, int(max(300, 170 + 62 * len(rows))), subtitle)
+    fig = _style(fig, title, _height(ts, 300, 170, 62, len(rows)), subtitle, ts)
     fig.update_layout(margin={"t": 135, "b": 70, "l": 10, "r": 20}, legend={"orientation": "h", "y": -0.01, "yanchor": "top", "x": 0})
     return fig
 
@@ -399,10 +440,6 @@ def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None 
 def _text_color(status: str | None) -> str:
     """Status text on white: the palette colour, darkened for orange (contrast on a projector)."""
     return {WARNING: "#8A5A00", NO_DATA: "#5A5A5A"}.get(status or "", status_color(status))
-
-
-def _pct_text(percent: float | None) -> str:
-    return "—" if percent is None or pd.isna(percent) else f"{percent:.0f}%"
 
 
 def trend_values(history: pd.DataFrame, month: int) -> list[float]:

@@ -7,15 +7,9 @@ import streamlit as st
 from components import slides
 from components.data import load_periods, load_status
 from components.sidebar import current_filters, demo_banner
-from tracker import deck, report_doc
+from tracker import meeting
 
 SLIDE_KEY = "slide"  # also the URL query parameter: ?slide=3 opens the third slide
-
-
-@st.cache_data(show_spinner=False, max_entries=24)
-def _bulletin_bytes(report: dict, areas: list[dict]) -> bytes:
-    """The Word 通报 for exactly this status data; cached like the deck, built only on click."""
-    return report_doc.build_report(report, areas)
 
 
 def _step(delta: int, count: int) -> None:
@@ -29,9 +23,9 @@ def meeting_page() -> None:
     filters = current_filters()
     report = load_status(filters.year, filters.month)  # the meeting covers every area, whatever the filter
     areas = load_periods()["areas"]
-    outline = deck.outline(report, areas)
+    outline = meeting.outline(report, areas)
     count = len(outline)
-    titles = {n: spec["title"] for n, spec in enumerate(outline, start=1)}
+    titles = {n: spec.title for n, spec in enumerate(outline, start=1)}
 
     slides.inject_css()
     demo_banner(report.demo)
@@ -72,7 +66,7 @@ def meeting_page() -> None:
         st.download_button(
             "下载PPT",
             data=lambda: slides.deck_bytes(report, areas),
-            file_name=deck.deck_file_name(report),
+            file_name=meeting.deck_file_name(report),
             icon=":material/download:",
             mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
             on_click="ignore",
@@ -81,8 +75,8 @@ def meeting_page() -> None:
         )
         st.download_button(
             "下载通报(Word)",
-            data=lambda: _bulletin_bytes(report, areas),
-            file_name=report_doc.report_file_name(report),
+            data=lambda: slides.bulletin_bytes(report, areas),
+            file_name=meeting.report_file_name(report),
             icon=":material/description:",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             on_click="ignore",
@@ -91,7 +85,7 @@ def meeting_page() -> None:
         )
     current = current or 1
     slides.render_slide(outline[current - 1], report)
-    st.html(f'<div class="mm-pos">{current} / {count} · {deck.period_label(report)} · {slides.escape(titles[current])}</div>')
+    st.html(slides.position_html(current, count, report, titles[current]))
 
 
 meeting_page()
