@@ -94,7 +94,8 @@ def _style(fig: go.Figure, title: str | None, height: int, subtitle: str | None,
     return fig
 
 
-def _pct100(value: float | None) -> float | None:
+def _percent_points(value: float | None) -> float | None:
+    """A fraction as a position on a percent axis (0.5 -> 50.0); text goes through ``tracker.labels.fmt_pct``."""
     return None if value is None or pd.isna(value) else float(value) * 100
 
 
@@ -104,17 +105,28 @@ def _pct100(value: float | None) -> float | None:
 COMPLETION_CAP = 150.0  # bars longer than this are cut (the label still says the real value)
 
 
-def completion_chart(
-    indicators: Sequence[IndicatorStatus], title: str | None, subtitle: str | None = None, *, size: Size = "screen"
-) -> go.Figure:
-    """One horizontal bar per indicator: completion (status colour), a marker at its own 序时进度.
+def _labels_above(ys: list[str], texts: list[str], yshift: int, font_size: int) -> list[dict]:
+    """Left-aligned text just above each bar. Set in one ``update_layout(annotations=...)``: add_annotation
+    in a loop re-validates every earlier label (quadratic; 18 s for 330)."""
+    return [
+        {
+            "x": 0,
+            "y": y,
+            "xref": "x",
+            "yref": "y",
+            "text": text,
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "yshift": yshift,
+            "font": {"size": font_size},
+        }
+        for y, text in zip(ys, texts, strict=True)
+    ]
 
-    Names sit above their bars rather than on the y axis, so the bars keep the full width on a phone.
-    """
-    ts = TYPE_SCALES[size]
-    rows = list(reversed(indicators))  # plotly draws the first category at the bottom
-    ys = [i.code for i in rows]
-    comp = [_pct100(i.completion) for i in rows]
+
+def _completion_bars(fig: go.Figure, rows: list[IndicatorStatus], ys: list[str], comp: list[float | None], ts: TypeScale) -> None:
+    """The completion bars: status colour, the real completion as text even where the bar is cut at the cap."""
     shown = [min(c, COMPLETION_CAP) if c is not None else 0 for c in comp]
     texts = [
         f"{status_label(i.status)}  {fmt_pct(i.completion)}" if c is not None else status_label(i.status)
@@ -132,7 +144,6 @@ def completion_chart(
         ]
         for i in rows
     ]
-    fig = go.Figure()
     fig.add_bar(
         y=ys,
         x=shown,
@@ -141,7 +152,8 @@ def completion_chart(
         width=0.5,
         marker={"color": [status_color(i.status) for i in rows], "line": {"width": 0}},
         text=texts,
-        textposition="auto",
+        # plotly.js drops the text of an empty bar unless it is "outside": 0% and 未填报 must still read
+        textposition=["outside" if x == 0 else "auto" for x in shown],
         insidetextanchor="end",
         cliponaxis=False,
         constraintext="none",
@@ -156,33 +168,32 @@ def completion_chart(
             "<br>责任部门：%{customdata[6]}<extra></extra>"
         ),
     )
+
+
+def completion_chart(
+    indicators: Sequence[IndicatorStatus], title: str | None, subtitle: str | None = None, *, size: Size = "screen"
+) -> go.Figure:
+    """One horizontal bar per indicator: completion (status colour), a marker at its own 序时进度.
+
+    Names sit above their bars rather than on the y axis, so the bars keep the full width on a phone.
+    """
+    ts = TYPE_SCALES[size]
+    rows = list(reversed(indicators))  # plotly draws the first category at the bottom
+    ys = [i.code for i in rows]
+    comp = [_percent_points(i.completion) for i in rows]
+    fig = go.Figure()
+    _completion_bars(fig, rows, ys, comp, ts)
     fig.add_scatter(
         y=ys,
-        x=[_pct100(i.time_progress) for i in rows],
+        x=[_percent_points(i.time_progress) for i in rows],
         mode="markers",
         name="序时进度",
         marker={"symbol": "line-ns", "size": round(26 * ts.space), "line": {"width": 4, "color": TIME_PROGRESS_COLOR}},
         customdata=[fmt_pct(i.time_progress) for i in rows],
         hovertemplate="序时进度：%{customdata}<extra></extra>",
     )
-    fig.update_layout(
-        annotations=[  # one assignment, not add_annotation in a loop (quadratic)
-            {
-                "x": 0,
-                "y": code,
-                "xref": "x",
-                "yref": "y",
-                "text": item.name,
-                "showarrow": False,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "yshift": round(17 * ts.space),
-                "font": {"size": ts.tick},
-            }
-            for code, item in zip(ys, rows, strict=True)
-        ]
-    )
-    most = max([*shown, 100.0])
+    fig.update_layout(annotations=_labels_above(ys, [i.name for i in rows], round(17 * ts.space), ts.tick))
+    most = max([*(min(c, COMPLETION_CAP) for c in comp if c is not None), 100.0])
     fig.update_xaxes(title_text="完成率（%）", range=[0, most * 1.3], ticksuffix="%", dtick=50, fixedrange=True)
     fig.update_yaxes(title_text="", showticklabels=False, fixedrange=True, showgrid=False, range=[-0.6, len(rows) - 0.1])
     fig = _style(fig, title, _height(ts, 260, 150, 66, len(rows)), subtitle, ts)
@@ -256,6 +267,45 @@ def _last_year_close(history: pd.DataFrame) -> float | None:
     return float(values.iloc[-1]) if len(values) else None
 
 
+def _target_and_plan(fig: go.Figure, history: pd.DataFrame, item: IndicatorStatus, labels: list[str]) -> None:
+    """The year's target as a flat line and, where it has one, the 序时进度 the value should have reached."""
+    target, unit = item.target, item.unit or ""
+    fig.add_scatter(
+        x=labels,
+        y=[target] * len(labels),
+        name="全年目标",
+        mode="lines",
+        line={"color": STATUS_COLORS["已完成"], "width": 3, "dash": "dash"},
+        hovertemplate=f"全年目标：{fmt_number(target, unit)}<extra></extra>",
+    )
+    plan = planned_line(history, item)
+    if any(p is not None for p in plan):
+        fig.add_scatter(
+            x=labels,
+            y=plan,
+            name="序时进度",
+            mode="lines",
+            line={"color": TIME_PROGRESS_COLOR, "width": 2, "dash": "longdashdot"},
+            customdata=[fmt_number(p, unit) for p in plan],
+            hovertemplate="%{x}　序时进度应达：%{customdata}<extra></extra>",
+        )
+
+
+def _forecast(fig: go.Figure, item: IndicatorStatus, reached: float, month: int) -> None:
+    """From this month's value to the year-end forecast (``item.forecast`` × target), in the status colour."""
+    forecast, target = item.forecast or 0.0, item.target or 0.0
+    end = forecast * target
+    fig.add_scatter(
+        x=[f"{month}月", "12月"],
+        y=[reached, end],
+        name="预计全年",
+        mode="lines+markers",
+        line={"color": status_color(item.status), "width": 3, "dash": "dot"},
+        marker={"size": 12, "symbol": "diamond"},
+        hovertemplate=f"按当前进度预计全年：{fmt_number(end, item.unit or '')}（{fmt_pct(forecast)}）<extra></extra>",
+    )
+
+
 def indicator_chart(history: pd.DataFrame, item: IndicatorStatus, year: int, month: int, *, size: Size = "screen") -> go.Figure:
     """Monthly bars, value to date, target, 序时进度, same period last year and the year-end forecast."""
     unit = item.unit or ""
@@ -295,40 +345,11 @@ def indicator_chart(history: pd.DataFrame, item: IndicatorStatus, year: int, mon
             customdata=[fmt_number(v, unit) for v in last_year],
             hovertemplate=f"%{{x}}　{year - 1}年同期：%{{customdata}}<extra></extra>",
         )
-    target = item.target
-    if target is not None:
-        fig.add_scatter(
-            x=labels,
-            y=[target] * len(labels),
-            name="全年目标",
-            mode="lines",
-            line={"color": STATUS_COLORS["已完成"], "width": 3, "dash": "dash"},
-            hovertemplate=f"全年目标：{fmt_number(target, unit)}<extra></extra>",
-        )
-        plan = planned_line(history, item)
-        if any(p is not None for p in plan):
-            fig.add_scatter(
-                x=labels,
-                y=plan,
-                name="序时进度",
-                mode="lines",
-                line={"color": TIME_PROGRESS_COLOR, "width": 2, "dash": "longdashdot"},
-                customdata=[fmt_number(p, unit) for p in plan],
-                hovertemplate="%{x}　序时进度应达：%{customdata}<extra></extra>",
-            )
-    forecast = item.forecast
+    if item.target is not None:
+        _target_and_plan(fig, history, item, labels)
     reached = upto["to_date"].dropna()
-    if cumulative and forecast is not None and target and len(reached) and month < 12:
-        end = forecast * target
-        fig.add_scatter(
-            x=[f"{month}月", "12月"],
-            y=[float(reached.iloc[-1]), end],
-            name="预计全年",
-            mode="lines+markers",
-            line={"color": status_color(item.status), "width": 3, "dash": "dot"},
-            marker={"size": 12, "symbol": "diamond"},
-            hovertemplate=f"按当前进度预计全年：{fmt_number(end, unit)}（{fmt_pct(forecast)}）<extra></extra>",
-        )
+    if cumulative and item.forecast is not None and item.target and len(reached) and month < 12:
+        _forecast(fig, item, float(reached.iloc[-1]), month)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels, title_text="月份")
     fig.update_yaxes(title_text=f"数值（{unit}）" if unit else "数值", rangemode="tozero", tickformat=",~r")
     fig = _style(fig, item.name, 560, f"{year}年逐月进展（截至{month}月）", TYPE_SCALES[size])
@@ -351,6 +372,27 @@ def stage_position(stage: str | None, percent: float | None) -> float | None:
     return index + (1.0 if stage == "投用" else 0.5)
 
 
+def _timeline_hover(p: ProjectStatus) -> list[str]:
+    """The customdata of a project's hover text: name, planned and reported stage and percent, status, department."""
+    return [
+        p.name,
+        p.planned_stage or "—",
+        fmt_number(p.planned_percent, "%", digits=0),
+        p.stage or "未填报",
+        fmt_number(p.percent, "%", digits=0),
+        status_label(p.status),
+        p.department_name or "—",
+    ]
+
+
+def _timeline_label(project: ProjectStatus) -> str:
+    """Status first (never cut off on a phone), then the name: ``✖ 滞后 · 在建 45%　修缮古鹤村日东祠``."""
+    state = f"{status_label(project.status)} · {project.stage or '未填报'}"
+    if project.percent is not None and not pd.isna(project.percent):
+        state += f" {fmt_number(project.percent, '%', digits=0)}"
+    return f'<span style="color:{_text_color(project.status)}"><b>{escape(state)}</b></span>　{escape(project.name)}'
+
+
 def project_timeline(
     projects: Sequence[ProjectStatus], title: str | None, subtitle: str | None = None, *, size: Size = "screen"
 ) -> go.Figure:
@@ -363,18 +405,7 @@ def project_timeline(
     ys = [p.code for p in rows]
     reported = [stage_position(p.stage, p.percent) for p in rows]
     planned = [stage_position(p.planned_stage, p.planned_percent) for p in rows]
-    custom = [
-        [
-            p.name,
-            p.planned_stage or "—",
-            fmt_number(p.planned_percent, "%", digits=0),
-            p.stage or "未填报",
-            fmt_number(p.percent, "%", digits=0),
-            status_label(p.status),
-            p.department_name or "—",
-        ]
-        for p in rows
-    ]
+    custom = [_timeline_hover(p) for p in rows]
     fig = go.Figure()
     for i in range(len(STAGES)):
         fig.add_vrect(x0=i, x1=i + 1, fillcolor="#EEF2F6" if i % 2 == 0 else "#FFFFFF", line_width=0, layer="below")
@@ -401,27 +432,7 @@ def project_timeline(
         customdata=custom,
         hovertemplate="%{customdata[0]}<br>计划应达：%{customdata[1]}（%{customdata[2]}）<extra></extra>",
     )
-    labels = []
-    for code, p in zip(ys, rows, strict=True):
-        state = f"{status_label(p.status)} · {p.stage or '未填报'}"
-        if p.percent is not None and not pd.isna(p.percent):
-            state += f" {fmt_number(p.percent, '%', digits=0)}"
-        labels.append(
-            {
-                "x": 0,
-                "y": code,
-                "xref": "x",
-                "yref": "y",
-                "showarrow": False,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "yshift": round(11 * ts.space),
-                "font": {"size": ts.tick - 1},
-                "text": f'<span style="color:{_text_color(p.status)}"><b>{escape(state)}</b></span>　{escape(p.name)}',
-            }
-        )
-    # One assignment: fig.add_annotation in a loop re-validates every earlier label (quadratic; 18 s for 330).
-    fig.update_layout(annotations=labels)
+    fig.update_layout(annotations=_labels_above(ys, [_timeline_label(p) for p in rows], round(11 * ts.space), ts.tick - 1))
     fig.update_xaxes(
         range=[0, len(STAGES)],
         tickvals=[i + 0.5 for i in range(len(STAGES))],
