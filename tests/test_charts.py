@@ -13,8 +13,8 @@ from tracker.model import DONE, LAGGING, NO_DATA, ON_TRACK, WARNING, IndicatorSt
 
 
 @pytest.fixture
-def june(con) -> MonthStatus:
-    return status.build_status(con, 2023, 6)
+def june(june_status) -> MonthStatus:
+    return june_status
 
 
 def _item(code: str, state: str | None, completion: float | None, **extra) -> IndicatorStatus:

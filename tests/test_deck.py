@@ -13,12 +13,12 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.oxml.ns import qn
 
-from tests.conftest import ROOT
+from tests.conftest import DOC_MONTH, DOC_YEAR, ROOT
 from tracker import deck, fonts, meeting, status, store
 from tracker.labels import status_label
-from tracker.model import LAGGING, NO_DATA, STATUSES, WARNING
+from tracker.model import LAGGING, NO_DATA, STATUSES, WARNING, MonthStatus
 
-YEAR, MONTH = 2023, 6
+YEAR, MONTH = DOC_YEAR, DOC_MONTH
 
 
 def open_deck(data: bytes) -> Presentation:
@@ -49,13 +49,8 @@ def charts(slide):
 
 
 @pytest.fixture
-def report(con) -> dict:
-    return status.build_status(con, YEAR, MONTH)
-
-
-@pytest.fixture
-def area_list(con) -> list[dict]:
-    return status.areas(con)
+def report(june_status) -> MonthStatus:
+    return june_status
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import math
 
 import pytest
 
+from tests.conftest import app_page
 from tracker import geo, progress, store
 from tracker.auth import PermissionDenied, User
 from tracker.config import ROOT
@@ -251,12 +252,9 @@ def test_whole_shipped_file_round_trips(con):
 
 def test_place_names_from_an_upload_are_shown_escaped_on_the_map_page(demo_db):
     """An admin-uploaded name with markup must be text, never HTML that could load from the internet."""
-    from streamlit.testing.v1 import AppTest
-
     with store.connect(demo_db) as con:
         con.execute("update place set name = '<img src=http://evil.example/x.png>' where code = 'BS01'")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page("pages/map.py").run()
+    at = app_page("pages/map.py")
     at.selectbox(key="map_place").set_value("BS01").run()
     assert not at.exception
     shown = " ".join(str(element.proto) for element in at.get("html"))

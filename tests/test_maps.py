@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import maps
+from tests.conftest import DOC_MONTH, DOC_YEAR, app_page, make_admin
 from tracker import geo, progress, store
 from tracker.auth import User
 from tracker.config import ROOT, Settings
@@ -21,7 +22,7 @@ TILES = Settings(tile_url="http://tiles.intranet/{z}/{x}/{y}.png", tile_datum="g
 
 @pytest.fixture
 def places(con) -> list[geo.MapPlace]:
-    return geo.map_places(con, 2023, 6)
+    return geo.map_places(con, DOC_YEAR, DOC_MONTH)
 
 
 def _layers(deck) -> dict:
@@ -148,16 +149,7 @@ def test_legend_uses_the_palette():
 
 
 def _map_page(user: User | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    if user:
-        from tracker.auth import start_session
-
-        at.session_state["user"] = user
-        at.session_state["auth_session"] = start_session(user)
-    at.run()
-    at.switch_page("pages/map.py").run()
-    assert not at.exception, at.exception
-    return at
+    return app_page("pages/map.py", user=user)
 
 
 def test_map_page_with_demo_data(demo_db):
@@ -189,11 +181,7 @@ def test_map_page_with_empty_data(empty_db):
 
 
 def test_admin_replaces_geometry_from_the_page(demo_db):
-    from tracker.auth import create_user
-
-    with store.connect(demo_db) as con:
-        admin = create_user(con, "mapadmin", "admin", "a-long-enough-password-1")
-    at = _map_page(admin)
+    at = _map_page(make_admin(demo_db))
     assert "替换地理数据" in [e.label for e in at.expander]
     bad = {
         "type": "FeatureCollection",
@@ -244,11 +232,7 @@ def test_area_map_sections(demo_db):
 
 def test_refused_upload_shows_its_codes_as_text(demo_db):
     """A code in a refused file is markdown-escaped: a markdown image in it must not load from the internet."""
-    from tracker.auth import create_user
-
-    with store.connect(demo_db) as con:
-        admin = create_user(con, "mapadmin", "admin", "a-long-enough-password-1")
-    at = _map_page(admin)
+    at = _map_page(make_admin(demo_db))
     feature = {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [113.44, 22.36]},

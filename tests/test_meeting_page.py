@@ -8,20 +8,14 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, app_page
 from tracker import meeting, status, store
 
 YEAR, MONTH = 2023, 6
 
 
-def open_meeting(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/meeting.py").run()
-    assert not at.exception
-    return at
+def open_meeting(query: dict[str, str] | None = None) -> AppTest:
+    return app_page("pages/meeting.py", query=query, timeout=90)
 
 
 def page_html(at: AppTest) -> str:

@@ -12,14 +12,13 @@ import time
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import DOC_MONTH, DOC_YEAR, ROOT, app_page
 from tracker import bulletin_text, fonts, meeting, ooxml, report_doc, status, store
 from tracker.labels import status_label
-from tracker.model import LAGGING, NO_DATA, STATUSES, WARNING
+from tracker.model import LAGGING, NO_DATA, STATUSES, WARNING, MonthStatus
 
-YEAR, MONTH = 2023, 6
+YEAR, MONTH = DOC_YEAR, DOC_MONTH
 WORD_FOR = bulletin_text.COUNT_WORDS
 
 
@@ -60,8 +59,8 @@ def parse_counts(sentence: str, noun: str, measure: str) -> dict[str, int]:
 
 
 @pytest.fixture
-def report(con) -> dict:
-    return status.build_status(con, YEAR, MONTH)
+def report(june_status) -> MonthStatus:
+    return june_status
 
 
 @pytest.fixture
@@ -220,10 +219,7 @@ def test_cli_refuses_bad_month_or_suffix(demo_db, tmp_path, month, name):
 
 
 def test_meeting_page_offers_the_word_download(demo_db):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.switch_page("pages/meeting.py").run()
-    assert not at.exception
+    at = app_page("pages/meeting.py", timeout=90)
     labels = [getattr(b.proto, "label", "") for b in at.get("download_button")]
     assert "下载通报(Word)" in labels
     assert "下载PPT" in labels
