@@ -13,7 +13,18 @@ import streamlit as st
 
 from components import charts
 from tracker.labels import STATUS_COLORS, STATUS_SYMBOLS, fmt_pct, status_label
-from tracker.meeting import AreaSlide, DecisionsSlide, ProjectsSlide, Row, Slide, SummarySlide, TitleSlide, period_label
+from tracker.meeting import (
+    AreaSlide,
+    DecisionsSlide,
+    ProjectsSlide,
+    Row,
+    Slide,
+    SummarySlide,
+    TitleSlide,
+    deck_file_name,
+    period_label,
+    report_file_name,
+)
 from tracker.model import NO_DATA, ON_TRACK, STATUSES, Area, MonthStatus
 
 CSS = """
@@ -172,6 +183,76 @@ def render_slide(spec: Slide, report: MonthStatus) -> None:
             _projects(spec, report)
         case DecisionsSlide():
             _decisions(spec, report)
+
+
+# ---------------------------------------------------------------- navigation and downloads
+
+SLIDE_KEY = "slide"  # also the URL query parameter: ?slide=3 opens the third slide
+
+
+def _step(delta: int, count: int) -> None:
+    current = st.session_state.get(SLIDE_KEY) or 1
+    st.session_state[SLIDE_KEY] = min(count, max(1, current + delta))
+
+
+def render_navigation(count: int) -> int:
+    """上一页 / slide numbers / 下一页 (also ← and →), bound to ``?slide=``; returns the slide to show (1-based)."""
+    if st.session_state.get(SLIDE_KEY) not in range(1, count + 1) and SLIDE_KEY not in st.query_params:
+        st.session_state[SLIDE_KEY] = 1  # first visit; a ?slide= link sets it through the binding instead
+    st.button(
+        "上一页",
+        icon=":material/chevron_left:",
+        key="slide_prev",
+        on_click=_step,
+        args=(-1, count),
+        disabled=(st.session_state.get(SLIDE_KEY) or 1) <= 1,
+        shortcut="ArrowLeft",
+    )
+    current = st.segmented_control(
+        "幻灯片",
+        list(range(1, count + 1)),
+        required=True,
+        key=SLIDE_KEY,
+        bind="query-params",
+        label_visibility="collapsed",
+        format_func=lambda n: str(n),
+        help="跳到某一页",
+    )
+    st.button(
+        "下一页",
+        icon=":material/chevron_right:",
+        icon_position="right",
+        key="slide_next",
+        on_click=_step,
+        args=(1, count),
+        disabled=(current or 1) >= count,
+        shortcut="ArrowRight",
+    )
+    return current or 1
+
+
+def render_downloads(report: MonthStatus, areas: list[Area]) -> None:
+    """下载PPT and 下载通报(Word): each file is built (and cached) only when its button is clicked."""
+    st.download_button(
+        "下载PPT",
+        data=lambda: deck_bytes(report, areas),
+        file_name=deck_file_name(report),
+        icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        on_click="ignore",
+        key="deck_download",
+        help="同样内容的可编辑PPT（原生图表和表格）",
+    )
+    st.download_button(
+        "下载通报(Word)",
+        data=lambda: bulletin_bytes(report, areas),
+        file_name=report_file_name(report),
+        icon=":material/description:",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        on_click="ignore",
+        key="report_download",
+        help="本月目标任务推进情况通报：总体情况、进度滞后事项、下一步工作",
+    )
 
 
 # ---------------------------------------------------------------- the two files, built on click
