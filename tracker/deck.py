@@ -179,35 +179,14 @@ class _Deck:
         return slide
 
     def footer(self, slide: PptxObject) -> None:
-        number = len(self.prs.slides)
-        top = SLIDE_H - FOOTER_H
-        _textbox(slide, MARGIN, top, Inches(8), FOOTER_H, running_header(self.report), size=11, color=MUTED, anchor=MSO_ANCHOR.MIDDLE)
+        """The running header on the left, the demo flag in the middle, the slide number on the right."""
+        top, anchor = SLIDE_H - FOOTER_H, MSO_ANCHOR.MIDDLE
+        _textbox(slide, MARGIN, top, Inches(8), FOOTER_H, running_header(self.report), size=11, color=MUTED, anchor=anchor)
         if self.report.demo:
-            _textbox(
-                slide,
-                Inches(8.2),
-                top,
-                Inches(3.2),
-                FOOTER_H,
-                DEMO_FLAG,
-                size=12,
-                color=DEMO_COLOR,
-                bold=True,
-                align=PP_ALIGN.CENTER,
-                anchor=MSO_ANCHOR.MIDDLE,
-            )
-        _textbox(
-            slide,
-            SLIDE_W - MARGIN - Inches(1.2),
-            top,
-            Inches(1.2),
-            FOOTER_H,
-            str(number),
-            size=11,
-            color=MUTED,
-            align=PP_ALIGN.RIGHT,
-            anchor=MSO_ANCHOR.MIDDLE,
-        )
+            flag_x, mid = Inches(8.2), PP_ALIGN.CENTER
+            _textbox(slide, flag_x, top, Inches(3.2), FOOTER_H, DEMO_FLAG, size=12, color=DEMO_COLOR, bold=True, align=mid, anchor=anchor)
+        number, number_x = str(len(self.prs.slides)), SLIDE_W - MARGIN - Inches(1.2)
+        _textbox(slide, number_x, top, Inches(1.2), FOOTER_H, number, size=11, color=MUTED, align=PP_ALIGN.RIGHT, anchor=anchor)
 
     def status_tiles(self, slide: PptxObject, left: int, top: int, width: int, counts: dict[str, int], heading: str) -> None:
         _textbox(slide, left, top, width, Inches(0.45), heading, size=18, color=INK, bold=True)

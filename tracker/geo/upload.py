@@ -94,6 +94,21 @@ def _coords_problem(geometry: Geometry) -> str | None:
     return None
 
 
+def _label(props: dict[str, Any], geometry: Geometry) -> tuple[Any, Any] | None:
+    """Where the name goes: the given label_lng/label_lat, one computed from the geometry, or None when outside the box."""
+    lng, lat = props.get("label_lng"), props.get("label_lat")
+    if lng is None or lat is None or lng == "" or lat == "":
+        return label_point(geometry)
+    return (lng, lat) if in_box(lng, lat) else None
+
+
+def _schematic(value: Any) -> bool:
+    """``schematic`` as a bool; a CSV cell says true/1/是/yes."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "是", "yes")
+    return bool(value)
+
+
 def _clean_feature(feature: Any, at: str, seen: dict[str, str], errors: list[str]) -> Feature | None:
     """The clean feature, or None with its problems appended to ``errors``; ``seen`` maps codes to where they were."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
@@ -126,15 +141,11 @@ def _clean_feature(feature: Any, at: str, seen: dict[str, str], errors: list[str
     if problem:
         errors.append(f"{at}（{code}）：字段 geometry：{problem}")
         return None
-    lng, lat = props.get("label_lng"), props.get("label_lat")
-    if lng is None or lat is None or lng == "" or lat == "":
-        lng, lat = label_point(geometry)
-    elif not in_box(lng, lat):
-        errors.append(f"{at}（{code}）：字段 label_lng/label_lat ({lng}, {lat}) 不在三乡镇附近")
+    label = _label(props, geometry)
+    if label is None:
+        errors.append(f"{at}（{code}）：字段 label_lng/label_lat ({props.get('label_lng')}, {props.get('label_lat')}) 不在三乡镇附近")
         return None
-    schematic = props.get("schematic", False)
-    if isinstance(schematic, str):
-        schematic = schematic.strip().lower() in ("true", "1", "是", "yes")
+    lng, lat = label
     return {
         "type": "Feature",
         "geometry": {"type": gtype, "coordinates": geometry["coordinates"]},
@@ -145,7 +156,7 @@ def _clean_feature(feature: Any, at: str, seen: dict[str, str], errors: list[str
             "parent": str(props.get("parent") or "").strip() or None,
             "label_lng": float(lng),
             "label_lat": float(lat),
-            "schematic": bool(schematic),
+            "schematic": _schematic(props.get("schematic", False)),
             "note": props.get("note") or None,
         },
     }
@@ -164,8 +175,8 @@ def _check_features(features: list[Any], labels: list[str]) -> tuple[list[Featur
 
 def _decode(data: bytes) -> str:
     """The uploaded file's text: UTF-8 (with or without BOM), else GBK read as its superset gb18030."""
-    # TODO(decoder): use the shared text decoder in tracker/ingest/ when it lands (same two encodings, raises
-    # UnicodeDecodeError); keep this function's PlaceFileError and its Chinese message.
+    # TODO(decoder): use the shared text decoder in tracker/ingest/ when it lands (``decode_text``: the same two
+    # encodings, raises UnicodeDecodeError); keep this function's PlaceFileError and its Chinese message.
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
