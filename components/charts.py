@@ -1,27 +1,45 @@
-"""Plotly figure builders, sized for a projector: pure functions returning ``go.Figure``, plus ``show``.
+"""Plotly figure builders: pure functions returning ``go.Figure``, plus ``show``. The one builder of each chart.
 
 Every figure speaks Chinese (axes, legends, hover text), uses the one status palette from
 ``tracker.labels`` and also writes the status as symbol + text, so it never depends on colour alone.
+Each builder takes ``size``: ``"screen"`` for the pages (already readable on a meeting-room screen) or
+``"projector"`` for 会议模式 (1920×1080, read from the back of a room; ``components.slides``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
+from typing import Literal
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from tracker.fonts import CHART_FONTS
 from tracker.labels import STATUS_COLORS, fmt_number, fmt_pct, fmt_target, status_color, status_label, text_on_status
-from tracker.model import NO_DATA, SEVERITY, STAGES, STATUSES, WARNING
+from tracker.model import NO_DATA, SEVERITY, STAGES, STATUSES, WARNING, IndicatorStatus, ProjectStatus
 
-# Readable from the back of a meeting room: tick labels ≥16 px, titles ≥20 px.
-FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
-FONT_SIZE = 18
-TICK_SIZE = 17
-TITLE_SIZE = 22
-ROW_HEIGHT = 46  # px per bar row in horizontal bar charts
+Size = Literal["screen", "projector"]
+
+
+@dataclass(frozen=True)
+class TypeScale:
+    """Type sizes (px) of a chart, and how much its rows and label offsets grow with them."""
+
+    font: int
+    tick: int
+    title: int
+    space: float = 1.0  # multiplies row heights and label offsets
+    max_height: int | None = None  # a projector slide has one screen, no scrolling
+
+
+# Readable from the back of a meeting room: tick labels ≥16 px, titles ≥20 px; bigger still on a projector.
+TYPE_SCALES: dict[Size, TypeScale] = {
+    "screen": TypeScale(font=18, tick=17, title=22),
+    "projector": TypeScale(font=22, tick=22, title=26, space=1.2, max_height=640),
+}
 TIME_PROGRESS_COLOR = "#1A1A1A"
 NEUTRAL = "#5A6B7B"
 LAST_YEAR_COLOR = "#8C8C8C"
@@ -43,31 +61,41 @@ def show(fig: go.Figure, filename: str, key: str | None = None) -> None:
     st.plotly_chart(fig, config=plotly_config(filename), key=key, theme=None)
 
 
-def _style(fig: go.Figure, title: str, height: int, subtitle: str | None = None) -> go.Figure:
-    title_spec = {"text": title, "font": {"size": TITLE_SIZE}, "x": 0, "xanchor": "left"}
-    if subtitle:
-        title_spec["subtitle"] = {"text": subtitle, "font": {"size": TICK_SIZE - 1, "color": NEUTRAL}}
+def _height(ts: TypeScale, least: int, base: int, per_row: int, rows: int) -> int:
+    """``base`` plus ``per_row`` px per row (grown with the type), at least ``least``, within one projector screen."""
+    height = int(max(least, base + per_row * ts.space * rows))
+    return min(height, ts.max_height) if ts.max_height else height
+
+
+def _style(fig: go.Figure, title: str | None, height: int, subtitle: str | None, ts: TypeScale) -> go.Figure:
+    """The shared look; no ``title`` where the page or slide around the chart already says what it shows."""
+    title_spec: dict | None = None
+    if title:
+        title_spec = {"text": title, "font": {"size": ts.title}, "x": 0, "xanchor": "left"}
+        if subtitle:
+            title_spec["subtitle"] = {"text": subtitle, "font": {"size": ts.tick - 1, "color": NEUTRAL}}
     fig.update_layout(
         title=title_spec,
-        font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": "#1A1A1A"},
+        font={"family": CHART_FONTS, "size": ts.font, "color": "#1A1A1A"},
         height=height,
-        margin={"l": 10, "r": 30, "t": 70, "b": 40},
+        margin={"l": 10, "r": 30, "t": 70 if title else 50, "b": 40},
         paper_bgcolor="#FFFFFF",
         plot_bgcolor="#FFFFFF",
         separators=".,",
-        hoverlabel={"font": {"size": FONT_SIZE, "family": FONT_FAMILY}, "bgcolor": "#FFFFFF"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": TICK_SIZE}, "title": {"text": ""}},
+        hoverlabel={"font": {"size": ts.font, "family": CHART_FONTS}, "bgcolor": "#FFFFFF"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": ts.tick}, "title": {"text": ""}},
     )
     fig.update_xaxes(
-        tickfont={"size": TICK_SIZE}, title_font={"size": FONT_SIZE}, gridcolor="#E3E8EE", zerolinecolor="#B0B8C1", automargin=True
+        tickfont={"size": ts.tick}, title_font={"size": ts.font}, gridcolor="#E3E8EE", zerolinecolor="#B0B8C1", automargin=True
     )
     fig.update_yaxes(
-        tickfont={"size": TICK_SIZE}, title_font={"size": FONT_SIZE}, gridcolor="#E3E8EE", zerolinecolor="#B0B8C1", automargin=True
+        tickfont={"size": ts.tick}, title_font={"size": ts.font}, gridcolor="#E3E8EE", zerolinecolor="#B0B8C1", automargin=True
     )
     return fig
 
 
-def _pct100(value: float | None) -> float | None:
+def _percent_points(value: float | None) -> float | None:
+    """A fraction as a position on a percent axis (0.5 -> 50.0); text goes through ``tracker.labels.fmt_pct``."""
     return None if value is None or pd.isna(value) else float(value) * 100
 
 
@@ -77,14 +105,28 @@ def _pct100(value: float | None) -> float | None:
 COMPLETION_CAP = 150.0  # bars longer than this are cut (the label still says the real value)
 
 
-def completion_chart(indicators: Sequence[dict], title: str, subtitle: str | None = None) -> go.Figure:
-    """One horizontal bar per indicator: completion (status colour), a marker at its own 序时进度.
+def _labels_above(ys: list[str], texts: list[str], yshift: int, font_size: int) -> list[dict]:
+    """Left-aligned text just above each bar. Set in one ``update_layout(annotations=...)``: add_annotation
+    in a loop re-validates every earlier label (quadratic; 18 s for 330)."""
+    return [
+        {
+            "x": 0,
+            "y": y,
+            "xref": "x",
+            "yref": "y",
+            "text": text,
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "yshift": yshift,
+            "font": {"size": font_size},
+        }
+        for y, text in zip(ys, texts, strict=True)
+    ]
 
-    Names sit above their bars rather than on the y axis, so the bars keep the full width on a phone.
-    """
-    rows = list(reversed(indicators))  # plotly draws the first category at the bottom
-    ys = [i.code for i in rows]
-    comp = [_pct100(i.completion) for i in rows]
+
+def _completion_bars(fig: go.Figure, rows: list[IndicatorStatus], ys: list[str], comp: list[float | None], ts: TypeScale) -> None:
+    """The completion bars: status colour, the real completion as text even where the bar is cut at the cap."""
     shown = [min(c, COMPLETION_CAP) if c is not None else 0 for c in comp]
     texts = [
         f"{status_label(i.status)}  {fmt_pct(i.completion)}" if c is not None else status_label(i.status)
@@ -102,7 +144,6 @@ def completion_chart(indicators: Sequence[dict], title: str, subtitle: str | Non
         ]
         for i in rows
     ]
-    fig = go.Figure()
     fig.add_bar(
         y=ys,
         x=shown,
@@ -111,11 +152,12 @@ def completion_chart(indicators: Sequence[dict], title: str, subtitle: str | Non
         width=0.5,
         marker={"color": [status_color(i.status) for i in rows], "line": {"width": 0}},
         text=texts,
-        textposition="auto",
+        # plotly.js drops the text of an empty bar unless it is "outside": 0% and 未填报 must still read
+        textposition=["outside" if x == 0 else "auto" for x in shown],
         insidetextanchor="end",
         cliponaxis=False,
         constraintext="none",
-        textfont={"size": TICK_SIZE},
+        textfont={"size": ts.tick},
         insidetextfont={"color": [text_on_status(i.status) for i in rows]},
         outsidetextfont={"color": [_text_color(i.status) for i in rows]},
         customdata=custom,
@@ -126,49 +168,56 @@ def completion_chart(indicators: Sequence[dict], title: str, subtitle: str | Non
             "<br>责任部门：%{customdata[6]}<extra></extra>"
         ),
     )
+
+
+def completion_chart(
+    indicators: Sequence[IndicatorStatus], title: str | None, subtitle: str | None = None, *, size: Size = "screen"
+) -> go.Figure:
+    """One horizontal bar per indicator: completion (status colour), a marker at its own 序时进度.
+
+    Names sit above their bars rather than on the y axis, so the bars keep the full width on a phone.
+    """
+    ts = TYPE_SCALES[size]
+    rows = list(reversed(indicators))  # plotly draws the first category at the bottom
+    ys = [i.code for i in rows]
+    comp = [_percent_points(i.completion) for i in rows]
+    fig = go.Figure()
+    _completion_bars(fig, rows, ys, comp, ts)
     fig.add_scatter(
         y=ys,
-        x=[_pct100(i.time_progress) for i in rows],
+        x=[_percent_points(i.time_progress) for i in rows],
         mode="markers",
         name="序时进度",
-        marker={"symbol": "line-ns", "size": 26, "line": {"width": 4, "color": TIME_PROGRESS_COLOR}},
+        marker={"symbol": "line-ns", "size": round(26 * ts.space), "line": {"width": 4, "color": TIME_PROGRESS_COLOR}},
         customdata=[fmt_pct(i.time_progress) for i in rows],
         hovertemplate="序时进度：%{customdata}<extra></extra>",
     )
-    fig.update_layout(
-        annotations=[  # one assignment, not add_annotation in a loop (quadratic)
-            {
-                "x": 0,
-                "y": code,
-                "xref": "x",
-                "yref": "y",
-                "text": item.name,
-                "showarrow": False,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "yshift": 17,
-                "font": {"size": TICK_SIZE},
-            }
-            for code, item in zip(ys, rows, strict=True)
-        ]
-    )
-    most = max([*shown, 100.0])
+    fig.update_layout(annotations=_labels_above(ys, [i.name for i in rows], round(17 * ts.space), ts.tick))
+    most = max([*(min(c, COMPLETION_CAP) for c in comp if c is not None), 100.0])
     fig.update_xaxes(title_text="完成率（%）", range=[0, most * 1.3], ticksuffix="%", dtick=50, fixedrange=True)
     fig.update_yaxes(title_text="", showticklabels=False, fixedrange=True, showgrid=False, range=[-0.6, len(rows) - 0.1])
-    fig = _style(fig, title, int(max(260, 150 + 66 * len(rows))), subtitle)
+    fig = _style(fig, title, _height(ts, 260, 150, 66, len(rows)), subtitle, ts)
     fig.update_layout(legend={"x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom"}, margin={"l": 10, "r": 20})
     return fig
 
 
-def _target_text(item: dict) -> str:
+def _target_text(item: IndicatorStatus) -> str:
     return fmt_target(item.target, item.comparator, item.unit)
 
 
 # --- status counts per area (overview) ---------------------------------------------------------------------
 
 
-def status_count_chart(counts: dict[str, dict[str, int]], title: str, subtitle: str | None = None) -> go.Figure:
-    """Stacked horizontal bars: for each area, how many items (indicators + projects) are in each status."""
+def status_count_chart(
+    counts: dict[str, dict[str, int]],
+    title: str | None,
+    subtitle: str | None = None,
+    *,
+    size: Size = "screen",
+    axis_title: str = "事项数（指标＋项目）",
+) -> go.Figure:
+    """Stacked horizontal bars: for each area, how many items are in each status (``axis_title`` says which items)."""
+    ts = TYPE_SCALES[size]
     areas = list(reversed(list(counts)))
     fig = go.Figure()
     for status in sorted(STATUSES, key=lambda s: SEVERITY[s]):
@@ -182,12 +231,12 @@ def status_count_chart(counts: dict[str, dict[str, int]], title: str, subtitle: 
             text=[str(v) if v else "" for v in values],
             textposition="inside",
             insidetextanchor="middle",
-            textfont={"size": TICK_SIZE, "color": text_on_status(status)},
+            textfont={"size": ts.tick, "color": text_on_status(status)},
             hovertemplate=f"%{{y}}<br>{status_label(status)}：%{{x}}项<extra></extra>",
         )
-    fig.update_xaxes(title_text="事项数（指标＋项目）", dtick=2, fixedrange=True)
+    fig.update_xaxes(title_text=axis_title, dtick=2, fixedrange=True)
     fig.update_yaxes(fixedrange=True)
-    fig = _style(fig, title, max(340, 200 + 52 * len(areas)), subtitle)
+    fig = _style(fig, title, _height(ts, 340, 200, 52, len(areas)), subtitle, ts)
     fig.update_layout(
         barmode="stack",
         bargap=0.3,
@@ -200,7 +249,7 @@ def status_count_chart(counts: dict[str, dict[str, int]], title: str, subtitle: 
 # --- indicator drill-down ----------------------------------------------------------------------------------
 
 
-def planned_line(history: pd.DataFrame, item: dict) -> list[float | None]:
+def planned_line(history: pd.DataFrame, item: IndicatorStatus) -> list[float | None]:
     """序时进度 as a value per month: target × time progress (from last year's level for a level to reach)."""
     target = item.target
     if target is None:
@@ -218,7 +267,46 @@ def _last_year_close(history: pd.DataFrame) -> float | None:
     return float(values.iloc[-1]) if len(values) else None
 
 
-def indicator_chart(history: pd.DataFrame, item: dict, year: int, month: int) -> go.Figure:
+def _target_and_plan(fig: go.Figure, history: pd.DataFrame, item: IndicatorStatus, labels: list[str]) -> None:
+    """The year's target as a flat line and, where it has one, the 序时进度 the value should have reached."""
+    target, unit = item.target, item.unit or ""
+    fig.add_scatter(
+        x=labels,
+        y=[target] * len(labels),
+        name="全年目标",
+        mode="lines",
+        line={"color": STATUS_COLORS["已完成"], "width": 3, "dash": "dash"},
+        hovertemplate=f"全年目标：{fmt_number(target, unit)}<extra></extra>",
+    )
+    plan = planned_line(history, item)
+    if any(p is not None for p in plan):
+        fig.add_scatter(
+            x=labels,
+            y=plan,
+            name="序时进度",
+            mode="lines",
+            line={"color": TIME_PROGRESS_COLOR, "width": 2, "dash": "longdashdot"},
+            customdata=[fmt_number(p, unit) for p in plan],
+            hovertemplate="%{x}　序时进度应达：%{customdata}<extra></extra>",
+        )
+
+
+def _forecast(fig: go.Figure, item: IndicatorStatus, reached: float, month: int) -> None:
+    """From this month's value to the year-end forecast (``item.forecast`` × target), in the status colour."""
+    forecast, target = item.forecast or 0.0, item.target or 0.0
+    end = forecast * target
+    fig.add_scatter(
+        x=[f"{month}月", "12月"],
+        y=[reached, end],
+        name="预计全年",
+        mode="lines+markers",
+        line={"color": status_color(item.status), "width": 3, "dash": "dot"},
+        marker={"size": 12, "symbol": "diamond"},
+        hovertemplate=f"按当前进度预计全年：{fmt_number(end, item.unit or '')}（{fmt_pct(forecast)}）<extra></extra>",
+    )
+
+
+def indicator_chart(history: pd.DataFrame, item: IndicatorStatus, year: int, month: int, *, size: Size = "screen") -> go.Figure:
     """Monthly bars, value to date, target, 序时进度, same period last year and the year-end forecast."""
     unit = item.unit or ""
     months = [int(m) for m in history["month"]]
@@ -257,43 +345,14 @@ def indicator_chart(history: pd.DataFrame, item: dict, year: int, month: int) ->
             customdata=[fmt_number(v, unit) for v in last_year],
             hovertemplate=f"%{{x}}　{year - 1}年同期：%{{customdata}}<extra></extra>",
         )
-    target = item.target
-    if target is not None:
-        fig.add_scatter(
-            x=labels,
-            y=[target] * len(labels),
-            name="全年目标",
-            mode="lines",
-            line={"color": STATUS_COLORS["已完成"], "width": 3, "dash": "dash"},
-            hovertemplate=f"全年目标：{fmt_number(target, unit)}<extra></extra>",
-        )
-        plan = planned_line(history, item)
-        if any(p is not None for p in plan):
-            fig.add_scatter(
-                x=labels,
-                y=plan,
-                name="序时进度",
-                mode="lines",
-                line={"color": TIME_PROGRESS_COLOR, "width": 2, "dash": "longdashdot"},
-                customdata=[fmt_number(p, unit) for p in plan],
-                hovertemplate="%{x}　序时进度应达：%{customdata}<extra></extra>",
-            )
-    forecast = item.forecast
+    if item.target is not None:
+        _target_and_plan(fig, history, item, labels)
     reached = upto["to_date"].dropna()
-    if cumulative and forecast is not None and target and len(reached) and month < 12:
-        end = forecast * target
-        fig.add_scatter(
-            x=[f"{month}月", "12月"],
-            y=[float(reached.iloc[-1]), end],
-            name="预计全年",
-            mode="lines+markers",
-            line={"color": status_color(item.status), "width": 3, "dash": "dot"},
-            marker={"size": 12, "symbol": "diamond"},
-            hovertemplate=f"按当前进度预计全年：{fmt_number(end, unit)}（{fmt_pct(forecast)}）<extra></extra>",
-        )
+    if cumulative and item.forecast is not None and item.target and len(reached) and month < 12:
+        _forecast(fig, item, float(reached.iloc[-1]), month)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels, title_text="月份")
     fig.update_yaxes(title_text=f"数值（{unit}）" if unit else "数值", rangemode="tozero", tickformat=",~r")
-    fig = _style(fig, item.name, 560, f"{year}年逐月进展（截至{month}月）")
+    fig = _style(fig, item.name, 560, f"{year}年逐月进展（截至{month}月）", TYPE_SCALES[size])
     fig.update_layout(
         barmode="overlay", hovermode="x unified", margin={"b": 130}, legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0}
     )
@@ -313,27 +372,40 @@ def stage_position(stage: str | None, percent: float | None) -> float | None:
     return index + (1.0 if stage == "投用" else 0.5)
 
 
-def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None = None) -> go.Figure:
+def _timeline_hover(p: ProjectStatus) -> list[str]:
+    """The customdata of a project's hover text: name, planned and reported stage and percent, status, department."""
+    return [
+        p.name,
+        p.planned_stage or "—",
+        fmt_number(p.planned_percent, "%", digits=0),
+        p.stage or "未填报",
+        fmt_number(p.percent, "%", digits=0),
+        status_label(p.status),
+        p.department_name or "—",
+    ]
+
+
+def _timeline_label(project: ProjectStatus) -> str:
+    """Status first (never cut off on a phone), then the name: ``✖ 滞后 · 在建 45%　修缮古鹤村日东祠``."""
+    state = f"{status_label(project.status)} · {project.stage or '未填报'}"
+    if project.percent is not None and not pd.isna(project.percent):
+        state += f" {fmt_number(project.percent, '%', digits=0)}"
+    return f'<span style="color:{_text_color(project.status)}"><b>{escape(state)}</b></span>　{escape(project.name)}'
+
+
+def project_timeline(
+    projects: Sequence[ProjectStatus], title: str | None, subtitle: str | None = None, *, size: Size = "screen"
+) -> go.Figure:
     """One row per project on stage bands: reported position (bar, status colour) and planned position (◆).
 
     Each row is labelled above its bar with status first (never cut off on a phone), then the name.
     """
+    ts = TYPE_SCALES[size]
     rows = list(reversed(projects))
     ys = [p.code for p in rows]
     reported = [stage_position(p.stage, p.percent) for p in rows]
     planned = [stage_position(p.planned_stage, p.planned_percent) for p in rows]
-    custom = [
-        [
-            p.name,
-            p.planned_stage or "—",
-            _pct_text(p.planned_percent),
-            p.stage or "未填报",
-            _pct_text(p.percent),
-            status_label(p.status),
-            p.department_name or "—",
-        ]
-        for p in rows
-    ]
+    custom = [_timeline_hover(p) for p in rows]
     fig = go.Figure()
     for i in range(len(STAGES)):
         fig.add_vrect(x0=i, x1=i + 1, fillcolor="#EEF2F6" if i % 2 == 0 else "#FFFFFF", line_width=0, layer="below")
@@ -360,27 +432,7 @@ def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None 
         customdata=custom,
         hovertemplate="%{customdata[0]}<br>计划应达：%{customdata[1]}（%{customdata[2]}）<extra></extra>",
     )
-    labels = []
-    for code, p in zip(ys, rows, strict=True):
-        state = f"{status_label(p.status)} · {p.stage or '未填报'}"
-        if p.percent is not None and not pd.isna(p.percent):
-            state += f" {_pct_text(p.percent)}"
-        labels.append(
-            {
-                "x": 0,
-                "y": code,
-                "xref": "x",
-                "yref": "y",
-                "showarrow": False,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "yshift": 11,
-                "font": {"size": TICK_SIZE - 1},
-                "text": f'<span style="color:{_text_color(p.status)}"><b>{escape(state)}</b></span>　{escape(p.name)}',
-            }
-        )
-    # One assignment: fig.add_annotation in a loop re-validates every earlier label (quadratic; 18 s for 330).
-    fig.update_layout(annotations=labels)
+    fig.update_layout(annotations=_labels_above(ys, [_timeline_label(p) for p in rows], round(11 * ts.space), ts.tick - 1))
     fig.update_xaxes(
         range=[0, len(STAGES)],
         tickvals=[i + 0.5 for i in range(len(STAGES))],
@@ -391,7 +443,7 @@ def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None 
         fixedrange=True,
     )
     fig.update_yaxes(showticklabels=False, fixedrange=True, showgrid=False, range=[-0.6, len(rows) - 0.1])
-    fig = _style(fig, title, int(max(300, 170 + 62 * len(rows))), subtitle)
+    fig = _style(fig, title, _height(ts, 300, 170, 62, len(rows)), subtitle, ts)
     fig.update_layout(margin={"t": 135, "b": 70, "l": 10, "r": 20}, legend={"orientation": "h", "y": -0.01, "yanchor": "top", "x": 0})
     return fig
 
@@ -399,10 +451,6 @@ def project_timeline(projects: Sequence[dict], title: str, subtitle: str | None 
 def _text_color(status: str | None) -> str:
     """Status text on white: the palette colour, darkened for orange (contrast on a projector)."""
     return {WARNING: "#8A5A00", NO_DATA: "#5A5A5A"}.get(status or "", status_color(status))
-
-
-def _pct_text(percent: float | None) -> str:
-    return "—" if percent is None or pd.isna(percent) else f"{percent:.0f}%"
 
 
 def trend_values(history: pd.DataFrame, month: int) -> list[float]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tracker import status, store
+from tracker import geo, status, store
+from tracker.model import MonthStatus
 
 
 def _version() -> tuple[str, float, int]:
@@ -17,12 +18,12 @@ def _version() -> tuple[str, float, int]:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _status(year: int, month: int, area: str | None, version: tuple[str, float, int]) -> dict:
+def _status(year: int, month: int, area: str | None, version: tuple[str, float, int]) -> MonthStatus:
     with store.connect() as con:
         return status.build_status(con, year, month, area)
 
 
-def load_status(year: int, month: int, area: str | None = None) -> dict:
+def load_status(year: int, month: int, area: str | None = None) -> MonthStatus:
     """``tracker.status.build_status`` for the month, from cache when nothing changed."""
     return _status(year, month, area, _version())
 
@@ -61,3 +62,47 @@ def _lineage(code: str, year: int, version: tuple[str, float, int]) -> pd.DataFr
 
 def load_lineage(code: str, year: int) -> pd.DataFrame:
     return _lineage(code, year, _version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _map_places(year: int, month: int, version: tuple[str, float, int]) -> list[geo.MapPlace]:
+    with store.connect() as con:
+        return geo.map_places(con, year, month)
+
+
+def load_map_places(year: int, month: int) -> list[geo.MapPlace]:
+    """``tracker.geo.map_places`` for the month: every place with its status, stage and tooltip text."""
+    return _map_places(year, month, _version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _place_figures(code: str, year: int, version: tuple[str, float, int]) -> pd.DataFrame:
+    with store.connect() as con:
+        return geo.place_figures(con, code, year)
+
+
+def load_place_figures(code: str, year: int) -> pd.DataFrame:
+    """Month by month for one place: its per-place figures and the projects at it."""
+    return _place_figures(code, year, _version())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _map_demo(year: int, month: int, version: tuple[str, float, int]) -> bool:
+    with store.connect() as con:
+        return geo.shows_demo(con, year, month)
+
+
+def load_map_demo(year: int, month: int) -> bool:
+    """Whether the map's colours for the month rest on any demo figure."""
+    return _map_demo(year, month, _version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _places_geojson(version: tuple[str, float, int]) -> str:
+    with store.connect() as con:
+        return geo.export_geojson(con)
+
+
+def load_places_geojson() -> str:
+    """The place table as GeoJSON, for an administrator to download, edit and upload again."""
+    return _places_geojson(_version())

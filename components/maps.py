@@ -1,22 +1,26 @@
 """pydeck map builders: villages, rivers and channels, flood blackspots and heritage sites, offline.
 
-Every builder returns a ``pdk.Deck`` or a ``pdk.Layer`` from plain place dicts (``tracker.geo.map_places``),
-so tests inspect the deck without a browser. No basemap unless ``[map] tile_url`` is configured.
+Every builder returns a ``pdk.Deck`` or a ``pdk.Layer`` from ``tracker.geo.MapPlace`` records
+(``tracker.geo.map_places``), so tests inspect the deck without a browser. No basemap unless ``[map] tile_url`` is configured.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pydeck as pdk
 import streamlit as st
 
-from tracker import config, geo, store
+from components.data import load_map_places
+from tracker import config, geo
+from tracker.fonts import MAP_FONTS
+from tracker.geo import Geometry, MapPlace, Transform
 from tracker.labels import SCHEMATIC_NOTICE, STATUS_COLORS, hex_to_rgb, status_color, status_label
 from tracker.model import STATUSES
 
-FONT_FAMILY = "Noto Sans CJK SC, Microsoft YaHei, sans-serif"
+FONT_FAMILY = MAP_FONTS
 # Streamlit reads a missing/None mapStyle as "use the CARTO basemap" (fetched from the internet);
 # pydeck's own sentinel is the one value its frontend drops without substituting a basemap.
 NO_BASEMAP = "__MAP_STYLE__"
@@ -58,7 +62,7 @@ TOOLTIP = {
     },
 }
 
-Row = dict
+Row = dict[str, Any]  # one pydeck data row (serialised to the browser)
 PIXELS = "'pixels'"  # pydeck turns a bare string into an accessor expression; a quoted one stays a constant
 
 
@@ -72,33 +76,34 @@ def status_rgb(status: str | None, alpha: int = 255) -> list[int]:
     return hex_to_rgb(status_color(status), alpha)
 
 
-def _row(place: dict, display: Callable | None) -> Row:
-    lng, lat = place["label_lng"], place["label_lat"]
-    if display and lng is not None:
+def _row(place: MapPlace, display: Transform | None) -> Row:
+    lng, lat = place.label_lng, place.label_lat
+    if display and lng is not None and lat is not None:
         lng, lat = display(lng, lat)
-    status = place.get("status")
-    detail = place.get("detail") or "无跟踪事项"
+    status = place.status
     return {
-        "code": place["code"],
-        "name": place["name"],
-        "kind": place["kind"],
-        "kind_name": place.get("kind_name") or geo.PLACE_KIND_NAMES.get(place["kind"], place["kind"]),
+        "code": place.code,
+        "name": place.name,
+        "kind": place.kind,
+        "kind_name": place.kind_name,
         "status": status,
         "status_text": status_label(status) if status else "无跟踪事项",
-        "stage": place.get("stage"),
-        "percent": place.get("percent"),
-        "detail": detail,
+        "stage": place.stage,
+        "percent": place.percent,
+        "detail": place.detail or "无跟踪事项",
         "lng": lng,
         "lat": lat,
-        "schematic": bool(place.get("schematic", True)),
+        "schematic": place.schematic,
     }
 
 
-def _geometry(place: dict, display: Callable | None) -> dict:
-    return geo.transform_geometry(place["geometry"], display) if display else place["geometry"]
+def _geometry(place: MapPlace, display: Transform | None) -> Geometry | None:
+    return geo.transform_geometry(place.geometry, display) if display and place.geometry else place.geometry
 
 
-def _paths(geometry: dict) -> list[list[list[float]]]:
+def _paths(geometry: Geometry | None) -> list[list[list[float]]]:
+    if geometry is None:
+        return []
     if geometry["type"] == "LineString":
         return [geometry["coordinates"]]
     if geometry["type"] == "MultiLineString":
@@ -106,11 +111,9 @@ def _paths(geometry: dict) -> list[list[list[float]]]:
     return []
 
 
-def outline_layer(places: Iterable[dict], display: Callable | None = None) -> pdk.Layer:
+def outline_layer(places: Iterable[MapPlace], display: Transform | None = None) -> pdk.Layer:
     """The town outline: a pale fill and a dark border, under everything else."""
-    features = [
-        {"type": "Feature", "geometry": _geometry(p, display), "properties": _row(p, display)} for p in places if p["kind"] == "town"
-    ]
+    features = [{"type": "Feature", "geometry": _geometry(p, display), "properties": _row(p, display)} for p in places if p.kind == "town"]
     return pdk.Layer(
         "GeoJsonLayer",
         {"type": "FeatureCollection", "features": features},
@@ -125,19 +128,19 @@ def outline_layer(places: Iterable[dict], display: Callable | None = None) -> pd
     )
 
 
-def village_layer(places: Iterable[dict], display: Callable | None = None, coloured: bool = True) -> pdk.Layer:
+def village_layer(places: Iterable[MapPlace], display: Transform | None = None, coloured: bool = True) -> pdk.Layer:
     """Village and community areas (points become small areas' stand-ins: drawn as circles by GeoJsonLayer).
 
     ``coloured``: fill by the village's worst status (美丽宜居村, 生活污水治理); otherwise a neutral fill.
     """
     features = []
     for p in places:
-        if p["kind"] not in ("village", "community"):
+        if p.kind not in ("village", "community"):
             continue
         props = _row(p, display)
-        tracked = coloured and p.get("status")
-        props["fill"] = status_rgb(p["status"], 70) if tracked else UNTRACKED_FILL
-        props["line"] = status_rgb(p["status"]) if tracked else UNTRACKED_LINE
+        tracked = coloured and p.status
+        props["fill"] = status_rgb(p.status, 70) if tracked else UNTRACKED_FILL
+        props["line"] = status_rgb(p.status) if tracked else UNTRACKED_LINE
         features.append({"type": "Feature", "geometry": _geometry(p, display), "properties": props})
     return pdk.Layer(
         "GeoJsonLayer",
@@ -158,7 +161,7 @@ def village_layer(places: Iterable[dict], display: Callable | None = None, colou
 
 
 def path_layer(
-    places: Iterable[dict], kinds: tuple[str, ...], layer_id: str, width: int, display: Callable | None = None, casing: bool = False
+    places: Iterable[MapPlace], kinds: tuple[str, ...], layer_id: str, width: int, display: Transform | None = None, casing: bool = False
 ) -> pdk.Layer:
     """Lines (rivers, channels, the 岐澳古道) coloured by their status; one row per line part.
 
@@ -166,10 +169,10 @@ def path_layer(
     """
     rows = []
     for p in places:
-        if p["kind"] not in kinds:
+        if p.kind not in kinds:
             continue
         for path in _paths(_geometry(p, display)):
-            color = [255, 255, 255, 255] if casing else status_rgb(p.get("status"))
+            color = [255, 255, 255, 255] if casing else status_rgb(p.status)
             rows.append({**_row(p, display), "path": path, "color": color})
     return pdk.Layer(
         "PathLayer",
@@ -189,15 +192,15 @@ def path_layer(
 
 
 def point_layer(
-    places: Iterable[dict],
+    places: Iterable[MapPlace],
     kinds: tuple[str, ...],
     layer_id: str,
     radius: int,
-    display: Callable | None = None,
+    display: Transform | None = None,
     line: list[int] | None = None,
 ) -> pdk.Layer:
     """Points (blackspots, heritage, facilities) as status-coloured dots with a contrasting ring."""
-    rows = [{**_row(p, display), "color": status_rgb(p.get("status"))} for p in places if p["kind"] in kinds and p["label_lng"] is not None]
+    rows = [{**_row(p, display), "color": status_rgb(p.status)} for p in places if p.kind in kinds and p.label_lng is not None]
     return pdk.Layer(
         "ScatterplotLayer",
         rows,
@@ -230,23 +233,23 @@ LABEL_SIZES = {
 }
 
 
-def label_layer(places: Iterable[dict], kinds: tuple[str, ...], display: Callable | None = None) -> pdk.Layer:
+def label_layer(places: Iterable[MapPlace], kinds: tuple[str, ...], display: Transform | None = None) -> pdk.Layer:
     """Chinese names. TextLayer draws only the characters in ``character_set``, so pass the ones used."""
     rows = []
     for p in places:
-        size = LABEL_SIZES.get(p["kind"], 0)
-        if p["kind"] not in kinds or not size or p["label_lng"] is None:
+        size = LABEL_SIZES.get(p.kind, 0)
+        if p.kind not in kinds or not size or p.label_lng is None or not p.geometry:
             continue
         row = _row(p, display)
-        if p["kind"] == "river" and p["geometry"]["type"] == "LineString":
+        if p.kind == "river" and p.geometry["type"] == "LineString":
             # A river's middle often falls inside a village and its label; a quarter of the way along reads better.
-            coords = p["geometry"]["coordinates"]
+            coords = p.geometry["coordinates"]
             lng, lat = coords[max(len(coords) // 4, 0)][:2]
             row["lng"], row["lat"] = display(lng, lat) if display else (lng, lat)
-        point = p["kind"] in ("heritage", "seat", "facility") and p["geometry"]["type"] == "Point"
+        point = p.kind in ("heritage", "seat", "facility") and p.geometry["type"] == "Point"
         # Names of points sit to the right of the dot, so the dot itself stays visible.
         rows.append(
-            {**row, "label": p["name"], "size": size, "offset": [15, 0] if point else [0, 0], "anchor": "start" if point else "middle"}
+            {**row, "label": p.name, "size": size, "offset": [15, 0] if point else [0, 0], "anchor": "start" if point else "middle"}
         )
     chars = "".join(sorted({ch for r in rows for ch in r["label"]} - {"'", '"', "`"}))
     return pdk.Layer(
@@ -284,10 +287,10 @@ def tile_layer(url: str) -> pdk.Layer:
     )
 
 
-def view_for(places: list[dict], width: int = 1100, height: int = 620, display: Callable | None = None) -> pdk.ViewState:
+def view_for(places: list[MapPlace], width: int = 1100, height: int = 620, display: Transform | None = None) -> pdk.ViewState:
     """A view that fits the town outline (or every place) into ``width`` × ``height`` pixels."""
-    town = [p["geometry"] for p in places if p["kind"] == "town" and p["geometry"]]
-    geoms = town or [p["geometry"] for p in places if p["geometry"]]
+    town = [p.geometry for p in places if p.kind == "town" and p.geometry]
+    geoms = town or [p.geometry for p in places if p.geometry]
     if not geoms:
         return pdk.ViewState(longitude=113.44, latitude=22.36, zoom=12)
     west, south, east, north = geo.bounds(geoms)
@@ -305,7 +308,7 @@ def view_for(places: list[dict], width: int = 1100, height: int = 620, display: 
 
 
 def build_deck(
-    places: list[dict],
+    places: list[MapPlace],
     layers: Iterable[str] = ("town", "villages", "rivers", "channels", "heritage", "facilities", "blackspots", "labels"),
     *,
     village_status: bool = True,
@@ -357,7 +360,7 @@ def build_deck(
     )
 
 
-def selected_code(event) -> str | None:
+def selected_code(event: Any) -> str | None:
     """The code of the feature picked in ``st.pydeck_chart(..., on_select="rerun")``, if any."""
     try:
         objects = event.selection.objects
@@ -372,17 +375,6 @@ def selected_code(event) -> str | None:
 
 
 # --------------------------------------------------------------------------------------- streamlit
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _places(year: int, month: int, version: tuple[str, float, int]) -> list[dict]:
-    with store.connect() as con:
-        return geo.map_places(con, year, month)
-
-
-def load_places(year: int, month: int) -> list[dict]:
-    """``tracker.geo.map_places`` for the month, from cache while the database is unchanged."""
-    return _places(year, month, store.data_version())
 
 
 def legend_html(statuses: Iterable[str] = STATUSES, untracked: bool = True) -> str:
@@ -412,7 +404,7 @@ def render_area_map(area: str, year: int, month: int) -> None:
     layers = AREA_LAYERS.get(area)
     if layers is None:
         return
-    places = load_places(year, month)
+    places = load_map_places(year, month)
     notes = {
         "water": "河涌线按截污工程进度着色（100% 为完工），圆点为水浸黑点，按整治进度对照序时进度着色。",
         "rural": "村（社区）按美丽宜居村建设、农村生活污水治理的最差状态着色。",

@@ -1,23 +1,31 @@
-"""会议模式 slides on screen: the ``tracker.deck.outline`` slides at projector scale.
+"""会议模式 slides on screen: the ``tracker.meeting.outline`` slides at projector scale.
 
-The figure builders return ``go.Figure`` so tests can read them without a browser; ``render_slide`` lays
-one slide out with Streamlit. Type sizes are for a 1920×1080 projector read from the back of a room.
+``render_slide`` lays one slide record out with Streamlit; its charts are ``components.charts`` figures at
+``size="projector"`` (1920×1080, read from the back of a room). The PPTX and the Word 通报 of the same data
+are built only when their download button is clicked, so this page never loads an Office library otherwise.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-import plotly.graph_objects as go
 import streamlit as st
 
-from tracker import deck
+from components import charts
 from tracker.labels import STATUS_COLORS, STATUS_SYMBOLS, fmt_pct, status_label
-from tracker.model import NO_DATA, ON_TRACK, STATUSES
-
-FONT = "Microsoft YaHei, PingFang SC, Noto Sans CJK SC, Source Han Sans SC, sans-serif"
-BASE = 22  # px: chart text on a projector
-TIME_COLOR = deck.TIME_COLOR
+from tracker.meeting import (
+    AreaSlide,
+    DecisionsSlide,
+    ProjectsSlide,
+    Row,
+    Slide,
+    SummarySlide,
+    TitleSlide,
+    deck_file_name,
+    period_label,
+    report_file_name,
+)
+from tracker.model import NO_DATA, ON_TRACK, STATUSES, Area, MonthStatus
 
 CSS = """
 <style>
@@ -47,85 +55,6 @@ def inject_css() -> None:
     st.html(CSS)
 
 
-# ---------------------------------------------------------------- figures
-
-
-def _layout(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
-    fig.update_layout(
-        height=height,
-        font={"family": FONT, "size": BASE, "color": "#1A1A1A"},
-        title={"text": title, "font": {"size": BASE + 4}} if title else None,
-        margin={"l": 10, "r": 30, "t": 70 if title else 50, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": BASE}},
-        plot_bgcolor="#FFFFFF",
-        paper_bgcolor="#FFFFFF",
-    )
-    fig.update_xaxes(tickfont={"size": BASE}, automargin=True)
-    fig.update_yaxes(tickfont={"size": BASE}, automargin=True)
-    return fig
-
-
-def status_by_group_figure(by_group: dict[str, dict[str, int]], title: str | None = None, height: int = 560) -> go.Figure:
-    """Stacked columns: how many items of each status in each area."""
-    groups = list(by_group)
-    fig = go.Figure()
-    for name in STATUSES:
-        values = [by_group[g].get(name, 0) for g in groups]
-        fig.add_bar(
-            name=status_label(name),
-            x=groups,
-            y=values,
-            marker_color=STATUS_COLORS[name],
-            text=[v or "" for v in values],
-            textposition="inside",
-            insidetextfont={"color": "#FFFFFF"},
-            hovertemplate="%{x} · " + name + "：%{y}<extra></extra>",
-        )
-    fig.update_layout(barmode="stack", bargap=0.35)
-    fig.update_yaxes(visible=False)
-    _layout(fig, height, title)
-    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0})
-    return fig
-
-
-def completion_figure(indicators: list[dict], height: int | None = None) -> go.Figure:
-    """Horizontal bars: each indicator's completion (coloured by status) against its 序时进度."""
-    items = list(reversed(indicators))
-    names = [i.name if len(i.name) <= 18 else i.name[:17] + "…" for i in items]
-    completion = [None if i.completion is None else i.completion * 100 for i in items]
-    time_progress = [None if i.time_progress is None else i.time_progress * 100 for i in items]
-    fig = go.Figure()
-    fig.add_bar(
-        name="序时进度",
-        y=names,
-        x=time_progress,
-        orientation="h",
-        marker_color=TIME_COLOR,
-        hovertemplate="%{y}<br>序时进度 %{x:.1f}%<extra></extra>",
-    )
-    fig.add_bar(
-        name="完成率",
-        y=names,
-        x=completion,
-        orientation="h",
-        marker_color=[STATUS_COLORS.get(i.status or "", STATUS_COLORS[NO_DATA]) for i in items],
-        text=[("未填报" if c is None else f"{c:.0f}%") for c in completion],
-        textposition="outside",
-        textfont={"size": BASE},
-        customdata=[status_label(i.status) for i in items],
-        hovertemplate="%{y}<br>完成率 %{x:.1f}%  %{customdata}<extra></extra>",
-    )
-    top = max([c for c in completion if c is not None] + [100])
-    fig.update_xaxes(range=[0, min(200, top + 25)], ticksuffix="%", gridcolor="#E5E5E5")
-    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
-    return _layout(fig, height or min(620, max(300, 68 * len(items) + 110)))
-
-
-def chart_config(name: str) -> dict:
-    """Toolbar PNG export with a meaningful file name at scale 2."""
-    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}}
-
-
 # ---------------------------------------------------------------- html pieces
 
 
@@ -142,23 +71,28 @@ def counts_text(counts: dict[str, int]) -> str:
     return "　".join(parts) if parts else "无"
 
 
-def rows_table_html(rows: list[dict], with_area: bool = False) -> str:
+def rows_table_html(rows: tuple[Row, ...], with_area: bool = False) -> str:
     columns = (["领域"] if with_area else []) + ["事项", "状态", "进度", "责任部门", "情况说明"]
     head = "".join(f"<th>{h}</th>" for h in columns)
     body = []
     for r in rows:
-        color = STATUS_COLORS.get(r["status"] or "", STATUS_COLORS[NO_DATA])
-        note_class = "" if r["has_explanation"] else ' class="mm-muted"'
-        cells = [f"<td>{escape(r['area_name'])}</td>"] if with_area else []
+        color = STATUS_COLORS.get(r.status or "", STATUS_COLORS[NO_DATA])
+        note_class = "" if r.has_explanation else ' class="mm-muted"'
+        cells = [f"<td>{escape(r.area_name)}</td>"] if with_area else []
         cells += [
-            f"<td>【{escape(r['type'])}】{escape(r['name'])}</td>",
-            f'<td style="color:{color};font-weight:700;white-space:nowrap">{escape(status_label(r["status"]))}</td>',
-            f"<td>{escape(r['progress'])}</td>",
-            f"<td>{escape(r['department_name'])}</td>",
-            f"<td{note_class}>{escape(r['explanation'])}</td>",
+            f"<td>【{escape(r.type_name)}】{escape(r.name)}</td>",
+            f'<td style="color:{color};font-weight:700;white-space:nowrap">{escape(status_label(r.status))}</td>',
+            f"<td>{escape(r.progress)}</td>",
+            f"<td>{escape(r.department_name)}</td>",
+            f"<td{note_class}>{escape(r.explanation)}</td>",
         ]
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="mm-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def position_html(current: int, count: int, report: MonthStatus, title: str) -> str:
+    """The line under a slide: ``3 / 10 · 2023年6月 · 经济发展``."""
+    return f'<div class="mm-pos">{current} / {count} · {period_label(report)} · {escape(title)}</div>'
 
 
 # ---------------------------------------------------------------- slides
@@ -168,91 +102,173 @@ def _heading(text: str, sub: str | None = None) -> None:
     st.html(f'<div class="mm-title">{escape(text)}</div>' + (f'<div class="mm-sub">{escape(sub)}</div>' if sub else ""))
 
 
-def _title(spec: dict, report: dict) -> None:
+def _title(spec: TitleSlide, report: MonthStatus) -> None:
     st.html(
         f'<div style="text-align:center;padding:12vh 0 4vh"><div class="mm-title" style="font-size:3.6rem">'
-        f'{escape(spec["title"])}</div><div class="mm-sub" style="font-size:2.4rem">{escape(spec["subtitle"])}'
+        f'{escape(spec.title)}</div><div class="mm-sub" style="font-size:2.4rem">{escape(spec.subtitle)}'
         "</div></div>"
     )
-    if not spec["reported"]:
+    if not spec.reported:
         st.html(f'<div class="mm-empty" style="text-align:center">本月各指标均为“{NO_DATA}”：尚无填报数据</div>')
 
 
-def _summary(spec: dict, report: dict) -> None:
-    _heading(spec["title"])
+def _summary(spec: SummarySlide, report: MonthStatus) -> None:
+    _heading(spec.title)
     left, right = st.columns([5, 6], gap="large")
     with left:
         st.html(
-            tiles_html(spec["indicator_counts"], f"量化指标 {spec['n_indicators']} 项")
-            + tiles_html(spec["project_counts"], f"重点项目 {spec['n_projects']} 个")
-            + f'<div class="mm-big">序时进度 {fmt_pct(spec["time_progress"])}</div>'
+            tiles_html(spec.indicator_counts, f"量化指标 {spec.n_indicators} 项")
+            + tiles_html(spec.project_counts, f"重点项目 {spec.n_projects} 个")
+            + f'<div class="mm-big">序时进度 {fmt_pct(spec.time_progress)}</div>'
             '<div class="mm-note">完成率不低于序时进度为正常；低于序时进度在预警幅度内为预警，超出为滞后。</div>'
         )
-        if not spec["reported"]:
+        if not spec.reported:
             st.html(f'<div class="mm-empty">本月尚无任何填报：全部为“{NO_DATA}”。</div>')
     with right:
-        st.plotly_chart(
-            status_by_group_figure(spec["by_area"], "各领域指标状态（项）"),
-            key="mm-summary",
-            theme=None,
-            config=chart_config(f"{deck.period_label(report)}_各领域指标状态"),
-        )
+        figure = charts.status_count_chart(spec.by_area, "各领域指标状态（项）", size="projector", axis_title="指标数（项）")
+        charts.show(figure, f"{period_label(report)}_各领域指标状态", key="mm-summary")
 
 
-def _area(spec: dict, report: dict) -> None:
-    _heading(spec["title"])
+def _area(spec: AreaSlide, report: MonthStatus) -> None:
+    _heading(spec.title)
     st.html(
-        f'<div class="mm-line"><b>指标：</b>{escape(counts_text(spec["indicator_counts"]))}</div>'
-        f'<div class="mm-line mm-note"><b>项目：</b>{escape(counts_text(spec["project_counts"]))}</div>'
+        f'<div class="mm-line"><b>指标：</b>{escape(counts_text(spec.indicator_counts))}</div>'
+        f'<div class="mm-line mm-note"><b>项目：</b>{escape(counts_text(spec.project_counts))}</div>'
     )
-    chart_col, table_col = st.columns([5, 7], gap="large") if spec["rows"] else (st.container(), None)
+    chart_col, table_col = st.columns([5, 7], gap="large") if spec.rows else (st.container(), None)
     with chart_col:
-        if not spec["indicators"]:
+        if not spec.indicators:
             st.html('<div class="mm-empty">本领域没有量化指标，见重点项目。</div>')
-        elif not spec["reported"]:
+        elif not spec.reported:
             st.html(f'<div class="mm-empty">本月{NO_DATA}：各指标尚无本月数据，无法计算完成率。</div>')
         else:
-            st.plotly_chart(
-                completion_figure(spec["indicators"]),
-                key=f"mm-area-{spec['area']}",
-                theme=None,
-                config=chart_config(f"{deck.period_label(report)}_{spec['title']}_完成率与序时进度"),
-            )
+            figure = charts.completion_chart(spec.indicators, None, size="projector")
+            charts.show(figure, f"{period_label(report)}_{spec.title}_完成率与序时进度", key=f"mm-area-{spec.area}")
     if table_col is not None:
         with table_col:
-            st.html('<div class="mm-h">滞后、预警事项及情况说明</div>' + rows_table_html(spec["rows"]))
+            st.html('<div class="mm-h">滞后、预警事项及情况说明</div>' + rows_table_html(spec.rows))
 
 
-def _projects(spec: dict, report: dict) -> None:
-    total = sum(spec["project_counts"].values())
-    _heading(spec["title"], f"重点项目 {total} 个：{counts_text(spec['project_counts'])}")
-    if spec["rows"]:
-        st.html('<div class="mm-h">需关注的项目（滞后、预警、未填报）</div>' + rows_table_html(spec["rows"], with_area=True))
-    elif spec["reported"] or not spec["project_counts"].get(NO_DATA):
+def _projects(spec: ProjectsSlide, report: MonthStatus) -> None:
+    total = sum(spec.project_counts.values())
+    _heading(spec.title, f"重点项目 {total} 个：{counts_text(spec.project_counts)}")
+    if spec.rows:
+        st.html('<div class="mm-h">需关注的项目（滞后、预警、未填报）</div>' + rows_table_html(spec.rows, with_area=True))
+    elif spec.reported or not spec.project_counts.get(NO_DATA):
         st.html(f'<div class="mm-empty" style="color:{STATUS_COLORS[ON_TRACK]}">全部重点项目正常推进或已完成。</div>')
     else:
         st.html(f'<div class="mm-empty">本月各重点项目均为“{NO_DATA}”：尚无进度填报。</div>')
-    if spec["others"]:
-        st.html(f'<div class="mm-note">其余 {spec["others"]} 个项目正常推进或已完成。</div>')
+    if spec.others:
+        st.html(f'<div class="mm-note">其余 {spec.others} 个项目正常推进或已完成。</div>')
 
 
-def _decisions(spec: dict, report: dict) -> None:
-    _heading(spec["title"], "滞后的指标和项目，请研究推进措施")
-    if spec["rows"]:
-        st.html(rows_table_html(spec["rows"], with_area=True))
+def _decisions(spec: DecisionsSlide, report: MonthStatus) -> None:
+    _heading(spec.title, "滞后的指标和项目，请研究推进措施")
+    if spec.rows:
+        st.html(rows_table_html(spec.rows, with_area=True))
     else:
-        text = f"本月尚无填报（{NO_DATA}），暂无可研判事项。" if not spec["reported"] else "本月没有滞后事项。"
+        text = f"本月尚无填报（{NO_DATA}），暂无可研判事项。" if not spec.reported else "本月没有滞后事项。"
         st.html(f'<div class="mm-empty">{text}</div>')
 
 
-RENDERERS = {"title": _title, "summary": _summary, "area": _area, "projects": _projects, "decisions": _decisions}
+def render_slide(spec: Slide, report: MonthStatus) -> None:
+    match spec:
+        case TitleSlide():
+            _title(spec, report)
+        case SummarySlide():
+            _summary(spec, report)
+        case AreaSlide():
+            _area(spec, report)
+        case ProjectsSlide():
+            _projects(spec, report)
+        case DecisionsSlide():
+            _decisions(spec, report)
 
 
-def render_slide(spec: dict, report: dict) -> None:
-    RENDERERS[spec["kind"]](spec, report)
+# ---------------------------------------------------------------- navigation and downloads
+
+SLIDE_KEY = "slide"  # also the URL query parameter: ?slide=3 opens the third slide
+
+
+def _step(delta: int, count: int) -> None:
+    current = st.session_state.get(SLIDE_KEY) or 1
+    st.session_state[SLIDE_KEY] = min(count, max(1, current + delta))
+
+
+def render_navigation(count: int) -> int:
+    """上一页 / slide numbers / 下一页 (also ← and →), bound to ``?slide=``; returns the slide to show (1-based)."""
+    if st.session_state.get(SLIDE_KEY) not in range(1, count + 1) and SLIDE_KEY not in st.query_params:
+        st.session_state[SLIDE_KEY] = 1  # first visit; a ?slide= link sets it through the binding instead
+    st.button(
+        "上一页",
+        icon=":material/chevron_left:",
+        key="slide_prev",
+        on_click=_step,
+        args=(-1, count),
+        disabled=(st.session_state.get(SLIDE_KEY) or 1) <= 1,
+        shortcut="ArrowLeft",
+    )
+    current = st.segmented_control(
+        "幻灯片",
+        list(range(1, count + 1)),
+        required=True,
+        key=SLIDE_KEY,
+        bind="query-params",
+        label_visibility="collapsed",
+        format_func=lambda n: str(n),
+        help="跳到某一页",
+    )
+    st.button(
+        "下一页",
+        icon=":material/chevron_right:",
+        icon_position="right",
+        key="slide_next",
+        on_click=_step,
+        args=(1, count),
+        disabled=(current or 1) >= count,
+        shortcut="ArrowRight",
+    )
+    return current or 1
+
+
+def render_downloads(report: MonthStatus, areas: list[Area]) -> None:
+    """下载PPT and 下载通报(Word): each file is built (and cached) only when its button is clicked."""
+    st.download_button(
+        "下载PPT",
+        data=lambda: deck_bytes(report, areas),
+        file_name=deck_file_name(report),
+        icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        on_click="ignore",
+        key="deck_download",
+        help="同样内容的可编辑PPT（原生图表和表格）",
+    )
+    st.download_button(
+        "下载通报(Word)",
+        data=lambda: bulletin_bytes(report, areas),
+        file_name=report_file_name(report),
+        icon=":material/description:",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        on_click="ignore",
+        key="report_download",
+        help="本月目标任务推进情况通报：总体情况、进度滞后事项、下一步工作",
+    )
+
+
+# ---------------------------------------------------------------- the two files, built on click
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def deck_bytes(report: dict, areas: list[dict]) -> bytes:
+def deck_bytes(report: MonthStatus, areas: list[Area]) -> bytes:
     """The PPTX for exactly this status data; cached, so a second click costs nothing."""
+    from tracker import deck  # python-pptx loads only when someone downloads the deck
+
     return deck.build_deck(report, areas)
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def bulletin_bytes(report: MonthStatus, areas: list[Area]) -> bytes:
+    """The Word 通报 for exactly this status data; cached like the deck, built only on click."""
+    from tracker import report_doc  # python-docx loads only when someone downloads the 通报
+
+    return report_doc.build_report(report, areas)

@@ -237,3 +237,53 @@ def indicator_status_record(**fields) -> IndicatorStatus:
         demo=False,
     )  # fmt: skip
     return IndicatorStatus(**(defaults | fields))
+
+
+# ---------------------------------------------------------------- shared by the page, map and document tests
+
+DOC_YEAR, DOC_MONTH = 2023, 6  # the demo month the deck, 通报, chart and map tests read
+
+
+@pytest.fixture
+def june_status(con):
+    """``build_status`` for the demo month (a ``MonthStatus``)."""
+    from tracker import status
+
+    return status.build_status(con, DOC_YEAR, DOC_MONTH)
+
+
+@pytest.fixture
+def area_list(con):
+    """The areas in their display order (``tracker.model.Area`` records)."""
+    from tracker import status
+
+    return status.areas(con)
+
+
+def make_admin(db_path: Path, name: str = "mapadmin"):
+    """An administrator account in the database at ``db_path``."""
+    from tracker.auth import create_user
+
+    with store.connect(db_path) as connection:
+        return create_user(connection, name, "admin", "a-long-enough-password-1")
+
+
+def app_page(path: str, *, user=None, query: dict[str, str] | None = None, timeout: float = 120):
+    """``app.py`` under AppTest, signed in as ``user`` if given, with URL ``query``, switched to ``path``.
+
+    ``path`` is relative to the app, e.g. ``"pages/map.py"``; the run must end without an exception.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    if user is not None:
+        from tracker.auth import start_session
+
+        at.session_state["user"] = user
+        at.session_state["auth_session"] = start_session(user)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at

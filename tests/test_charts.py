@@ -13,8 +13,8 @@ from tracker.model import DONE, LAGGING, NO_DATA, ON_TRACK, WARNING, IndicatorSt
 
 
 @pytest.fixture
-def june(con) -> MonthStatus:
-    return status.build_status(con, 2023, 6)
+def june(june_status) -> MonthStatus:
+    return june_status
 
 
 def _item(code: str, state: str | None, completion: float | None, **extra) -> IndicatorStatus:
@@ -39,6 +39,8 @@ def test_completion_chart_bars_colours_and_labels():
     assert bar.x[1] == charts.COMPLETION_CAP  # 180% is cut at the cap ...
     assert "180.0%" in bar.text[1]  # ... but the label still says the real value
     assert "✖ 滞后" in bar.text[2] and "○ 未填报" in bar.text[0]
+    # an empty bar (no data, or 0%) keeps its words: plotly.js draws an empty bar's text only "outside"
+    assert list(bar.textposition) == ["outside", "auto", "auto"]
     assert "完成率" in bar.hovertemplate and "责任部门" in bar.hovertemplate
     assert [a.text for a in fig.layout.annotations] == ["指标c", "指标b", "指标a"]
     tp = next(t for t in fig.data if t.name == "序时进度")

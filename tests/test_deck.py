@@ -13,12 +13,12 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.oxml.ns import qn
 
-from tests.conftest import ROOT
-from tracker import deck, status, store
+from tests.conftest import DOC_MONTH, DOC_YEAR, ROOT
+from tracker import deck, fonts, meeting, status, store
 from tracker.labels import status_label
-from tracker.model import LAGGING, NO_DATA, STATUSES, WARNING
+from tracker.model import LAGGING, NO_DATA, STATUSES, WARNING, MonthStatus
 
-YEAR, MONTH = 2023, 6
+YEAR, MONTH = DOC_YEAR, DOC_MONTH
 
 
 def open_deck(data: bytes) -> Presentation:
@@ -49,13 +49,8 @@ def charts(slide):
 
 
 @pytest.fixture
-def report(con) -> dict:
-    return status.build_status(con, YEAR, MONTH)
-
-
-@pytest.fixture
-def area_list(con) -> list[dict]:
-    return status.areas(con)
+def report(june_status) -> MonthStatus:
+    return june_status
 
 
 @pytest.fixture
@@ -136,7 +131,7 @@ def test_lagging_items_listed_with_department_and_explanation_state(prs, report)
     for item in lagging:
         assert item.name in text
         assert item.department_name in text
-    assert deck.NO_EXPLANATION in text  # the demo data has no 情况说明 yet
+    assert meeting.NO_EXPLANATION in text  # the demo data has no 情况说明 yet
     assert status_label(LAGGING) in text and status_label(WARNING) in text
     decisions = [s for s in prs.slides if s.name.startswith("需研究决策事项")]
     decision_text = "\n".join(t for s in decisions for t in slide_texts(s))
@@ -158,7 +153,7 @@ def test_every_slide_has_footer_with_month_and_demo_mark(prs):
     for slide in prs.slides:
         text = "\n".join(slide_texts(slide))
         assert f"数据月份：{YEAR}年{MONTH}月" in text, slide.name
-        assert deck.DEMO_MARK in text, slide.name
+        assert meeting.DEMO_MARK in text, slide.name
 
 
 def test_every_run_has_an_east_asian_font(prs):
@@ -167,11 +162,11 @@ def test_every_run_has_an_east_asian_font(prs):
     for slide in prs.slides:
         for rpr in slide._element.iter(qn("a:rPr")):
             ea = rpr.find(qn("a:ea"))
-            assert ea is not None and ea.get("typeface") == deck.FONT, slide.name
-            assert rpr.find(qn("a:latin")).get("typeface") == deck.FONT
+            assert ea is not None and ea.get("typeface") == fonts.DECK_FONT, slide.name
+            assert rpr.find(qn("a:latin")).get("typeface") == fonts.DECK_FONT
             runs += 1
         for chart in charts(slide):
-            assert chart._chartSpace.find(".//" + qn("a:ea")).get("typeface") == deck.FONT
+            assert chart._chartSpace.find(".//" + qn("a:ea")).get("typeface") == fonts.DECK_FONT
     assert runs > 100
 
 
@@ -187,7 +182,7 @@ def test_month_without_data_says_no_data(empty_db):
     assert "尚无进度填报" in text  # one sentence, not slides listing every project as 未填报
     assert base_titles(prs)[2:-2] == [a.name for a in areas]
     for slide in prs.slides:
-        assert deck.DEMO_MARK not in "\n".join(slide_texts(slide))
+        assert meeting.DEMO_MARK not in "\n".join(slide_texts(slide))
     # no completion to chart: the area slides say so instead of drawing empty bars
     assert not any(charts(s) for s in prs.slides if s.name in {a.name for a in areas})
 

@@ -8,6 +8,7 @@ import math
 
 import pytest
 
+from tests.conftest import app_page
 from tracker import geo, progress, store
 from tracker.auth import PermissionDenied, User
 from tracker.config import ROOT
@@ -56,8 +57,8 @@ def test_channel_values_come_from_the_indicator_macro(con):
     states = geo.place_states(con, 2023, 6)
     assert expected, "demo data should have channel figures"
     for code, value in expected.items():
-        assert states[code]["percent"] == value
-        assert states[code]["stage"] == geo.stage_for_percent(value)
+        assert states[code].percent == value
+        assert states[code].stage == geo.stage_for_percent(value)
 
 
 def test_done_channels_match_the_indicator(con):
@@ -67,28 +68,28 @@ def test_done_channels_match_the_indicator(con):
     ind = next(i for i in registry().values() if "river_interception_pct" in i.metrics)
     frame = run_many(con, [ind], [2023])
     value = frame[(frame["code"] == ind.code) & (frame["month"] == 6)]["value"].iloc[0]
-    done = [p for p in geo.map_places(con, 2023, 6) if p["kind"] == "channel" and p["stage"] == "完工"]
+    done = [p for p in geo.map_places(con, 2023, 6) if p.kind == "channel" and p.stage == "完工"]
     assert len(done) == value
 
 
 def test_blackspot_and_project_statuses(con):
-    places = {p["code"]: p for p in geo.map_places(con, 2023, 6)}
-    assert all(places[f"BS{i:02d}"]["status"] in progress.STATUSES for i in range(1, 13))
+    places = {p.code: p for p in geo.map_places(con, 2023, 6)}
+    assert all(places[f"BS{i:02d}"].status in progress.STATUSES for i in range(1, 13))
     from tracker.status import project_status
 
     by_place = {p.place: p for p in project_status(con, 2023, 6) if p.place}
-    assert places["H_RIDONG"]["status"] == by_place["H_RIDONG"].status
-    assert "修缮古鹤村日东祠" in places["H_RIDONG"]["detail"]
-    assert places["R_MAOWAN"]["status"] == by_place["R_MAOWAN"].status
+    assert places["H_RIDONG"].status == by_place["H_RIDONG"].status
+    assert "修缮古鹤村日东祠" in places["H_RIDONG"].detail
+    assert places["R_MAOWAN"].status == by_place["R_MAOWAN"].status
 
 
 def test_no_figures_means_not_reported(empty_db):
 
     with store.connect(empty_db) as con:
-        places = {p["code"]: p for p in geo.map_places(con, 2023, 6)}
-        assert places["RC01"]["status"] == progress.NO_DATA
-        assert places["BS01"]["status"] == progress.NO_DATA
-        assert places["RC01"]["detail"].endswith("未填报")
+        places = {p.code: p for p in geo.map_places(con, 2023, 6)}
+        assert places["RC01"].status == progress.NO_DATA
+        assert places["BS01"].status == progress.NO_DATA
+        assert places["RC01"].detail.endswith("未填报")
         assert not geo.shows_demo(con, 2023, 6)
 
 
@@ -203,7 +204,7 @@ def test_good_replacement_bumps_version_and_keeps_history(con):
     upload = geo.parse_place_file(_file(feature, new), "surveyed.geojson", con)
     assert upload.changed_codes == ["BS01"] and upload.new_codes == ["BS13"]
     result = geo.replace_places(con, ADMIN, upload)
-    assert result["replaced"] == 1 and result["added"] == 1
+    assert result.replaced == 1 and result.added == 1
     row = con.execute("select geometry, version, schematic, label_lng from place where code = 'BS01'").fetchone()
     assert json.loads(row[0])["coordinates"] == [113.4460, 22.3960]
     assert row[1] == 2 and row[2] is False and row[3] == 113.4460
@@ -234,7 +235,7 @@ def test_replacement_is_all_or_nothing(con, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(geo.store, "audit", broken)
+    monkeypatch.setattr(store, "audit", broken)
     with pytest.raises(RuntimeError):
         geo.replace_places(con, ADMIN, upload)
     assert _place_table(con) == before
@@ -251,12 +252,9 @@ def test_whole_shipped_file_round_trips(con):
 
 def test_place_names_from_an_upload_are_shown_escaped_on_the_map_page(demo_db):
     """An admin-uploaded name with markup must be text, never HTML that could load from the internet."""
-    from streamlit.testing.v1 import AppTest
-
     with store.connect(demo_db) as con:
         con.execute("update place set name = '<img src=http://evil.example/x.png>' where code = 'BS01'")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page("pages/map.py").run()
+    at = app_page("pages/map.py")
     at.selectbox(key="map_place").set_value("BS01").run()
     assert not at.exception
     shown = " ".join(str(element.proto) for element in at.get("html"))

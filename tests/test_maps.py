@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import maps
+from tests.conftest import DOC_MONTH, DOC_YEAR, app_page, make_admin
 from tracker import geo, progress, store
 from tracker.auth import User
 from tracker.config import ROOT, Settings
@@ -20,8 +21,8 @@ TILES = Settings(tile_url="http://tiles.intranet/{z}/{x}/{y}.png", tile_datum="g
 
 
 @pytest.fixture
-def places(con) -> list[dict]:
-    return geo.map_places(con, 2023, 6)
+def places(con) -> list[geo.MapPlace]:
+    return geo.map_places(con, DOC_YEAR, DOC_MONTH)
 
 
 def _layers(deck) -> dict:
@@ -51,10 +52,10 @@ def test_only_the_chosen_layers(places):
 def test_colours_follow_status(places):
     """Every channel, blackspot and village gets the palette colour of its status (grey when not reported)."""
     layers = _layers(maps.build_deck(places, ALL_LAYERS, settings=OFFLINE))
-    by_code = {p["code"]: p for p in places}
+    by_code = {p.code: p for p in places}
     for layer_id in ("channels", "blackspots", "rivers", "heritage"):
         for row in layers[layer_id]["data"]:
-            status = by_code[row["code"]]["status"] or progress.NO_DATA
+            status = by_code[row["code"]].status or progress.NO_DATA
             assert row["color"] == hex_to_rgb(STATUS_COLORS[status]), (layer_id, row["code"])
     statuses = {row["status"] for row in layers["channels"]["data"] + layers["blackspots"]["data"]}
     assert len(statuses) >= 2, "demo data should show more than one status"
@@ -148,16 +149,7 @@ def test_legend_uses_the_palette():
 
 
 def _map_page(user: User | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    if user:
-        from tracker.auth import start_session
-
-        at.session_state["user"] = user
-        at.session_state["auth_session"] = start_session(user)
-    at.run()
-    at.switch_page("pages/map.py").run()
-    assert not at.exception, at.exception
-    return at
+    return app_page("pages/map.py", user=user)
 
 
 def test_map_page_with_demo_data(demo_db):
@@ -189,11 +181,7 @@ def test_map_page_with_empty_data(empty_db):
 
 
 def test_admin_replaces_geometry_from_the_page(demo_db):
-    from tracker.auth import create_user
-
-    with store.connect(demo_db) as con:
-        admin = create_user(con, "mapadmin", "admin", "a-long-enough-password-1")
-    at = _map_page(admin)
+    at = _map_page(make_admin(demo_db))
     assert "替换地理数据" in [e.label for e in at.expander]
     bad = {
         "type": "FeatureCollection",
@@ -240,3 +228,19 @@ def test_area_map_sections(demo_db):
     assert "villages" in ids[1] and "channels" not in ids[1]
     assert "heritage" in ids[2] and "blackspots" not in ids[2]
     assert sum("示意位置，非测绘成果" in c.value for c in at.caption) == 3
+
+
+def test_refused_upload_shows_its_codes_as_text(demo_db):
+    """A code in a refused file is markdown-escaped: a markdown image in it must not load from the internet."""
+    at = _map_page(make_admin(demo_db))
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [113.44, 22.36]},
+        "properties": {"code": "![x](http://evil.example/x.png)", "name": "坏点", "kind": "lake"},
+    }
+    data = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+    at.file_uploader(key="place_file").set_value(("![y](http://evil.example/y.png).geojson", data, "application/json")).run()
+    assert not at.exception
+    (error,) = at.error
+    assert "没有做任何修改" in error.value and "lake" in error.value
+    assert "](http" not in error.value and "\\]\\(http://evil.example/x.png\\)" in error.value

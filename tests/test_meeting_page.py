@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
-from tracker import deck, status, store
+from tests.conftest import ROOT, app_page
+from tracker import meeting, status, store
 
 YEAR, MONTH = 2023, 6
 
 
-def open_meeting(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/meeting.py").run()
-    assert not at.exception
-    return at
+def open_meeting(query: dict[str, str] | None = None) -> AppTest:
+    return app_page("pages/meeting.py", query=query, timeout=90)
 
 
 def page_html(at: AppTest) -> str:
@@ -28,7 +25,7 @@ def page_html(at: AppTest) -> str:
 def expected_titles(path) -> list[str]:
     with store.connect(path) as con:
         latest = status.latest_period(con) or (YEAR, 12)
-        return [s["title"] for s in deck.outline(status.build_status(con, *latest), status.areas(con))]
+        return [s.title for s in meeting.outline(status.build_status(con, *latest), status.areas(con))]
 
 
 @pytest.mark.parametrize("fixture", ["demo_db", "empty_db"])
@@ -80,3 +77,11 @@ def test_download_buttons_present(demo_db):
     labels = [b.proto.label for b in at.get("download_button")]
     assert any("下载PPT" in label for label in labels)
     assert any("下载通报" in label for label in labels)
+
+
+def test_outline_and_slides_load_no_office_library():
+    """The page's outline and slides need neither python-pptx nor python-docx; those load on a download click."""
+    code = "import sys, tracker.meeting, components.slides; print(sorted({m.split('.')[0] for m in sys.modules} & {'pptx', 'docx'}))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -12,15 +12,14 @@ import time
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
-from tracker import report_doc, status, store
+from tests.conftest import DOC_MONTH, DOC_YEAR, ROOT, app_page
+from tracker import bulletin_text, fonts, meeting, ooxml, report_doc, status, store
 from tracker.labels import status_label
-from tracker.model import LAGGING, NO_DATA, STATUSES, WARNING
+from tracker.model import LAGGING, NO_DATA, STATUSES, WARNING, MonthStatus
 
-YEAR, MONTH = 2023, 6
-WORD_FOR = report_doc.COUNT_WORDS
+YEAR, MONTH = DOC_YEAR, DOC_MONTH
+WORD_FOR = bulletin_text.COUNT_WORDS
 
 
 def open_doc(data: bytes):
@@ -65,8 +64,8 @@ def monthly_counts(items) -> dict[str, int]:
 
 
 @pytest.fixture
-def report(con) -> dict:
-    return status.build_status(con, YEAR, MONTH)
+def report(june_status) -> MonthStatus:
+    return june_status
 
 
 @pytest.fixture
@@ -123,7 +122,7 @@ def test_every_lagging_and_warning_item_is_in_section_two(doc, report):
         line = next(p for p in text.splitlines() if item.name in p)
         assert f"【{LAGGING}】" in line
         assert f"低于序时进度{item.gap_pp:.1f}个百分点" in line
-    assert report_doc.NO_EXPLANATION in text  # the demo data has no 情况说明 yet
+    assert meeting.NO_EXPLANATION in text  # the demo data has no 情况说明 yet
     on_track = [i for i in report.indicators if i.status not in (LAGGING, WARNING)]
     assert not any(f"{i.name}【" in text for i in on_track)
 
@@ -136,7 +135,7 @@ def test_explanation_text_replaces_the_missing_note(demo_db):
         doc = open_doc(report_doc.report_for_month(con, YEAR, MONTH))
     line = next(p.text for p in doc.paragraphs if re.match(rf"\d+\. {re.escape(item.name)}【", p.text))
     assert "情况说明：受台风影响，7月集中推进。（测试员" in line
-    assert report_doc.NO_EXPLANATION not in line
+    assert meeting.NO_EXPLANATION not in line
 
 
 def test_next_steps_name_each_department_with_lagging_items(doc, report):
@@ -152,7 +151,7 @@ def test_next_steps_name_each_department_with_lagging_items(doc, report):
 def test_demo_notice_in_every_page_header_and_under_the_title(doc):
     assert all(not s.different_first_page_header_footer for s in doc.sections)
     for section in doc.sections:
-        assert report_doc.DEMO_MARK in "\n".join(p.text for p in section.header.paragraphs)
+        assert meeting.DEMO_MARK in "\n".join(p.text for p in section.header.paragraphs)
     under_title = "\n".join(p.text for p in doc.paragraphs[:4])
     assert "并非各部门真实填报" in under_title
 
@@ -163,16 +162,16 @@ def test_every_run_has_an_east_asian_font(doc):
     runs = 0
     for part in parts:
         for run in part.iter(qn("w:r")):
-            fonts = run.find(qn("w:rPr") + "/" + qn("w:rFonts"))
-            assert fonts is not None and fonts.get(qn("w:eastAsia")), run.xpath("string(.)")
-            assert fonts.get(qn("w:eastAsia")) in report_doc.FONT_TABLE
+            faces = run.find(qn("w:rPr") + "/" + qn("w:rFonts"))
+            assert faces is not None and faces.get(qn("w:eastAsia")), run.xpath("string(.)")
+            assert faces.get(qn("w:eastAsia")) in fonts.BULLETIN_FONT_TABLE
             runs += 1
     assert runs > 200
     headings = [p for p in doc.paragraphs if p.style.name == "Heading 1"]
     for para in headings:
-        assert {r._r.rPr.rFonts.get(qn("w:eastAsia")) for r in para.runs} == {report_doc.HEADING_FONT}
+        assert {r._r.rPr.rFonts.get(qn("w:eastAsia")) for r in para.runs} == {fonts.HEADING_FONT}
     body = next(p for p in doc.paragraphs if "量化指标中" in p.text)
-    assert {r._r.rPr.rFonts.get(qn("w:eastAsia")) for r in body.runs} == {report_doc.BODY_FONT}
+    assert {r._r.rPr.rFonts.get(qn("w:eastAsia")) for r in body.runs} == {fonts.BODY_FONT}
 
 
 def test_month_without_data_says_no_data_and_has_no_demo_notice(empty_db):
@@ -183,9 +182,9 @@ def test_month_without_data_says_no_data_and_has_no_demo_notice(empty_db):
     text = body_text(doc)
     assert NO_DATA in section_text(doc, 1)
     assert NO_DATA in section_text(doc, 2)
-    assert report_doc.DEMO_MARK not in text
-    assert report_doc.DEMO_MARK not in header_text(doc)
-    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == list(report_doc.SECTION_TITLES)
+    assert meeting.DEMO_MARK not in text
+    assert meeting.DEMO_MARK not in header_text(doc)
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == list(bulletin_text.SECTION_TITLES)
     counts = parse_counts(section_text(doc, 1), "量化指标", "项")
     assert counts == monthly_counts(report.indicators)
     assert "按时报送" in section_text(doc, 3)
@@ -214,7 +213,7 @@ def test_cli_writes_a_report(demo_db, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "已生成" in result.stdout
     doc = Document(str(out))
-    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == list(report_doc.SECTION_TITLES)
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == list(bulletin_text.SECTION_TITLES)
 
 
 @pytest.mark.parametrize("month, name", [("13", "x.docx"), ("0", "x.docx"), ("6", "x.pptx")])
@@ -225,10 +224,7 @@ def test_cli_refuses_bad_month_or_suffix(demo_db, tmp_path, month, name):
 
 
 def test_meeting_page_offers_the_word_download(demo_db):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.switch_page("pages/meeting.py").run()
-    assert not at.exception
+    at = app_page("pages/meeting.py", timeout=90)
     labels = [getattr(b.proto, "label", "") for b in at.get("download_button")]
     assert "下载通报(Word)" in labels
     assert "下载PPT" in labels
@@ -237,7 +233,7 @@ def test_meeting_page_offers_the_word_download(demo_db):
 def test_property_children_follow_the_schema_order(doc):
     """Word rejects a file whose pPr / tcPr / tblPr children are out of order; check every one we wrote to."""
     checked = 0
-    for tag, order in report_doc.SCHEMA_ORDER.items():
+    for tag, order in ooxml.SCHEMA_ORDER.items():
         rank = {qn(t): i for i, t in enumerate(order)}
         parts = [doc.element.body, *(s.header._element for s in doc.sections)]
         for element in (e for part in parts for e in part.iter(qn(tag))):
