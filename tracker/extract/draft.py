@@ -36,6 +36,8 @@ def sentence_items(sentence: Sentence, table: KeywordTable, year: int | None = N
     items: list[DraftItem] = []
     governing = ""  # 力争/确保 reach forward over the clauses after them ("力争…35家以上，…12家以上")
     for clause in clauses(sentence):
+        if clause.opens in ";；":
+            governing = ""
         own = qualifier_in(clause.text)
         readings = read_quantities(clause, sentence.text, inherited=governing)
         for r in readings:

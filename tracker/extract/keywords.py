@@ -1,7 +1,7 @@
 """Which area and department an item most likely belongs to, from ``data/extract_keywords.csv``.
 
 The table is text so a town can adjust it to its own departments without touching code. The item's own name
-decides when it holds a keyword; only then its clause, then its sentence, then the heading above it: "鱼塘尾水治理"
+decides when it holds a keyword; only then its clause, then the headings above it or the whole sentence: "鱼塘尾水治理"
 under "推进生态环境建设" belongs to water (and agriculture), not ecology, and "…污水预处理设施覆盖率" in a sentence
 full of 污水 still goes to the department of 预处理.
 """
@@ -85,16 +85,19 @@ def _best(scores: dict[str, float]) -> tuple[str, float]:
 
 
 def suggest(name: str, clause: str, sentence: str, section: str, table: KeywordTable) -> Suggestion:
-    """The best area and department from the most specific text that names one; "" when none does."""
-    area, department, score = "", "", 0.0
-    for level, text in enumerate((name, clause, sentence, section)):
-        areas, departments = _scores(text, table)
-        if not area and areas:
-            area, found = _best(areas)
-            score += found / (level + 1)
-        if not department and departments:
-            department, found = _best(departments)
-            score += found / (level + 1)
-        if area and department:
-            break
-    return Suggestion(area, department, score)
+    """The best area and department from the most specific text that names one; "" when none does.
+
+    Headings speak for the area before the sentence does (a sentence lists works of several areas), but a heading
+    names no office, so the sentence speaks for the department first."""
+    area, area_score = _first((name, clause, section, sentence), table, 0)
+    department, department_score = _first((name, clause, sentence, section), table, 1)
+    return Suggestion(area, department, area_score + department_score)
+
+
+def _first(texts: tuple[str, ...], table: KeywordTable, which: int) -> tuple[str, float]:
+    for level, text in enumerate(texts):
+        scores = _scores(text, table)[which]
+        if scores:
+            best, found = _best(scores)
+            return best, found / (level + 1)
+    return "", 0.0

@@ -87,8 +87,8 @@ def _comparator_before(text: str) -> tuple[str | None, bool]:
     approximate = any(tail.endswith(w) for w in _APPROXIMATE_BEFORE)
     if approximate:
         text = text[: -max(len(w) for w in _APPROXIMATE_BEFORE if tail.endswith(w))]
-    for word, comparator in _BEFORE_COMPARATOR:
-        if text.endswith(word):
+    for word, comparator in sorted(_BEFORE_COMPARATOR, key=lambda wc: len(wc[0]), reverse=True):
+        if text.endswith(word):  # longest first: "不少于" is not "少于"
             return comparator, approximate
     return None, approximate
 

@@ -38,6 +38,7 @@ class Clause:
     text: str
     start: int  # offset into the decoded text
     index: int  # position within its sentence
+    opens: str = ""  # the mark before it ("，" or "；"): a semicolon ends the reach of an earlier 力争/确保
 
 
 @dataclass(frozen=True)

@@ -217,7 +217,7 @@ def clauses(sentence: Sentence) -> list[Clause]:
     out: list[Clause] = []
     depth, straight = 0, False
     quotes = text.count('"') % 2 == 0
-    begin = 0
+    begin, opens = 0, ""
     for i, ch in enumerate(text):
         if ch == '"' and quotes:
             straight = not straight
@@ -228,8 +228,8 @@ def clauses(sentence: Sentence) -> list[Clause]:
         elif ch in _CLAUSE_BREAK and not depth and not straight:
             if ch == "," and 0 < i < len(text) - 3 and text[i - 1].isdigit() and text[i + 1 : i + 4].isdigit():
                 continue
-            out.append(Clause(text[begin:i], sentence.start + begin, len(out)))
-            begin = i + 1
+            out.append(Clause(text[begin:i], sentence.start + begin, len(out), opens))
+            begin, opens = i + 1, ch
     tail = text[begin:].rstrip("。！？!?")
-    out.append(Clause(tail, sentence.start + begin, len(out)))
+    out.append(Clause(tail, sentence.start + begin, len(out), opens))
     return [c for c in out if c.text.strip()]

@@ -18,10 +18,14 @@ from tracker.extract.text import fold
 ADVERBS = (
     "持续", "全力", "扎实", "协调", "继续", "配合", "大力", "加快", "力争", "高品质", "高标准", "高质量", "深入",
     "积极", "全面", "进一步", "着力", "统筹", "科学", "加速", "努力", "争取", "切实", "尽快", "全速", "有序",
-    "稳步", "年内", "确保", "力促", "同步", "重点",
+    "稳步", "年内", "确保", "力促", "同步", "重点", "年底前", "上半年", "下半年", "今年", "全年",
 )  # fmt: skip
+_WHEN = re.compile(r"^(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:底|末)?前?")
 # Verbs that open a work, and what the work is expected to reach this year.
-STRONG_VERBS = ("规划建设", "完成", "建成", "动工", "开工", "完工", "竣工", "投用", "投产", "成立", "修缮", "新建", "扩建", "改建")
+STRONG_VERBS = (
+    "开工建设", "动工建设", "建成投用", "建成投产", "规划建设", "完成", "建成", "动工", "开工", "完工", "竣工", "投用",
+    "投产", "成立", "修缮", "新建", "扩建", "改建",
+)  # fmt: skip
 ACTION_VERBS = ("建设", "推进", "推动", "打造", "提速", "开发", "升级", "改造", "创建", "启动", "做好", "抓好")
 WORK_VERBS = tuple(sorted(STRONG_VERBS + ACTION_VERBS, key=len, reverse=True))
 # A verb that names the work itself ("修缮古鹤村日东祠" is the work's name in the report).
@@ -29,7 +33,7 @@ NAMING_VERBS = ("修缮", "新建", "扩建", "改建")
 _MILESTONE_TAIL = re.compile(
     r"(?:年内|年底前|上半年|下半年)?(?:动工建设|开工建设|完工通水|建成投用|建成投产|投入使用|主体完工|动工|开工|完工|竣工|投用|投产|通水|通车|建成|上线)$"
 )
-_VERSION_TAIL = re.compile(r"\d+(?:\.\d+)?版本?$")
+_VERSION_TAIL = re.compile(r"(?:\d+(?:\.\d+)?版本?|[一二三四五六七八九十首]期)$")
 # What is done to a work, trailing its name: stripped before asking what the work is.
 ACTION_TAILS = (
     "建设收尾工作", "快速化改造", "升级改造", "综合整治", "收尾工作", "整治工作", "提升改造",
@@ -39,7 +43,8 @@ ACTION_TAILS = (
 HEADS = (
     "工程", "项目", "产业园", "园", "示范带", "试点", "中心", "馆", "堂", "祠", "桥", "度假区", "小程序", "村",
     "遗存", "厂", "站", "市场", "运河", "涌", "沟", "水库", "湖", "路", "道", "路段", "快线", "配套设施",
-    "雨污分流", "号", "学校", "医院", "幼儿园", "公园", "广场", "场馆", "管网", "泵站", "码头", "隧道",
+    "雨污分流", "号", "学校", "医院", "幼儿园", "公园", "广场", "场馆", "管网", "泵站", "码头", "隧道", "段",
+    "校区", "中学", "小学", "卫生院", "大桥",
 )  # fmt: skip
 # Objects that end like a work but are figures of speech or categories ("美丽宜居家园", "优质文化旅游目的地").
 GENERIC_ENDINGS = ("家园", "乐园", "品牌", "目的地", "高地", "标杆", "样板", "路径", "体系", "机制", "通道等路网")
@@ -58,6 +63,7 @@ class WorkReading:
 
 
 def _after_adverbs(text: str) -> str:
+    text = _WHEN.sub("", text)  # "6月底前完成…"
     changed = True
     while changed:
         changed = False
@@ -90,10 +96,12 @@ def _top_split(text: str, sep: str) -> list[str]:
 
 def core(name: str) -> str:
     """The name without what is done to it: "南凤小桥改造" → "南凤小桥"."""
-    name = _VERSION_TAIL.sub("", name)
     changed = True
     while changed:
         changed = False
+        stripped = _VERSION_TAIL.sub("", name)
+        if stripped != name and stripped:
+            name, changed = stripped, True
         for tail in ACTION_TAILS:
             if name.endswith(tail) and len(name) > len(tail):
                 name, changed = name[: -len(tail)], True
