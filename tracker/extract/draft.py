@@ -6,10 +6,10 @@ not also a project.
 from __future__ import annotations
 
 from tracker.extract.keywords import KeywordTable, load_keywords, suggest
-from tracker.extract.quantities import qualifier_in, read_quantities
+from tracker.extract.quantities import is_multi_year, qualifier_in, read_quantities
 from tracker.extract.records import DraftItem, Sentence
 from tracker.extract.tasks import read_task
-from tracker.extract.text import clauses, detect_year, sentences
+from tracker.extract.text import clauses, detect_year, fold, sentences
 from tracker.extract.works import read_works
 
 # A suggestion with no keyword behind it is a guess; the confidence says so.
@@ -35,11 +35,15 @@ def sentence_items(sentence: Sentence, table: KeywordTable, year: int | None = N
     """The draft items of one sentence, in reading order."""
     items: list[DraftItem] = []
     governing = ""  # 力争/确保 reach forward over the clauses after them ("力争…35家以上，…12家以上")
+    folded = fold(sentence.text)  # once per sentence; folding keeps every offset
+    multi_year = is_multi_year(folded)
     for clause in clauses(sentence):
         if clause.opens in ";；":
             governing = ""
-        own = qualifier_in(clause.text)
-        readings = read_quantities(clause, sentence.text, inherited=governing)
+        at = clause.start - sentence.start
+        text = folded[at : at + len(clause.text)]
+        own = qualifier_in(text)
+        readings = read_quantities(text, multi_year, inherited=governing)
         for r in readings:
             q = r.quantity
             items.append(
@@ -59,7 +63,7 @@ def sentence_items(sentence: Sentence, table: KeywordTable, year: int | None = N
                 )
             )
         if not readings:
-            works = read_works(clause.text)
+            works = read_works(text)
             for w in works:
                 items.append(
                     _item(
@@ -78,7 +82,7 @@ def sentence_items(sentence: Sentence, table: KeywordTable, year: int | None = N
                     )
                 )
             if not works:
-                task = read_task(clause.text, governing)
+                task = read_task(text, governing)
                 if task:
                     items.append(
                         _item(

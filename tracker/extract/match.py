@@ -61,28 +61,33 @@ def known_items() -> list[Known]:
     return out
 
 
-def _score(item: DraftItem, known: Known) -> float:
-    if item.kind != known.kind or (item.kind == "indicator" and item.unit != known.unit):
-        return 0.0
-    score = similarity(item.name, known.name)
-    if same_sentence(item.sentence, known.source):
-        score += SENTENCE_BONUS
-    return score
+def _pairs_by_known(items: list[DraftItem], known: list[Known]) -> list[tuple[float, int, str]]:
+    """Every (score, item, code) at or above the threshold. Names and sentences are reduced to words and
+    character pairs once each, so a 65-page draft against a town's items stays well under a second."""
+    item_pairs = [_pairs(i.name) for i in items]
+    item_words = [words(i.sentence) for i in items]
+    out = []
+    for k in known:
+        k_pairs, k_words = _pairs(k.name), words(k.source)
+        for n, item in enumerate(items):
+            if item.kind != k.kind or (item.kind == "indicator" and item.unit != k.unit):
+                continue
+            pa = item_pairs[n]
+            score = 2 * len(pa & k_pairs) / (len(pa) + len(k_pairs)) if pa and k_pairs else 0.0
+            sentence = item_words[n]
+            if sentence and k_words and (sentence in k_words or k_words in sentence):
+                score += SENTENCE_BONUS
+            if score >= MATCH_THRESHOLD:
+                out.append((score, n, k.code))
+    return out
 
 
 def assign_codes(items: list[DraftItem], known: list[Known]) -> list[DraftItem]:
     """Each item with the code of the existing item it restates (one item per code, best pairs first), or a new
     code that clashes with nothing."""
-    pairs = sorted(
-        ((_score(item, k), i, k.code) for i, item in enumerate(items) for k in known),
-        key=lambda p: p[0],
-        reverse=True,
-    )
     codes: dict[int, str] = {}
     taken: set[str] = set()
-    for score, i, code in pairs:
-        if score < MATCH_THRESHOLD:
-            break
+    for _, i, code in sorted(_pairs_by_known(items, known), key=lambda p: p[0], reverse=True):
         if i not in codes and code not in taken:
             codes[i] = code
             taken.add(code)

@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass
 
 from tracker.extract.numbers import COUNT_UNITS, MEASURE_UNITS, NumberPhrase, number_phrases
-from tracker.extract.records import Clause, Quantity
-from tracker.extract.text import fold
+from tracker.extract.records import Quantity
 
 _SUFFIX = re.compile(r"^(?:及以上|以上|以下|以内|左右|多)")
 _SUFFIX_COMPARATOR = {"及以上": ">=", "以上": ">=", "多": ">=", "以下": "<=", "以内": "<="}
@@ -97,13 +96,16 @@ def _pre_noun_ok(phrase: NumberPhrase) -> bool:
     return phrase.unit in COUNT_UNITS or phrase.unit in MEASURE_UNITS
 
 
-def read_quantities(clause: Clause, sentence_text: str, inherited: str = "") -> list[QuantityReading]:
-    """The quantified commitments of one clause, in reading order."""
-    text = fold(clause.text)
+def is_multi_year(sentence: str) -> bool:
+    """ "围绕…的工作目标，分步实施…": the numbers of this sentence are a goal over several years."""
+    return bool(MULTI_YEAR.search(sentence))
+
+
+def read_quantities(text: str, multi_year: bool = False, inherited: str = "") -> list[QuantityReading]:
+    """The quantified commitments of one clause (width-folded, see ``text.fold``), in reading order."""
     phrases = number_phrases(text)
     readings: list[QuantityReading] = []
     segment_start = 0
-    multi_year = bool(MULTI_YEAR.search(fold(sentence_text)))
     for i, phrase in enumerate(phrases):
         if phrase.start < segment_start:
             continue  # inside the noun of the previous count ("一家百亿元以上企业")
@@ -134,7 +136,7 @@ def read_quantities(clause: Clause, sentence_text: str, inherited: str = "") -> 
         qualifier = qualifier_in(text[: phrase.start]) or inherited or ("约" if approximate else "")
         confidence = 0.85 + (0.05 if comparator or qualifier else 0.0)
         if multi_year:
-            confidence -= 0.35
+            confidence -= 0.4
         if phrase.value == 1 and not post_noun:
             confidence -= 0.1
         if len(name) < 3:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tracker.extract.text import fold
 from tracker.extract.works import ADVERBS
 
 SETUP_VERBS = ("建立健全", "制定出台", "配套出台", "成立", "设立", "组建", "建立", "出台", "制定", "印发", "编制", "实施")
@@ -36,20 +35,22 @@ class TaskReading:
 _ADVERBS = tuple(a for a in ADVERBS if a not in ("确保", "力争", "力促")) + ("不断", "严格", "坚决", "高位", "广泛", "高效", "分步", "深入")
 
 
+_ADVERB_RUN = re.compile("^(?:" + "|".join(sorted(_ADVERBS, key=len, reverse=True)) + ")+")
+_SETUP_VERB = re.compile("^(?:" + "|".join(SETUP_VERBS) + ")")
+_CAMPAIGN_VERB = re.compile("^(?:" + "|".join(CAMPAIGN_VERBS) + ")")
+
+
 def strip_adverbs(text: str) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for word in _ADVERBS:
-            if text.startswith(word) and len(text) > len(word) + 2:
-                text, changed = text[len(word) :], True
-    return text
+    """Without the words of effort in front ("深入", "进一步"), unless nothing would be left."""
+    stripped = _ADVERB_RUN.sub("", text)
+    return stripped if len(stripped) >= 3 else text
 
 
 def _setup(body: str) -> TaskReading | None:
-    verb = next((v for v in SETUP_VERBS if body.startswith(v)), "")
-    if not verb:
+    found = _SETUP_VERB.match(body)
+    if not found:
         return None
+    verb = found.group(0)
     obj = body[len(verb) :]
     if verb == "成立" and len(obj) >= 3 or obj.endswith(SETUP_OBJECTS):
         return TaskReading(body, 0.8)
@@ -63,10 +64,10 @@ def _level(body: str) -> TaskReading | None:
 
 
 def _campaign(body: str) -> TaskReading | None:
-    verb = next((v for v in CAMPAIGN_VERBS if body.startswith(v)), "")
-    if not verb:
+    found = _CAMPAIGN_VERB.match(body)
+    if not found:
         return None
-    obj = strip_adverbs(body[len(verb) :])
+    obj = strip_adverbs(body[found.end() :])
     quoted, only_a_name = bool(_QUOTED.search(obj)), bool(_QUOTED.fullmatch(obj))
     obj = obj.rstrip('"”')
     if quoted and (obj.endswith(CAMPAIGN_OBJECTS) or only_a_name):
@@ -78,8 +79,8 @@ def _campaign(body: str) -> TaskReading | None:
 
 
 def read_task(clause_text: str, governed_by: str = "") -> TaskReading | None:
-    """The clause as a task, or None. ``governed_by`` is an earlier 确保/力争 of the same sentence."""
-    body = strip_adverbs(fold(clause_text).strip())
+    """The clause (width-folded) as a task, or None. ``governed_by`` is an earlier 确保/力争 of the same sentence."""
+    body = strip_adverbs(clause_text.strip())
     if len(body) < 4:
         return None
     found = _setup(body) or _level(body) or _campaign(body)

@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tracker.extract.text import fold
-
 ADVERBS = (
     "持续", "全力", "扎实", "协调", "继续", "配合", "大力", "加快", "力争", "高品质", "高标准", "高质量", "深入",
     "积极", "全面", "进一步", "着力", "统筹", "科学", "加速", "努力", "争取", "切实", "尽快", "全速", "有序",
@@ -62,15 +60,14 @@ class WorkReading:
     confidence: float
 
 
+_ADVERB_RUN = re.compile("^(?:" + "|".join(sorted(ADVERBS, key=len, reverse=True)) + ")+")
+_WORK_VERB = re.compile("^(?:" + "|".join(WORK_VERBS) + ")")
+_INNER_VERB = re.compile("^(?:推动|推进|实现)")
+
+
 def _after_adverbs(text: str) -> str:
-    text = _WHEN.sub("", text)  # "6月底前完成…"
-    changed = True
-    while changed:
-        changed = False
-        for word in ADVERBS:
-            if text.startswith(word):
-                text, changed = text[len(word) :], True
-    return text
+    """Without the words of effort and time in front ("继续配合", "年内", "6月底前")."""
+    return _ADVERB_RUN.sub("", _WHEN.sub("", text))
 
 
 def _top_split(text: str, sep: str) -> list[str]:
@@ -170,14 +167,14 @@ def split_works(obj: str) -> list[str]:
 
 
 def read_works(clause_text: str) -> list[WorkReading]:
-    """The named works one clause commits to, or none."""
-    text = _after_adverbs(fold(clause_text).strip())
-    verb = next((v for v in WORK_VERBS if text.startswith(v)), "")
-    if not verb:
+    """The named works one clause (width-folded, see ``text.fold``) commits to, or none."""
+    text = _after_adverbs(clause_text.strip())
+    found = _WORK_VERB.match(text)
+    if not found:
         return []
+    verb = found.group(0)
     obj = _after_adverbs(text[len(verb) :])
-    inner = next((v for v in ("推动", "推进", "实现") if obj.startswith(v)), "")
-    obj = obj[len(inner) :]
+    obj = _INNER_VERB.sub("", obj, count=1)
     milestone_match = _MILESTONE_TAIL.search(obj)
     milestone = milestone_match.group(0) if milestone_match else verb
     if milestone_match:
