@@ -24,9 +24,8 @@ from tracker.extract.text import ReportError, detect_year, read_report
 ACCEPT_COL = "采纳"
 ACCEPT_FLOOR = 0.5  # items below this confidence start unticked: the reviewer opts them in
 CONTEXT_LINES = 2  # paragraphs shown before and after the one holding the chosen sentence
-EDITOR_COLUMNS = (
-    ACCEPT_COL, "序号", "类型", "编码", "名称", "目标值", "单位", "比较", "限定词", "领域", "牵头部门", "节点", "置信度", "原文",
-)  # fmt: skip
+# The sentence itself is shown beside the table (highlighted), not as a column.
+EDITOR_COLUMNS = (ACCEPT_COL, "序号", "类型", "名称", "目标值", "单位", "比较", "限定词", "领域", "牵头部门", "编码", "节点", "置信度")
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,11 @@ def render_source() -> Report | None:
     paste, upload = st.tabs(["粘贴文本", "上传文件"])
     with paste:
         pasted = st.text_area(
-            "报告正文", height=180, key="extract_text", placeholder="把政府工作报告的正文（或其中“今年工作安排”部分）粘贴到这里"
+            "报告正文",
+            height=180,
+            key="extract_text",
+            placeholder="把政府工作报告的正文（或其中“今年工作安排”部分）粘贴到这里",
+            help="粘贴后按 Ctrl+Enter，或点击输入框以外的地方，开始提取。",
         )
     with upload:
         st.caption(f"支持 .txt（UTF-8 或 GBK 编码）和 .docx，不超过 {upload_limit_mb()} MB。")
@@ -69,7 +72,7 @@ def render_source() -> Report | None:
     elif pasted.strip():
         text, name = pasted, "粘贴的文本"
     else:
-        st.info("粘贴报告正文或上传文件后，这里会列出读出的指标、项目和任务。", icon=":material/info:")
+        st.info("粘贴报告正文（按 Ctrl+Enter 确认）或上传文件后，这里会列出读出的指标、项目和任务。", icon=":material/info:")
         return None
     return Report(text, name, hashlib.sha256(text.encode("utf-8")).hexdigest()[:12])
 
@@ -90,6 +93,8 @@ def editor_frame(items: list[DraftItem]) -> pd.DataFrame:
     rows = workbook.review_rows(items)
     frame = pd.DataFrame(rows, columns=list(workbook.HEADERS))
     frame.insert(0, ACCEPT_COL, [i.confidence >= ACCEPT_FLOOR for i in items])
+    for column in ("目标值", "置信度"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
     return frame[list(EDITOR_COLUMNS)]
 
 
@@ -103,12 +108,13 @@ def render_editor(items: list[DraftItem], key: str) -> pd.DataFrame:
         hide_index=True,
         width="stretch",
         height=520,
+        placeholder="",
         column_config={
             ACCEPT_COL: st.column_config.CheckboxColumn(ACCEPT_COL, width="small", default=True, help="不采纳的条目不会写入"),
             "序号": st.column_config.NumberColumn("序号", width="small", disabled=True),
             "类型": st.column_config.SelectboxColumn("类型", options=kinds, required=True, width="small"),
             "编码": st.column_config.TextColumn("编码", help="已有指标的编码会写入目标；新编码进入新事项文件夹"),
-            "名称": st.column_config.TextColumn("名称", width="medium", required=True),
+            "名称": st.column_config.TextColumn("名称", width=300, required=True),
             "目标值": st.column_config.NumberColumn("目标值", format="%g"),
             "单位": st.column_config.TextColumn("单位", width="small"),
             "比较": st.column_config.SelectboxColumn("比较", options=list(workbook.COMPARATOR_WORDS.values()), width="small"),
@@ -117,7 +123,6 @@ def render_editor(items: list[DraftItem], key: str) -> pd.DataFrame:
             "牵头部门": st.column_config.SelectboxColumn("牵头部门", options=list(department_names().values())),
             "节点": st.column_config.TextColumn("节点", width="small"),
             "置信度": st.column_config.ProgressColumn("置信度", min_value=0.0, max_value=1.0, format="%.2f", width="small"),
-            "原文": st.column_config.TextColumn("原文", disabled=True, width="large"),
         },
     )
 
@@ -166,21 +171,36 @@ def render_text(report: Report, items: list[DraftItem]) -> None:
             if not line.strip():
                 continue
             if n == at:
-                local = item.start - starts[n]
-                before, chosen, after = line[:local], line[local : local + item.end - item.start], line[local + item.end - item.start :]
-                st.markdown(f"{escape_md(before)}**:orange-background[{escape_md(chosen)}]**{escape_md(after)}")
+                st.markdown(highlighted(line, item.start - starts[n], item))
             else:
                 st.markdown(escape_md(line))
     st.caption(f"第 {at + 1} 段 · 置信度 {item.confidence:.2f} · 分句：{escape_md(item.clause)}")
 
 
+def highlighted(line: str, at: int, item: DraftItem) -> str:
+    """Markdown of one paragraph: the item's sentence on an orange background, its clause in bold."""
+    end = at + item.end - item.start
+    sentence = line[at:end]
+    cut = sentence.find(item.clause) if item.clause else -1
+    if cut >= 0:
+        inner = f"{escape_md(sentence[:cut])}**{escape_md(item.clause)}**{escape_md(sentence[cut + len(item.clause) :])}"
+    else:
+        inner = escape_md(sentence)
+    return f"{escape_md(line[:at])}:orange-background[{inner}]{escape_md(line[end:])}"
+
+
 def issues_frame(issues: tuple[ingest.Issue, ...]) -> pd.DataFrame:
-    """Issues of the draft's targets, by item number (line k + 1 of the file is item k)."""
-    rows = []
+    """Issues of the draft's targets by item number (line k + 1 of the file is item k); the same message on many
+    items ("2023年已过去…") is one row listing them all."""
+    grouped: dict[tuple[str, str], list[int]] = {}
     for issue in issues:
         column = (issue.column or "").split("（")[-1].rstrip("）")
-        rows.append({"条目": (issue.row - 1) if issue.row else None, "列": column, "说明": issue.message})
-    return pd.DataFrame(rows, columns=["条目", "列", "说明"])
+        grouped.setdefault((column, issue.message), []).append(issue.row - 1 if issue.row else 0)
+    rows = [
+        {"说明": message, "列": column, "条目": "、".join(str(n) for n in numbers if n) or "—"}
+        for (column, message), numbers in grouped.items()
+    ]
+    return pd.DataFrame(rows, columns=["说明", "列", "条目"])
 
 
 def render_targets(accepted: list[DraftItem], user, digest: str) -> None:
@@ -223,7 +243,9 @@ def render_downloads(accepted: list[DraftItem], year: int) -> None:
     known = {k.code for k in match.known_items()}
     new = [i for i in accepted if i.code not in known]
     counts = "，".join(f"{name} {sum(1 for i in new if i.kind == kind)} 条" for kind, name in ITEM_KIND_NAMES.items())
-    st.caption(f"新事项（编码不在本系统中）：{counts}。文件夹格式与 data/ 相同，可用于新增镇街。")
+    st.caption(
+        f"新事项（编码不在本系统中）：{counts}。文件夹中的 targets.csv、projects.csv、tasks.csv 与系统初始数据格式相同，可用于新增镇街。"
+    )
     c1, c2 = st.columns(2)
     c1.download_button(
         "下载新事项文件夹（zip）",

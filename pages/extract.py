@@ -33,7 +33,7 @@ def main() -> None:
     counts = "，".join(f"{name} {sum(1 for i in items if i.kind == kind)} 条" for kind, name in ITEM_KIND_NAMES.items())
     st.subheader(f"草稿：{len(items)} 条（{counts}）")
     st.caption("可直接修改表格；取消“采纳”或删除行即剔除，在表格末尾可补充漏掉的条目。置信度低于 0.5 的条目默认不采纳。")
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns([2, 1], gap="medium")
     with left:
         edited = render_editor(items, key=f"extract_editor_{report.digest}_{year}")
     with right:
