@@ -63,6 +63,7 @@ def qualifier_in(text: str) -> str:
 
 
 def _strip(name: str, words: tuple[str, ...], leading: bool) -> str:
+    words = tuple(sorted(words, key=len, reverse=True))  # "不超过" before "超过"
     changed = True
     while changed and name:
         changed = False
