@@ -535,12 +535,18 @@ def test_cli_extract_json_is_strict_and_lists_the_draft(demo_db):
     assert all(r["value"] is None for r in rows if r["kind"] != "indicator")
 
 
-def test_cli_extract_reads_gbk_text_and_word_like_utf8(demo_db, tmp_path):
-    gbk = tmp_path / "报告.txt"
+def test_cli_extract_reads_gbk_text_and_word_files_like_utf8(demo_db, tmp_path):
+    gbk, word = tmp_path / "报告.txt", tmp_path / "报告.docx"
     gbk.write_bytes(REPORT.read_text(encoding="utf-8").encode("gbk"))
-    result = cli("extract", str(gbk), "--json", db_path=demo_db)
-    assert result.returncode == 0, result.stderr
-    assert len(strict_json(result.stdout)) == 75
+    document = docx.Document()
+    for line in REPORT.read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(line)
+    document.save(word)
+    utf8 = strict_json(cli("extract", str(REPORT), "--json", db_path=demo_db).stdout)
+    for path in (gbk, word):
+        result = cli("extract", str(path), "--json", db_path=demo_db)
+        assert result.returncode == 0, result.stderr
+        assert [(r["name"], r["value"]) for r in strict_json(result.stdout)] == [(r["name"], r["value"]) for r in utf8]
     missing = cli("extract", str(tmp_path / "无.txt"), db_path=demo_db)
     assert missing.returncode == 1 and "找不到文件" in missing.stderr
 
