@@ -179,7 +179,26 @@ def test_a_range_keeps_both_ends():
 
 def test_two_counts_in_one_clause_are_two_items():
     found = items_of("完成51个小区污水管网改造、745亩鱼塘尾水治理。")
-    assert [(i.name, i.value, i.unit) for i in found] == [("完成小区污水管网改造", 51, "个"), ("鱼塘尾水治理", 745, "亩")]
+    assert [(i.name, i.value, i.unit) for i in found] == [("完成小区污水管网改造", 51, "个"), ("完成鱼塘尾水治理", 745, "亩")]
+
+
+def test_items_after_a_dun_share_the_first_items_verb():
+    found = items_of("全年新开工重大项目3个、重点项目5个以上，新竣工重大项目2个。")
+    assert [(i.name, i.value) for i in found] == [("新开工重大项目", 3), ("新开工重点项目", 5), ("新竣工重大项目", 2)]
+
+
+def test_a_second_figure_for_the_same_subject_keeps_the_subject():
+    found = items_of("一般公共预算收入增长10%、力争完成6.5亿元。")
+    assert [(i.name, i.value, i.unit, i.qualifier) for i in found] == [
+        ("一般公共预算收入增长", 10, "%", ""),
+        ("一般公共预算收入", 6.5, "亿元", "力争"),
+    ]
+
+
+def test_a_money_amount_before_a_count_does_not_lend_its_unit():
+    (item,) = items_of("全年引进总投资超2亿元或3000万美元项目12个。")
+    assert (item.value, item.unit) == (12, "个")
+    assert number_phrases("3000万美元项目")[0].unit == "万美元"
 
 
 def test_a_money_amount_describing_a_noun_is_no_target():

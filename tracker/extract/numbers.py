@@ -118,10 +118,13 @@ def number_phrases(text: str) -> list[NumberPhrase]:
     """Every amount with a unit in ``text`` (width-folded), leaving out numbers that are names or dates."""
     out: list[NumberPhrase] = []
     for match in NUMBER.finditer(text):
-        unit = match.group("unit") or match.group("low_unit")
+        start, end = match.start(), match.end()
+        if match.group("low_unit") and not match.group("high"):
+            unit, end = match.group("low_unit"), match.end("low_unit")  # "3000万美元项目": 美元, not 项
+        else:
+            unit = match.group("unit") or match.group("low_unit")
         if not unit:
             continue
-        start, end = match.start(), match.end()
         if _NAME_BEFORE.search(text[:start]) or _NAME_AFTER.match(text[end:]) or _in_quotes(text, start):
             continue
         if match.group("low_unit") and match.group("high") and match.group("unit") != match.group("low_unit"):

@@ -33,8 +33,11 @@ _LEADING = (
 )  # fmt: skip
 _TRAILING = (
     "突破", "达到", "达", "超过", "不低于", "不少于", "不超过", "不高于", "低于", "控制在", "保持在", "稳定在",
-    "维持在", "大约", "接近", "约", "近", "为", "在", "至", "到", "总计", "累计",
+    "维持在", "大约", "接近", "约", "近", "为", "在", "至", "到", "总计", "累计", "完成", "实现", "均超", "超",
 )  # fmt: skip
+# What a list's first item starts with and the items after "、" leave out ("新开工A项目2个、B项目3个").
+_LIST_VERB = re.compile(r"^(?:新增|新建|新签约|新开工|新竣工|新引进|新培育|新认定|完成|引进|培育|建成|改造|提供)")
+_GROWTH_TAIL = re.compile(r"(?:增长|增幅|增速|提高|下降)$")
 _BASELINE = re.compile(r"比上年|较上年|同比|比去年")
 # A pre-noun count keeps the verb that says what is delivered ("提供150套…" → "提供保障性租赁住房").
 _DELIVERY_VERBS = ("新增", "新建", "建成", "完成", "提供", "改造", "培育", "引进", "创建", "打造")
@@ -76,8 +79,13 @@ def _strip(name: str, words: tuple[str, ...], leading: bool) -> str:
 
 
 def clean_name(name: str) -> str:
-    """The thing counted, without the verbs of effort around it ("推动市场主体总量突破" → "市场主体总量")."""
+    """The thing counted, without the verbs of effort around it ("推动市场主体总量突破" → "市场主体总量"); a subject
+    before 力争/确保 goes too ("安宜镇将确保…收入增长" → "…收入增长")."""
     name = _BASELINE.sub("", name.strip(" 、,"))
+    for word, _ in QUALIFIER_WORDS:
+        at = name.rfind(word)
+        if at > 0:
+            name = name[at:]
     name = _strip(name, _LEADING, leading=True)
     return _strip(name, _TRAILING, leading=False).strip(" 、,")
 
@@ -119,8 +127,11 @@ def read_quantities(text: str, multi_year: bool = False, inherited: str = "") ->
             approximate = approximate or word == "左右"
             comparator = _SUFFIX_COMPARATOR.get(word, comparator)
         post_noun = not after.strip() or after.startswith("、") or bool(_GENERIC_TAIL.fullmatch(after.strip()))
+        in_list = bool(readings) and text[segment_start - 1 : segment_start] == "、"
         if post_noun:
             name = clean_name(text[segment_start : phrase.start])
+            if not name and readings:  # "收入增长10%、力争完成65亿元": the same subject, a second figure
+                name = _GROWTH_TAIL.sub("", readings[-1].name)
             span = (segment_start, after_start)
             segment_start = after_start + (1 if after.startswith("、") else 0)
         elif _pre_noun_ok(phrase):
@@ -132,6 +143,9 @@ def read_quantities(text: str, multi_year: bool = False, inherited: str = "") ->
             segment_start = stop + (1 if text[stop : stop + 1] == "、" else 0)
         else:
             continue  # a money or rate amount describing a noun
+        if in_list and not _LIST_VERB.match(name):
+            shared = _LIST_VERB.match(readings[0].name)
+            name = (shared.group(0) if shared else "") + name
         if not name:
             continue
         qualifier = qualifier_in(text[: phrase.start]) or inherited or ("约" if approximate else "")
