@@ -104,7 +104,3 @@ def assign_codes(items: list[DraftItem], known: list[Known]) -> list[DraftItem]:
                     break
         out.append(replace(item, code=code))
     return out
-
-
-def existing_codes(known: list[Known], kind: ItemKind) -> set[str]:
-    return {k.code for k in known if k.kind == kind}

@@ -54,7 +54,6 @@ class QuantityReading:
     quantity: Quantity
     qualifier: str
     confidence: float
-    span: tuple[int, int]  # the part of the clause it was read from
 
 
 def qualifier_in(text: str) -> str:
@@ -132,14 +131,12 @@ def read_quantities(text: str, multi_year: bool = False, inherited: str = "") ->
             name = clean_name(text[segment_start : phrase.start])
             if not name and readings:  # "收入增长10%、力争完成65亿元": the same subject, a second figure
                 name = _GROWTH_TAIL.sub("", readings[-1].name)
-            span = (segment_start, after_start)
             segment_start = after_start + (1 if after.startswith("、") else 0)
         elif _pre_noun_ok(phrase):
             stop = _noun_end(text, after_start, phrases[i + 1 :])
             noun = _GENERIC_TAIL.sub("", text[after_start:stop]).strip(" 、")
             verb = next((v for v in _DELIVERY_VERBS if text[: phrase.start].rstrip().endswith(v)), "")
             name = verb + noun
-            span = (phrase.start, stop)
             segment_start = stop + (1 if text[stop : stop + 1] == "、" else 0)
         else:
             continue  # a money or rate amount describing a noun
@@ -165,12 +162,9 @@ def read_quantities(text: str, multi_year: bool = False, inherited: str = "") ->
                     comparator=comparator or ">=",
                     upper=phrase.upper,
                     approximate=approximate,
-                    start=phrase.start,
-                    end=phrase.end,
                 ),
                 qualifier=qualifier,
                 confidence=round(max(0.05, min(0.99, confidence)), 2),
-                span=span,
             )
         )
     return readings

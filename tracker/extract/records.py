@@ -37,7 +37,6 @@ class Clause:
 
     text: str
     start: int  # offset into the decoded text
-    index: int  # position within its sentence
     opens: str = ""  # the mark before it ("，" or "；"): a semicolon ends the reach of an earlier 力争/确保
 
 
@@ -50,8 +49,6 @@ class Quantity:
     comparator: str
     upper: float | None  # the top of a range ("6%-8%"), else None
     approximate: bool  # 约 / 左右
-    start: int  # offsets of the number phrase within the clause
-    end: int
 
 
 @dataclass(frozen=True)

@@ -228,8 +228,8 @@ def clauses(sentence: Sentence) -> list[Clause]:
         elif ch in _CLAUSE_BREAK and not depth and not straight:
             if ch == "," and 0 < i < len(text) - 3 and text[i - 1].isdigit() and text[i + 1 : i + 4].isdigit():
                 continue
-            out.append(Clause(text[begin:i], sentence.start + begin, len(out), opens))
+            out.append(Clause(text[begin:i], sentence.start + begin, opens))
             begin, opens = i + 1, ch
     tail = text[begin:].rstrip("。！？!?")
-    out.append(Clause(tail, sentence.start + begin, len(out), opens))
+    out.append(Clause(tail, sentence.start + begin, opens))
     return [c for c in out if c.text.strip()]
