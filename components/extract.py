@@ -203,8 +203,8 @@ def issues_frame(issues: tuple[ingest.Issue, ...]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["说明", "列", "条目"])
 
 
-def render_targets(accepted: list[DraftItem], user, digest: str) -> None:
-    """Targets of existing indicators: checked as a targets upload, written on confirmation."""
+def render_targets(accepted: list[DraftItem], user) -> None:
+    """Targets of existing indicators: checked as a targets upload, written on confirmation, once."""
     try:
         check = accept.check_items(accepted, user)
     except accept.NothingToAccept as exc:
@@ -212,6 +212,11 @@ def render_targets(accepted: list[DraftItem], user, digest: str) -> None:
         return
     except (ingest.IngestError, PermissionError) as exc:
         st.error(str(exc))
+        return
+    written = hashlib.sha256(check.data).hexdigest()
+    done = st.session_state.get("extract_done")
+    if done and done[0] == written:  # the same targets again: no second batch from a second click
+        st.success(f"已写入目标（批次 {done[1]}），可在“目标管理”和“上传记录”中查看或撤销。", icon=":material/check_circle:")
         return
     errors = tuple(i for i in check.issues if i.level == "error")
     warnings = tuple(i for i in check.issues if i.level == "warning")
@@ -225,7 +230,8 @@ def render_targets(accepted: list[DraftItem], user, digest: str) -> None:
         return
     preview = check.frame.rename(columns={"name": "指标", "year": "年", "old_value": "原目标", "value": "新目标", "note": "备注"})
     preview["比较"] = check.frame["comparator"].map(workbook.COMPARATOR_WORDS)
-    st.dataframe(preview[["指标", "年", "原目标", "新目标", "比较", "备注"]], hide_index=True, width="stretch", key="extract_preview")
+    columns = ["指标", "年", "原目标", "新目标", "比较", "备注"]
+    st.dataframe(preview[columns], hide_index=True, width="stretch", key="extract_preview", placeholder="—")
     if check.ok and st.button(f"确认写入 {len(check.frame)} 个目标", type="primary", key="extract_commit"):
         try:
             batch = accept.commit(check, user)
@@ -234,8 +240,8 @@ def render_targets(accepted: list[DraftItem], user, digest: str) -> None:
         except PermissionError as exc:
             st.error(str(exc))
         else:
-            st.session_state[f"extract_done_{digest}"] = batch
-            st.success(f"已写入目标（批次 {batch}），可在“目标管理”和“上传记录”中查看或撤销。")
+            st.session_state["extract_done"] = (written, batch)
+            st.rerun()
 
 
 def render_downloads(accepted: list[DraftItem], year: int) -> None:

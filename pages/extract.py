@@ -41,7 +41,7 @@ def main() -> None:
     accepted = reviewed_items(edited, items, year)
     st.subheader(f"采纳：{len(accepted)} 条")
     st.markdown("**已有指标的目标**（与“目标管理”上传相同的检查，写入后有记录、可撤销）")
-    render_targets(accepted, user, report.digest)
+    render_targets(accepted, user)
     st.markdown("**新事项**")
     render_downloads(accepted, year)
 

@@ -159,6 +159,9 @@ def test_accepting_writes_the_targets_as_a_batch_with_history(demo_db):
     assert target("market_entities", 2024) == (30000.0, batch)
     with store.connect() as con:
         assert con.execute("select kind, user_name, rows from batch where id = ?", [batch]).fetchone() == ("targets", "admin1", 16)
+    assert not [b for b in at.button if b.key == "extract_commit"], "a second click must not write a second batch"
+    at.run()
+    assert [s.value for s in at.success] == [done]
 
 
 def test_a_target_the_upload_checks_refuse_is_shown_by_its_item_and_nothing_is_written(demo_db):
