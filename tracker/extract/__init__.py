@@ -9,6 +9,7 @@ No streamlit, no network, no model: rules over the report's own wording, each in
 - ``works``: named works with a milestone verb (projects)
 - ``tasks``: checkable commitments without a number
 - ``keywords``: the suggested area and department, from ``data/extract_keywords.csv``
+- ``names``: the Chinese names of areas and departments, both ways
 - ``draft``: the whole report to a list of ``DraftItem``
 - ``match``: codes of the indicators and projects an item restates, fresh codes for the rest
 - ``workbook``: the draft as an Excel file for review, and back
