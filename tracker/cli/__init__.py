@@ -7,6 +7,7 @@ Each module adds its own sub-commands through ``register(subparsers)``; a handle
 - ``users``: users add / list / disable
 - ``reporting``: metrics, template, import, figures, batches, revert, backup
 - ``documents``: deck (.pptx) and report (通报, .docx)
+- ``extract``: extract (draft items from a report's text) and targets import (a reviewed draft's targets)
 - ``output``: strict JSON and Chinese refusals, shared by all
 """
 
@@ -18,7 +19,7 @@ import sys
 
 from tracker import store
 
-COMMAND_MODULES = ("tracker.cli.core", "tracker.cli.users", "tracker.cli.reporting", "tracker.cli.documents")
+COMMAND_MODULES = ("tracker.cli.core", "tracker.cli.users", "tracker.cli.reporting", "tracker.cli.documents", "tracker.cli.extract")
 
 
 def build_parser() -> argparse.ArgumentParser:
