@@ -432,10 +432,15 @@ def test_the_page_is_read_with_full_recall_of_targets_and_works(page_items):
 
 def test_the_two_interpretations_of_data_are_found_by_their_sentence_as_tasks(page_items):
     gold = evaluate.repository_gold()
-    assert {g.code for g in gold if g.by_sentence} == {"flood_blackspots", "worse_than_v_rivers"}
+    assert {g.code for g in gold if g.by_sentence} == {"flood_blackspots", "worse_than_v_rivers", "village_sewage"}
     pairs = evaluate.pair(page_items, [g for g in gold if g.by_sentence])
-    assert {page_items[i].name for i in pairs.values()} == {'开展水浸"黑点"全面整治', "劣V类河涌数量有效控制"}
-    assert {page_items[i].kind for i in pairs.values()} == {"task"}
+    found = {page_items[i].name: page_items[i].kind for i in pairs.values()}
+    assert found == {
+        '开展水浸"黑点"全面整治': "task",
+        "劣V类河涌数量有效控制": "task",
+        # "加快推进9个村(社区)…建设": the draft offers the 9 for review; data/ tracks the progress without a target.
+        "村(社区)的农村生活污水治理项目建设": "indicator",
+    }
 
 
 def test_the_measure_counts_a_miss_and_a_false_positive(page_items):
@@ -507,11 +512,11 @@ def test_accepted_targets_go_through_the_upload_checks_into_a_batch(demo_db, pag
     items = [i if i.code != "market_entities" else DraftItem(**{**i.__dict__, "value": 32000.0, "year": 2024}) for i in page_items]
     items = [DraftItem(**{**i.__dict__, "year": 2024}) for i in items]
     check = accept.check_items(items, ADMIN)
-    assert check.ok and len(check.frame) == 19 and check.skipped == len(items) - 19
+    assert check.ok and len(check.frame) == 18 and check.skipped == len(items) - 18
     batch = accept.commit(check, ADMIN)
     assert target("market_entities", 2024) == (32000.0, ">=", "原文“推动市场主体总量突破3万家”", batch)
     with store.connect() as con:
-        assert con.execute("select kind, user_name, rows from batch where id = ?", [batch]).fetchone() == ("targets", "admin1", 19)
+        assert con.execute("select kind, user_name, rows from batch where id = ?", [batch]).fetchone() == ("targets", "admin1", 18)
 
 
 def test_a_bad_target_is_refused_on_its_draft_line_and_nothing_is_written(demo_db, page_items):
@@ -613,7 +618,7 @@ def test_cli_targets_import_accepts_a_reviewed_draft(cli_admin, tmp_path):
     path = draft_file(tmp_path, cli_admin, raise_market)
     result = cli("targets", "import", str(path), "--user", "boss", db_path=cli_admin)
     assert result.returncode == 0, result.stderr
-    assert "已写入 19 个目标" in result.stdout and "跳过 56 行" in result.stdout
+    assert "已写入 18 个目标" in result.stdout and "跳过 57 行" in result.stdout
     assert target("market_entities", 2024)[:2] == (32000.0, ">=")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from tracker.extract.records import DraftItem
@@ -50,7 +51,7 @@ def _num(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _csv(columns: tuple[str, ...], rows: list[dict[str, object]]) -> bytes:
+def _csv(columns: tuple[str, ...], rows: Sequence[Mapping[str, object]]) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()

@@ -95,8 +95,10 @@ def assign_codes(items: list[DraftItem], known: list[Known]) -> list[DraftItem]:
     counters = dict.fromkeys(NEW_CODE_PREFIX, 0)
     out = []
     for i, item in enumerate(items):
-        code = codes.get(i)
-        if code is None:
+        found = codes.get(i)
+        if found is not None:
+            code = found
+        else:
             while True:
                 counters[item.kind] += 1
                 code = f"{NEW_CODE_PREFIX[item.kind]}{counters[item.kind]:03d}"

@@ -79,12 +79,9 @@ class NumberPhrase:
 
 
 def _value(digits: str, magnitude: str) -> float | None:
-    if digits[0].isdigit():
-        number = float(digits.replace(",", ""))
-    else:
-        number = chinese_number(digits)
-        if number is None:
-            return None
+    number: float | None = float(digits.replace(",", "")) if digits[0].isdigit() else chinese_number(digits)
+    if number is None:
+        return None
     return number * {"": 1, "千": 1_000, "万": 10_000, "亿": 100_000_000}[magnitude]
 
 

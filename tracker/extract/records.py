@@ -11,7 +11,7 @@ from typing import Literal
 
 ItemKind = Literal["indicator", "project", "task"]
 ITEM_KINDS: tuple[ItemKind, ...] = ("indicator", "project", "task")
-ITEM_KIND_NAMES: dict[str, str] = {"indicator": "指标", "project": "项目", "task": "任务"}
+ITEM_KIND_NAMES: dict[ItemKind, str] = {"indicator": "指标", "project": "项目", "task": "任务"}
 COMPARATORS = (">=", "<=", "=")
 QUALIFIERS = ("力争", "确保", "约")
 

@@ -12,7 +12,7 @@ import math
 from dataclasses import replace
 
 from tracker.extract.names import area_names, department_names, to_code
-from tracker.extract.records import COMPARATORS, ITEM_KIND_NAMES, QUALIFIERS, DraftItem
+from tracker.extract.records import COMPARATORS, ITEM_KIND_NAMES, QUALIFIERS, DraftItem, ItemKind
 
 COMPARATOR_WORDS = {">=": "不低于", "<=": "不高于", "=": "等于"}
 # Chinese header → DraftItem field ("index" and "note" are the row's own).
@@ -96,7 +96,7 @@ def _text(value: object) -> str:
 
 def item_from_row(row: dict[str, object], original: DraftItem | None = None) -> DraftItem:
     """The reviewer's row back as an item; offsets (for highlighting) come from the item it was drawn from."""
-    kinds = {name: kind for kind, name in ITEM_KIND_NAMES.items()} | {k: k for k in ITEM_KIND_NAMES}
+    kinds: dict[str, ItemKind] = {name: kind for kind, name in ITEM_KIND_NAMES.items()} | {k: k for k in ITEM_KIND_NAMES}
     comparators = {word: c for c, word in COMPARATOR_WORDS.items()} | {c: c for c in COMPARATORS}
     year = _number(row.get("年"))
     qualifier = _text(row.get("限定词"))
