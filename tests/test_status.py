@@ -1,5 +1,7 @@
 """The assembled status report on the demo data and on an empty database."""
 
+import math
+
 import pytest
 
 from tracker import status, store
@@ -114,3 +116,32 @@ def test_an_earlier_gap_is_named_and_the_month_judged_on_what_was_reported(con):
     assert december.status in ("已完成", "未完成") and december.missing_months == [6]
     may = next(i for i in status.build_status(con, 2023, 5).indicators if i.code == "forest_tending")
     assert may.status != "未填报" and may.missing_months == []
+
+
+def test_over_the_year_no_finished_sum_falls_back_and_december_is_a_verdict(con):
+    """Every month of 2023: a cumulative item once 已完成 stays so; December holds no 预警/滞后; no tracked goal counted."""
+    months = {m: status.build_status(con, 2023, m) for m in range(1, 13)}
+    done_since: dict[str, int] = {}
+    for m, report in months.items():
+        for item in report.indicators:
+            if item.kind == "cumulative" and item.code in done_since:
+                assert item.status == "已完成", f"{item.code} fell back in month {m} after 已完成 in {done_since[item.code]}"
+            if item.kind == "cumulative" and item.status == "已完成":
+                done_since.setdefault(item.code, m)
+        assert not {i.code for i in report.indicators} & {"firms_over_100m", "firms_over_10b", "clusters_over_10b"}
+        assert sum(status.status_counts(report.indicators).values()) == len(report.indicators)
+    assert "rental_housing" in done_since and done_since["rental_housing"] < 12
+    december = months[12]
+    assert december.final and not {i.status for i in december.items} & {"预警", "滞后", "正常"}
+    for item in december.indicators + december.tracked:
+        for number in (item.completion, item.gap_pp, item.forecast, item.value):
+            assert number is None or math.isfinite(number)
+
+
+def test_stale_value_carries_its_month(con):
+    """文物巡查 has no November report: November is 未填报 and the value shown is October's, labelled as such."""
+    from tracker import wording
+
+    patrol = next(i for i in status.build_status(con, 2023, 11).indicators if i.code == "heritage_patrol")
+    assert patrol.status == "未填报" and patrol.value_month == 10
+    assert wording.value_text(patrol, 11).endswith("（10月数）")

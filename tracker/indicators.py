@@ -187,7 +187,7 @@ _VALUES_LOCK = threading.Lock()
 _VALUES_MAX = 64
 
 
-def _database_name(con: duckdb.DuckDBPyConnection) -> str:
+def database_name(con: duckdb.DuckDBPyConnection) -> str:
     row = con.execute("select file from pragma_database_list where name = current_database()").fetchone()
     return str(row[0]) if row else ""
 
@@ -201,7 +201,7 @@ def values(con: duckdb.DuckDBPyConnection, years: list[int], codes: list[str] | 
     """
     every = list(registry().values())
     stamp = data_stamp(con, every)
-    database = _database_name(con)
+    database = database_name(con)
     frames: list[pd.DataFrame] = []
     missing: list[int] = []
     with _VALUES_LOCK:

@@ -6,6 +6,8 @@ Reads only: nothing here writes to the store (indicator values are cached in mem
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from tracker import model, progress
-from tracker.indicators import Indicator, registry, values
+from tracker.indicators import Indicator, data_stamp, database_name, registry, values
 from tracker.model import Area, Explanation, IndicatorStatus, Item, MonthStatus, ProjectStatus, by_severity, status_counts
 
 __all__ = ["by_severity", "status_counts"]  # the one order and the counts live in tracker.model
@@ -303,8 +305,33 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
     return out
 
 
+# Whole months already judged, by (database file, data stamp, year, month, area, rules), newest last: a month's
+# status only changes when a batch lands or is reverted, places are replaced, an SQL file or a rule changes.
+_MONTHS: OrderedDict[tuple[object, ...], MonthStatus] = OrderedDict()
+_MONTHS_LOCK = threading.Lock()
+_MONTHS_MAX = 128
+
+
 def build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None = None) -> MonthStatus:
-    """Every item of the month, judged: annual indicators and projects, and the tracked goals apart."""
+    """Every item of the month, judged: annual indicators and projects, and the tracked goals apart.
+
+    Kept in memory under the data stamp (a read never writes): a repeated call costs the two small queries of the
+    stamp. The records are shared between callers: treat them as read-only."""
+    key = (database_name(con), data_stamp(con, list(registry().values())), year, month, area, progress.Rules.from_settings())
+    with _MONTHS_LOCK:
+        cached = _MONTHS.get(key)
+        if cached is not None:
+            _MONTHS.move_to_end(key)
+            return cached
+    built = _build_status(con, year, month, area)
+    with _MONTHS_LOCK:
+        _MONTHS[key] = built
+        while len(_MONTHS) > _MONTHS_MAX:
+            _MONTHS.popitem(last=False)
+    return built
+
+
+def _build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None) -> MonthStatus:
     every = indicator_status(con, year, month, area)
     indicators = [i for i in every if not i.tracked]
     tracked = [i for i in every if i.tracked]
