@@ -21,6 +21,7 @@ ARGUMENTS = {
     ("metrics",): [[]],
     ("users", "list"): [[]],
     ("extract",): [[REPORT]],
+    ("projects", "plans"): [["--year", "2023"]],
 }
 
 

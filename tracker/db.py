@@ -17,7 +17,14 @@ from tracker import config, store
 
 SCHEMA_VERSION = 1
 SEED_TIME = datetime(2023, 1, 3, 9, 0)
-SHARED_SQL = ("figure_current", "target_current", "project_progress_latest", "explanation_current", "place_stock_asof")
+SHARED_SQL = (
+    "figure_current",
+    "target_current",
+    "project_progress_latest",
+    "project_plan_current",
+    "explanation_current",
+    "place_stock_asof",
+)
 
 
 def _read_csv(name: str, data_dir: Path) -> list[dict[str, str]]:

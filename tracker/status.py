@@ -249,11 +249,12 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
     rows = con.execute(
         """
         select p.code, p.name, p.area, a.name as area_name, p.department, d.name as department_name,
-               p.project_type, p.place, p.milestone, p.target_stage, p.ongoing, p.start_month, p.finish_month, p.source,
+               p.project_type, p.place, p.milestone, p.target_stage, p.ongoing, plan.start_month, plan.finish_month, p.source,
                pp.stage, pp.percent, pp.note, pp.demo, pp.created_at
         from project p
         join area a on a.code = p.area
         join department d on d.code = p.department
+        join project_plan_current plan on plan.project = p.code and plan.year = p.year
         left join project_progress_latest pp on pp.project = p.code and pp.year = ? and pp.month = ?
         where p.year = ? and (? is null or p.area = ?)
         order by a.sort, p.code

@@ -8,6 +8,7 @@ Each module adds its own sub-commands through ``register(subparsers)``; a handle
 - ``reporting``: metrics, template, import, figures, batches, revert, backup
 - ``documents``: deck (.pptx) and report (通报, .docx)
 - ``extract``: extract (draft items from a report's text) and targets import (a reviewed draft's targets)
+- ``projects``: projects plans / plan (the town's own planned months)
 - ``output``: strict JSON and Chinese refusals, shared by all
 """
 
@@ -19,7 +20,14 @@ import sys
 
 from tracker import store
 
-COMMAND_MODULES = ("tracker.cli.core", "tracker.cli.users", "tracker.cli.reporting", "tracker.cli.documents", "tracker.cli.extract")
+COMMAND_MODULES = (
+    "tracker.cli.core",
+    "tracker.cli.users",
+    "tracker.cli.reporting",
+    "tracker.cli.documents",
+    "tracker.cli.extract",
+    "tracker.cli.projects",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

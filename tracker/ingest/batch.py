@@ -31,6 +31,7 @@ class BatchKind(StrEnum):
     EXPLANATIONS = "explanations"
     PLACES = "places"
     PROJECTS = "projects"
+    PLANS = "plans"
     SEED = "seed"
 
 
@@ -40,10 +41,11 @@ BATCH_KIND_NAMES = {
     BatchKind.EXPLANATIONS: "情况说明",
     BatchKind.PLACES: "地点",
     BatchKind.PROJECTS: "项目",
+    BatchKind.PLANS: "镇计划",
     BatchKind.SEED: "初始数据",
 }
 # Only batches whose rows are versioned can be reverted: the previous rows then show again.
-REVERTIBLE = frozenset({BatchKind.FIGURES, BatchKind.TARGETS, BatchKind.EXPLANATIONS})
+REVERTIBLE = frozenset({BatchKind.FIGURES, BatchKind.TARGETS, BatchKind.EXPLANATIONS, BatchKind.PLANS})
 
 
 @dataclass

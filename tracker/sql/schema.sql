@@ -66,3 +66,10 @@ create table if not exists audit (
     id integer primary key default nextval('audit_id_seq'), created_at timestamp not null,
     user_name varchar not null, action varchar not null, detail varchar
 );
+-- The town's own plan for a named work (planned start and finish months): not the report's words, editable by
+-- admins, versioned like figures (the newest committed batch wins; a revert brings the previous plan back).
+create table if not exists project_plan (
+    project varchar not null references project (code), year integer not null,
+    start_month integer check (start_month between 1 and 12), finish_month integer check (finish_month between 1 and 12),
+    note varchar, batch_id integer not null references batch (id)
+);
