@@ -38,7 +38,8 @@ def indicator_frame(indicators: Sequence[IndicatorStatus], month: int, trends: d
             "指标": i.name,
             "目标": wording.target_text(i),
             "完成值": wording.value_text(i, month),
-            "上年末": fmt_number(i.base, i.unit),
+            "上年末": fmt_number(i.base, i.unit) if i.kind != "cumulative" else "—",
+            "上年同期": fmt_number(i.last_year, i.unit),
             "口径": i.measure,
             "完成率": _pct(i.completion),
             "序时进度": _pct(i.time_progress),
@@ -53,7 +54,7 @@ def indicator_frame(indicators: Sequence[IndicatorStatus], month: int, trends: d
         for i in indicators
     ]
     # Status and completion right after the name: on a 1366-px laptop they must not scroll out of sight.
-    columns = ["code", "指标", STATUS_COL, "完成率", "口径", "序时进度", "差距", "目标", "完成值", "上年末", "预计全年", "责任部门", "走势",
+    columns = ["code", "指标", STATUS_COL, "完成率", "口径", "序时进度", "差距", "目标", "完成值", "上年末", "上年同期", "预计全年", "责任部门", "走势",
                "更新时间", "报告原文"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
@@ -63,7 +64,8 @@ INDICATOR_COLUMNS = {
     "指标": st.column_config.TextColumn("指标", width="medium", pinned=True),
     "目标": st.column_config.TextColumn("全年目标", help="括号内为报告原文的措辞：力争、确保、约（约数按目标的95%计为完成）"),
     "完成值": st.column_config.TextColumn("完成值", help="累计类指标为年初至今累计，其余为最近一期数值；非本月的数值注明月份"),
-    "上年末": st.column_config.TextColumn("上年末", help="上年12月的数值（时点指标）或上年全年累计；“—”表示上年未填报"),
+    "上年末": st.column_config.TextColumn("上年末", help="时点指标上年12月的数值，较上年末进度由此起算；累计类指标不适用（—）"),
+    "上年同期": st.column_config.TextColumn("上年同期", help="上年同月的数值（累计类指标为上年1月至同月累计）；“—”表示上年未填报"),
     "口径": st.column_config.TextColumn(
         "完成率口径", help="完成率：累计值÷目标；较上年末进度：（当前值−上年末）÷（目标−上年末）；对照目标值：须每月保持的指标"
     ),

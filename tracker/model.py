@@ -80,6 +80,7 @@ class IndicatorStatus:
     change: float | None = None  # value − 上年末, for a level
     measure: str = "完成率"  # what completion means: 完成率 / 较上年末进度 / 对照目标值 / 较上年增减 / 较上年同期
     tracked: bool = False  # a multi-year goal or a commitment without a number: kept out of the annual counts
+    unmet_months: list[int] = field(default_factory=list)  # a level that must hold: reported months below the target
     final: bool = False  # the deadline has come: the verdict is 已完成 or 未完成
     item_type: ItemType = field(default="indicator", repr=False)
 

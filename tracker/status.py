@@ -115,7 +115,7 @@ class _Reading:
     value_month: int | None  # the last month that reported
     reported: bool  # the month itself reported
     missing: list[int]  # months up to this one without a report (named, never read as zero)
-    held_all_year: bool  # a level that must hold: every reported month met the target
+    unmet: list[int]  # a level that must hold: the reported months that missed the target
 
 
 def _reading(ind: Indicator, series: dict[int, float], month: int, target: float | None, comparator: str) -> _Reading:
@@ -129,8 +129,8 @@ def _reading(ind: Indicator, series: dict[int, float], month: int, target: float
         value = series[last] if last is not None else None
         # A level carries its latest report; earlier gaps matter only for a level that must hold every month.
         missing = gaps if ind.basis == "maintain" else ([] if last == month else [month])
-    held = target is None or all(progress.meets(series[m], target, comparator) for m in months)
-    return _Reading(value, last, last == month, missing, held)
+    unmet = [] if target is None else [m for m in months if not progress.meets(series[m], target, comparator)]
+    return _Reading(value, last, last == month, missing, unmet)
 
 
 def _judge(ind: Indicator, reading: _Reading, target: _Target, base: float | None, last_same: float | None, month: int, tp: float,
@@ -163,7 +163,7 @@ def _judge(ind: Indicator, reading: _Reading, target: _Target, base: float | Non
         last_year_same=last_same,
         qualifier=ind.qualifier,
         final=final,
-        held_all_year=reading.held_all_year,
+        held_all_year=not reading.unmet,
         forecast=progress.level_forecast(pace, base, target.value, ind.direction),
     )
 
@@ -238,6 +238,7 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
                 change=_round(reading.value - base) if is_level and reading.value is not None and base is not None else None,
                 measure=verdict.measure,
                 tracked=ind.basis == "track",
+                unmet_months=reading.unmet if ind.basis == "maintain" else [],
                 final=final and ind.basis != "track",
             )
         )

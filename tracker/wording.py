@@ -51,7 +51,13 @@ def change_text(item: IndicatorStatus) -> str:
 
 
 def gap_text(item: IndicatorStatus) -> str:
-    """What the gap is measured against, in words: ``低于序时进度15.4个百分点``, ``低于目标值7.8个百分点``."""
+    """What the gap is measured against, in words: ``低于序时进度15.4个百分点``, ``低于目标值7.8个百分点``; at the
+    deadline ``距全年目标差15.4个百分点``, and for a level that had to hold all year, the months it did not."""
+    if item.final and item.status == "未完成" and item.unmet_months:
+        return f"{'、'.join(f'{m}月' for m in item.unmet_months)}未达到目标，未能全年保持"
+    if item.final and item.status == "未完成" and item.target is not None and item.value is not None and item.direction == "up":
+        short = item.target - item.value
+        return f"距全年目标还差{short:.1f}个百分点" if item.unit == "%" else f"距全年目标还差{fmt_number(short, item.unit)}"
     if item.gap_pp is None:
         if item.direction == "down" and item.target is not None and item.value is not None and item.value > item.target:
             return f"超出目标{fmt_number(item.value - item.target, item.unit)}"
