@@ -54,8 +54,8 @@ def indicator_frame(indicators: Sequence[IndicatorStatus], month: int, trends: d
         for i in indicators
     ]
     # Status and completion right after the name: on a 1366-px laptop they must not scroll out of sight.
-    columns = ["code", "指标", STATUS_COL, "完成率", "口径", "序时进度", "差距", "目标", "完成值", "上年末", "上年同期", "预计全年", "责任部门", "走势",
-               "更新时间", "报告原文"]  # fmt: skip
+    columns = ["code", "指标", STATUS_COL, "完成率", "口径", "序时进度", "差距", "目标", "完成值", "上年末", "上年同期", "预计全年",
+               "责任部门", "走势", "更新时间", "报告原文"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 
