@@ -19,7 +19,7 @@ import streamlit as st
 
 from tracker.fonts import CHART_FONTS
 from tracker.labels import STATUS_COLORS, fmt_number, fmt_pct, fmt_target, status_color, status_label, text_on_status
-from tracker.model import NO_DATA, SEVERITY, STAGES, STATUSES, WARNING, IndicatorStatus, ProjectStatus
+from tracker.model import NO_DATA, SEVERITY, STAGES, STATUSES, WARNING, IndicatorStatus, ProjectStatus, canonical_stage
 
 Size = Literal["screen", "projector"]
 
@@ -363,8 +363,11 @@ def indicator_chart(history: pd.DataFrame, item: IndicatorStatus, year: int, mon
 
 
 def stage_position(stage: str | None, percent: float | None) -> float | None:
-    """A project on one axis of stage bands: 未开工 0–1, 前期 1–2, 在建 2–3 (by percent), 完工 3–4, 投用 4–5."""
-    if stage is None or stage not in STAGES:
+    """A project on one axis of stage bands: 前期 0–1, 在建 1–2 (by percent), 完工 2–3, 投用 3–4 (a stored 未开工 reads as 前期)."""
+    if stage is None:
+        return None
+    stage = canonical_stage(stage)
+    if stage not in STAGES:
         return None
     index = STAGES.index(stage)
     if stage == "在建":

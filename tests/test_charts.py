@@ -113,14 +113,14 @@ def test_indicator_chart_without_data_or_target():
 @pytest.mark.parametrize(
     "stage,percent,expected",
     [
-        ("未开工", None, 0.5),
-        ("前期", None, 1.5),
-        ("在建", 40, 2.4),
-        ("在建", None, 2.5),
-        ("完工", 100, 3.5),
-        ("投用", 100, 5.0),
+        ("未开工", None, 0.5),  # a stored 未开工 reads as 前期
+        ("前期", None, 0.5),
+        ("在建", 40, 1.4),
+        ("在建", None, 1.5),
+        ("完工", 100, 2.5),
+        ("投用", 100, 4.0),
         (None, None, None),
-        ("在建", 140, 3.0),
+        ("在建", 140, 2.0),
     ],
 )
 def test_stage_position(stage, percent, expected):
@@ -134,6 +134,6 @@ def test_project_timeline_rows_status_first(june):
     lagging = next(p for p in june.projects if p.status == LAGGING)
     note = next(a.text for a in fig.layout.annotations if lagging.name in a.text)
     assert note.index("✖ 滞后") < note.index(lagging.name)  # status first: never cut off on a phone
-    assert list(fig.layout.xaxis.ticktext) == ["未开工", "前期", "在建", "完工", "投用"]
+    assert list(fig.layout.xaxis.ticktext) == ["前期", "在建", "完工", "投用"]
     plan = next(t for t in fig.data if t.name == "◆ 计划应达")
     assert plan.marker.symbol == "diamond"
