@@ -7,6 +7,8 @@ measured from it, a figure from an earlier month carries its month, and nothing 
 
 from __future__ import annotations
 
+import math
+
 from tracker import progress
 from tracker.labels import fmt_number, fmt_pct, fmt_target
 from tracker.model import IndicatorStatus
@@ -41,13 +43,44 @@ def progress_text(item: IndicatorStatus) -> str:
 
 
 def change_text(item: IndicatorStatus) -> str:
-    """``较上年末减少2条`` / ``较上年末增加1,280家`` / ``与上年末持平``; ``—`` when either figure is missing."""
+    """``较上年末减少2条`` / ``较上年末增加1,280家`` / ``较上年末提高50.0个百分点`` / ``与上年末持平``; ``—`` when
+    either figure is missing. A rate changes by percentage points, never by "%"."""
     if item.change is None:
         return "—"
     if abs(item.change) < 1e-9:
         return "与上年末持平"
+    if item.unit == "%":
+        return f"较上年末{'提高' if item.change > 0 else '下降'}{abs(item.change):.1f}个百分点"
     side = "增加" if item.change > 0 else "减少"
     return f"较上年末{side}{fmt_number(abs(item.change), item.unit)}"
+
+
+def short_pct(fraction: float | None) -> str:
+    """A share without a trailing ``.0``: ``50%``, ``22.7%``; ``—`` for none (for 序时进度 in running text)."""
+    if fraction is None or not math.isfinite(fraction):
+        return "—"
+    return f"{fraction * 100:.1f}".removesuffix(".0") + "%"
+
+
+def yoy_text(item: IndicatorStatus, month: int) -> str:
+    """同比: ``同比增长35.7%（上年同期14家）``, ``同比提高3.2个百分点（上年同期40.0%）``, ``与上年同期持平``.
+
+    Empty when last year's same month is unknown, or the value shown is from an earlier month (no like for like).
+    """
+    now, before = item.value, item.last_year
+    if now is None or before is None or item.value_month != month:
+        return ""
+    then = f"上年同期{fmt_number(before, item.unit)}"
+    if abs(now - before) < 1e-9:
+        return f"与上年同期持平（{then}）"
+    if item.unit == "%":
+        return f"同比{'提高' if now > before else '下降'}{abs(now - before):.1f}个百分点（{then}）"
+    if before <= 0:
+        return f"{then}，同比{'增加' if now > before else '减少'}{fmt_number(abs(now - before), item.unit)}"
+    rate = (now - before) / before * 100
+    if rate > 100:  # "增长1200.0%" on a small base says less than the count itself
+        return f"同比增加{fmt_number(now - before, item.unit)}（{then}）"
+    return f"同比{'增长' if rate > 0 else '下降'}{abs(rate):.1f}%（{then}）"
 
 
 def gap_text(item: IndicatorStatus) -> str:
