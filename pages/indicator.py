@@ -95,7 +95,8 @@ def render() -> None:
     st.caption(f"状态：{status_label(item.status)} · 上年同期：{fmt_number(item.last_year, unit)} · 最近更新：{item.last_update or '—'}")
 
     history = load_history(item.code, year)
-    charts.show(charts.indicator_chart(history, item, year, month), charts.chart_filename(year, month, item.name), key="indicator_chart")
+    figure = charts.indicator_chart(history, item, year, month)
+    charts.show(figure, charts.chart_filename(year, month, item.name), key="indicator_chart", demo=item.demo)
 
     explanation = item.explanation
     if explanation:

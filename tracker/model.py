@@ -49,6 +49,7 @@ def stage_legend() -> str:
     """``前期：立项、设计、报批等开工前工作…；在建：…`` for a caption under a stage chart or table."""
     return "；".join(f"{name}：{meaning}" for name, meaning in STAGE_DEFINITIONS.items())
 
+
 IndicatorKind = Literal["cumulative", "level", "ratio", "milestone"]
 Direction = Literal["up", "down"]
 Basis = Literal["reach", "maintain", "track"]
