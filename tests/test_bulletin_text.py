@@ -86,7 +86,9 @@ def test_year_end_facts_never_talk_of_time_progress():
     )  # fmt: skip
     facts = bulletin_text.indicator_facts(fish, 12)
     assert facts == "年度目标745亩，全年累计完成609.9亩，完成率81.9%；距年度目标尚差135.1亩"
+    assert wording.gap_text(fish) == "距年度目标尚差135.1亩"  # the overview table and xlsx say the same, never 序时
     done = indicator_status_record(unit="套", target=150.0, value=150.0, completion=1.0, status=DONE, final=True, value_month=11)
+    assert wording.gap_text(done) == ""
     assert bulletin_text.reached_phrase(done, 12) == "1—11月累计完成150套（12月未填报）"
 
 

@@ -124,6 +124,15 @@ def test_overview_lists_lagging_items_with_gap_and_department(demo_db):
     assert metrics["序时进度"] == "50.0%"
 
 
+def test_overview_in_december_lists_unfinished_items_without_talk_of_time_progress(demo_db):
+    at = open_page("overview", month=12)
+    attention = frame(at, "事项")
+    assert set(attention["状态"]) == {"✘ 未完成"}
+    assert not any("序时" in str(gap) for gap in attention["差距"])
+    row = attention[attention["事项"] == "鱼塘尾水治理"].iloc[0]
+    assert row["差距"] == "距年度目标尚差135.1亩"
+
+
 def test_overview_ranks_departments_by_share_on_track(demo_db):
     at = open_page("overview")
     ranking = frame(at, "正常率")
@@ -285,6 +294,7 @@ def test_indicator_page_judges_an_item_that_must_hold_against_its_target(demo_db
     """文物巡查 must cover 51 sites each month: 对照目标, never 对照序时; November shows October's figure with its month."""
     at = open_page("indicator", indicator="heritage_patrol")
     metrics = metrics_of(at)
+    assert metrics["每月目标"] == "≥51处"
     assert metrics["评定方式"] == "对照目标值" and metrics["对照目标值"] == "92.2%"
     (delta,) = [m.proto.delta for m in at.metric if m.label == "对照目标值"]
     assert "对照目标" in delta and "序时" not in delta

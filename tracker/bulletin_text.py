@@ -271,27 +271,10 @@ def time_phrase(item: IndicatorStatus, month: int) -> str:
     return gap
 
 
-def shortfall_phrase(item: IndicatorStatus) -> str:
-    """At year-end, how far an unfinished target is: ``距年度目标尚差135.1亩``."""
-    if not item.final or item.status != NOT_DONE:
-        return ""
-    if item.basis == "maintain":
-        missing = wording.missing_text(item)
-        return "全年未能每月保持目标" + (f"，{missing}" if missing else "")
-    if item.target is None or item.value is None:
-        return ""
-    left = item.target - item.value if item.direction == "up" else item.value - item.target
-    if left <= 0:
-        return ""
-    if item.unit == "%":
-        return f"距年度目标尚差{left:.1f}个百分点"
-    return f"距年度目标尚差{fmt_number(left, item.unit)}"
-
-
 def indicator_facts(item: IndicatorStatus, month: int) -> str:
     """The facts of one indicator, clause by clause: target, what was reached, the measure, 序时 or shortfall, 同比."""
     first = "，".join(p for p in (target_phrase(item), reached_phrase(item, month), progress_phrase(item)) if p)
-    clauses = [first, time_phrase(item, month), shortfall_phrase(item), wording.yoy_text(item, month)]
+    clauses = [first, time_phrase(item, month), wording.shortfall_text(item), wording.yoy_text(item, month)]
     return "；".join(c for c in clauses if c)
 
 

@@ -11,7 +11,7 @@ import math
 
 from tracker import progress
 from tracker.labels import fmt_number, fmt_pct, fmt_target
-from tracker.model import IndicatorStatus
+from tracker.model import NOT_DONE, IndicatorStatus
 
 
 def value_text(item: IndicatorStatus, month: int) -> str:
@@ -83,8 +83,29 @@ def yoy_text(item: IndicatorStatus, month: int) -> str:
     return f"同比{'增长' if rate > 0 else '下降'}{abs(rate):.1f}%（{then}）"
 
 
+def shortfall_text(item: IndicatorStatus) -> str:
+    """At year-end, how far an unfinished target is: ``距年度目标尚差135.1亩``; ``全年未能每月保持目标`` for a level
+    that had to hold; empty before the deadline or when the item is done."""
+    if not item.final or item.status != NOT_DONE:
+        return ""
+    if item.basis == "maintain":
+        missing = missing_text(item)
+        return "全年未能每月保持目标" + (f"，{missing}" if missing else "")
+    if item.target is None or item.value is None:
+        return ""
+    left = item.target - item.value if item.direction == "up" else item.value - item.target
+    if left <= 0:
+        return ""
+    if item.unit == "%":
+        return f"距年度目标尚差{left:.1f}个百分点"
+    return f"距年度目标尚差{fmt_number(left, item.unit)}"
+
+
 def gap_text(item: IndicatorStatus) -> str:
-    """What the gap is measured against, in words: ``低于序时进度15.4个百分点``, ``低于目标值7.8个百分点``."""
+    """What the gap is measured against, in words: ``低于序时进度15.4个百分点``, ``低于目标值7.8个百分点``; at year-end
+    the shortfall against the target (``距年度目标尚差135.1亩``), never 序时."""
+    if item.final:
+        return shortfall_text(item)
     if item.gap_pp is None:
         if item.direction == "down" and item.target is not None and item.value is not None and item.value > item.target:
             return f"超出目标{fmt_number(item.value - item.target, item.unit)}"
