@@ -8,6 +8,7 @@ from components import cards, charts, tables
 from components.data import load_history, load_status
 from components.sidebar import current_filters, demo_banner
 from tracker import export
+from tracker.model import stage_legend
 
 MAP_AREAS = ("water", "rural", "culture")
 INDICATOR_PAGE = "pages/indicator.py"
@@ -61,10 +62,12 @@ def render_area(area: str) -> None:
             icon=":material/download:",
             key=f"download_{area}",
         )
+        title = "年度完成情况" if status.final else "完成率与序时进度"
         charts.show(
-            charts.completion_chart(indicators, "完成率与序时进度", f"{name} · {year}年{month}月"),
+            charts.completion_chart(indicators, title, f"{name} · {year}年{month}月", final=status.final, month=month),
             charts.chart_filename(year, month, name, "完成率"),
             key=f"chart_{area}",
+            demo=status.demo,
         )
 
     if tracked:
@@ -79,7 +82,8 @@ def render_area(area: str) -> None:
         frame = tables.project_frame(projects).drop(columns=["领域"])
         tables.show(frame, tables.PROJECT_COLUMNS, key=f"projects_{area}")
         timeline = charts.project_timeline(projects, "重点项目节点", f"{name} · {year}年{month}月 · 条形实际，◆计划")
-        charts.show(timeline, charts.chart_filename(year, month, name, "重点项目"), key=f"timeline_{area}")
+        charts.show(timeline, charts.chart_filename(year, month, name, "重点项目"), key=f"timeline_{area}", demo=status.demo)
+        st.caption("节点：" + stage_legend() + "。")
 
     if area in MAP_AREAS:
         from components.maps import render_area_map

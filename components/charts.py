@@ -17,9 +17,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from tracker import wording
 from tracker.fonts import CHART_FONTS
-from tracker.labels import STATUS_COLORS, fmt_number, fmt_pct, fmt_target, status_color, status_label, text_on_status
-from tracker.model import NO_DATA, SEVERITY, STAGES, STATUSES, WARNING, IndicatorStatus, ProjectStatus
+from tracker.labels import STATUS_COLORS, fmt_number, fmt_pct, status_color, status_label, text_on_status
+from tracker.meeting import DEMO_MARK
+from tracker.model import NO_DATA, SEVERITY, STAGES, STATUSES, WARNING, IndicatorStatus, ProjectStatus, canonical_stage
+from tracker.progress import MEASURE_SHARE
 
 Size = Literal["screen", "projector"]
 
@@ -44,6 +47,7 @@ TIME_PROGRESS_COLOR = "#1A1A1A"
 NEUTRAL = "#5A6B7B"
 LAST_YEAR_COLOR = "#8C8C8C"
 PLAN_COLOR = "#1A1A1A"
+DEMO_COLOR = "#B3261E"
 
 
 def plotly_config(filename: str) -> dict:
@@ -52,12 +56,39 @@ def plotly_config(filename: str) -> dict:
 
 
 def chart_filename(year: int, month: int, *parts: str) -> str:
-    """E.g. ``2023年6月_水环境治理_完成率``."""
+    """E.g. ``2023年6月_水环境治理_完成率`` (``show(..., demo=True)`` adds ``_演示数据``)."""
     return "_".join([f"{year}年{month}月", *[p for p in parts if p]])
 
 
-def show(fig: go.Figure, filename: str, key: str | None = None) -> None:
-    """Render a figure with the shared toolbar config."""
+def mark_demo(fig: go.Figure) -> go.Figure:
+    """Say 演示数据 on the figure itself, so a downloaded PNG passed on without its page still says so: in the
+    title where the chart has one, else in the top-left corner."""
+    title = fig.layout.title.text
+    if title:
+        if DEMO_MARK not in title:
+            fig.update_layout(title_text=f"{title}（{DEMO_MARK}）")
+        return fig
+    fig.add_annotation(
+        text=f"<b>{DEMO_MARK}</b>",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=1,
+        xanchor="left",
+        yanchor="bottom",
+        yshift=8,
+        showarrow=False,
+        font={"color": DEMO_COLOR, "size": fig.layout.font.size or 16},
+    )
+    return fig
+
+
+def show(fig: go.Figure, filename: str, key: str | None = None, *, demo: bool = False) -> None:
+    """Render a figure with the shared toolbar config; demo figures say so in the chart and the PNG's file name."""
+    if demo:
+        fig = mark_demo(fig)
+        if not filename.endswith(DEMO_MARK):
+            filename = f"{filename}_{DEMO_MARK}"
     st.plotly_chart(fig, config=plotly_config(filename), key=key, theme=None)
 
 
@@ -125,22 +156,26 @@ def _labels_above(ys: list[str], texts: list[str], yshift: int, font_size: int) 
     ]
 
 
-def _completion_bars(fig: go.Figure, rows: list[IndicatorStatus], ys: list[str], comp: list[float | None], ts: TypeScale) -> None:
+def _completion_bars(
+    fig: go.Figure, rows: list[IndicatorStatus], ys: list[str], comp: list[float | None], ts: TypeScale, month: int | None
+) -> None:
     """The completion bars: status colour, the real completion as text even where the bar is cut at the cap."""
     shown = [min(c, COMPLETION_CAP) if c is not None else 0 for c in comp]
     texts = [
-        f"{status_label(i.status)}  {fmt_pct(i.completion)}" if c is not None else status_label(i.status)
+        f"{status_label(i.status)}  {fmt_pct(i.completion)}" if c is not None else f"{status_label(i.status)}  {_no_share(i)}".rstrip()
         for i, c in zip(rows, comp, strict=True)
     ]
     custom = [
         [
             i.name,
             status_label(i.status),
-            fmt_pct(i.completion),
-            fmt_pct(i.time_progress),
-            fmt_number(i.value, i.unit),
-            _target_text(i),
+            fmt_pct(i.completion) if i.completion is not None else (_no_share(i) or "—"),
+            fmt_pct(i.time_progress) if i.time_progress is not None else "不适用（对照目标值）",
+            wording.value_text(i, month) if month else fmt_number(i.value, i.unit),
+            wording.target_text(i),
             i.department_name or "—",
+            i.measure,
+            fmt_number(i.base, i.unit),
         ]
         for i in rows
     ]
@@ -163,46 +198,64 @@ def _completion_bars(fig: go.Figure, rows: list[IndicatorStatus], ys: list[str],
         customdata=custom,
         showlegend=False,
         hovertemplate=(
-            "<b>%{customdata[0]}</b><br>状态：%{customdata[1]}<br>完成率：%{customdata[2]}"
+            "<b>%{customdata[0]}</b><br>状态：%{customdata[1]}<br>%{customdata[7]}：%{customdata[2]}"
             "<br>序时进度：%{customdata[3]}<br>完成值：%{customdata[4]}<br>目标：%{customdata[5]}"
-            "<br>责任部门：%{customdata[6]}<extra></extra>"
+            "<br>上年末：%{customdata[8]}<br>责任部门：%{customdata[6]}<extra></extra>"
         ),
     )
 
 
-def completion_chart(
-    indicators: Sequence[IndicatorStatus], title: str | None, subtitle: str | None = None, *, size: Size = "screen"
-) -> go.Figure:
-    """One horizontal bar per indicator: completion (status colour), a marker at its own 序时进度.
+def _no_share(item: IndicatorStatus) -> str:
+    """What a bar without a percentage says instead: ``较上年末减少1条`` for a count to keep down."""
+    change = wording.change_text(item)
+    return change if item.completion is None and change != "—" else ""
 
-    Names sit above their bars rather than on the y axis, so the bars keep the full width on a phone.
+
+def _bar_label(item: IndicatorStatus) -> str:
+    """The name above a bar, with its measure when that is not a plain 完成率."""
+    return item.name if item.measure == MEASURE_SHARE else f"{item.name}（{item.measure}）"
+
+
+def completion_chart(
+    indicators: Sequence[IndicatorStatus],
+    title: str | None,
+    subtitle: str | None = None,
+    *,
+    size: Size = "screen",
+    final: bool = False,
+    month: int | None = None,
+) -> go.Figure:
+    """One horizontal bar per indicator: completion (status colour) and, where 序时进度 applies, a marker at it.
+
+    Names sit above their bars rather than on the y axis, so the bars keep the full width on a phone. A level that
+    must hold (对照目标值) has no 序时 marker; at year-end (``final``) no bar has one. ``month``: the month shown,
+    so a value carried from an earlier month says which (``51处（10月数）``).
     """
     ts = TYPE_SCALES[size]
     rows = list(reversed(indicators))  # plotly draws the first category at the bottom
     ys = [i.code for i in rows]
     comp = [_percent_points(i.completion) for i in rows]
     fig = go.Figure()
-    _completion_bars(fig, rows, ys, comp, ts)
-    fig.add_scatter(
-        y=ys,
-        x=[_percent_points(i.time_progress) for i in rows],
-        mode="markers",
-        name="序时进度",
-        marker={"symbol": "line-ns", "size": round(26 * ts.space), "line": {"width": 4, "color": TIME_PROGRESS_COLOR}},
-        customdata=[fmt_pct(i.time_progress) for i in rows],
-        hovertemplate="序时进度：%{customdata}<extra></extra>",
-    )
-    fig.update_layout(annotations=_labels_above(ys, [i.name for i in rows], round(17 * ts.space), ts.tick))
+    _completion_bars(fig, rows, ys, comp, ts, month)
+    timed = [i for i in rows if i.time_progress is not None]
+    if timed and not final:
+        fig.add_scatter(
+            y=[i.code for i in timed],
+            x=[_percent_points(i.time_progress) for i in timed],
+            mode="markers",
+            name="序时进度",
+            marker={"symbol": "line-ns", "size": round(26 * ts.space), "line": {"width": 4, "color": TIME_PROGRESS_COLOR}},
+            customdata=[fmt_pct(i.time_progress) for i in timed],
+            hovertemplate="序时进度：%{customdata}<extra></extra>",
+        )
+    fig.update_layout(annotations=_labels_above(ys, [_bar_label(i) for i in rows], round(17 * ts.space), ts.tick))
     most = max([*(min(c, COMPLETION_CAP) for c in comp if c is not None), 100.0])
-    fig.update_xaxes(title_text="完成率（%）", range=[0, most * 1.3], ticksuffix="%", dtick=50, fixedrange=True)
+    axis = "完成率（%）" if all(i.measure == MEASURE_SHARE for i in rows) else "完成率／进度（%）"
+    fig.update_xaxes(title_text=axis, range=[0, most * 1.3], ticksuffix="%", dtick=50, fixedrange=True)
     fig.update_yaxes(title_text="", showticklabels=False, fixedrange=True, showgrid=False, range=[-0.6, len(rows) - 0.1])
     fig = _style(fig, title, _height(ts, 260, 150, 66, len(rows)), subtitle, ts)
     fig.update_layout(legend={"x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom"}, margin={"l": 10, "r": 20})
     return fig
-
-
-def _target_text(item: IndicatorStatus) -> str:
-    return fmt_target(item.target, item.comparator, item.unit)
 
 
 # --- status counts per area (overview) ---------------------------------------------------------------------
@@ -215,12 +268,14 @@ def status_count_chart(
     *,
     size: Size = "screen",
     axis_title: str = "事项数（指标＋项目）",
+    statuses: Sequence[str] = STATUSES,
 ) -> go.Figure:
-    """Stacked horizontal bars: for each area, how many items are in each status (``axis_title`` says which items)."""
+    """Stacked horizontal bars: for each area, how many items are in each of ``statuses`` (at year-end pass
+    ``YEAR_END_STATUSES``: 已完成, 未完成, 未填报); ``axis_title`` says which items."""
     ts = TYPE_SCALES[size]
     areas = list(reversed(list(counts)))
     fig = go.Figure()
-    for status in sorted(STATUSES, key=lambda s: SEVERITY[s]):
+    for status in sorted(statuses, key=lambda s: SEVERITY[s]):
         values = [counts[a].get(status, 0) for a in areas]
         fig.add_bar(
             y=areas,
@@ -363,8 +418,11 @@ def indicator_chart(history: pd.DataFrame, item: IndicatorStatus, year: int, mon
 
 
 def stage_position(stage: str | None, percent: float | None) -> float | None:
-    """A project on one axis of stage bands: 未开工 0–1, 前期 1–2, 在建 2–3 (by percent), 完工 3–4, 投用 4–5."""
-    if stage is None or stage not in STAGES:
+    """A project on one axis of stage bands: 前期 0–1, 在建 1–2 (by percent), 完工 2–3, 投用 3–4 (a stored 未开工 reads as 前期)."""
+    if stage is None:
+        return None
+    stage = canonical_stage(stage)
+    if stage not in STAGES:
         return None
     index = STAGES.index(stage)
     if stage == "在建":

@@ -7,6 +7,8 @@ are built only when their download button is clicked, so this page never loads a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from html import escape
 
 import streamlit as st
@@ -15,12 +17,13 @@ from components import charts
 from tracker.labels import STATUS_COLORS, STATUS_SYMBOLS, fmt_pct, status_label
 from tracker.meeting import (
     AreaSlide,
-    DecisionsSlide,
+    LaggingSlide,
     ProjectsSlide,
     Row,
     Slide,
     SummarySlide,
     TitleSlide,
+    TrackedSlide,
     deck_file_name,
     period_label,
     report_file_name,
@@ -58,10 +61,10 @@ def inject_css() -> None:
 # ---------------------------------------------------------------- html pieces
 
 
-def tiles_html(counts: dict[str, int], heading: str) -> str:
+def tiles_html(counts: dict[str, int], heading: str, statuses: Sequence[str] = STATUSES) -> str:
     tiles = "".join(
         f'<div class="mm-tile" style="background:{STATUS_COLORS[s]}"><b>{counts.get(s, 0)}</b><span>{escape(status_label(s))}</span></div>'
-        for s in STATUSES
+        for s in statuses
     )
     return f'<div class="mm-h">{escape(heading)}</div><div class="mm-tiles">{tiles}</div>'
 
@@ -115,18 +118,22 @@ def _title(spec: TitleSlide, report: MonthStatus) -> None:
 def _summary(spec: SummarySlide, report: MonthStatus) -> None:
     _heading(spec.title)
     left, right = st.columns([5, 6], gap="large")
+    big = "年终评定：已完成或未完成" if spec.final else f"序时进度 {fmt_pct(spec.time_progress)}"
+    tracked = f'<div class="mm-note">另有跟踪事项 {spec.n_tracked} 项（多年目标、报告未设量化目标），不计入以上统计。</div>'
     with left:
         st.html(
-            tiles_html(spec.indicator_counts, f"量化指标 {spec.n_indicators} 项")
-            + tiles_html(spec.project_counts, f"重点项目 {spec.n_projects} 个")
-            + f'<div class="mm-big">序时进度 {fmt_pct(spec.time_progress)}</div>'
-            '<div class="mm-note">完成率不低于序时进度为正常；低于序时进度在预警幅度内为预警，超出为滞后。</div>'
+            tiles_html(spec.indicator_counts, f"年度量化指标 {spec.n_indicators} 项", spec.statuses)
+            + tiles_html(spec.project_counts, f"重点项目 {spec.n_projects} 个", spec.statuses)
+            + f'<div class="mm-big">{escape(big)}</div><div class="mm-note">{escape(spec.rule)}</div>'
+            + (tracked if spec.n_tracked else "")
         )
         if not spec.reported:
             st.html(f'<div class="mm-empty">本月尚无任何填报：全部为“{NO_DATA}”。</div>')
     with right:
-        figure = charts.status_count_chart(spec.by_area, "各领域指标状态（项）", size="projector", axis_title="指标数（项）")
-        charts.show(figure, f"{period_label(report)}_各领域指标状态", key="mm-summary")
+        figure = charts.status_count_chart(
+            spec.by_area, "各领域年度量化指标状态（项）", size="projector", axis_title="指标数（项）", statuses=spec.statuses
+        )
+        charts.show(figure, f"{period_label(report)}_各领域指标状态", key="mm-summary", demo=report.demo)
 
 
 def _area(spec: AreaSlide, report: MonthStatus) -> None:
@@ -142,18 +149,21 @@ def _area(spec: AreaSlide, report: MonthStatus) -> None:
         elif not spec.reported:
             st.html(f'<div class="mm-empty">本月{NO_DATA}：各指标尚无本月数据，无法计算完成率。</div>')
         else:
-            figure = charts.completion_chart(spec.indicators, None, size="projector")
-            charts.show(figure, f"{period_label(report)}_{spec.title}_完成率与序时进度", key=f"mm-area-{spec.area}")
+            figure = charts.completion_chart(spec.indicators, None, size="projector", final=spec.final, month=report.month)
+            name = "完成率" if spec.final else "完成率与序时进度"
+            charts.show(figure, f"{period_label(report)}_{spec.title}_{name}", key=f"mm-area-{spec.area}", demo=report.demo)
     if table_col is not None:
         with table_col:
-            st.html('<div class="mm-h">滞后、预警事项及情况说明</div>' + rows_table_html(spec.rows))
+            heading = "未完成事项及情况说明" if spec.final else "滞后、预警事项及情况说明"
+            st.html(f'<div class="mm-h">{heading}</div>' + rows_table_html(spec.rows))
 
 
 def _projects(spec: ProjectsSlide, report: MonthStatus) -> None:
     total = sum(spec.project_counts.values())
     _heading(spec.title, f"重点项目 {total} 个：{counts_text(spec.project_counts)}")
     if spec.rows:
-        st.html('<div class="mm-h">需关注的项目（滞后、预警、未填报）</div>' + rows_table_html(spec.rows, with_area=True))
+        which = "未完成、未填报" if spec.final else "滞后、预警、未填报"
+        st.html(f'<div class="mm-h">需关注的项目（{which}）</div>' + rows_table_html(spec.rows, with_area=True))
     elif spec.reported or not spec.project_counts.get(NO_DATA):
         st.html(f'<div class="mm-empty" style="color:{STATUS_COLORS[ON_TRACK]}">全部重点项目正常推进或已完成。</div>')
     else:
@@ -162,12 +172,28 @@ def _projects(spec: ProjectsSlide, report: MonthStatus) -> None:
         st.html(f'<div class="mm-note">其余 {spec.others} 个项目正常推进或已完成。</div>')
 
 
-def _decisions(spec: DecisionsSlide, report: MonthStatus) -> None:
-    _heading(spec.title, "滞后的指标和项目，请研究推进措施")
+def _tracked(spec: TrackedSlide, report: MonthStatus) -> None:
+    _heading(spec.title)
+    st.html(f'<div class="mm-note">{escape(spec.note)}</div>')
+    head = "".join(f"<th>{h}</th>" for h in ("事项", "领域", "状态", "当前值", "目标", "较上年末", "上年同期", "责任部门"))
+    body = []
+    for r in spec.rows:
+        color = STATUS_COLORS.get(r.status or "", STATUS_COLORS[NO_DATA])
+        cells = [r.name, r.area_name, status_label(r.status), r.value, r.target, r.change, r.last_year, r.department_name]
+        tds = "".join(
+            f'<td style="color:{color};font-weight:700;white-space:nowrap">{escape(c)}</td>' if n == 2 else f"<td>{escape(c)}</td>"
+            for n, c in enumerate(cells)
+        )
+        body.append(f"<tr>{tds}</tr>")
+    st.html(f'<table class="mm-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+
+
+def _lagging(spec: LaggingSlide, report: MonthStatus) -> None:
+    _heading(spec.title, spec.subtitle)
     if spec.rows:
         st.html(rows_table_html(spec.rows, with_area=True))
     else:
-        text = f"本月尚无填报（{NO_DATA}），暂无可研判事项。" if not spec.reported else "本月没有滞后事项。"
+        text = f"本月尚无填报（{NO_DATA}），暂无可研判事项。" if not spec.reported else f"没有{spec.status}事项。"
         st.html(f'<div class="mm-empty">{text}</div>')
 
 
@@ -181,8 +207,10 @@ def render_slide(spec: Slide, report: MonthStatus) -> None:
             _area(spec, report)
         case ProjectsSlide():
             _projects(spec, report)
-        case DecisionsSlide():
-            _decisions(spec, report)
+        case TrackedSlide():
+            _tracked(spec, report)
+        case LaggingSlide():
+            _lagging(spec, report)
 
 
 # ---------------------------------------------------------------- navigation and downloads
@@ -245,13 +273,13 @@ def render_downloads(report: MonthStatus, areas: list[Area]) -> None:
     )
     st.download_button(
         "下载通报(Word)",
-        data=lambda: bulletin_bytes(report, areas),
+        data=lambda: bulletin_bytes(report, areas, date.today()),
         file_name=report_file_name(report),
         icon=":material/description:",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         on_click="ignore",
         key="report_download",
-        help="本月目标任务推进情况通报：总体情况、进度滞后事项、下一步工作",
+        help="本月目标任务推进情况通报：总体情况、主要进展、存在问题、下一步工作；落款日期为今天",
     )
 
 
@@ -267,8 +295,8 @@ def deck_bytes(report: MonthStatus, areas: list[Area]) -> bytes:
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def bulletin_bytes(report: MonthStatus, areas: list[Area]) -> bytes:
-    """The Word 通报 for exactly this status data; cached like the deck, built only on click."""
+def bulletin_bytes(report: MonthStatus, areas: list[Area], issued: date) -> bytes:
+    """The Word 通报 for exactly this status data, dated ``issued``; cached like the deck, built only on click."""
     from tracker import report_doc  # python-docx loads only when someone downloads the 通报
 
-    return report_doc.build_report(report, areas)
+    return report_doc.build_report(report, areas, issued)

@@ -5,6 +5,7 @@ import streamlit as st
 from components import cards, charts, tables
 from components.data import load_status
 from components.sidebar import current_filters, demo_banner
+from tracker.meeting import verdicts
 from tracker.status import status_counts
 
 
@@ -41,9 +42,10 @@ def render() -> None:
         with columns[n % 3]:
             cards.area_card(name, ind, proj)
     charts.show(
-        charts.status_count_chart(per_area, "各领域事项状态", f"{scope} · {year}年{month}月"),
+        charts.status_count_chart(per_area, "各领域事项状态", f"{scope} · {year}年{month}月", statuses=verdicts(status.final)),
         charts.chart_filename(year, month, scope, "状态分布"),
         key="overview_counts",
+        demo=status.demo,
     )
 
     st.subheader("责任部门进度正常率排名")

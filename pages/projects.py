@@ -6,7 +6,7 @@ from components import cards, charts, tables
 from components.data import load_status
 from components.sidebar import current_filters, demo_banner
 from tracker.labels import status_label
-from tracker.model import SEVERITY, STATUSES
+from tracker.model import ALL_STATUSES, SEVERITY, stage_legend
 from tracker.status import status_counts
 
 
@@ -30,7 +30,7 @@ def render() -> None:
         key="project_areas",
         placeholder="全部领域",
     )
-    order = sorted(STATUSES, key=lambda s: SEVERITY[s])
+    order = sorted(ALL_STATUSES, key=lambda s: SEVERITY[s])
     chosen_status = right.multiselect("状态", order, format_func=status_label, key="project_status", placeholder="全部状态")
     shown = [p for p in projects if (not chosen_areas or p.area in chosen_areas) and (not chosen_status or p.status in chosen_status)]
 
@@ -43,7 +43,9 @@ def render() -> None:
         charts.project_timeline(shown, "重点项目节点", f"{scope} · {year}年{month}月 · 条形实际，◆计划"),
         charts.chart_filename(year, month, scope, "重点项目"),
         key="project_timeline",
+        demo=status.demo,
     )
+    st.caption("节点：" + stage_legend() + "。◆计划应达节点按镇里安排的开工、完工月份推算，报告原文未写明月份。")
     st.subheader("项目明细")
     tables.show(tables.project_frame(shown), tables.PROJECT_COLUMNS, key="project_table")
 

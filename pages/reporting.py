@@ -8,7 +8,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components.data import load_periods
+from components.data import load_periods, load_status
+from components.sidebar import demo_banner
 from tracker import ingest, store
 
 
@@ -27,6 +28,8 @@ def main() -> None:
     month = filters.month if filters else 12
     today = date.today()
     table, missing = _load(year, month, today, store.data_version())
+    demo = load_status(year, 12).demo  # any demo figure in the year (December's status reads every month up to it)
+    demo_banner(demo)
     rates = table.pivot(index="department_name", columns="month", values="rate")
     rates.columns = [f"{m}月" for m in rates.columns]
     rates.index.name = "部门"
@@ -38,7 +41,9 @@ def main() -> None:
         column_config={c: st.column_config.ProgressColumn(c, min_value=0, max_value=1, format="percent") for c in rates.columns},
     )
     overdue = table[table["overdue"]]
-    st.subheader("逾期未报齐")
+    st.subheader("逾期未报齐（演示数据）" if demo else "逾期未报齐")
+    if demo and not overdue.empty:
+        st.caption("下列缺报来自演示数据中有意留出的空缺（用于演示未填报的显示），并非各部门真实逾期。")
     if overdue.empty:
         st.success("没有逾期未报齐的月份。")
     else:
@@ -56,7 +61,7 @@ def main() -> None:
             width="stretch",
             key="reporting_overdue",
         )
-    st.subheader(f"{year}年{month}月 滞后/预警但未写情况说明的指标")
+    st.subheader(f"{year}年{month}月 滞后、预警或未完成但未写情况说明的指标")
     if not missing:
         st.success("所有滞后、预警指标都已有情况说明。")
     else:

@@ -9,7 +9,7 @@ from components import charts
 from tests.conftest import indicator_status_record
 from tracker import status
 from tracker.labels import STATUS_COLORS
-from tracker.model import DONE, LAGGING, NO_DATA, ON_TRACK, WARNING, IndicatorStatus, MonthStatus
+from tracker.model import DONE, LAGGING, NO_DATA, NOT_DONE, ON_TRACK, WARNING, YEAR_END_STATUSES, IndicatorStatus, MonthStatus
 
 
 @pytest.fixture
@@ -41,10 +41,39 @@ def test_completion_chart_bars_colours_and_labels():
     assert "✖ 滞后" in bar.text[2] and "○ 未填报" in bar.text[0]
     # an empty bar (no data, or 0%) keeps its words: plotly.js draws an empty bar's text only "outside"
     assert list(bar.textposition) == ["outside", "auto", "auto"]
-    assert "完成率" in bar.hovertemplate and "责任部门" in bar.hovertemplate
+    assert "责任部门" in bar.hovertemplate and "上年末" in bar.hovertemplate
+    assert [row[7] for row in bar.customdata] == ["完成率"] * 3  # the hover names the measure
     assert [a.text for a in fig.layout.annotations] == ["指标c", "指标b", "指标a"]
     tp = next(t for t in fig.data if t.name == "序时进度")
     assert list(tp.x) == [50.0, 50.0, 50.0]
+
+
+def test_completion_chart_names_the_measure_and_skips_time_progress_where_it_does_not_apply():
+    items = [
+        _item("keep", WARNING, 0.922, time_progress=None, gap_basis="target", measure="对照目标值"),
+        _item("level", LAGGING, 0.333, measure="较上年末进度", base=38.2),
+        _item("sum", ON_TRACK, 0.6),
+    ]
+    fig = charts.completion_chart(items, "完成率与序时进度")
+    tp = next(t for t in fig.data if t.name == "序时进度")
+    assert list(tp.y) == ["sum", "level"]  # no marker for the item that must hold every month
+    labels = [a.text for a in fig.layout.annotations]
+    assert "指标keep（对照目标值）" in labels and "指标level（较上年末进度）" in labels and "指标sum" in labels
+    assert "进度" in fig.layout.xaxis.title.text
+    final = charts.completion_chart(items, "年度完成情况", final=True)
+    assert [t.name for t in final.data] == ["完成率"]  # December: no 序时 marker at all
+
+
+def test_demo_figures_say_so_in_the_png_and_its_name(monkeypatch):
+    shown = {}
+    monkeypatch.setattr(charts.st, "plotly_chart", lambda fig, config, key, theme: shown.update(fig=fig, config=config))
+    charts.show(charts.completion_chart([_item("a", ON_TRACK, 0.5)], "完成率与序时进度"), "2023年6月_水环境治理_完成率", demo=True)
+    assert shown["config"]["toImageButtonOptions"]["filename"] == "2023年6月_水环境治理_完成率_演示数据"
+    assert shown["fig"].layout.title.text == "完成率与序时进度（演示数据）"
+    charts.show(charts.completion_chart([_item("a", ON_TRACK, 0.5)], None), "x", demo=True)
+    assert any(a.text == "<b>演示数据</b>" for a in shown["fig"].layout.annotations)
+    charts.show(charts.completion_chart([_item("a", ON_TRACK, 0.5)], "标题"), "y")
+    assert shown["config"]["toImageButtonOptions"]["filename"] == "y" and shown["fig"].layout.title.text == "标题"
 
 
 def test_projector_font_sizes(june):
@@ -76,6 +105,8 @@ def test_status_count_chart_stacks_every_status_in_chinese():
     assert list(by_name["● 正常"].x) == [4]
     assert by_name["✖ 滞后"].marker.color == STATUS_COLORS[LAGGING]
     assert "事项数" in fig.layout.xaxis.title.text
+    year_end = charts.status_count_chart({"经济发展": {DONE: 2, NOT_DONE: 1}}, "年终", statuses=YEAR_END_STATUSES)
+    assert {t.name for t in year_end.data} == {"✔ 已完成", "✘ 未完成", "○ 未填报"}
 
 
 def test_indicator_chart_series(con, june):
@@ -113,14 +144,14 @@ def test_indicator_chart_without_data_or_target():
 @pytest.mark.parametrize(
     "stage,percent,expected",
     [
-        ("未开工", None, 0.5),
-        ("前期", None, 1.5),
-        ("在建", 40, 2.4),
-        ("在建", None, 2.5),
-        ("完工", 100, 3.5),
-        ("投用", 100, 5.0),
+        ("未开工", None, 0.5),  # a stored 未开工 reads as 前期
+        ("前期", None, 0.5),
+        ("在建", 40, 1.4),
+        ("在建", None, 1.5),
+        ("完工", 100, 2.5),
+        ("投用", 100, 4.0),
         (None, None, None),
-        ("在建", 140, 3.0),
+        ("在建", 140, 2.0),
     ],
 )
 def test_stage_position(stage, percent, expected):
@@ -134,6 +165,6 @@ def test_project_timeline_rows_status_first(june):
     lagging = next(p for p in june.projects if p.status == LAGGING)
     note = next(a.text for a in fig.layout.annotations if lagging.name in a.text)
     assert note.index("✖ 滞后") < note.index(lagging.name)  # status first: never cut off on a phone
-    assert list(fig.layout.xaxis.ticktext) == ["未开工", "前期", "在建", "完工", "投用"]
+    assert list(fig.layout.xaxis.ticktext) == ["前期", "在建", "完工", "投用"]
     plan = next(t for t in fig.data if t.name == "◆ 计划应达")
     assert plan.marker.symbol == "diamond"

@@ -70,3 +70,27 @@ def test_init_builds_then_keeps_then_rebuilds(tmp_path):
     assert cli("init", "--force", "--no-demo", db_path=path).returncode == 0
     report = json.loads(cli("status", "--year", "2023", "--month", "1", "--json", db_path=path).stdout)
     assert {i["status"] for i in report["indicators"]} == {"未填报"}
+
+
+def _strict(text: str):
+    """``json.loads`` that refuses NaN and Infinity: what a strict JSON reader would do."""
+
+    def refuse(constant):
+        raise ValueError(f"not strict JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_figures_json_is_strict_and_marks_demo_rows(demo_db):
+    """Every row of ``figures --json`` says whether it is demo data; on the demo database every row is."""
+    result = cli("figures", "--year", "2023", "--month", "6", "--json", db_path=demo_db)
+    assert result.returncode == 0, result.stderr
+    rows = _strict(result.stdout)
+    assert rows and all(row["demo"] is True for row in rows)
+    assert set(rows[0]) == {"metric", "place", "value", "batch", "demo"}
+
+
+def test_figures_json_on_an_empty_database_is_an_empty_list(empty_db):
+    result = cli("figures", "--year", "2023", "--month", "6", "--json", db_path=empty_db)
+    assert result.returncode == 0, result.stderr
+    assert _strict(result.stdout) == []

@@ -102,7 +102,8 @@ def test_import_dry_run_commit_refusals_figures_batches_revert(with_users, tmp_p
 
     figures = json.loads(cli(with_users, "figures", "--year", "2024", "--month", "1", "--json").stdout)
     assert figures[0]["metric"] == "new_industrial_above_scale" and figures[0]["value"] == 2
-    assert set(figures[0]) == {"metric", "place", "value", "batch"}
+    assert set(figures[0]) == {"metric", "place", "value", "batch", "demo"}
+    assert figures[0]["demo"] is False  # a department's upload, not demo data
     batches = json.loads(cli(with_users, "batches", "--json").stdout)
     newest = batches[0]
     assert newest["id"] == figures[0]["batch"] and newest["user_name"] == "econ1" and len(newest["sha256"]) == 64

@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tracker.indicators import registry
+from tracker.model import STAGES
 
 DATA = ROOT / "data"
 REPORT = DATA / "source" / "work-report-2023-p24.txt"
@@ -110,7 +111,7 @@ def test_targets_carry_the_reports_numbers():
 
 
 def test_every_project_has_a_planned_stage_and_known_area_and_department():
-    stages = {"未开工", "前期", "在建", "完工", "投用"}
+    stages = set(STAGES)  # one vocabulary: 前期 covers a work not yet started
     areas = {r["code"] for r in rows("areas.csv")}
     departments = {r["code"] for r in rows("departments.csv")}
     for project in rows("projects.csv"):

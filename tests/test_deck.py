@@ -16,7 +16,7 @@ from pptx.oxml.ns import qn
 from tests.conftest import DOC_MONTH, DOC_YEAR, ROOT
 from tracker import deck, fonts, meeting, status, store
 from tracker.labels import status_label
-from tracker.model import LAGGING, NO_DATA, STATUSES, WARNING, MonthStatus
+from tracker.model import LAGGING, NO_DATA, NOT_DONE, STATUSES, WARNING, YEAR_END_STATUSES, MonthStatus
 
 YEAR, MONTH = DOC_YEAR, DOC_MONTH
 
@@ -64,13 +64,14 @@ def base_titles(prs) -> list[str]:
 
 
 def test_slides_in_meeting_order(prs, report, area_list):
-    """Title, 总体情况, one slide per area in order, 重点项目, 需研究决策事项; continuations follow their slide."""
+    """Title, 总体情况, one slide per area in order, 重点项目, 跟踪事项, 滞后事项清单; continuations follow their slide."""
     expected = [
         f"三乡镇{YEAR}年政府工作报告目标推进情况",
         "总体情况：序时进度 50.0%",
         *[a.name for a in area_list],
         "重点项目推进情况",
-        "需研究决策事项",
+        "跟踪事项（不计入年度统计）",
+        "滞后事项清单",
     ]
     assert base_titles(prs) == expected
     all_titles = titles(prs)
@@ -99,8 +100,9 @@ def test_area_charts_show_completion_and_time_progress(prs, report, area_list):
         assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
         series = {s.name: list(s.values) for s in chart.plots[0].series}
         # bars are drawn bottom-up, so the chart lists the indicators in reverse
-        assert list(reversed(series["完成率"])) == pytest.approx([i.completion for i in items])
-        assert list(reversed(series["序时进度"])) == pytest.approx([i.time_progress for i in items])
+        assert list(reversed(series["完成率"])) == [pytest.approx(i.completion) if i.completion is not None else None for i in items]
+        # no 序时 marker for an item that must hold every month (time_progress None)
+        assert list(reversed(series["序时进度"])) == [pytest.approx(i.time_progress) if i.time_progress else None for i in items]
         assert len(list(chart.plots[0].categories)) == len(items)
         checked += len(items)
     assert checked == len(report.indicators)
@@ -133,11 +135,13 @@ def test_lagging_items_listed_with_department_and_explanation_state(prs, report)
         assert item.department_name in text
     assert meeting.NO_EXPLANATION in text  # the demo data has no 情况说明 yet
     assert status_label(LAGGING) in text and status_label(WARNING) in text
-    decisions = [s for s in prs.slides if s.name.startswith("需研究决策事项")]
-    decision_text = "\n".join(t for s in decisions for t in slide_texts(s))
+    lagging_slides = [s for s in prs.slides if s.name.startswith("滞后事项清单")]
+    listed = "\n".join(t for s in lagging_slides for t in slide_texts(s))
     for item in report.indicators + report.projects:
         if item.status == LAGGING:
-            assert item.name in decision_text
+            assert item.name[:12] in listed  # names may be clipped in the table cell
+        elif item.status == WARNING:
+            assert item.name[:12] not in listed
 
 
 def test_explanation_text_appears_in_deck(demo_db):
@@ -180,7 +184,7 @@ def test_month_without_data_says_no_data(empty_db):
     assert NO_DATA in text
     assert "尚无填报" in text
     assert "尚无进度填报" in text  # one sentence, not slides listing every project as 未填报
-    assert base_titles(prs)[2:-2] == [a.name for a in areas]
+    assert base_titles(prs)[2:-3] == [a.name for a in areas]  # then 重点项目, 跟踪事项, 滞后事项清单
     for slide in prs.slides:
         assert meeting.DEMO_MARK not in "\n".join(slide_texts(slide))
     # no completion to chart: the area slides say so instead of drawing empty bars
@@ -206,7 +210,7 @@ def test_cli_writes_a_deck(demo_db, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "已生成" in result.stdout
     prs = Presentation(str(out))
-    assert base_titles(prs)[-1] == "需研究决策事项"
+    assert base_titles(prs)[-1] == "滞后事项清单"
     assert any(charts(s) for s in prs.slides)
 
 
@@ -221,3 +225,36 @@ def test_cli_refuses_bad_month(demo_db, tmp_path):
     )
     assert result.returncode == 2
     assert not (tmp_path / "x.pptx").exists()
+
+
+def test_december_deck_is_the_year_end_verdict(con, area_list):
+    """December: 年度目标完成情况 with 已完成/未完成 tiles, no 序时 bars, and 未完成事项清单 listing every unfinished item."""
+    report = status.build_status(con, YEAR, 12)
+    prs = open_deck(deck.build_deck(report, area_list))
+    names = base_titles(prs)
+    assert names[1] == "年度目标完成情况" and names[-1] == "未完成事项清单"
+    summary = "\n".join(slide_texts(list(prs.slides)[1]))
+    for name in YEAR_END_STATUSES:
+        assert status_label(name) in summary
+    for name in (WARNING, LAGGING):
+        assert status_label(name) not in summary
+    (chart,) = charts(list(prs.slides)[1])
+    assert [s.name for s in chart.plots[0].series] == list(YEAR_END_STATUSES)
+    for slide in prs.slides:
+        for chart in charts(slide):
+            assert "序时进度" not in [s.name for s in chart.plots[0].series]
+    listed = "\n".join(t for s in prs.slides if s.name.startswith("未完成事项清单") for t in slide_texts(s))
+    for item in report.items:
+        if item.status == NOT_DONE:
+            assert item.name[:12] in listed
+    assert "力争尽快达到序时进度" not in all_text(prs)
+
+
+def test_tracked_items_have_their_own_slide(prs, report):
+    (slide,) = [s for s in prs.slides if s.name == "跟踪事项（不计入年度统计）"]
+    text = "\n".join(slide_texts(slide))
+    assert report.tracked
+    for item in report.tracked:
+        assert item.name[:12] in text
+    summary = "\n".join(slide_texts(list(prs.slides)[1]))
+    assert f"另有跟踪事项 {len(report.tracked)} 项" in summary and f"年度量化指标 {len(report.indicators)} 项" in summary

@@ -80,6 +80,7 @@ def test_every_page_on_demo_data(demo_db, page):
     for chart in charts(at):
         assert chart["config"]["displaylogo"] is False
         assert chart["config"]["toImageButtonOptions"]["filename"].startswith("2023年6月")
+        assert chart["config"]["toImageButtonOptions"]["filename"].endswith("演示数据")  # a downloaded PNG says so
         assert chart["spec"]["layout"]["font"]["size"] >= 16
 
 
@@ -121,6 +122,15 @@ def test_overview_lists_lagging_items_with_gap_and_department(demo_db):
     assert states == sorted(states, key=lambda s: s != "✖ 滞后")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["序时进度"] == "50.0%"
+
+
+def test_overview_in_december_lists_unfinished_items_without_talk_of_time_progress(demo_db):
+    at = open_page("overview", month=12)
+    attention = frame(at, "事项")
+    assert set(attention["状态"]) == {"✘ 未完成"}
+    assert not any("序时" in str(gap) for gap in attention["差距"])
+    row = attention[attention["事项"] == "鱼塘尾水治理"].iloc[0]
+    assert row["差距"] == "距年度目标尚差135.1亩"
 
 
 def test_overview_ranks_departments_by_share_on_track(demo_db):
@@ -166,7 +176,7 @@ def test_area_table_has_one_row_per_indicator(demo_db, area):
 
 def test_area_chart_has_a_bar_per_indicator_and_time_progress(demo_db):
     at = open_page("area_water")
-    completion = next(c for c in charts(at) if c["config"]["toImageButtonOptions"]["filename"].endswith("完成率"))
+    completion = next(c for c in charts(at) if "_完成率" in c["config"]["toImageButtonOptions"]["filename"])
     bars = [t for t in completion["spec"]["data"] if t["type"] == "bar"]
     assert len(bars[0]["y"]) == sum(1 for i in registry().values() if i.area == "water" and i.basis != "track")
     assert any(t.get("name") == "序时进度" for t in completion["spec"]["data"])
@@ -261,3 +271,57 @@ def test_indicator_page_names_the_missing_month(demo_db):
     at.switch_page("pages/indicator.py").run()
     assert not at.exception
     assert any("缺报：6月" in w.value for w in at.warning)
+
+
+# --- words on screen: measures, 上年末, qualifiers, stale months, demo gaps ----------------------------------
+
+
+def metrics_of(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_indicator_page_names_the_measure_the_base_and_the_qualifier(demo_db):
+    """七大行业污水预处理设施覆盖率 is a level: 较上年末进度 with 上年末 38.2%, target 力争60%, and it is a 时点指标."""
+    at = open_page("indicator", indicator="pretreat_coverage")
+    metrics = metrics_of(at)
+    assert metrics["全年目标"] == "≥60%（力争）"
+    assert metrics["较上年末进度"] == "33.3%" and metrics["上年末"] == "38.2%"
+    assert metrics["序时进度"] == "50.0%"
+    market = open_page("indicator", indicator="market_entities")
+    assert "时点指标" in text_of(market) and "水平" not in text_of(market)
+
+
+def test_indicator_page_judges_an_item_that_must_hold_against_its_target(demo_db):
+    """文物巡查 must cover 51 sites each month: 对照目标, never 对照序时; November shows October's figure with its month."""
+    at = open_page("indicator", indicator="heritage_patrol")
+    metrics = metrics_of(at)
+    assert metrics["每月目标"] == "≥51处"
+    assert metrics["评定方式"] == "对照目标值" and metrics["对照目标值"] == "92.2%"
+    (delta,) = [m.proto.delta for m in at.metric if m.label == "对照目标值"]
+    assert "对照目标" in delta and "序时" not in delta
+    november = metrics_of(open_page("indicator", month=11, indicator="heritage_patrol"))
+    assert november["11月末数值"] == "51处（10月数）"
+
+
+def test_projects_page_defines_each_stage(demo_db):
+    at = open_page("projects")
+    captions = " ".join(c.value for c in at.caption)
+    assert "前期：立项、设计、报批等开工前工作（尚未开工的均属前期）" in captions
+    [timeline] = charts(at)
+    assert timeline["spec"]["layout"]["xaxis"]["ticktext"] == ["前期", "在建", "完工", "投用"]  # one vocabulary
+
+
+def test_reporting_page_marks_demo_gaps_as_demo(demo_db):
+    """The overdue list on demo data comes from gaps left on purpose: the page says so instead of naming real delays."""
+    at = AppTest.from_file(str(ROOT / "pages" / "reporting.py"), default_timeout=60).run()
+    assert not at.exception
+    assert any("演示数据" in w.value for w in at.warning)
+    assert "逾期未报齐（演示数据）" in [s.value for s in at.subheader]
+    assert any("并非各部门真实逾期" in c.value for c in at.caption)
+
+
+def test_reporting_page_without_demo_data_has_no_demo_mark(empty_db):
+    at = AppTest.from_file(str(ROOT / "pages" / "reporting.py"), default_timeout=60).run()
+    assert not at.exception
+    assert not any("演示数据" in w.value for w in at.warning)
+    assert "逾期未报齐" in [s.value for s in at.subheader]

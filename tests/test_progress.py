@@ -5,6 +5,7 @@ import math
 import pytest
 
 from tracker import progress as p
+from tracker.model import STAGE_DEFINITIONS, STAGES
 
 RULES = p.Rules(margin_pp=10.0, tolerance_pp=2.0, approx_pct=5.0)
 STRICT = p.Rules(margin_pp=10.0, tolerance_pp=0.0, approx_pct=5.0)
@@ -186,6 +187,16 @@ def test_milestone_statuses():
     assert p.judge_milestone("在建", 30, 6, "完工", 1, 12, RULES).status == p.LAGGING
     assert p.judge_milestone("前期", 0, 10, "在建", 9, None, RULES).status == p.WARNING
     assert p.judge_milestone("未开工", 0, 10, "完工", 3, 12, RULES).status == p.LAGGING
+
+
+def test_a_stored_not_started_stage_reads_as_early_stage():
+    """One stage vocabulary: 前期 covers a work not yet started; an older 未开工 is judged exactly as 前期."""
+    assert "未开工" not in STAGES and STAGES[0] == "前期"
+    for month in (3, 6, 10, 12):
+        old = p.judge_milestone("未开工", 0, month, "完工", 3, 12, RULES)
+        assert old == p.judge_milestone("前期", 0, month, "完工", 3, 12, RULES)
+    assert p.planned_stage(6, "未开工", None, None) == "前期"
+    assert set(STAGE_DEFINITIONS) == set(STAGES)
 
 
 def test_projects_at_the_deadline_are_done_or_not_done():

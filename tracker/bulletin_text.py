@@ -1,7 +1,13 @@
-"""What the monthly 通报 says: its title, paragraphs and sentences, as pure functions of the status and outline.
+"""What the monthly 通报 says: its formal elements, sections, paragraphs and sentences, as pure functions.
 
-``tracker.report_doc`` lays these strings out in Word; nothing here knows about fonts or pages. The rows
-are the meeting outline's (``tracker.meeting.Row``), so the 通报 words an item as the deck and screen do.
+``tracker.report_doc`` lays these strings out in Word; nothing here knows about fonts or pages. The rows are
+the meeting outline's (``tracker.meeting.Row``), so the 通报 words an item as the deck and screen do.
+
+The 通报 has four parts: 总体情况 (what is counted and how it stands), 主要进展 (what is done or ahead),
+存在问题 (滞后 and 预警 items; at year-end the 未完成 ones; gaps in reporting) and 下一步工作 (what each
+department is asked to do, by when). December is the year-end verdict: 已完成 or 未完成, no 序时 to catch up.
+Counts are ``status_counts`` of the annual items; tracked items (multi-year goals, commitments without a number)
+are said apart and never counted.
 """
 
 from __future__ import annotations
@@ -9,60 +15,131 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from tracker.labels import fmt_number, fmt_pct, fmt_target
-from tracker.meeting import NO_EXPLANATION, TOWN, Row, SummarySlide, indicator_row, period_label, project_row
-from tracker.model import DONE, LAGGING, NO_DATA, ON_TRACK, STATUSES, WARNING, IndicatorStatus, MonthStatus, ProjectStatus, by_severity
+from tracker import config, progress, wording
+from tracker.labels import fmt_number, fmt_pct
+from tracker.meeting import (
+    NO_EXPLANATION,
+    TOWN,
+    Row,
+    SummarySlide,
+    attention_statuses,
+    indicator_row,
+    period_label,
+    project_row,
+    status_rule,
+    verdicts,
+)
+from tracker.model import (
+    DONE,
+    LAGGING,
+    NO_DATA,
+    NO_TARGET,
+    NOT_DONE,
+    ON_TRACK,
+    WARNING,
+    IndicatorStatus,
+    MonthStatus,
+    ProjectStatus,
+    by_severity,
+)
 
-SECTION_TITLES = ("一、总体情况", "二、进度滞后事项", "三、下一步工作")
-COUNT_ORDER = (DONE, ON_TRACK, WARNING, LAGGING, NO_DATA)
-COUNT_WORDS = {DONE: "已完成", ON_TRACK: "进度正常", WARNING: "预警", LAGGING: "滞后", NO_DATA: "未填报"}
+MONTHLY_SECTIONS = ("一、总体情况", "二、主要进展", "三、存在问题", "四、下一步工作")
+YEAR_END_SECTIONS = ("一、全年目标完成情况", "二、主要成效", "三、存在问题", "四、下一步工作")
+COUNT_WORDS = {DONE: "已完成", ON_TRACK: "进度正常", WARNING: "预警", LAGGING: "滞后", NOT_DONE: "未完成", NO_DATA: "未填报"}
 CN_NUMBERS = "一二三四五六七八九十"
 SUBJECT = "政府工作报告目标任务推进情况通报"
-NOTHING_TO_DO = "本月各项目标任务均按序时推进，请各责任部门保持工作力度，确保完成全年目标。"
 NO_INDICATORS = "本年度未设量化指标。"
+INDICATOR_NOUN, PROJECT_NOUN = "年度量化指标", "重点项目"
+MISSING_NOTE = f"（{NO_EXPLANATION}）"
+TABLE_NOTE = (
+    "注：进度口径——完成率＝累计完成值（或当前值）÷年度目标；较上年末进度＝（当前值－上年末）÷（目标－上年末），"
+    "用于从上年末起算的时点指标；对照目标值＝当前值÷目标值，用于须每月保持的指标{time}；"
+    "“（N月数）”为本月未填报、沿用N月的数值。"
+)
+
+
+def table_note(report: MonthStatus) -> str:
+    return TABLE_NOTE.format(time="" if report.final else "，不按序时进度考核")
+
+
+# ---------------------------------------------------------------- formal elements
 
 
 @dataclass(frozen=True)
-class AttentionItem:
-    """A 滞后 or 预警 item as section two words it: the outline's row plus the facts behind its status."""
+class Formal:
+    """The 公文 elements around the body: 文号, 主送, 落款 and date, and the deadline for 整改措施."""
 
-    row: Row
-    gap_pp: float | None
-    gap_what: str  # what the gap is measured against: 序时进度, 目标值 or 计划进度
-    facts: str  # 目标…，完成值…，完成率…，低于序时进度…个百分点
-    note_meta: str  # （who, when 提交）after a 情况说明, or ""
+    number: str  # 三乡督〔2023〕　　号: the number left blank for the office
+    recipients: str  # 各村（社区）、镇属各部门：
+    issuer: str  # 三乡镇人民政府督查室
+    issued: date
+    deadline: date  # 整改措施 due
+
+    @property
+    def date_text(self) -> str:
+        return cn_date(self.issued)
+
+    @property
+    def deadline_text(self) -> str:
+        return cn_date(self.deadline)
 
 
-@dataclass(frozen=True)
-class ItemParagraph:
-    """The pieces of one numbered item in section two, each laid out in its own face."""
+def cn_date(day: date) -> str:
+    """``2023年7月5日``: the date as a 公文 writes it."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
-    lead: str  # ``1. 鱼塘尾水治理``
-    status_mark: str  # ``【滞后】``
-    body: str  # ``。所属领域：…；责任部门：…。<facts>。``
-    note_label: str  # ``情况说明：``
-    note: str  # the 情况说明 itself, or NO_EXPLANATION
-    has_note: bool
+
+def formal(issued: date | None = None, settings: config.Settings | None = None) -> Formal:
+    """The formal elements for a document dated ``issued`` (default today), from ``data/settings.toml`` [bulletin]."""
+    settings = settings or config.settings()
+    issued = issued or date.today()
+    return Formal(
+        number=f"{settings.doc_number_prefix}〔{issued.year}〕　　号",
+        recipients=f"{settings.recipients}：",
+        issuer=settings.issuer,
+        issued=issued,
+        deadline=issued + timedelta(days=settings.rectify_days),
+    )
+
+
+# ---------------------------------------------------------------- title and headings
+
+
+def section_titles(report: MonthStatus) -> tuple[str, ...]:
+    return YEAR_END_SECTIONS if report.final else MONTHLY_SECTIONS
 
 
 def report_title(report: MonthStatus) -> str:
+    if report.final:
+        return f"{TOWN}{report.year}年政府工作报告目标任务全年完成情况通报"
     return f"{TOWN}{report.year}年政府工作报告目标任务推进情况通报（{period_label(report)}）"
 
 
 def title_lines(report: MonthStatus) -> tuple[str, str]:
     """The title broken where the meaning breaks, not where the line happens to end."""
     title = report_title(report)
-    cut = title.index("推进情况通报")
+    cut = title.index("目标任务") + len("目标任务")
     return title[:cut], title[cut:]
 
 
 def period_line(report: MonthStatus) -> str:
-    return f"数据月份：{period_label(report)}　　序时进度：{fmt_pct(report.time_progress)}"
+    if report.final:
+        return f"数据期间：{report.year}年1—12月　　年终评定"
+    return f"数据月份：{period_label(report)}　　序时进度：{wording.short_pct(report.time_progress)}"
+
+
+def opening(report: MonthStatus) -> str:
+    if report.final:
+        return f"现将我镇{report.year}年政府工作报告目标任务全年完成情况通报如下："
+    return f"现将截至{report.year}年{report.month}月底我镇{report.year}年政府工作报告目标任务推进情况通报如下："
 
 
 def table_caption(report: MonthStatus) -> str:
-    return f"表1　各领域量化指标推进情况（{period_label(report)}）"
+    if report.final:
+        return f"表1　{INDICATOR_NOUN}全年完成情况（{report.year}年）"
+    return f"表1　各领域{INDICATOR_NOUN}推进情况（{period_label(report)}）"
 
 
 def cn_number(n: int) -> str:
@@ -73,132 +150,403 @@ def cn_number(n: int) -> str:
     return f"{'' if tens == 1 else CN_NUMBERS[tens - 1]}十{CN_NUMBERS[ones - 1] if ones else ''}"
 
 
-def counts_clause(counts: dict[str, int], total: int, noun: str, measure: str) -> str:
-    """``21项量化指标中，已完成1项、进度正常8项、预警6项、滞后5项、未填报1项``; zero counts are left out."""
-    parts = [f"{COUNT_WORDS[s]}{counts.get(s, 0)}{measure}" for s in COUNT_ORDER if counts.get(s, 0)]
-    rest = total - sum(counts.get(s, 0) for s in STATUSES)
+# ---------------------------------------------------------------- 总体情况
+
+
+def counts_clause(counts: dict[str, int], total: int, noun: str, measure: str, statuses: Sequence[str]) -> str:
+    """``16项年度量化指标中，已完成1项、进度正常4项、预警6项、滞后4项、未填报1项``; zero counts are left out."""
+    parts = [f"{COUNT_WORDS[s]}{counts.get(s, 0)}{measure}" for s in statuses if counts.get(s, 0)]
+    rest = total - sum(counts.get(s, 0) for s in statuses)
     if rest:
-        parts.append(f"未设目标{rest}{measure}")
+        parts.append(f"{NO_TARGET}{rest}{measure}")
     return f"{total}{measure}{noun}中，" + ("、".join(parts) if parts else "暂无可统计事项")
 
 
-def gap_text(gap_pp: float | None, what: str = "序时进度") -> str:
-    """``低于序时进度15.4个百分点`` (always one decimal: a percentage-point gap); "" for no gap."""
-    if gap_pp is None:
+def tracked_clause(report: MonthStatus, shown: bool = True) -> str:
+    """What is kept apart from the counts, and why: ``另有跟踪事项5项（多年目标3项、报告未设量化目标的工作2项）…``."""
+    if not report.tracked:
         return ""
-    if abs(gap_pp) < 0.05:
-        return f"与{what}持平"
-    side = "低于" if gap_pp > 0 else "高于"
-    return f"{side}{what}{abs(gap_pp):.1f}个百分点"
+    multi_year = sum(i.target is not None for i in report.tracked)
+    parts = [f"“三个一百”等多年目标{multi_year}项" if multi_year else "", f"报告未设量化目标的工作{len(report.tracked) - multi_year}项"]
+    kinds = "、".join(p for p in parts if not p.endswith("工作0项") and p)
+    where = "年终评定" if report.final else "上述统计"
+    return f"另有跟踪事项{len(report.tracked)}项（{kinds}），单独跟踪，不计入{where}" + ("，情况见第二部分。" if shown else "。")
+
+
+def no_targets(report: MonthStatus) -> bool:
+    """A year whose targets have not been entered: nothing can be judged (every indicator is 未设目标)."""
+    return not report.projects and all(i.status == NO_TARGET for i in report.indicators)
+
+
+def unjudged(report: MonthStatus, summary: SummarySlide) -> str | None:
+    """The one sentence 主要进展 and 存在问题 say when nothing can be judged; None when something can."""
+    if no_targets(report):
+        return f"{report.year}年政府工作报告目标尚未录入，各项指标均为“{NO_TARGET}”，暂无法研判。"
+    if not summary.reported:
+        return f"本月各项指标和重点项目均为“{NO_DATA}”，暂无法研判。"
+    return None
 
 
 def overview_paragraphs(report: MonthStatus, summary: SummarySlide) -> list[str]:
-    first = (
-        f"截至{period_label(report)}，全年序时进度为{fmt_pct(report.time_progress)}。"
-        f"{TOWN}{report.year}年政府工作报告确定的"
-        f"{counts_clause(summary.indicator_counts, summary.n_indicators, '量化指标', '项')}；"
-        f"{counts_clause(summary.project_counts, summary.n_projects, '重点项目', '个')}。"
-    )
-    paragraphs = [first]
+    if no_targets(report):
+        return [f"{report.year}年政府工作报告目标尚未录入：{summary.n_indicators}项量化指标均为“{NO_TARGET}”，暂无法评判推进情况。"]
+    statuses = verdicts(report.final)
+    indicators = counts_clause(summary.indicator_counts, summary.n_indicators, INDICATOR_NOUN, "项", statuses)
+    projects = counts_clause(summary.project_counts, summary.n_projects, PROJECT_NOUN, "个", statuses)
+    counted = f"纳入统计的是报告确定的{summary.n_indicators}项{INDICATOR_NOUN}和{summary.n_projects}个{PROJECT_NOUN}"
+    if report.final:
+        first = f"{report.year}年政府工作报告目标任务已到年终，现进行年终评定。{counted}：{indicators}；{projects}。"
+    else:
+        first = f"截至{report.month}月底，全年序时进度为{wording.short_pct(report.time_progress)}。{counted}：{indicators}；{projects}。"
+    paragraphs = [first + tracked_clause(report, shown=unjudged(report, summary) is None)]
     if not summary.reported:
         paragraphs.append(f"本月各责任部门尚未填报数据，各项指标和重点项目状态均为“{NO_DATA}”，暂无法计算完成率。")
-    paragraphs.append(
-        "完成率不低于序时进度的为进度正常；低于序时进度但在预警幅度内的为预警，超出预警幅度的为滞后。各领域量化指标推进情况见表1。"
-    )
+    paragraphs.append(f"判定口径：{status_rule(report.final)}各领域{INDICATOR_NOUN}情况见表1。")
     return paragraphs
 
 
-def _note_meta(item: IndicatorStatus) -> str:
+def table_progress(item: IndicatorStatus) -> tuple[str, str]:
+    """The 进度 cell of table 1: the figure and, under it, its measure (``33.3%`` / ``较上年末进度``)."""
+    if item.measure in (progress.MEASURE_CHANGE, progress.MEASURE_TREND):
+        change = wording.change_text(item)
+        return (change.removeprefix("较上年末"), "较上年末") if change != "—" else ("—", "")
+    if item.completion is None:
+        return "—", ""
+    return fmt_pct(item.completion), item.measure
+
+
+# ---------------------------------------------------------------- how one item is worded
+
+
+def target_phrase(item: IndicatorStatus) -> str:
+    """``年度目标力争35家``, ``年度目标约800亩``, ``每月目标不超过6条``; the report's 力争/确保/约 kept."""
+    if item.target is None:
+        return "报告未设量化目标"
+    number = fmt_number(item.target, item.unit)
+    core = f"不超过{number}" if item.comparator == "<=" else number
+    core = f"{item.qualifier}{core}"
+    if item.tracked:
+        return f"多年目标{core}"
+    if item.basis == "maintain":
+        return f"每月目标{core}"
+    return f"年度目标{core}"
+
+
+def reached_phrase(item: IndicatorStatus, month: int) -> str:
+    """``1—6月累计完成34套``, ``全年累计完成609.9亩``, ``6月底为45.5%``, ``1—11月累计完成150套（12月未填报）``."""
+    if item.value is None or item.value_month is None:
+        return f"{month}月未填报"
+    stale = item.value_month != month
+    value = fmt_number(item.value, item.unit)
+    if item.kind == "cumulative":
+        span = "全年" if item.final and not stale else ("1月" if item.value_month == 1 else f"1—{item.value_month}月")
+        text = f"{span}累计完成{value}"
+        earlier = [m for m in item.missing_months if m < item.value_month]
+        if earlier:
+            text += f"（缺{'、'.join(f'{m}月' for m in earlier)}数据，未按零计）"
+    else:
+        when = "年末" if item.final and not stale else f"{item.value_month}月底"
+        text = f"{when}为{value}"
+    if stale:
+        text += f"（{month}月未填报）"
+    return text
+
+
+def progress_phrase(item: IndicatorStatus) -> str:
+    """The completion under its measure's name; a level that must hold reads against its target."""
+    text = wording.progress_text(item)
+    if item.measure == progress.MEASURE_AGAINST_TARGET and item.completion is not None:
+        return f"{text}（目标100%）"
+    return "" if text == "—" else text
+
+
+def time_phrase(item: IndicatorStatus, month: int) -> str:
+    """``截至6月底序时进度50%，低于序时进度27.3个百分点``; against the target for a level that must hold; never in
+    December (the year-end verdict has no 序时 to catch up)."""
+    if item.final:
+        return ""
+    gap = wording.gap_text(item)
+    if item.gap_basis == "time" and item.time_progress is not None:
+        return f"截至{month}月底序时进度{wording.short_pct(item.time_progress)}" + (f"，{gap}" if gap else "")
+    return gap
+
+
+def indicator_facts(item: IndicatorStatus, month: int) -> str:
+    """The facts of one indicator, clause by clause: target, what was reached, the measure, 序时 or shortfall, 同比."""
+    first = "，".join(p for p in (target_phrase(item), reached_phrase(item, month), progress_phrase(item)) if p)
+    clauses = [first, time_phrase(item, month), wording.shortfall_text(item), wording.yoy_text(item, month)]
+    return "；".join(c for c in clauses if c)
+
+
+def project_facts(item: ProjectStatus) -> str:
+    facts = [f"年度目标“{item.milestone}”"] if item.milestone else []
+    if item.final:
+        facts.append(f"年末实际为“{item.stage or NO_DATA}”阶段")
+    else:
+        plan = "按镇里安排的计划" if item.plan_by_town else "按计划"
+        facts.append(f"{plan}本月应处于“{item.planned_stage}”阶段，实际为“{item.stage or NO_DATA}”")
+    if item.percent is not None:
+        facts.append(f"形象进度{fmt_number(item.percent, '%', digits=0)}")
+    if not item.final and item.gap_pp is not None:
+        facts.append(_gap(item.gap_pp, "计划进度"))
+    return "，".join(facts)
+
+
+def _gap(gap_pp: float, what: str) -> str:
+    if abs(gap_pp) < 0.05:
+        return f"与{what}持平"
+    return f"{'低于' if gap_pp > 0 else '高于'}{what}{abs(gap_pp):.1f}个百分点"
+
+
+# ---------------------------------------------------------------- 主要进展 / 主要成效
+
+
+@dataclass(frozen=True)
+class Lead:
+    """A paragraph that opens with a short lead in 楷体: ``（一）量化指标。`` then its text."""
+
+    lead: str
+    text: str
+
+
+def _brief(item: IndicatorStatus, month: int) -> str:
+    """One indicator inside a list: ``新增规模以上工业企业1—6月累计完成19家，完成率54.3%，高于序时进度4.3个百分点``;
+    a finished or held item with its target: ``市场主体总量6月底为30,001家（年度目标30,000家），较上年末增加844家``."""
+    head = f"{item.name}{reached_phrase(item, month)}"
+    if item.basis == "maintain":
+        held = "全年各月均达到目标" if item.final else "达到目标"
+        parts = [f"{head}，{held}（{target_phrase(item)}）", _change(item)]
+    elif item.status == DONE:
+        target = f"，{target_phrase(item)}" if head.endswith("）") else f"（{target_phrase(item)}）"
+        parts = [head + target, _change(item) if item.kind != "cumulative" else progress_phrase(item)]
+    else:
+        parts = [head, progress_phrase(item), wording.gap_text(item)]
+    parts.append(wording.yoy_text(item, month))
+    return "，".join(p for p in parts if p)
+
+
+def _change(item: IndicatorStatus) -> str:
+    change = wording.change_text(item)
+    return "" if change == "—" else change
+
+
+def _listing(label: str, items: Sequence[str], measure: str = "项") -> str:
+    return f"{label}{len(items)}{measure}：" + "；".join(items) + "。"
+
+
+def progress_paragraphs(report: MonthStatus) -> list[Lead]:
+    """What is done or ahead (December: what was achieved), then the tracked items, said apart."""
+    month, tolerance = report.month, progress.Rules.from_settings().tolerance_pp
+    done = [i for i in report.indicators if i.status == DONE]
+    on_track = [i for i in report.indicators if i.status == ON_TRACK]
+    ahead = [i for i in on_track if i.gap_basis == "time" and i.gap_pp is not None and i.gap_pp < 0]
+    near = [i for i in on_track if i.gap_basis == "time" and i not in ahead]
+    held = [i for i in on_track if i.gap_basis == "target"]
+    sentences = []
+    if report.final:
+        if done:
+            sentences.append(_listing("完成年度目标", [_brief(i, month) for i in done]))
+    else:
+        if done:
+            sentences.append(_listing("提前完成年度目标", [_brief(i, month) for i in done]))
+        if ahead:
+            sentences.append(_listing("快于序时进度", [_brief(i, month) for i in by_severity(ahead)[::-1]]))
+        if near:
+            sentences.append(_listing(f"基本达到序时进度（差距在{tolerance:g}个百分点以内）", [_brief(i, month) for i in near]))
+        if held:
+            sentences.append(_listing("保持在目标范围内", [_brief(i, month) for i in held]))
+    paragraphs = [Lead("（一）量化指标。", "".join(sentences) or _nothing_ahead(report))]
+    done_projects = [p for p in report.projects if p.status == DONE]
+    on_track_projects = [p for p in report.projects if p.status == ON_TRACK]
+    words = []
+    if done_projects:
+        label = "完成年度目标" if report.final else "已完成年度目标"
+        words.append(_listing(label, [_project_brief(p) for p in done_projects], "个"))
+    if on_track_projects:
+        words.append(f"进度正常{len(on_track_projects)}个。")
+    paragraphs.append(Lead("（二）重点项目。", "".join(words) or "暂无已完成或进度正常的重点项目。"))
+    if report.tracked:
+        lines = [_tracked_brief(i, month) for i in report.tracked]
+        paragraphs.append(Lead("（三）跟踪事项（不计入年度统计）。", "；".join(lines) + "。"))
+    return paragraphs
+
+
+def _nothing_ahead(report: MonthStatus) -> str:
+    return "全年没有完成年度目标的量化指标。" if report.final else "本月暂无已完成或进度正常的量化指标。"
+
+
+def _project_brief(item: ProjectStatus) -> str:
+    """``“游三乡”智慧小程序升级（投用）``: the stage reached; the year's milestone is in table and deck."""
+    return f"{item.name}（{'年末' if item.final else ''}{item.stage}）" if item.stage else item.name
+
+
+def _tracked_brief(item: IndicatorStatus, month: int) -> str:
+    """``亿元以上企业6月底为79家（多年目标100家），较上年末增加1家，同比增长2.6%（上年同期77家）``."""
+    parts = [f"{item.name}{reached_phrase(item, month)}（{target_phrase(item)}）", _change(item), wording.yoy_text(item, month)]
+    return "，".join(p for p in parts if p)
+
+
+# ---------------------------------------------------------------- 存在问题
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """A 滞后, 预警 or 未完成 item as 存在问题 words it: the outline's row plus the facts behind its status."""
+
+    row: Row
+    gap_pp: float | None
+    gap_what: str  # what the gap is measured against: 序时进度, 目标值 or 计划进度
+    facts: str
+    note_meta: str  # （who, when 提交）after a 情况说明, or ""
+
+
+@dataclass(frozen=True)
+class ItemParagraph:
+    """The pieces of one numbered item in 存在问题, each laid out in its own face."""
+
+    lead: str  # ``1. 鱼塘尾水治理``
+    status_mark: str  # ``【滞后】``
+    body: str  # ``。责任部门：…（领域）。<facts>。``
+    note_label: str  # ``情况说明：``
+    note: str  # the 情况说明 itself, or （未报送情况说明）
+    has_note: bool
+
+
+@dataclass(frozen=True)
+class AttentionGroup:
+    heading: str  # ``（一）量化指标（滞后4项、预警6项）``
+    items: tuple[AttentionItem, ...]
+    empty: str  # the sentence when there are no items
+    text: str = ""  # a group said in one paragraph (data reporting) instead of numbered items
+
+
+def _note_meta(item: IndicatorStatus, row: Row) -> str:
     note = item.explanation
-    if not note or not note.text:
+    if not row.has_explanation or not note:
         return ""
     who = "，".join(x for x in (note.user, note.at) if x)
     return f"（{who}提交）" if who else ""
 
 
-def _indicator_item(item: IndicatorStatus) -> AttentionItem:
-    facts = [
-        f"目标{fmt_target(item.target, item.comparator, item.unit)}",
-        f"完成值{fmt_number(item.value, item.unit)}",
-        f"完成率{fmt_pct(item.completion)}",
-    ]
-    gap_what = "目标值" if item.gap_basis == "target" else "序时进度"
-    gap = gap_text(item.gap_pp, gap_what)
-    if gap:
-        facts.append(gap)
-    return AttentionItem(indicator_row(item), item.gap_pp, gap_what, "，".join(facts), _note_meta(item))
+def _indicator_item(item: IndicatorStatus, month: int) -> AttentionItem:
+    row = indicator_row(item, month)
+    what = "目标值" if item.gap_basis == "target" else "序时进度"
+    return AttentionItem(row, item.gap_pp, what, indicator_facts(item, month), _note_meta(item, row))
 
 
 def _project_item(item: ProjectStatus) -> AttentionItem:
-    facts = [f"年度目标“{item.milestone}”"] if item.milestone else []
-    facts.append(f"按计划本月应处于“{item.planned_stage}”阶段，实际为“{item.stage or NO_DATA}”")
-    if item.percent is not None:
-        facts.append(f"形象进度{fmt_number(item.percent, '%', digits=0)}")
-    gap = gap_text(item.gap_pp, "计划进度")
-    if gap:
-        facts.append(gap)
-    return AttentionItem(project_row(item), item.gap_pp, "计划进度", "，".join(facts), "")
+    return AttentionItem(project_row(item), item.gap_pp, "计划进度", project_facts(item), "")
 
 
 def attention_items(report: MonthStatus) -> tuple[list[AttentionItem], list[AttentionItem]]:
-    """Every 滞后 and 预警 indicator and project, 滞后 first, then in area order (the report's order)."""
-    watch = (LAGGING, WARNING)
-    indicators = [_indicator_item(i) for i in by_severity(report.indicators) if i.status in watch]
+    """Every 滞后 and 预警 (December: 未完成) indicator and project, worst first, then the largest gap."""
+    watch = attention_statuses(report.final)
+    indicators = [_indicator_item(i, report.month) for i in by_severity(report.indicators) if i.status in watch]
     projects = [_project_item(p) for p in by_severity(report.projects) if p.status in watch]
     return indicators, projects
 
 
-def attention_intro(summary: SummarySlide, indicators: Sequence[AttentionItem], projects: Sequence[AttentionItem]) -> str | None:
-    """The one sentence section two says instead of a list, or None when there is a list."""
-    if not summary.reported:
-        return f"本月各项指标和重点项目均为“{NO_DATA}”，暂无法研判进度滞后事项。"
-    if not indicators and not projects:
-        return "本月没有滞后或预警事项。"
-    return None
-
-
-def attention_heading(number: int, label: str, items: Sequence[AttentionItem], measure: str) -> str:
-    """``（一）量化指标（滞后5项、预警6项）``."""
+def _tally(items: Sequence[AttentionItem], measure: str) -> str:
     counts = Counter(i.row.status for i in items)
-    tally = "、".join(f"{COUNT_WORDS[s]}{counts[s]}{measure}" for s in (LAGGING, WARNING) if counts[s])
-    return f"（{cn_number(number)}）{label}（{tally or '无'}）"
+    return "、".join(f"{COUNT_WORDS[s]}{counts[s]}{measure}" for s in (NOT_DONE, LAGGING, WARNING) if counts[s])
 
 
-def attention_none(label: str) -> str:
-    return f"本月{label}没有滞后或预警事项。"
+def attention_heading(number: int, label: str, items: Sequence[AttentionItem], measure: str, final: bool = False) -> str:
+    """``（一）量化指标（滞后4项、预警6项）``; at year-end ``（一）未完成年度目标的量化指标（6项）``."""
+    if final:
+        return f"（{cn_number(number)}）未完成年度目标的{label}（{len(items)}{measure}）"
+    return f"（{cn_number(number)}）{label}（{_tally(items, measure) or '无'}）"
+
+
+def reporting_gaps(report: MonthStatus) -> str:
+    """Items not reported this month, and months missed earlier (named, never read as zero); "" when none."""
+    unreported = [i for i in report.items if i.status == NO_DATA]
+    earlier = [i for i in report.indicators if any(m < report.month for m in i.missing_months) and i.status != NO_DATA]
+    parts = []
+    if unreported:
+        names = "、".join(f"{i.name}（{i.department_name}）" for i in unreported)
+        parts.append(f"{report.month}月未填报{len(unreported)}项：{names}")
+    if earlier:
+        names = "、".join(f"{i.name}（缺{'、'.join(f'{m}月' for m in i.missing_months if m < report.month)}）" for i in earlier)
+        parts.append(f"此前月份缺报{len(earlier)}项：{names}，缺报月份不按零计算")
+    return "；".join(parts) + "。" if parts else ""
+
+
+def attention_groups(report: MonthStatus, summary: SummarySlide) -> tuple[str | None, list[AttentionGroup]]:
+    """存在问题: an intro sentence when there is nothing to list, else the groups in order."""
+    if intro := unjudged(report, summary):
+        return intro, []
+    indicators, projects = attention_items(report)
+    word = "未完成" if report.final else "滞后或预警"
+    groups = [
+        AttentionGroup(attention_heading(1, "量化指标", indicators, "项", report.final), tuple(indicators), f"没有{word}的量化指标。"),
+        AttentionGroup(attention_heading(2, "重点项目", projects, "个", report.final), tuple(projects), f"没有{word}的重点项目。"),
+    ]
+    number = 3
+    gaps = reporting_gaps(report)
+    if gaps:
+        groups.append(AttentionGroup(f"（{cn_number(number)}）数据报送", (), "", gaps))
+        number += 1
+    below = [i for i in report.tracked if i.status == WARNING]
+    if below:
+        text = "；".join(f"{i.name}{reached_phrase(i, report.month)}，{wording.yoy_text(i, report.month)}" for i in below)
+        groups.append(AttentionGroup(f"（{cn_number(number)}）跟踪事项低于上年同期", (), "", text + "。"))
+    return None, groups
 
 
 def item_paragraph(index: int, item: AttentionItem) -> ItemParagraph:
     row = item.row
-    if row.has_explanation:
-        note = f"{row.explanation.rstrip('。')}。{item.note_meta}"
-    else:
-        note = f"{NO_EXPLANATION}。"
+    note = f"{row.explanation.rstrip('。')}。{item.note_meta}" if row.has_explanation else f"{MISSING_NOTE}。"
     return ItemParagraph(
         lead=f"{index}. {row.name}",
         status_mark=f"【{row.status}】",
-        body=f"。所属领域：{row.area_name}；责任部门：{row.department_name}。{item.facts}。",
+        body=f"。责任部门：{row.department_name}（{row.area_name}）。{item.facts}。",
         note_label="情况说明：",
         note=note,
         has_note=row.has_explanation,
     )
 
 
-def item_brief(item: AttentionItem) -> str:
-    """``鱼塘尾水治理（滞后，低于序时进度15.4个百分点）``; projects carry their status only."""
+# ---------------------------------------------------------------- 下一步工作
+
+
+def item_brief(item: AttentionItem, final: bool = False) -> str:
+    """``鱼塘尾水治理（滞后，低于序时进度15.4个百分点）``; at year-end ``鱼塘尾水治理（完成率81.9%）``."""
     row = item.row
-    gap = gap_text(item.gap_pp, item.gap_what) if row.type_name == "指标" else ""
+    if final:
+        return f"{row.name}（{_final_brief(row.item)}）"
+    gap = _gap(item.gap_pp, item.gap_what) if row.type_name == "指标" and item.gap_pp is not None else ""
     return f"{row.name}（{row.status}{'，' + gap if gap else ''}）"
 
 
-def _department_sentence(dept: str, items: list[AttentionItem]) -> str:
-    listed = "、".join(item_brief(i) for i in items)
-    counts = Counter(i.row.status for i in items)
-    tally = "、".join(f"{s}{counts[s]}项" for s in (LAGGING, WARNING) if counts[s])
-    missing = sum(not i.row.has_explanation for i in items)
+def _final_brief(item: IndicatorStatus | ProjectStatus) -> str:
+    """How far an unfinished item got, in a few words: ``完成率81.9%``, ``较上年末进度92.3%``, ``年末在建``."""
+    if isinstance(item, ProjectStatus):
+        return f"年末{item.stage or NO_DATA}"
+    if item.basis == "maintain":
+        return "未能每月保持目标"
+    if item.completion is not None:
+        return f"{item.measure}{fmt_pct(item.completion)}"
+    return _change(item) or item.status
+
+
+def _department_sentence(dept: str, items: list[AttentionItem], when: Formal, final: bool, year: int) -> str:
+    listed = "、".join(item_brief(i, final) for i in items)
     which = "分别为" if len(items) > 1 else "为"
-    sentence = f"{dept}：本月{tally}，{which}{listed}。请{dept}对照年度目标查找原因、明确措施，加快推进，力争尽快达到序时进度"
-    return sentence + (f"；其中{missing}项尚未提交情况说明，请尽快补报。" if missing else "。")
+    missing = sum(not i.row.has_explanation for i in items)
+    notes = f"；其中{missing}项{NO_EXPLANATION}，请一并补报" if missing else ""
+    if final:
+        return (
+            f"{dept}：未完成年度目标{len(items)}项，{which}{listed}。请{dept}认真分析未完成原因，逐项明确结转至{year + 1}年"
+            f"继续推进或整改的措施，于{when.deadline_text}前将原因分析和整改措施报送{when.issuer}{notes}。"
+        )
+    lagging = any(i.row.status == LAGGING for i in items)
+    ask = "查找原因、明确措施，加快推进，力争尽快达到序时进度" if lagging else "加强调度，防止转为滞后"
+    what = "整改措施" if lagging else "推进措施"
+    return (
+        f"{dept}：本月{_tally(items, '项')}，{which}{listed}。请{dept}对照年度目标{ask}，"
+        f"并于{when.deadline_text}前将{what}报送{when.issuer}{notes}。"
+    )
 
 
 def _unreported_sentence(report: MonthStatus, reported: bool) -> str | None:
@@ -209,24 +557,34 @@ def _unreported_sentence(report: MonthStatus, reported: bool) -> str | None:
     if not unreported:
         return None
     names = "、".join(f"{d}（{n}项）" for d, n in unreported.items())
+    if report.final:
+        return f"尚有事项未填报12月数据的部门：{names}。请相关部门尽快补报，以便完成年终评定。"
     if reported:
         return f"本月尚有事项未填报的部门：{names}。请相关部门按时报送数据。"
     return f"本月各责任部门均未填报数据：{names}。请各部门按时报送本月数据，以便研判推进情况。"
 
 
-def next_steps(report: MonthStatus, reported: bool) -> list[str]:
-    """One sentence per department with lagging items, most lagging first; then who has yet to report."""
+def next_steps(report: MonthStatus, reported: bool, when: Formal) -> list[str]:
+    """One sentence per department with items needing attention, most lagging first; then who has yet to report."""
+    if no_targets(report):
+        return [f"请{when.issuer}会同各责任部门尽快录入{report.year}年政府工作报告目标，以便按月通报推进情况。"]
     indicators, projects = attention_items(report)
     by_dept: dict[str, list[AttentionItem]] = {}
     for item in [*indicators, *projects]:
         by_dept.setdefault(item.row.department_name, []).append(item)
 
-    def weight(dept: str) -> tuple[int, int]:
-        items = by_dept[dept]
-        return (-sum(i.row.status == LAGGING for i in items), -sum(i.row.status == WARNING for i in items))
+    def weight(dept: str) -> tuple[int, int, int]:
+        statuses = [i.row.status for i in by_dept[dept]]
+        return (-statuses.count(NOT_DONE), -statuses.count(LAGGING), -statuses.count(WARNING))
 
-    sentences = [_department_sentence(dept, by_dept[dept]) for dept in sorted(by_dept, key=weight)]
+    sentences = [_department_sentence(d, by_dept[d], when, report.final, report.year) for d in sorted(by_dept, key=weight)]
     unreported = _unreported_sentence(report, reported)
     if unreported:
         sentences.append(unreported)
     return sentences
+
+
+def nothing_to_do(report: MonthStatus) -> str:
+    if report.final:
+        return f"全年各项目标任务均已完成。请各责任部门总结经验，做好{report.year + 1}年目标任务的衔接。"
+    return "本月各项目标任务均按序时推进，请各责任部门保持工作力度，确保完成全年目标。"

@@ -36,6 +36,10 @@ class Settings:
     jump_warning_factor: float = 3.0
     tile_url: str = ""
     tile_datum: str = "wgs84"
+    doc_number_prefix: str = "三乡督"
+    recipients: str = "各村（社区）、镇属各部门"
+    issuer: str = "三乡镇人民政府督查室"
+    rectify_days: int = 10
 
 
 @lru_cache(maxsize=4)

@@ -30,12 +30,13 @@ from tracker.meeting import (
     DEMO_MARK,
     NO_EXPLANATION,
     AreaSlide,
-    DecisionsSlide,
+    LaggingSlide,
     ProjectsSlide,
     Row,
     Slide,
     SummarySlide,
     TitleSlide,
+    TrackedSlide,
     deck_file_name,
     outline,
     running_header,
@@ -56,7 +57,7 @@ TITLE_H = Inches(0.95)
 FOOTER_H = Inches(0.4)
 BODY_TOP = TITLE_H + Inches(0.2)
 BODY_H = SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.15)
-ROWS_PER_TABLE = 8  # rows of a lagging-items table on one slide before it continues on the next
+ROWS_PER_TABLE = 7  # rows of a lagging-items table on one slide (under its subtitle) before it continues on the next
 PROJECT_ROWS = 10
 TILE_H = Inches(1.05)
 ROW_H = Inches(0.55)
@@ -188,12 +189,14 @@ class _Deck:
         number, number_x = str(len(self.prs.slides)), SLIDE_W - MARGIN - Inches(1.2)
         _textbox(slide, number_x, top, Inches(1.2), FOOTER_H, number, size=11, color=MUTED, align=PP_ALIGN.RIGHT, anchor=anchor)
 
-    def status_tiles(self, slide: PptxObject, left: int, top: int, width: int, counts: dict[str, int], heading: str) -> None:
+    def status_tiles(
+        self, slide: PptxObject, left: int, top: int, width: int, counts: dict[str, int], heading: str, statuses: Sequence[str] = STATUSES
+    ) -> None:
         _textbox(slide, left, top, width, Inches(0.45), heading, size=18, color=INK, bold=True)
         gap = Inches(0.12)
-        tile_w = int((width - gap * (len(STATUSES) - 1)) / len(STATUSES))
+        tile_w = int((width - gap * (len(statuses) - 1)) / len(statuses))
         size = 30
-        for index, name in enumerate(STATUSES):
+        for index, name in enumerate(statuses):
             x = left + index * (tile_w + gap)
             tile = _rect(slide, x, top + Inches(0.5), tile_w, TILE_H, STATUS_COLORS[name])
             frame = tile.text_frame
@@ -212,14 +215,14 @@ class _Deck:
         top: int,
         width: int,
         header: list[str],
-        rows: Sequence[Row],
+        statuses: Sequence[str | None],
         cells: list[list[str]],
         widths: list[float],
         status_col: int,
         size: float,
         row_h: Length,
     ) -> PptxObject:
-        """A native table of ``cells`` (one list per row); the ``status_col`` cell is in its status colour."""
+        """A native table of ``cells`` (one list per row); the ``status_col`` cell is in its row's status colour."""
         shape = slide.shapes.add_table(len(cells) + 1, len(header), left, top, width, row_h * (len(cells) + 1))
         table = shape.table
         table.rows[0].height = Inches(0.45)
@@ -232,7 +235,7 @@ class _Deck:
             cell.fill.fore_color.rgb = _rgb(PRIMARY)
             cell.text_frame.text = ""
             _write(cell.text_frame, text, size=size, color="#FFFFFF", bold=True)
-        for r, (row, texts) in enumerate(zip(rows, cells, strict=True), start=1):
+        for r, (state, texts) in enumerate(zip(statuses, cells, strict=True), start=1):
             table.rows[r].height = row_h
             for col, text in enumerate(texts):
                 cell = table.cell(r, col)
@@ -243,7 +246,7 @@ class _Deck:
                 cell.text_frame.text = ""
                 color, bold = INK, False
                 if col == status_col:
-                    color, bold = STATUS_COLORS.get(row.status or "", MUTED), True
+                    color, bold = STATUS_COLORS.get(state or "", MUTED), True
                 if text == NO_EXPLANATION:
                     color = MUTED
                 _write(cell.text_frame, text, size=size, color=color, bold=bold)
@@ -253,10 +256,12 @@ class _Deck:
 # ---------------------------------------------------------------- native charts
 
 
-def _stacked_status_chart(slide: PptxObject, x: int, y: int, cx: int, cy: int, by_group: dict[str, dict[str, int]], title: str) -> None:
+def _stacked_status_chart(
+    slide: PptxObject, x: int, y: int, cx: int, cy: int, by_group: dict[str, dict[str, int]], title: str, statuses: Sequence[str]
+) -> None:
     data = CategoryChartData()
     data.categories = list(by_group)
-    for name in STATUSES:
+    for name in statuses:
         data.add_series(name, [by_group[g].get(name, 0) for g in by_group])
     chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_STACKED, x, y, cx, cy, data).chart
     _chart_fonts(chart, 14)
@@ -268,7 +273,7 @@ def _stacked_status_chart(slide: PptxObject, x: int, y: int, cx: int, cy: int, b
     chart.legend.include_in_layout = False
     plot = chart.plots[0]
     plot.gap_width = 60
-    for series, name in zip(plot.series, STATUSES, strict=True):
+    for series, name in zip(plot.series, statuses, strict=True):
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = _rgb(STATUS_COLORS[name])
     chart.value_axis.has_major_gridlines = False
@@ -281,13 +286,16 @@ def _stacked_status_chart(slide: PptxObject, x: int, y: int, cx: int, cy: int, b
     labels.number_format_is_linked = False
 
 
-def _completion_chart(slide: PptxObject, x: int, y: int, cx: int, cy: int, indicators: Sequence[IndicatorStatus]) -> None:
+def _completion_chart(slide: PptxObject, x: int, y: int, cx: int, cy: int, indicators: Sequence[IndicatorStatus], final: bool) -> None:
+    """完成率 bars in status colours and, before December, a 序时进度 bar only where 序时 applies."""
     # Bars are drawn bottom-up; reverse so the first indicator reads first, from the top.
     items = list(reversed(indicators))
     data = CategoryChartData(number_format="0%")
     data.categories = [_clip(i.name, 16) for i in items]
     data.add_series("完成率", [i.completion for i in items])
-    data.add_series("序时进度", [i.time_progress for i in items])
+    with_time = not final and any(i.time_progress is not None for i in items)
+    if with_time:
+        data.add_series("序时进度", [i.time_progress for i in items])
     chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, x, y, cx, cy, data).chart
     _chart_fonts(chart, 13)
     chart.has_legend = True
@@ -296,7 +304,7 @@ def _completion_chart(slide: PptxObject, x: int, y: int, cx: int, cy: int, indic
     plot = chart.plots[0]
     plot.gap_width = 50
     plot.overlap = -10
-    done, tp = plot.series
+    done = plot.series[0]
     done.invert_if_negative = False
     done.format.fill.solid()
     done.format.fill.fore_color.rgb = _rgb(PRIMARY)
@@ -304,8 +312,12 @@ def _completion_chart(slide: PptxObject, x: int, y: int, cx: int, cy: int, indic
         point = done.points[index]
         point.format.fill.solid()
         point.format.fill.fore_color.rgb = _rgb(STATUS_COLORS.get(item.status or "", STATUS_COLORS[NO_DATA]))
-    tp.format.fill.solid()
-    tp.format.fill.fore_color.rgb = _rgb(TIME_COLOR)
+    if with_time:
+        tp = plot.series[1]
+        tp.format.fill.solid()
+        tp.format.fill.fore_color.rgb = _rgb(TIME_COLOR)
+    else:
+        chart.has_legend = False
     done.data_labels.show_value = True
     done.data_labels.number_format = "0%"
     done.data_labels.number_format_is_linked = False
@@ -351,17 +363,19 @@ def _title_slide(deck: _Deck, spec: TitleSlide) -> None:
 def _summary_slide(deck: _Deck, spec: SummarySlide) -> None:
     slide = deck.new_slide(spec.title)
     left_w = Inches(6.1)
-    deck.status_tiles(slide, MARGIN, BODY_TOP, left_w, spec.indicator_counts, f"量化指标 {spec.n_indicators} 项")
-    deck.status_tiles(slide, MARGIN, BODY_TOP + Inches(1.85), left_w, spec.project_counts, f"重点项目 {spec.n_projects} 个")
-    lines: list[Line] = [
-        (f"序时进度 {fmt_pct(spec.time_progress)}", 26, PRIMARY, True),
-        ("完成率不低于序时进度为正常；低于序时进度在预警幅度内为预警，超出为滞后。", 14, MUTED, False),
-    ]
+    heading = f"年度量化指标 {spec.n_indicators} 项"
+    deck.status_tiles(slide, MARGIN, BODY_TOP, left_w, spec.indicator_counts, heading, spec.statuses)
+    deck.status_tiles(slide, MARGIN, BODY_TOP + Inches(1.85), left_w, spec.project_counts, f"重点项目 {spec.n_projects} 个", spec.statuses)
+    big = "年终评定：已完成或未完成" if spec.final else f"序时进度 {fmt_pct(spec.time_progress)}"
+    lines: list[Line] = [(big, 24, PRIMARY, True), (spec.rule, 13, MUTED, False)]
+    if spec.n_tracked:
+        lines.append((f"另有跟踪事项 {spec.n_tracked} 项（多年目标、报告未设量化目标），不计入以上统计。", 13, MUTED, False))
     if not spec.reported:
         lines.append((f"本月尚无任何填报：全部为“{NO_DATA}”。", 20, STATUS_COLORS[NO_DATA], True))
-    _textbox(slide, MARGIN, BODY_TOP + Inches(3.85), left_w, Inches(1.8), lines)
+    _textbox(slide, MARGIN, BODY_TOP + Inches(3.75), left_w, Inches(2.0), lines)
     chart_x = MARGIN + left_w + Inches(0.3)
-    _stacked_status_chart(slide, chart_x, BODY_TOP, SLIDE_W - MARGIN - chart_x, BODY_H, spec.by_area, "各领域指标状态（项）")
+    cx = SLIDE_W - MARGIN - chart_x
+    _stacked_status_chart(slide, chart_x, BODY_TOP, cx, BODY_H, spec.by_area, "各领域年度量化指标状态（项）", spec.statuses)
 
 
 def _area_chart(slide: PptxObject, spec: AreaSlide, top: int, width: int) -> None:
@@ -375,7 +389,23 @@ def _area_chart(slide: PptxObject, spec: AreaSlide, top: int, width: int) -> Non
         ]
         _textbox(slide, MARGIN, top, width, Inches(1.5), lines)
     else:
-        _completion_chart(slide, MARGIN, top, width, BODY_H - Inches(0.8), spec.indicators)
+        note = _measure_note(spec.indicators)
+        height = BODY_H - Inches(0.8) - (Inches(0.45) if note else 0)
+        _completion_chart(slide, MARGIN, top, width, height, spec.indicators, spec.final)
+        if note:
+            _textbox(slide, MARGIN, top + height, width, Inches(0.45), note, size=11, color=MUTED)
+
+
+def _measure_note(indicators: Sequence[IndicatorStatus]) -> str:
+    """Which bars are not a plain 完成率: ``注：A、B为较上年末进度；C为对照目标值，不计序时``."""
+    groups: dict[str, list[str]] = {}
+    for item in indicators:
+        if item.measure != "完成率":
+            groups.setdefault(item.measure, []).append(_clip(item.name, 12))
+    if not groups:
+        return ""
+    words = {"对照目标值": "对照目标值（每月保持，不计序时）", "较上年末增减": "较上年末增减（无百分比，见右表或通报）"}
+    return "注：" + "；".join(f"{'、'.join(names)}为{words.get(m, m)}" for m, names in groups.items()) + "。"
 
 
 def _area_row_cells(row: Row) -> list[str]:
@@ -391,22 +421,35 @@ def _area_slides(deck: _Deck, spec: AreaSlide) -> None:
     ]
     _textbox(slide, MARGIN, BODY_TOP - Inches(0.05), SLIDE_W - 2 * MARGIN, Inches(0.8), summary)
     top = BODY_TOP + Inches(0.8)
-    chart_w = Inches(5.6) if spec.rows else SLIDE_W - 2 * MARGIN
+    chart_w = Inches(5.0) if spec.rows else SLIDE_W - 2 * MARGIN
     _area_chart(slide, spec, top, chart_w)
     if not spec.rows:
         return
     table_x = MARGIN + chart_w + Inches(0.2)
     table_w = SLIDE_W - MARGIN - table_x
     header = ["事项", "状态", "进度", "部门", "情况说明"]
-    widths = [2.3, 1.15, 1.75, 1.35, 2.2]
-    for index, rows in enumerate(_chunks(spec.rows, ROWS_PER_TABLE - 3)):
+    widths = [2.1, 1.2, 2.4, 1.2, 1.9]  # the progress column names its measure, 上年末 and 序时: give it room
+    for index, rows in enumerate(_chunks(spec.rows, ROWS_PER_TABLE - 2)):
         if index:
             slide = deck.new_slide(f"{spec.title}（续）")
             table_x, table_w, top = MARGIN, SLIDE_W - 2 * MARGIN, BODY_TOP
             header, widths = ROW_HEADER, ROW_WIDTHS
-        _textbox(slide, table_x, top - Inches(0.05), table_w, Inches(0.4), "滞后、预警事项及情况说明", size=16, color=INK, bold=True)
+        heading = "未完成事项及情况说明" if spec.final else "滞后、预警事项及情况说明"
+        _textbox(slide, table_x, top - Inches(0.05), table_w, Inches(0.4), heading, size=16, color=INK, bold=True)
         cells = [_area_row_cells(r) for r in rows]
-        deck.table(slide, table_x, top + Inches(0.4), table_w, header, rows, cells, widths, status_col=1, size=12, row_h=Inches(0.72))
+        deck.table(
+            slide,
+            table_x,
+            top + Inches(0.4),
+            table_w,
+            header,
+            [r.status for r in rows],
+            cells,
+            widths,
+            status_col=1,
+            size=12,
+            row_h=Inches(0.72),
+        )
 
 
 def _no_project_rows(spec: ProjectsSlide) -> tuple[str, str]:
@@ -435,27 +478,63 @@ def _projects_slides(deck: _Deck, spec: ProjectsSlide) -> None:
         ]
         header = ["项目", "领域", "状态", "进度", "责任部门", "情况说明"]
         widths = [3.0, 1.2, 1.0, 2.6, 1.9, 3.0]
-        deck.table(slide, MARGIN, top, SLIDE_W - 2 * MARGIN, header, rows, cells, widths, status_col=2, size=12, row_h=Inches(0.42))
+        deck.table(
+            slide,
+            MARGIN,
+            top,
+            SLIDE_W - 2 * MARGIN,
+            header,
+            [r.status for r in rows],
+            cells,
+            widths,
+            status_col=2,
+            size=12,
+            row_h=Inches(0.42),
+        )
         if index == len(chunks) - 1 and spec.others:
             others = f"其余 {spec.others} 个项目正常推进或已完成。"
             _textbox(slide, MARGIN, SLIDE_H - FOOTER_H - Inches(0.5), SLIDE_W - 2 * MARGIN, Inches(0.4), others, size=14, color=MUTED)
 
 
-def _decision_row_cells(row: Row) -> list[str]:
+def _tracked_slide(deck: _Deck, spec: TrackedSlide) -> None:
+    slide = deck.new_slide(spec.title)
+    width = SLIDE_W - 2 * MARGIN
+    _textbox(slide, MARGIN, BODY_TOP - Inches(0.05), width, Inches(0.5), spec.note, size=15, color=MUTED)
+    header = ["事项", "领域", "状态", "当前值", "目标", "较上年末", "上年同期", "责任部门"]
+    widths = [3.0, 1.2, 1.0, 1.4, 1.9, 2.0, 1.6, 2.0]
+    cells = [
+        [_clip(r.name, 26), r.area_name, status_label(r.status), r.value, r.target, r.change, r.last_year, r.department_name]
+        for r in spec.rows
+    ]
+    statuses = [r.status for r in spec.rows]
+    deck.table(slide, MARGIN, BODY_TOP + Inches(0.6), width, header, statuses, cells, widths, status_col=2, size=13, row_h=Inches(0.5))
+
+
+def _lagging_row_cells(row: Row) -> list[str]:
     name = f"{row.area_name} · 【{row.type_name}】{row.name}"
     return [_clip(name, 34), status_label(row.status), row.progress, row.department_name, _clip(row.explanation, 60)]
 
 
-def _decision_slides(deck: _Deck, spec: DecisionsSlide) -> None:
+def _lagging_slides(deck: _Deck, spec: LaggingSlide) -> None:
+    """滞后事项清单 (December: 未完成事项清单): every such item, continued on further slides when long."""
+    width = SLIDE_W - 2 * MARGIN
     for index, rows in enumerate(_chunks(spec.rows, ROWS_PER_TABLE)):
         slide = deck.new_slide(spec.title if index == 0 else f"{spec.title}（续）")
         if not rows:
-            text = f"本月尚无填报（{NO_DATA}），暂无可研判事项。" if not spec.reported else "本月没有滞后事项。"
-            _textbox(slide, MARGIN, BODY_TOP + Inches(0.3), SLIDE_W - 2 * MARGIN, Inches(1), text, size=24, color=MUTED, bold=True)
+            if not spec.reported:
+                text = f"本月尚无填报（{NO_DATA}），暂无可研判事项。"
+            else:
+                text = f"没有{spec.status}事项。"
+            _textbox(slide, MARGIN, BODY_TOP + Inches(0.3), width, Inches(1), text, size=24, color=MUTED, bold=True)
             continue
-        cells = [_decision_row_cells(r) for r in rows]
-        width = SLIDE_W - 2 * MARGIN
-        deck.table(slide, MARGIN, BODY_TOP, width, ROW_HEADER, rows, cells, ROW_WIDTHS, status_col=1, size=13, row_h=Inches(0.62))
+        top = BODY_TOP
+        if index == 0 and spec.subtitle:
+            _textbox(slide, MARGIN, top - Inches(0.05), width, Inches(0.45), spec.subtitle, size=16, color=MUTED)
+            top += Inches(0.45)
+        cells = [_lagging_row_cells(r) for r in rows]
+        deck.table(
+            slide, MARGIN, top, width, ROW_HEADER, [r.status for r in rows], cells, ROW_WIDTHS, status_col=1, size=13, row_h=Inches(0.62)
+        )
 
 
 def _add_slides(deck: _Deck, spec: Slide) -> None:
@@ -468,8 +547,10 @@ def _add_slides(deck: _Deck, spec: Slide) -> None:
             _area_slides(deck, spec)
         case ProjectsSlide():
             _projects_slides(deck, spec)
-        case DecisionsSlide():
-            _decision_slides(deck, spec)
+        case TrackedSlide():
+            _tracked_slide(deck, spec)
+        case LaggingSlide():
+            _lagging_slides(deck, spec)
 
 
 def build_deck(report: MonthStatus, areas: list[Area] | None = None) -> bytes:

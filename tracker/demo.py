@@ -153,7 +153,7 @@ def _projects(rng: random.Random, data_dir: Path) -> list[dict]:
                 continue
             effective = max(month - delay, 0)
             if effective < 1:
-                stage = "前期" if p["target_stage"] != "未开工" else "未开工"
+                stage = "前期"
             else:
                 stage = planned_stage(min(effective, 12), p["target_stage"], start, finish)
             if finish is not None:

@@ -21,7 +21,7 @@ STATUS_COLORS = {
 STATUS_SYMBOLS = {DONE: "✔", ON_TRACK: "●", WARNING: "▲", LAGGING: "✖", NOT_DONE: "✘", NO_DATA: "○"}
 DEMO_NOTICE = "演示数据：当前显示的月度实际值为系统生成的演示数据，并非各部门真实填报。目标与原文摘自2023年政府工作报告。"
 SCHEMATIC_NOTICE = "示意位置，非测绘成果"
-INDICATOR_KIND_NAMES = {"cumulative": "累计", "level": "水平", "ratio": "比率", "milestone": "节点"}
+INDICATOR_KIND_NAMES = {"cumulative": "累计", "level": "时点", "ratio": "比率", "milestone": "节点"}
 DIRECTION_NAMES = {"up": "越高越好", "down": "越低越好"}
 COMPARATOR_NAMES = {">=": "不低于", "<=": "不高于", "=": "等于"}
 

@@ -27,8 +27,28 @@ ALL_STATUSES = (DONE, ON_TRACK, WARNING, LAGGING, NOT_DONE, NO_DATA)
 # Worst first: the order a leader wants to read a list in.
 SEVERITY = {NOT_DONE: 0, LAGGING: 1, WARNING: 2, NO_DATA: 3, ON_TRACK: 4, DONE: 5}
 
-# The stages of a named work, in order.
-STAGES = ("未开工", "前期", "在建", "完工", "投用")
+# The stages of a named work, in order, each with the one definition every page and document shows.
+# 前期 covers everything before construction starts, so a work that has not started is 前期, not a stage of its own.
+STAGES = ("前期", "在建", "完工", "投用")
+STAGE_DEFINITIONS = {
+    "前期": "立项、设计、报批等开工前工作（尚未开工的均属前期）",
+    "在建": "已开工，正在施工",
+    "完工": "主体工程完工",
+    "投用": "交付并投入使用",
+}
+# Words an older file or database may hold for a stage, read as the stage they mean.
+LEGACY_STAGES = {"未开工": "前期"}
+
+
+def canonical_stage(stage: str) -> str:
+    """A stored stage in today's vocabulary: 未开工 reads as 前期."""
+    return LEGACY_STAGES.get(stage, stage)
+
+
+def stage_legend() -> str:
+    """``前期：立项、设计、报批等开工前工作…；在建：…`` for a caption under a stage chart or table."""
+    return "；".join(f"{name}：{meaning}" for name, meaning in STAGE_DEFINITIONS.items())
+
 
 IndicatorKind = Literal["cumulative", "level", "ratio", "milestone"]
 Direction = Literal["up", "down"]

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tracker import config
-from tracker.model import DONE, LAGGING, NO_DATA, NO_TARGET, NOT_DONE, ON_TRACK, STAGES, STATUSES, WARNING
+from tracker.model import DONE, LAGGING, NO_DATA, NO_TARGET, NOT_DONE, ON_TRACK, STAGES, STATUSES, WARNING, canonical_stage
 
 __all__ = ["DONE", "LAGGING", "NO_DATA", "NO_TARGET", "NOT_DONE", "ON_TRACK", "STATUSES", "WARNING"]
 
@@ -230,7 +230,8 @@ def _moves_toward(base: float, target: float, direction: str) -> bool:
 
 def planned_stage(month: int, target_stage: str, start_month: int | None, finish_month: int | None) -> str:
     """The stage a project should have reached by the end of ``month`` according to the town's plan."""
-    if target_stage in ("未开工", "前期"):
+    target_stage = canonical_stage(target_stage)
+    if target_stage == "前期":
         return target_stage
     if start_month is None:
         # No planned start: the work was already under way when the year began.
@@ -274,6 +275,7 @@ def judge_milestone(
     if stage is None:
         return Judgement(None, NO_DATA)
     order = {s: i for i, s in enumerate(STAGES)}
+    stage, target_stage = canonical_stage(stage), canonical_stage(target_stage)
     completion = percent / 100 if percent is not None else None
     reached = order[stage] >= order[target_stage]
     milestone_due = target_stage in ("完工", "投用") or (target_stage == "在建" and not ongoing)

@@ -1,4 +1,5 @@
-"""The monthly 通报 (bulletin) as a Word file: 总体情况 / 进度滞后事项 / 下一步工作. Layout only.
+"""The monthly 通报 (bulletin) as a Word file: 文号, title, 主送, 总体情况 / 主要进展 / 存在问题 / 下一步工作, 落款 and
+date. Layout only.
 
 The words come from ``tracker.bulletin_text`` over the same ``tracker.meeting.outline`` as the meeting page
 and the PPTX, so the three never disagree on counts, order or wording of a row. The layout follows the
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import io
 import time
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -22,22 +24,26 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from tracker import bulletin_text as text
-from tracker import ooxml
+from tracker import ooxml, wording
 from tracker import status as status_mod
 from tracker.fonts import BODY_FONT, BULLETIN_FONT_TABLE, HEADING_FONT, LATIN, SUBHEADING_FONT, TITLE_FONT
-from tracker.labels import DEMO_NOTICE, STATUS_COLORS, fmt_number, fmt_pct, fmt_target, status_label
+from tracker.labels import DEMO_NOTICE, STATUS_COLORS, fmt_pct, status_label
 from tracker.meeting import DEMO_FLAG, DEMO_MARK, TOWN, AreaSlide, outline, report_file_name, running_header, summary_of
-from tracker.model import LAGGING, Area, IndicatorStatus, MonthStatus
+from tracker.model import LAGGING, NOT_DONE, Area, IndicatorStatus, MonthStatus
 
 __all__ = ["build_report", "report_file_name", "report_for_month", "timed_report_for_month"]
 
-TABLE_HEADER = ("领域", "指标", "目标", "完成值", "完成率", "序时进度", "状态")
-TABLE_WIDTHS_MM = (22, 40, 21, 20, 16, 18, 19)  # 156 mm: the type area of A4 with GB/T 9704 margins
+# 156 mm in all: the type area of A4 with GB/T 9704 margins. December has no 序时 column (the year is over).
+TABLE_HEADER = ("领域", "指标", "目标", "完成值", "进度", "序时进度", "状态")
+TABLE_WIDTHS_MM = (22, 30, 22, 21, 22, 18, 21)  # 水环境治理, 序时进度 and ✔ 已完成 each on one line
+YEAR_END_HEADER = ("领域", "指标", "年度目标", "全年完成值", "进度", "状态")
+YEAR_END_WIDTHS_MM = (22, 38, 25, 25, 25, 21)
 CELL_PAD_TWIPS = 68  # 1.2 mm left and right, so 水环境治理 and 序时进度 fit on one line
 
 TITLE_SIZE = 22  # 二号
 BODY_SIZE = 16  # 三号
 TABLE_SIZE = 10.5  # 五号
+NOTE_SIZE = 9  # 小五: the measure under a figure, the note under a table
 HEADER_SIZE = 10.5
 LINE_PITCH = 28  # points: about 22 lines on a page, the usual for 三号 body text
 
@@ -47,6 +53,7 @@ DEMO_COLOR = "B3261E"
 STATUS_TINT = 0.78  # status cells: the status colour mixed with this much white, black text on top
 
 DocxObject = Any  # documents, paragraphs, runs, tables and cells of python-docx
+CHAR = Pt(BODY_SIZE)  # one character of body text: indents are counted in characters
 
 
 # ---------------------------------------------------------------- fonts and styles
@@ -128,7 +135,7 @@ def _paragraph(
     para = container.add_paragraph(style=style)
     para.alignment = align
     if indent:
-        para.paragraph_format.first_line_indent = Pt(BODY_SIZE * 2)  # two characters
+        para.paragraph_format.first_line_indent = CHAR * 2  # two characters
     if words:
         _run(para, words, **run_kw)
     return para
@@ -193,14 +200,19 @@ def _cell(
     font: str = BODY_FONT,
     align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
     fill: str | None = None,
+    under: str = "",
 ) -> None:
+    """One table cell; ``under`` is a second line in small muted type (the measure under a figure)."""
     para = cell.paragraphs[0]
     para.alignment = align
     pf = para.paragraph_format
     pf.first_line_indent = Pt(0)
     pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
     pf.space_before = pf.space_after = Pt(1)
-    _run(para, words, font=font, size=TABLE_SIZE)
+    run = _run(para, words, font=font, size=TABLE_SIZE)
+    if under:
+        run.add_break()
+        _run(para, under, font=font, size=NOTE_SIZE, color=MUTED)
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     if fill:
         _shade(cell._tc.get_or_add_tcPr(), fill)
@@ -252,22 +264,18 @@ def _page(doc: DocxObject, report: MonthStatus) -> None:
     core.language = "zh-CN"
 
 
-def _indicator_cells(item: IndicatorStatus) -> list[str]:
-    return [
-        item.name,
-        fmt_target(item.target, item.comparator, item.unit),
-        fmt_number(item.value, item.unit),
-        fmt_pct(item.completion),
-        fmt_pct(item.time_progress),
-        status_label(item.status),
-    ]
+def _text_width(words: str) -> float:
+    """Width in characters of body text: a digit or latin letter is half a Chinese character."""
+    return sum(0.5 if ord(ch) < 128 else 1.0 for ch in words)
 
 
 class _Bulletin:
-    def __init__(self, report: MonthStatus, areas: list[Area] | None):
+    def __init__(self, report: MonthStatus, areas: list[Area] | None, issued: date | None):
         self.report = report
         self.slides = outline(report, areas)
         self.summary = summary_of(self.slides)
+        self.formal = text.formal(issued)
+        self.sections = text.section_titles(report)
         self.doc = Document()
         _styles(self.doc)
         _font_table(self.doc)
@@ -275,11 +283,14 @@ class _Bulletin:
 
     def heading(self, words: str, level: int = 1) -> None:
         para = self.doc.add_paragraph(style=f"Heading {level}")
-        para.paragraph_format.first_line_indent = Pt(BODY_SIZE * 2)
+        para.paragraph_format.first_line_indent = CHAR * 2
         para.paragraph_format.space_before = Pt(6) if level == 1 else Pt(0)
         _run(para, words, font=HEADING_FONT if level == 1 else SUBHEADING_FONT, color="000000")
 
     def title(self) -> None:
+        number = _paragraph(self.doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _run(number, self.formal.number)
+        _paragraph(self.doc, indent=False)
         para = self.doc.add_paragraph(style="Title")
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
         para.paragraph_format.line_spacing = Pt(36)
@@ -297,9 +308,11 @@ class _Bulletin:
             _run(notice, DEMO_NOTICE.removeprefix(f"{DEMO_MARK}："), size=12, color=DEMO_COLOR)
             _box(notice, DEMO_COLOR)
         _paragraph(self.doc, indent=False)  # one blank line before the body, as in a printed document
+        _paragraph(self.doc, self.formal.recipients, indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)  # 主送: flush left
+        _paragraph(self.doc, text.opening(self.report))
 
     def overview(self) -> None:
-        self.heading(text.SECTION_TITLES[0])
+        self.heading(self.sections[0])
         for words in text.overview_paragraphs(self.report, self.summary):
             _paragraph(self.doc, words)
         self.indicator_table()
@@ -310,37 +323,48 @@ class _Bulletin:
         caption.paragraph_format.keep_with_next = True
         _run(caption, text.table_caption(self.report), font=HEADING_FONT, size=12)
         groups = [(s.title, s.indicators) for s in self.slides if isinstance(s, AreaSlide) and s.indicators]
-        table = self.doc.add_table(rows=1, cols=len(TABLE_HEADER))
+        if not groups:
+            _paragraph(self.doc, text.NO_INDICATORS)
+            return
+        header, widths = (YEAR_END_HEADER, YEAR_END_WIDTHS_MM) if self.report.final else (TABLE_HEADER, TABLE_WIDTHS_MM)
+        table = self.doc.add_table(rows=1, cols=len(header))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         _cell_padding(table)
-        for column, width in zip(table.columns, TABLE_WIDTHS_MM, strict=True):
+        for column, width in zip(table.columns, widths, strict=True):
             column.width = Mm(width)  # the grid: LibreOffice and WPS lay out from it, Word from the cells
-        for cell, words, width in zip(table.rows[0].cells, TABLE_HEADER, TABLE_WIDTHS_MM, strict=True):
+        for cell, words, width in zip(table.rows[0].cells, header, widths, strict=True):
             cell.width = Mm(width)
             _cell(cell, words, font=HEADING_FONT, fill="E7E9EC")
         _row_flags(table.rows[0], header=True)
         for area_name, items in groups:
-            self.area_rows(table, area_name, items)
-        if not groups:
-            _paragraph(self.doc, text.NO_INDICATORS)
+            self.area_rows(table, area_name, items, widths)
+        note = _paragraph(self.doc, indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
+        note.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        note.paragraph_format.space_before = Pt(3)
+        note.paragraph_format.space_after = Pt(6)
+        _run(note, text.table_note(self.report), size=NOTE_SIZE, color=MUTED)
 
-    def area_rows(self, table: DocxObject, area_name: str, items: tuple[IndicatorStatus, ...]) -> None:
+    def area_rows(self, table: DocxObject, area_name: str, items: tuple[IndicatorStatus, ...], widths: tuple[int, ...]) -> None:
         """One row per indicator of an area, the area's name in one merged cell down the first column."""
         first = len(table.rows)
+        month = self.report.month
         for item in items:
             row = table.add_row()
             _row_flags(row)
             cells = row.cells
-            for cell, width in zip(cells, TABLE_WIDTHS_MM, strict=True):
+            for cell, width in zip(cells, widths, strict=True):
                 cell.width = Mm(width)
-            texts = _indicator_cells(item)
-            _cell(cells[1], texts[0], align=WD_ALIGN_PARAGRAPH.LEFT)
-            for cell, words in zip(cells[2:6], texts[1:5], strict=True):
-                _cell(cell, words)
+            figure, measure = text.table_progress(item)
+            _cell(cells[1], item.name, align=WD_ALIGN_PARAGRAPH.LEFT)
+            _cell(cells[2], wording.target_text(item))
+            _cell(cells[3], wording.value_text(item, month))
+            _cell(cells[4], figure, under=measure)
+            if not self.report.final:
+                _cell(cells[5], fmt_pct(item.time_progress))
             color = STATUS_COLORS.get(item.status or "")
-            _cell(cells[6], texts[5], fill=_tint(color) if color else None)
+            _cell(cells[-1], status_label(item.status), fill=_tint(color) if color else None)
             if item is not items[-1]:  # an area's rows stay on one page, so its merged cell is never blank
                 for cell in cells:
                     cell.paragraphs[0].paragraph_format.keep_with_next = True
@@ -348,61 +372,90 @@ class _Bulletin:
         if len(table.rows) - first > 1:
             table.cell(first, 0).merge(table.cell(len(table.rows) - 1, 0))
 
+    def lead_paragraph(self, lead: str, words: str) -> DocxObject:
+        para = _paragraph(self.doc)
+        _run(para, lead, font=SUBHEADING_FONT)
+        _run(para, words)
+        return para
+
+    def progress(self) -> None:
+        self.heading(self.sections[1])
+        if intro := text.unjudged(self.report, self.summary):
+            _paragraph(self.doc, intro)
+            return
+        for lead in text.progress_paragraphs(self.report):
+            self.lead_paragraph(lead.lead, lead.text)
+
     def attention(self) -> None:
-        self.heading(text.SECTION_TITLES[1])
-        indicators, projects = text.attention_items(self.report)
-        intro = text.attention_intro(self.summary, indicators, projects)
+        self.heading(self.sections[2])
+        intro, groups = text.attention_groups(self.report, self.summary)
         if intro:
             _paragraph(self.doc, intro)
             return
-        for number, (label, items, measure) in enumerate((("量化指标", indicators, "项"), ("重点项目", projects, "个")), start=1):
-            self.heading(text.attention_heading(number, label, items, measure), level=2)
-            if not items:
-                _paragraph(self.doc, text.attention_none(label))
-            for index, item in enumerate(items, start=1):
+        for group in groups:
+            if group.text:
+                self.lead_paragraph(f"{group.heading}。", group.text)
+                continue
+            self.heading(group.heading, level=2)
+            if not group.items:
+                _paragraph(self.doc, group.empty)
+            for index, item in enumerate(group.items, start=1):
                 self.attention_item(text.item_paragraph(index, item), item.row.status)
 
     def attention_item(self, words: text.ItemParagraph, status: str | None) -> None:
         para = _paragraph(self.doc)
         _run(para, words.lead, font=HEADING_FONT)
-        mark_color = STATUS_COLORS[LAGGING].lstrip("#") if status == LAGGING else INK
+        mark_color = STATUS_COLORS[LAGGING].lstrip("#") if status in (LAGGING, NOT_DONE) else INK
         _run(para, words.status_mark, font=HEADING_FONT, color=mark_color)
         _run(para, words.body)
         _run(para, words.note_label, font=SUBHEADING_FONT)
         _run(para, words.note, color=INK if words.has_note else DEMO_COLOR)
 
     def next_steps(self) -> None:
-        self.heading(text.SECTION_TITLES[2])
-        sentences = text.next_steps(self.report, self.summary.reported)
+        self.heading(self.sections[3])
+        sentences = text.next_steps(self.report, self.summary.reported, self.formal)
         if not sentences:
-            _paragraph(self.doc, text.NOTHING_TO_DO)
+            _paragraph(self.doc, text.nothing_to_do(self.report))
             return
         for index, sentence in enumerate(sentences, start=1):
-            para = _paragraph(self.doc)
-            _run(para, f"（{text.cn_number(index)}）", font=SUBHEADING_FONT)
-            _run(para, sentence)
+            self.lead_paragraph(f"（{text.cn_number(index)}）", sentence)
+
+    def signature(self) -> None:
+        """落款: the issuing office centred over the date, the date four characters from the right margin. The body's
+        last paragraph keeps with it: a page holding only the 落款 is not a valid page of a 公文."""
+        self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
+        for _ in range(2):  # room for the seal
+            _paragraph(self.doc, indent=False).paragraph_format.keep_with_next = True
+        date_indent = 4.0
+        issuer_indent = max(0.0, date_indent + (_text_width(self.formal.date_text) - _text_width(self.formal.issuer)) / 2)
+        for words, indent in ((self.formal.issuer, issuer_indent), (self.formal.date_text, date_indent)):
+            para = _paragraph(self.doc, words, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+            para.paragraph_format.right_indent = Pt(BODY_SIZE * indent)
+            para.paragraph_format.keep_with_next = True
 
     def build(self) -> bytes:
         self.title()
         self.overview()
+        self.progress()
         self.attention()
         self.next_steps()
+        self.signature()
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
 
 
-def build_report(report: MonthStatus, areas: list[Area] | None = None) -> bytes:
-    """The month's 通报 for one ``build_status`` object, as .docx bytes."""
-    return _Bulletin(report, areas).build()
+def build_report(report: MonthStatus, areas: list[Area] | None = None, issued: date | None = None) -> bytes:
+    """The month's 通报 for one ``build_status`` object, dated ``issued`` (default today), as .docx bytes."""
+    return _Bulletin(report, areas, issued).build()
 
 
-def report_for_month(con: duckdb.DuckDBPyConnection, year: int, month: int) -> bytes:
-    return build_report(status_mod.build_status(con, year, month), status_mod.areas(con))
+def report_for_month(con: duckdb.DuckDBPyConnection, year: int, month: int, issued: date | None = None) -> bytes:
+    return build_report(status_mod.build_status(con, year, month), status_mod.areas(con), issued)
 
 
-def timed_report_for_month(con: duckdb.DuckDBPyConnection, year: int, month: int) -> tuple[bytes, float]:
+def timed_report_for_month(con: duckdb.DuckDBPyConnection, year: int, month: int, issued: date | None = None) -> tuple[bytes, float]:
     """The document and the seconds it took to build (status query included)."""
     started = time.perf_counter()
-    data = report_for_month(con, year, month)
+    data = report_for_month(con, year, month, issued)
     return data, time.perf_counter() - started

@@ -297,7 +297,7 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
                 status=verdict.status,
                 gap_pp=_round(verdict.gap_pp, 2),
                 source=r["source"],
-                last_update=None if r["created_at"] is None else r["created_at"].isoformat(sep=" ", timespec="minutes"),
+                last_update=None if pd.isna(r["created_at"]) else r["created_at"].isoformat(sep=" ", timespec="minutes"),
                 demo=bool(r["demo"]),
                 plan_by_town=r["start_month"] is not None or r["finish_month"] is not None,
                 deadline_month=DEADLINE_MONTH,

@@ -7,9 +7,11 @@ measured from it, a figure from an earlier month carries its month, and nothing 
 
 from __future__ import annotations
 
+import math
+
 from tracker import progress
 from tracker.labels import fmt_number, fmt_pct, fmt_target
-from tracker.model import IndicatorStatus
+from tracker.model import NOT_DONE, IndicatorStatus
 
 
 def value_text(item: IndicatorStatus, month: int) -> str:
@@ -41,23 +43,70 @@ def progress_text(item: IndicatorStatus) -> str:
 
 
 def change_text(item: IndicatorStatus) -> str:
-    """``较上年末减少2条`` / ``较上年末增加1,280家`` / ``与上年末持平``; ``—`` when either figure is missing."""
+    """``较上年末减少2条`` / ``较上年末增加1,280家`` / ``较上年末提高50.0个百分点`` / ``与上年末持平``; ``—`` when
+    either figure is missing. A rate changes by percentage points, never by "%"."""
     if item.change is None:
         return "—"
     if abs(item.change) < 1e-9:
         return "与上年末持平"
+    if item.unit == "%":
+        return f"较上年末{'提高' if item.change > 0 else '下降'}{abs(item.change):.1f}个百分点"
     side = "增加" if item.change > 0 else "减少"
     return f"较上年末{side}{fmt_number(abs(item.change), item.unit)}"
 
 
+def short_pct(fraction: float | None) -> str:
+    """A share without a trailing ``.0``: ``50%``, ``22.7%``; ``—`` for none (for 序时进度 in running text)."""
+    if fraction is None or not math.isfinite(fraction):
+        return "—"
+    return f"{fraction * 100:.1f}".removesuffix(".0") + "%"
+
+
+def yoy_text(item: IndicatorStatus, month: int) -> str:
+    """同比: ``同比增长35.7%（上年同期14家）``, ``同比提高3.2个百分点（上年同期40.0%）``, ``与上年同期持平``.
+
+    Empty when last year's same month is unknown, or the value shown is from an earlier month (no like for like).
+    """
+    now, before = item.value, item.last_year
+    if now is None or before is None or item.value_month != month:
+        return ""
+    then = f"上年同期{fmt_number(before, item.unit)}"
+    if abs(now - before) < 1e-9:
+        return f"与上年同期持平（{then}）"
+    if item.unit == "%":
+        return f"同比{'提高' if now > before else '下降'}{abs(now - before):.1f}个百分点（{then}）"
+    if before <= 0:
+        return f"{then}，同比{'增加' if now > before else '减少'}{fmt_number(abs(now - before), item.unit)}"
+    rate = (now - before) / before * 100
+    if rate > 100:  # "增长1200.0%" on a small base says less than the count itself
+        return f"同比增加{fmt_number(now - before, item.unit)}（{then}）"
+    return f"同比{'增长' if rate > 0 else '下降'}{abs(rate):.1f}%（{then}）"
+
+
+def shortfall_text(item: IndicatorStatus) -> str:
+    """At year-end, how far an unfinished target is: ``距年度目标尚差135.1亩``; ``全年未能每月保持目标`` for a level
+    that had to hold; empty before the deadline or when the item is done."""
+    if not item.final or item.status != NOT_DONE:
+        return ""
+    if item.basis == "maintain":
+        unmet = f"，{'、'.join(f'{m}月' for m in item.unmet_months)}未达到目标" if item.unmet_months else ""
+        missing = missing_text(item)
+        return "全年未能每月保持目标" + unmet + (f"，{missing}" if missing else "")
+    if item.target is None or item.value is None:
+        return ""
+    left = item.target - item.value if item.direction == "up" else item.value - item.target
+    if left <= 0:
+        return ""
+    if item.unit == "%":
+        return f"距年度目标尚差{left:.1f}个百分点"
+    return f"距年度目标尚差{fmt_number(left, item.unit)}"
+
+
 def gap_text(item: IndicatorStatus) -> str:
-    """What the gap is measured against, in words: ``低于序时进度15.4个百分点``, ``低于目标值7.8个百分点``; at the
-    deadline ``距全年目标差15.4个百分点``, and for a level that had to hold all year, the months it did not."""
-    if item.final and item.status == "未完成" and item.unmet_months:
-        return f"{'、'.join(f'{m}月' for m in item.unmet_months)}未达到目标，未能全年保持"
-    if item.final and item.status == "未完成" and item.target is not None and item.value is not None and item.direction == "up":
-        short = item.target - item.value
-        return f"距全年目标还差{short:.1f}个百分点" if item.unit == "%" else f"距全年目标还差{fmt_number(short, item.unit)}"
+    """What the gap is measured against, in words: ``低于序时进度15.4个百分点``, ``低于目标值7.8个百分点``; at year-end
+    the shortfall against the target (``距年度目标尚差135.1亩``), never 序时."""
+    if item.final:
+        return shortfall_text(item)
     if item.gap_pp is None:
         if item.direction == "down" and item.target is not None and item.value is not None and item.value > item.target:
             return f"超出目标{fmt_number(item.value - item.target, item.unit)}"

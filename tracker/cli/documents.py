@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from tracker import deck, report_doc, store
@@ -36,7 +37,12 @@ def cmd_deck(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    return _write_document(args, ".docx", report_doc.timed_report_for_month)
+    try:
+        issued = date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        print("成文日期格式应为 YYYY-MM-DD，如 2023-07-05。", file=sys.stderr)
+        return 2
+    return _write_document(args, ".docx", lambda con, year, month: report_doc.timed_report_for_month(con, year, month, issued))
 
 
 def register(subparsers) -> None:
@@ -50,4 +56,5 @@ def register(subparsers) -> None:
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--month", type=int, required=True)
     p.add_argument("-o", "--output", required=True, help="输出文件，如 2023-06.docx")
+    p.add_argument("--date", help="成文日期（落款），如 2023-07-05；默认今天。整改措施的报送期限从这一天起算")
     p.set_defaults(func=cmd_report)

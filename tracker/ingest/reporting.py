@@ -23,6 +23,7 @@ class CurrentFigure:
     place: str | None
     value: float | None
     batch: int
+    demo: bool  # from a demo batch (generated, not a department's report)
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,10 @@ class MetricInfo:
 
 def current_figures(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[CurrentFigure]:
     rows = con.execute(
-        "select metric, place, value, batch_id from figure_current where year = ? and month = ? order by metric, place", [year, month]
+        "select metric, place, value, batch_id, demo from figure_current where year = ? and month = ? order by metric, place",
+        [year, month],
     ).fetchall()
-    return [CurrentFigure(m, p, v, b) for m, p, v, b in rows]
+    return [CurrentFigure(m, p, v, b, bool(d)) for m, p, v, b, d in rows]
 
 
 def batches(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pd.DataFrame:
