@@ -24,6 +24,8 @@ SHARED_SQL = (
     "project_plan_current",
     "explanation_current",
     "place_stock_asof",
+    "task_progress_latest",
+    "item_assignment_current",
 )
 
 
@@ -111,6 +113,7 @@ def _load_seed(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
                 row["source"],
             ],
         )
+    _load_tasks_and_items(con, data_dir)
     targets = _read_csv("targets.csv", data_dir)
     batch_id = store.new_batch(con, "seed", "system", created_at=SEED_TIME, file_name="targets.csv", rows=len(targets))
     con.executemany(
@@ -120,6 +123,28 @@ def _load_seed(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
             for r in targets
         ],
     )
+
+
+def _load_tasks_and_items(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    """The report's tasks (``tasks.csv``) and who answers for every item (``items.csv``: 配合单位, 责任领导)."""
+    if (data_dir / "tasks.csv").exists():
+        tasks = _read_csv("tasks.csv", data_dir)
+        store.insert_rows(
+            con,
+            "task",
+            ["code", "year", "name", "area", "department", "deadline_month", "qualifier", "ongoing", "source"],
+            [[r["code"], int(r["year"]), r["name"], r["area"], r["department"], int(r["deadline_month"] or 12), r["qualifier"],
+              r["ongoing"] == "true", r["source"]] for r in tasks],
+        )  # fmt: skip
+    if (data_dir / "items.csv").exists():
+        items = _read_csv("items.csv", data_dir)
+        batch_id = store.new_batch(con, "seed", "system", created_at=SEED_TIME, file_name="items.csv", rows=len(items))
+        store.insert_rows(
+            con,
+            "item_assignment",
+            ["item", "year", "kind", "support_departments", "leader", "batch_id"],
+            [[r["code"], int(r["year"]), r["kind"], r["support_departments"].replace(";", ","), r["leader"], batch_id] for r in items],
+        )
 
 
 def _load_demo(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:

@@ -1,5 +1,5 @@
 create or replace view project_progress_latest as
-select p.project, p.year, p.month, p.stage, p.percent, p.note, p.batch_id,
+select p.project, p.year, p.month, p.stage, p.percent, p.note, p.problem, p.batch_id,
        b.user_name, b.created_at, b.demo
 from project_progress p join batch b on b.id = p.batch_id
 where b.status = 'committed'
