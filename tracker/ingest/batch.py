@@ -49,9 +49,7 @@ BATCH_KIND_NAMES = {
     BatchKind.SEED: "初始数据",
 }
 # Only batches whose rows are versioned can be reverted: the previous rows then show again.
-REVERTIBLE = frozenset(
-    {BatchKind.FIGURES, BatchKind.TARGETS, BatchKind.EXPLANATIONS, BatchKind.PLANS, BatchKind.PROGRESS, BatchKind.ITEMS}
-)
+REVERTIBLE = frozenset({BatchKind.FIGURES, BatchKind.TARGETS, BatchKind.EXPLANATIONS, BatchKind.PLANS, BatchKind.PROGRESS, BatchKind.ITEMS})
 
 
 @dataclass
