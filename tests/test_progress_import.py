@@ -198,3 +198,34 @@ def test_task_verdicts():
     assert judge_task("正常推进", "x", False, True, False) == "未完成"  # December: final
     assert judge_task("正常推进", "x", False, True, True) == "已完成"  # a level kept all year
     assert judge_task("滞后", "x", False, True, True) == "未完成"
+
+
+def test_the_template_has_project_and_task_sheets_and_comes_back_through_import(staff_db, tmp_path, capsys):
+    """A 水务局 staff member fills the 项目 sheet of the template; figures-only templates still go the figures way."""
+    import openpyxl
+
+    path = tmp_path / "水务局.xlsx"
+    assert run(capsys, "template", "--department", "water", "--year", "2023", "--month", "7", "-o", str(path))[0] == 0
+    book = openpyxl.load_workbook(path)
+    assert {"填报", "情况说明", "项目", "任务"} <= set(book.sheetnames)
+    projects = book["项目"]
+    codes = [projects.cell(r, 1).value for r in range(4, projects.max_row + 1)]
+    assert "P_MAOWAN_1" in codes and "P_PIGEON" not in codes  # only what the department leads
+    row = 4 + codes.index("P_MAOWAN_1")
+    assert projects.cell(row, 3).value == "在建"  # the planned stage, to see
+    projects.cell(row, 8, "在建")
+    projects.cell(row, 9, 62)
+    projects.cell(row, 10, "主体结构施工中")
+    tasks = book["任务"]
+    assert tasks.cell(4, 1).value.startswith("T_")
+    tasks.cell(4, 7, "方案已印发")
+    tasks.cell(4, 8, "已完成")
+    book.save(path)
+    code, out, err = run(capsys, "import", str(path), "--user", "wang")
+    assert code == 0, err
+    with store.connect() as con:
+        assert con.execute("select stage, percent from project_progress_latest where project = 'P_MAOWAN_1' and month = 7").fetchone() == (
+            "在建",
+            62.0,
+        )
+        assert con.execute("select self_assessment from task_progress_latest where month = 7").fetchone()[0] == "已完成"

@@ -63,11 +63,14 @@ class FileResult:
 
 
 def has_progress(data: bytes, file_name: str) -> bool:
-    """Whether a file holds a project or task table (then ``prepare_file`` / ``commit_file`` take it)."""
+    """Whether a file reports project or task progress (then ``prepare_file`` / ``commit_file`` take it): a long-form
+    progress table, or a template whose 项目/任务 sheet has a filled row. A template with figures only goes the
+    figures way (``tracker.ingest.batch``)."""
     try:
-        return parse_progress(data, file_name).tables > 0
+        parsed = parse_progress(data, file_name)
     except IngestError:
         return False
+    return parsed.tables > 0 and (bool(parsed.rows or parsed.issues) or not file_name.lower().endswith(".xlsx"))
 
 
 def _figures(data: bytes, file_name: str) -> Parsed | None:
@@ -109,7 +112,8 @@ def commit_file(
         if not report.ok:
             raise ProgressRefused(report.issues)
         progress_batch = write_progress(con, report.progress, created_at)
-        figures_batch = batch._write_figures(con, report.figures, created_at) if report.figures is not None else None
+        write_figures = report.figures is not None and report.figures.duplicate_of is None  # the same file again: nothing new
+        figures_batch = batch._write_figures(con, report.figures, created_at) if write_figures and report.figures else None
         store.audit(
             con,
             user.name,
