@@ -156,6 +156,8 @@ def _load_demo(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     progress = _read_csv("demo/project_progress.csv", demo_dir.parent) if (demo_dir / "project_progress.csv").exists() else []
     departments = dict(con.execute("select code, department from metric").fetchall())
     departments |= {f"project:{c}": d for c, d in con.execute("select code, department from project").fetchall()}
+    departments |= {f"task:{c}": d for c, d in con.execute("select code, department from task").fetchall()}
+    tasks = _read_csv("demo/task_progress.csv", data_dir) if (demo_dir / "task_progress.csv").exists() else []
     groups: dict[tuple[str, int, int], list[tuple[str, list]]] = {}
     for r in figures:
         key = (departments[r["metric"]], int(r["year"]), int(r["month"]))
@@ -167,14 +169,21 @@ def _load_demo(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         groups.setdefault(key, []).append(
             ("progress", [r["project"], int(r["year"]), int(r["month"]), r["stage"], _num(r["percent"]), _none(r["note"])])
         )
-    figure_rows, progress_rows = [], []
+    for r in tasks:
+        key = (departments[f"task:{r['task']}"], int(r["year"]), int(r["month"]))
+        groups.setdefault(key, []).append(
+            ("task", [r["task"], int(r["year"]), int(r["month"]), _none(r["progress"]), r["self_assessment"], _none(r["problem"])])
+        )
+    figure_rows, progress_rows, task_rows = [], [], []
     for (dept, year, month), rows in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0])):
         uploaded = datetime(year + (month == 12), month % 12 + 1, 5, 10, 0)
         batch_id = store.new_batch(con, "figures", f"演示-{dept}", created_at=uploaded, file_name="演示数据", rows=len(rows), demo=True)
         figure_rows += [vals + [batch_id] for kind, vals in rows if kind == "figure"]
         progress_rows += [vals + [batch_id] for kind, vals in rows if kind == "progress"]
+        task_rows += [vals + [batch_id] for kind, vals in rows if kind == "task"]
     store.insert_rows(con, "figure", ["metric", "year", "month", "place", "value", "note", "batch_id"], figure_rows)
     store.insert_rows(con, "project_progress", ["project", "year", "month", "stage", "percent", "note", "batch_id"], progress_rows)
+    store.insert_rows(con, "task_progress", ["task", "year", "month", "progress", "self_assessment", "problem", "batch_id"], task_rows)
 
 
 def build(path: Path | None = None, data_dir: Path | None = None, demo: bool = True, force: bool = False) -> Path:
