@@ -194,6 +194,7 @@ def build(path: Path | None = None, data_dir: Path | None = None, demo: bool = T
     path = Path(path or config.db_path())
     data_dir = Path(data_dir or config.DATA_DIR)
     if path.exists() and not force:
+        _add_items(path, data_dir)
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -215,6 +216,24 @@ def build(path: Path | None = None, data_dir: Path | None = None, demo: bool = T
         old.unlink(missing_ok=True)
     os.replace(tmp, path)
     return path
+
+
+_ITEMS_CHECKED: set[str] = set()
+
+
+def _add_items(path: Path, data_dir: Path) -> None:
+    """A database built before tasks and item assignments existed gets their tables, views and seed (once per
+    process and file; nothing else changes)."""
+    key = str(path.resolve())
+    if key in _ITEMS_CHECKED:
+        return
+    with store.writing(path) as con:
+        has_tasks = con.execute("select count(*) from information_schema.tables where table_name = 'task'").fetchone()
+        if not has_tasks or not has_tasks[0]:
+            con.execute("alter table project_progress add column if not exists problem varchar")
+            con.execute(schema_sql())
+            _load_tasks_and_items(con, data_dir)
+    _ITEMS_CHECKED.add(key)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
