@@ -217,7 +217,8 @@ def test_the_template_has_project_and_task_sheets_and_comes_back_through_import(
     projects.cell(row, 9, 62)
     projects.cell(row, 10, "主体结构施工中")
     tasks = book["任务"]
-    assert tasks.cell(4, 1).value.startswith("T_")
+    task_code = tasks.cell(4, 1).value
+    assert task_code.startswith("T_")
     tasks.cell(4, 7, "方案已印发")
     tasks.cell(4, 8, "已完成")
     book.save(path)
@@ -228,4 +229,7 @@ def test_the_template_has_project_and_task_sheets_and_comes_back_through_import(
             "在建",
             62.0,
         )
-        assert con.execute("select self_assessment from task_progress_latest where month = 7").fetchone()[0] == "已完成"
+        done = con.execute(
+            "select self_assessment, progress from task_progress_latest where task = ? and month = 7", [task_code]
+        ).fetchone()
+        assert done == ("已完成", "方案已印发")
