@@ -30,6 +30,7 @@ def navigation() -> st.navigation:
                 page("area_livelihood", "民生保障", "diversity_3"),
                 page("indicator", "指标详情", "query_stats"),
                 page("projects", "重点项目", "construction"),
+                page("tasks", "重点工作", "task_alt"),
                 page("map", "地图", "map"),
             ],
             "开会": [page("meeting", "会议模式", "co_present")],

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import cards, charts, tables
+from components import cards, charts, items, tables
 from components.data import load_status
 from components.sidebar import current_filters, demo_banner
 from tracker.labels import status_label
@@ -48,6 +48,8 @@ def render() -> None:
     st.caption("节点：" + stage_legend() + "。◆计划应达节点按镇里安排的开工、完工月份推算，报告原文未写明月份。")
     st.subheader("项目明细")
     tables.show(tables.project_frame(shown), tables.PROJECT_COLUMNS, key="project_table")
+    st.subheader("责任分工与最新进展")
+    tables.show(items.assignment_frame(shown), items.ASSIGNMENT_COLUMNS, key="project_assignments")
 
 
 render()

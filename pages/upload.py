@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from components import progress_upload
 from components.auth import current_user
 from components.upload import (
     escape_md,
@@ -19,6 +20,7 @@ from components.upload import (
 from tracker import ingest, status, store
 from tracker.auth import PermissionDenied, User
 from tracker.indicators import registry
+from tracker.ingest import submit
 
 
 def _period() -> tuple[int, int]:
@@ -71,6 +73,9 @@ def _upload_section(user: User) -> None:
     message = too_large(len(data))
     if message:
         st.error(message)
+        return
+    if submit.has_progress(data, uploaded.name):  # project or task progress: tracker.ingest.submit
+        progress_upload.render(user, uploaded.name, data)
         return
     key = file_key(user, uploaded.name, data)
     cached = st.session_state.get("upload_report")

@@ -287,3 +287,12 @@ def app_page(path: str, *, user=None, query: dict[str, str] | None = None, timeo
     at.switch_page(path).run()
     assert not at.exception, at.exception
     return at
+
+
+def add_users(db_path: Path, *users: tuple[str, str, str | None]) -> None:
+    """Users (name, role, department) with a throwaway password, straight into the store."""
+    from tracker import auth
+
+    with store.connect(db_path) as connection:
+        for name, role, department in users:
+            auth.create_user(connection, name, role, "a-long-password-1", department)

@@ -22,6 +22,7 @@ ARGUMENTS = {
     ("users", "list"): [[]],
     ("extract",): [[REPORT]],
     ("projects", "plans"): [["--year", "2023"]],
+    ("items",): [["--year", "2023"], ["--year", "2024"]],
 }
 
 

@@ -24,6 +24,8 @@ SHARED_SQL = (
     "project_plan_current",
     "explanation_current",
     "place_stock_asof",
+    "task_progress_latest",
+    "item_assignment_current",
 )
 
 
@@ -111,6 +113,7 @@ def _load_seed(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
                 row["source"],
             ],
         )
+    _load_tasks_and_items(con, data_dir)
     targets = _read_csv("targets.csv", data_dir)
     batch_id = store.new_batch(con, "seed", "system", created_at=SEED_TIME, file_name="targets.csv", rows=len(targets))
     con.executemany(
@@ -122,6 +125,28 @@ def _load_seed(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     )
 
 
+def _load_tasks_and_items(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    """The report's tasks (``tasks.csv``) and who answers for every item (``items.csv``: 配合单位, 责任领导)."""
+    if (data_dir / "tasks.csv").exists():
+        tasks = _read_csv("tasks.csv", data_dir)
+        store.insert_rows(
+            con,
+            "task",
+            ["code", "year", "name", "area", "department", "deadline_month", "qualifier", "ongoing", "source"],
+            [[r["code"], int(r["year"]), r["name"], r["area"], r["department"], int(r["deadline_month"] or 12), r["qualifier"],
+              r["ongoing"] == "true", r["source"]] for r in tasks],
+        )  # fmt: skip
+    if (data_dir / "items.csv").exists():
+        items = _read_csv("items.csv", data_dir)
+        batch_id = store.new_batch(con, "seed", "system", created_at=SEED_TIME, file_name="items.csv", rows=len(items))
+        store.insert_rows(
+            con,
+            "item_assignment",
+            ["item", "year", "kind", "support_departments", "leader", "batch_id"],
+            [[r["code"], int(r["year"]), r["kind"], r["support_departments"].replace(";", ","), r["leader"], batch_id] for r in items],
+        )
+
+
 def _load_demo(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     """Demo actuals: one batch per department and month, uploaded on the 5th of the following month."""
     demo_dir = data_dir / "demo"
@@ -131,6 +156,8 @@ def _load_demo(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     progress = _read_csv("demo/project_progress.csv", demo_dir.parent) if (demo_dir / "project_progress.csv").exists() else []
     departments = dict(con.execute("select code, department from metric").fetchall())
     departments |= {f"project:{c}": d for c, d in con.execute("select code, department from project").fetchall()}
+    departments |= {f"task:{c}": d for c, d in con.execute("select code, department from task").fetchall()}
+    tasks = _read_csv("demo/task_progress.csv", data_dir) if (demo_dir / "task_progress.csv").exists() else []
     groups: dict[tuple[str, int, int], list[tuple[str, list]]] = {}
     for r in figures:
         key = (departments[r["metric"]], int(r["year"]), int(r["month"]))
@@ -142,14 +169,21 @@ def _load_demo(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         groups.setdefault(key, []).append(
             ("progress", [r["project"], int(r["year"]), int(r["month"]), r["stage"], _num(r["percent"]), _none(r["note"])])
         )
-    figure_rows, progress_rows = [], []
+    for r in tasks:
+        key = (departments[f"task:{r['task']}"], int(r["year"]), int(r["month"]))
+        groups.setdefault(key, []).append(
+            ("task", [r["task"], int(r["year"]), int(r["month"]), _none(r["progress"]), r["self_assessment"], _none(r["problem"])])
+        )
+    figure_rows, progress_rows, task_rows = [], [], []
     for (dept, year, month), rows in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0])):
         uploaded = datetime(year + (month == 12), month % 12 + 1, 5, 10, 0)
         batch_id = store.new_batch(con, "figures", f"演示-{dept}", created_at=uploaded, file_name="演示数据", rows=len(rows), demo=True)
         figure_rows += [vals + [batch_id] for kind, vals in rows if kind == "figure"]
         progress_rows += [vals + [batch_id] for kind, vals in rows if kind == "progress"]
+        task_rows += [vals + [batch_id] for kind, vals in rows if kind == "task"]
     store.insert_rows(con, "figure", ["metric", "year", "month", "place", "value", "note", "batch_id"], figure_rows)
     store.insert_rows(con, "project_progress", ["project", "year", "month", "stage", "percent", "note", "batch_id"], progress_rows)
+    store.insert_rows(con, "task_progress", ["task", "year", "month", "progress", "self_assessment", "problem", "batch_id"], task_rows)
 
 
 def build(path: Path | None = None, data_dir: Path | None = None, demo: bool = True, force: bool = False) -> Path:
@@ -160,6 +194,7 @@ def build(path: Path | None = None, data_dir: Path | None = None, demo: bool = T
     path = Path(path or config.db_path())
     data_dir = Path(data_dir or config.DATA_DIR)
     if path.exists() and not force:
+        _add_items(path, data_dir)
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -181,6 +216,24 @@ def build(path: Path | None = None, data_dir: Path | None = None, demo: bool = T
         old.unlink(missing_ok=True)
     os.replace(tmp, path)
     return path
+
+
+_ITEMS_CHECKED: set[str] = set()
+
+
+def _add_items(path: Path, data_dir: Path) -> None:
+    """A database built before tasks and item assignments existed gets their tables, views and seed (once per
+    process and file; nothing else changes)."""
+    key = str(path.resolve())
+    if key in _ITEMS_CHECKED:
+        return
+    with store.writing(path) as con:
+        has_tasks = con.execute("select count(*) from information_schema.tables where table_name = 'task'").fetchone()
+        if not has_tasks or not has_tasks[0]:
+            con.execute("alter table project_progress add column if not exists problem varchar")
+            con.execute(schema_sql())
+            _load_tasks_and_items(con, data_dir)
+    _ITEMS_CHECKED.add(key)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

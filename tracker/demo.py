@@ -197,15 +197,48 @@ def generate(data_dir: Path | None = None) -> tuple[list[dict], list[dict]]:
     return figures, _projects(rng, data_dir)
 
 
-def write(data_dir: Path | None = None) -> tuple[Path, Path]:
+# Tasks whose lead department reports them lagging from May, and months some task goes unreported (demo).
+LAGGING_TASKS = {"T_HIRING_SUBSIDY", "T_BUILD_QUALIFY", "T_SCATTERED", "T_THREE_ASSETS"}
+DONE_TASKS = {"T_ECON_TASKFORCE": 3, "T_NIGHT_MARKET": 9, "T_INSPECTION": 5, "T_APPROVAL_AGENT": 6}  # task: month done
+TASK_GAPS = {("T_SPORTS", 6), ("T_BUS", 6), ("T_DISABLED", 12)}
+
+
+def task_progress(data_dir: Path | None = None) -> list[dict]:
+    """Monthly 进展情况 and 完成情况 of every task for 2023 (demo; a generator of its own, so the figures above stay
+    the same). Reported as its lead department would: 正常推进 mostly, a few 滞后 from May, some done, a few gaps."""
+    data_dir = Path(data_dir or config.DATA_DIR)
+    rng = random.Random(SEED + 12)
+    with open(data_dir / "tasks.csv", encoding="utf-8", newline="") as fh:
+        tasks = list(csv.DictReader(fh))
+    rows = []
+    for t in tasks:
+        done_at = DONE_TASKS.get(t["code"])
+        for month in range(1, 13):
+            if (t["code"], month) in TASK_GAPS:
+                continue
+            if done_at is not None and month >= done_at:
+                assessment, text = "已完成", f"{t['name']}已于{done_at}月完成（演示数据）"
+            elif t["code"] in LAGGING_TASKS and month >= 5:
+                assessment, text = "滞后", "进度滞后，正协调解决（演示数据）"
+            else:
+                assessment, text = "正常推进", f"按计划推进，本月完成阶段工作{rng.randint(1, 4)}项（演示数据）"
+            problem = "部门协调未到位" if assessment == "滞后" else ""
+            rows.append(
+                {"task": t["code"], "year": 2023, "month": month, "progress": text, "self_assessment": assessment, "problem": problem}
+            )
+    return rows
+
+
+def write(data_dir: Path | None = None) -> tuple[Path, ...]:
     data_dir = Path(data_dir or config.DATA_DIR)
     figures, projects = generate(data_dir)
     out = data_dir / "demo"
     out.mkdir(exist_ok=True)
-    paths = (out / "figures.csv", out / "project_progress.csv")
+    paths = (out / "figures.csv", out / "project_progress.csv", out / "task_progress.csv")
     for path, rows, fields in (
         (paths[0], figures, ["metric", "year", "month", "place", "value", "note"]),
         (paths[1], projects, ["project", "year", "month", "stage", "percent", "note"]),
+        (paths[2], task_progress(data_dir), ["task", "year", "month", "progress", "self_assessment", "problem"]),
     ):
         with open(path, "w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")

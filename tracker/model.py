@@ -53,7 +53,11 @@ def stage_legend() -> str:
 IndicatorKind = Literal["cumulative", "level", "ratio", "milestone"]
 Direction = Literal["up", "down"]
 Basis = Literal["reach", "maintain", "track"]
-ItemType = Literal["indicator", "project"]
+ItemType = Literal["indicator", "project", "task"]
+
+# A task's self-assessment (完成情况), as staff report it.
+SELF_DONE, SELF_ON_TRACK, SELF_LAGGING = "已完成", "正常推进", "滞后"
+SELF_ASSESSMENTS = (SELF_DONE, SELF_ON_TRACK, SELF_LAGGING)
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,9 @@ class IndicatorStatus:
     tracked: bool = False  # a multi-year goal or a commitment without a number: kept out of the annual counts
     unmet_months: list[int] = field(default_factory=list)  # a level that must hold: reported months below the target
     final: bool = False  # the deadline has come: the verdict is 已完成 or 未完成
+    support_departments: list[str] = field(default_factory=list)  # 配合单位 (codes); the lead is ``department``
+    support_department_names: list[str] = field(default_factory=list)
+    leader: str = ""  # 责任领导: empty until an admin sets it, never invented
     item_type: ItemType = field(default="indicator", repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -136,6 +143,10 @@ class ProjectStatus:
     plan_by_town: bool = True  # planned start/finish months are the town's own plan, not the report's words
     deadline_month: int = 12
     final: bool = False
+    support_departments: list[str] = field(default_factory=list)  # 配合单位 (codes); the lead is ``department``
+    support_department_names: list[str] = field(default_factory=list)
+    leader: str = ""  # 责任领导: empty until an admin sets it, never invented
+    problem: str | None = None  # 存在问题 of the month's report (``note`` is its 进展情况)
     item_type: ItemType = field(default="project", repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -144,7 +155,46 @@ class ProjectStatus:
         return out
 
 
+@dataclass(frozen=True)
+class TaskStatus:
+    """A commitment without a number, judged from its lead department's self-assessment (完成情况)."""
+
+    code: str
+    name: str
+    area: str
+    area_name: str
+    department: str  # 牵头单位
+    department_name: str
+    qualifier: str  # 力争 / 确保 / 约, or ""
+    ongoing: bool  # kept or pushed all year: done at the deadline when on track
+    self_assessment: str | None  # 已完成 / 正常推进 / 滞后 as reported for the month (已完成 carries on)
+    progress: str | None  # the latest 进展情况 up to the month
+    problem: str | None  # 存在问题 of the month's report
+    status: str
+    source: str
+    last_update: str | None
+    demo: bool
+    reported_month: int | None = None  # the month the shown report is for
+    deadline_month: int = 12
+    final: bool = False
+    gap_pp: float | None = None  # no percentage for a task: kept for the one severity order
+    support_departments: list[str] = field(default_factory=list)
+    support_department_names: list[str] = field(default_factory=list)
+    leader: str = ""
+    item_type: ItemType = field(default="task", repr=False)
+
+    @property
+    def note(self) -> str | None:
+        return self.progress
+
+    def to_json(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        del out["item_type"]
+        return out
+
+
 Item = IndicatorStatus | ProjectStatus
+AnyItem = IndicatorStatus | ProjectStatus | TaskStatus
 
 
 @dataclass(frozen=True)
@@ -157,11 +207,17 @@ class MonthStatus:
     demo: bool
     tracked: list[IndicatorStatus] = field(default_factory=list)  # multi-year goals and commitments without a number
     final: bool = False  # December: the year-end verdict
+    tasks: list[TaskStatus] = field(default_factory=list)  # the report's commitments without a number (重点工作)
 
     @property
     def items(self) -> list[Item]:
         """The annual items: what the counts, the ranking, the attention list and the 通报 judge."""
         return [*self.indicators, *self.projects]
+
+    @property
+    def all_items(self) -> list[AnyItem]:
+        """Every item of the month: indicators, projects and tasks (the tracked goals apart)."""
+        return [*self.indicators, *self.projects, *self.tasks]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -172,6 +228,7 @@ class MonthStatus:
             "indicators": [i.to_json() for i in self.indicators],
             "projects": [p.to_json() for p in self.projects],
             "tracked": [i.to_json() for i in self.tracked],
+            "tasks": [t.to_json() for t in self.tasks],
             "demo": self.demo,
         }
 
@@ -182,7 +239,7 @@ class Area:
     name: str
 
 
-T = TypeVar("T", IndicatorStatus, ProjectStatus, Item)
+T = TypeVar("T", IndicatorStatus, ProjectStatus, TaskStatus, Item, AnyItem)
 
 
 def by_severity(items: Iterable[T]) -> list[T]:
@@ -190,7 +247,7 @@ def by_severity(items: Iterable[T]) -> list[T]:
     return sorted(items, key=lambda i: (SEVERITY.get(i.status or "", 9), -(i.gap_pp if i.gap_pp is not None else float("-inf"))))
 
 
-def status_counts(items: Sequence[Item]) -> dict[str, int]:
+def status_counts(items: Sequence[AnyItem]) -> dict[str, int]:
     """Items per status, every status a key (未完成 is 0 until the deadline)."""
     counts = {s: 0 for s in ALL_STATUSES}
     for item in items:

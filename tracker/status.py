@@ -16,7 +16,17 @@ import pandas as pd
 
 from tracker import model, progress
 from tracker.indicators import Indicator, data_stamp, database_name, registry, values
-from tracker.model import Area, Explanation, IndicatorStatus, Item, MonthStatus, ProjectStatus, by_severity, status_counts
+from tracker.model import (
+    Area,
+    Explanation,
+    IndicatorStatus,
+    Item,
+    MonthStatus,
+    ProjectStatus,
+    TaskStatus,
+    by_severity,
+    status_counts,
+)
 
 __all__ = ["by_severity", "status_counts"]  # the one order and the counts live in tracker.model
 
@@ -97,6 +107,21 @@ def _explanations(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict
         [year, month],
     ).fetchall()
     return {i: Explanation(t, u, a.isoformat(sep=" ", timespec="minutes")) for i, t, u, a in rows}
+
+
+def _who(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, tuple[list[str], list[str], str]]:
+    """Item code → (配合单位 codes, their names, 责任领导), from the newest assignment batch."""
+    names = departments(con)
+    out = {}
+    for item, support, leader in con.execute(
+        "select item, support_departments, leader from item_assignment_current where year = ?", [year]
+    ).fetchall():
+        codes = [c for c in (support or "").split(",") if c]
+        out[item] = (codes, [names.get(c, c) for c in codes], leader or "")
+    return out
+
+
+_NOBODY: tuple[list[str], list[str], str] = ([], [], "")
 
 
 @dataclass(frozen=True)
@@ -184,6 +209,7 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
     area_names = {a.code: a.name for a in area_list}
     area_order = {a.code: i for i, a in enumerate(area_list)}
     final = month >= DEADLINE_MONTH
+    who = _who(con, year)
     out: list[IndicatorStatus] = []
     for ind in sorted(indicators, key=lambda i: (area_order.get(i.area, 99), str(i.path))):
         this_year = series.get((ind.code, year), {})
@@ -240,6 +266,9 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
                 tracked=ind.basis == "track",
                 unmet_months=reading.unmet if ind.basis == "maintain" else [],
                 final=final and ind.basis != "track",
+                support_departments=who.get(ind.code, _NOBODY)[0],
+                support_department_names=who.get(ind.code, _NOBODY)[1],
+                leader=who.get(ind.code, _NOBODY)[2],
             )
         )
     return out
@@ -251,7 +280,7 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
         """
         select p.code, p.name, p.area, a.name as area_name, p.department, d.name as department_name,
                p.project_type, p.place, p.milestone, p.target_stage, p.ongoing, plan.start_month, plan.finish_month, p.source,
-               pp.stage, pp.percent, pp.note, pp.demo, pp.created_at
+               pp.stage, pp.percent, pp.note, pp.problem, pp.demo, pp.created_at
         from project p
         join area a on a.code = p.area
         join department d on d.code = p.department
@@ -262,6 +291,7 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
         """,
         [year, month, year, area, area],
     ).df()
+    who = _who(con, year)
     out: list[ProjectStatus] = []
     for r in rows.to_dict("records"):
         r = {k: _clean(v) for k, v in r.items()}
@@ -302,9 +332,93 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
                 plan_by_town=r["start_month"] is not None or r["finish_month"] is not None,
                 deadline_month=DEADLINE_MONTH,
                 final=month >= DEADLINE_MONTH,
+                support_departments=who.get(r["code"], _NOBODY)[0],
+                support_department_names=who.get(r["code"], _NOBODY)[1],
+                leader=who.get(r["code"], _NOBODY)[2],
+                problem=r["problem"],
             )
         )
     return out
+
+
+def judge_task(self_assessment: str | None, progress_text: str | None, done_before: bool, final: bool, ongoing: bool) -> str:
+    """A task's verdict from its self-assessment. 已完成 needs a 进展情况 (else it reads as 正常); a task reported done
+    stays done; none reported → 未填报. At the deadline only 已完成 and 未完成 (a task kept all year, ``ongoing``,
+    is done when it is still 正常推进)."""
+    if done_before:
+        return model.DONE
+    if self_assessment is None:
+        return model.NO_DATA
+    done = self_assessment == model.SELF_DONE and bool(progress_text)
+    if final:
+        return model.DONE if done or (ongoing and self_assessment != model.SELF_LAGGING) else model.NOT_DONE
+    if done:
+        return model.DONE
+    return model.LAGGING if self_assessment == model.SELF_LAGGING else model.ON_TRACK
+
+
+def task_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None = None) -> list[TaskStatus]:
+    """Every task of the year, judged for the month from what its lead department reported."""
+    rows = con.execute(
+        """
+        with reports as (
+            select * from task_progress_latest where year = ? and month <= ?
+        ),
+        latest as (
+            select task, arg_max(progress, month) filter (where progress is not null and progress <> '') as progress,
+                   bool_or(self_assessment = '已完成' and coalesce(progress, '') <> '' and month < ?) as done_before,
+                   max(month) as last_month
+            from reports group by task
+        ),
+        final as (
+            select t.code, t.name, t.area, a.name as area_name, t.department, d.name as department_name, t.qualifier,
+                   t.ongoing, t.deadline_month, t.source, m.self_assessment, m.progress as month_progress, m.problem,
+                   m.demo, m.created_at, l.progress, l.done_before, l.last_month
+            from task t
+            join area a on a.code = t.area
+            join department d on d.code = t.department
+            left join reports m on m.task = t.code and m.month = ?
+            left join latest l on l.task = t.code
+            where t.year = ? and (? is null or t.area = ?)
+        )
+        select * from final order by code
+        """,
+        [year, month, month, month, year, area, area],
+    ).fetchall()
+    area_order = {a.code: i for i, a in enumerate(areas(con))}
+    who = _who(con, year)
+    out: list[TaskStatus] = []
+    for (code, name, area_code, area_name, dept, dept_name, qualifier, ongoing, deadline, source, assessment, month_progress,
+         problem, demo, created, latest_progress, done_before, last_month) in rows:  # fmt: skip
+        final = month >= int(deadline)
+        state = judge_task(assessment, month_progress, bool(done_before), final, bool(ongoing))
+        support, support_names, leader = who.get(code, _NOBODY)
+        out.append(
+            TaskStatus(
+                code=code,
+                name=name,
+                area=area_code,
+                area_name=area_name,
+                department=dept,
+                department_name=dept_name,
+                qualifier=qualifier or "",
+                ongoing=bool(ongoing),
+                self_assessment=model.SELF_DONE if done_before and assessment is None else assessment,
+                progress=latest_progress,
+                problem=problem,
+                status=state,
+                source=source,
+                last_update=None if created is None else created.isoformat(sep=" ", timespec="minutes"),
+                demo=bool(demo),
+                reported_month=month if assessment is not None else (int(last_month) if last_month else None),
+                deadline_month=int(deadline),
+                final=final,
+                support_departments=support,
+                support_department_names=support_names,
+                leader=leader,
+            )
+        )
+    return sorted(out, key=lambda t: (area_order.get(t.area, 99), t.code))
 
 
 # Whole months already judged, by (database file, data stamp, year, month, area, rules), newest last: a month's
@@ -338,6 +452,7 @@ def _build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: s
     indicators = [i for i in every if not i.tracked]
     tracked = [i for i in every if i.tracked]
     projects = project_status(con, year, month, area)
+    tasks = task_status(con, year, month, area)
     return MonthStatus(
         year=year,
         month=month,
@@ -347,6 +462,7 @@ def _build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: s
         demo=any(i.demo for i in every) or any(p.demo for p in projects),
         tracked=tracked,
         final=month >= DEADLINE_MONTH,
+        tasks=tasks,
     )
 
 

@@ -4,6 +4,9 @@ Sheet 填报: one row per metric (and per place for per-place metrics) with code
 month's value and the year's target; the value and note cells are the only unlocked cells (sheet protection
 without a password: it prevents accidents, not intent), and the value cells only take numbers.
 Sheet 情况说明: one row per indicator of the department, for the cause and next steps where it lags.
+Sheet 项目: the department's projects (it leads them) with the planned stage and last month's report to see; to fill:
+阶段, 形象进度, 进展情况, 存在问题. Sheet 任务: its tasks; to fill: 进展情况, 完成情况, 存在问题
+(``tracker.ingest.progress`` reads both).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from tracker.indicators import registry
 from tracker.ingest import place_kinds
 from tracker.labels import COMPARATOR_NAMES
+from tracker.model import SELF_ASSESSMENTS, STAGES
 
 HEADERS = ["指标编码", "指标名称", "单位", "地点编码", "地点名称", "年", "月", "上月数值", "全年目标", "数值", "备注"]
 VALUE_COL, NOTE_COL = "J", "K"
@@ -130,6 +134,8 @@ def build_template(con: duckdb.DuckDBPyConnection, department: str, year: int, m
     for letter, width in zip("ABCDEF", (26, 30, 7, 5, 10, 70), strict=True):
         notes.column_dimensions[letter].width = width
     notes.protection.sheet = True
+    _project_sheet(book, con, department, year, month, prev_year, prev_month)
+    _task_sheet(book, con, department, year, month, prev_year, prev_month)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -142,3 +148,94 @@ def _last_status(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[
         return {i.code: i.status or "" for i in status.indicator_status(con, year, month)}
     except duckdb.Error:
         return {}
+
+
+PROJECT_HEADERS = [
+    "项目编码",
+    "项目名称",
+    "本月计划阶段",
+    "上月阶段",
+    "上月形象进度",
+    "年",
+    "月",
+    "阶段",
+    "形象进度（%）",
+    "进展情况",
+    "存在问题",
+]
+TASK_HEADERS = ["事项编码", "事项名称", "上月完成情况", "上月进展情况", "年", "月", "进展情况", "完成情况", "存在问题"]
+
+
+def _heading(ws, headers: list[str], hint: str) -> None:  # noqa: ANN001 - an openpyxl worksheet
+    ws["A1"] = hint
+    ws["A1"].font = Font(color="666666")
+    for col, name in enumerate(headers, start=1):
+        cell = ws.cell(HEADER_ROW, col, name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = _HEAD_FILL
+
+
+def _unlock(ws, row: int, letters: str) -> None:  # noqa: ANN001
+    for letter in letters:
+        ws[f"{letter}{row}"].protection = Protection(locked=False)
+        ws[f"{letter}{row}"].fill = _INPUT_FILL
+
+
+def _project_sheet(book: Workbook, con: duckdb.DuckDBPyConnection, department: str, year: int, month: int, prev_year: int,
+                   prev_month: int) -> None:  # fmt: skip
+    from tracker.progress import planned_stage
+
+    rows = con.execute(
+        "select p.code, p.name, p.target_stage, c.start_month, c.finish_month, l.stage, l.percent from project p "
+        "join project_plan_current c on c.project = p.code and c.year = p.year "
+        "left join project_progress_latest l on l.project = p.code and l.year = ? and l.month = ? "
+        "where p.department = ? and p.year = ? order by p.code",
+        [prev_year, prev_month, department, year],
+    ).fetchall()
+    ws = book.create_sheet("项目")
+    _heading(
+        ws,
+        PROJECT_HEADERS,
+        "本部门牵头的重点项目：只填黄色的阶段、形象进度、进展情况、存在问题；形象进度低于上月时请在“存在问题”中说明原因。",
+    )
+    for r, (code, name, target, start, finish, stage, percent) in enumerate(rows, start=HEADER_ROW + 1):
+        values = [code, name, planned_stage(month, target, start, finish), stage, percent, year, month]
+        for col, value in enumerate(values, start=1):
+            ws.cell(r, col, value)
+        _unlock(ws, r, "HIJK")
+    last = max(HEADER_ROW + len(rows), HEADER_ROW + 1)
+    stages = DataValidation(type="list", formula1='"' + ",".join(STAGES) + '"', allow_blank=True, showErrorMessage=True,
+                            errorTitle="阶段", error="请从下拉列表选择阶段。")  # fmt: skip
+    stages.add(f"H{HEADER_ROW + 1}:H{last}")
+    percent_check = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
+                                   showErrorMessage=True, errorTitle="形象进度", error="形象进度填 0 到 100 之间的数字。")  # fmt: skip
+    percent_check.add(f"I{HEADER_ROW + 1}:I{last}")
+    ws.add_data_validation(stages)
+    ws.add_data_validation(percent_check)
+    for letter, width in zip("ABCDEFGHIJK", (18, 34, 12, 9, 12, 7, 5, 9, 12, 40, 30), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.protection.sheet = True
+
+
+def _task_sheet(book: Workbook, con: duckdb.DuckDBPyConnection, department: str, year: int, month: int, prev_year: int,
+                prev_month: int) -> None:  # fmt: skip
+    rows = con.execute(
+        "select t.code, t.name, l.self_assessment, l.progress from task t "
+        "left join task_progress_latest l on l.task = t.code and l.year = ? and l.month = ? "
+        "where t.department = ? and t.year = ? order by t.code",
+        [prev_year, prev_month, department, year],
+    ).fetchall()
+    ws = book.create_sheet("任务")
+    _heading(ws, TASK_HEADERS, "本部门牵头的重点工作：只填黄色的进展情况、完成情况、存在问题；“已完成”或“滞后”时进展情况必填。")
+    for r, (code, name, assessment, progress_text) in enumerate(rows, start=HEADER_ROW + 1):
+        for col, value in enumerate([code, name, assessment, progress_text, year, month], start=1):
+            ws.cell(r, col, value)
+        _unlock(ws, r, "GHI")
+    last = max(HEADER_ROW + len(rows), HEADER_ROW + 1)
+    choice = DataValidation(type="list", formula1='"' + ",".join(SELF_ASSESSMENTS) + '"', allow_blank=True, showErrorMessage=True,
+                            errorTitle="完成情况", error="请从下拉列表选择：已完成、正常推进、滞后。")  # fmt: skip
+    choice.add(f"H{HEADER_ROW + 1}:H{last}")
+    ws.add_data_validation(choice)
+    for letter, width in zip("ABCDEFGHI", (22, 40, 12, 30, 7, 5, 40, 10, 30), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.protection.sheet = True

@@ -9,6 +9,7 @@ Each module adds its own sub-commands through ``register(subparsers)``; a handle
 - ``documents``: deck (.pptx) and report (通报, .docx)
 - ``extract``: extract (draft items from a report's text) and targets import (a reviewed draft's targets)
 - ``projects``: projects plans / plan (the town's own planned months)
+- ``items``: items (every indicator, project and task with 牵头/配合/责任领导) and items set (admins)
 - ``output``: strict JSON and Chinese refusals, shared by all
 """
 
@@ -27,6 +28,7 @@ COMMAND_MODULES = (
     "tracker.cli.documents",
     "tracker.cli.extract",
     "tracker.cli.projects",
+    "tracker.cli.items",
 )
 
 

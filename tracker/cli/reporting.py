@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tracker import auth, ingest, store, template
 from tracker.cli.output import err, print_json
+from tracker.ingest import submit
 
 
 def _user(name: str) -> auth.User | None:
@@ -48,6 +49,8 @@ def cmd_import(args) -> int:
     if user is None:
         return err(f"用户“{args.user}”不存在或已停用。")
     data = path.read_bytes()
+    if submit.has_progress(data, path.name):
+        return _import_progress(data, path.name, user, args.dry_run)
     try:
         if args.dry_run:
             report = ingest.prepare(data, path.name, user)
@@ -67,6 +70,36 @@ def cmd_import(args) -> int:
     _print_report(result.report, errors=False)
     print(result.message())
     return 0
+
+
+def _import_progress(data: bytes, name: str, user: auth.User, dry_run: bool) -> int:
+    """A file with project or task progress (and perhaps figures): all or nothing, like figures."""
+    try:
+        if dry_run:
+            report = submit.prepare_file(data, name, user)
+            _print_issues(report.issues)
+            if not report.ok:
+                return err(f"文件有 {sum(1 for i in report.issues if i.level == 'error')} 处错误，未写入任何数据。")
+            figures = len(report.figures.changed) if report.figures is not None else 0
+            print(f"检查通过（未写入）：{len(report.progress.changed)} 条进展、{figures} 个数值将被写入。")
+            return 0
+        result = submit.commit_file(data, name, user)
+    except (auth.PermissionDenied, ingest.IngestError) as exc:
+        return err(str(exc))
+    except submit.ProgressRefused as exc:
+        _print_issues(exc.issues)
+        return err(str(exc))
+    _print_issues([i for i in result.report.issues if i.level == "warning"])
+    print(result.message())
+    return 0
+
+
+def _print_issues(issues: list[ingest.Issue]) -> None:
+    for issue in issues:
+        if issue.level == "error":
+            print(f"错误  {issue.text()}", file=sys.stderr)
+        else:
+            print(f"提醒  {issue.text()}")
 
 
 def _print_report(report: ingest.Report, errors: bool = True) -> None:

@@ -32,6 +32,8 @@ class BatchKind(StrEnum):
     PLACES = "places"
     PROJECTS = "projects"
     PLANS = "plans"
+    PROGRESS = "progress"  # project and task progress reported by staff (tracker.ingest.progress)
+    ITEMS = "items"  # 配合单位 and 责任领导 set by admins (tracker.items)
     SEED = "seed"
 
 
@@ -42,10 +44,12 @@ BATCH_KIND_NAMES = {
     BatchKind.PLACES: "地点",
     BatchKind.PROJECTS: "项目",
     BatchKind.PLANS: "镇计划",
+    BatchKind.PROGRESS: "项目和重点工作进展",
+    BatchKind.ITEMS: "责任分工",
     BatchKind.SEED: "初始数据",
 }
 # Only batches whose rows are versioned can be reverted: the previous rows then show again.
-REVERTIBLE = frozenset({BatchKind.FIGURES, BatchKind.TARGETS, BatchKind.EXPLANATIONS, BatchKind.PLANS})
+REVERTIBLE = frozenset({BatchKind.FIGURES, BatchKind.TARGETS, BatchKind.EXPLANATIONS, BatchKind.PLANS, BatchKind.PROGRESS, BatchKind.ITEMS})
 
 
 @dataclass

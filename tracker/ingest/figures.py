@@ -19,6 +19,7 @@ from tracker.ingest.headers import (
     read_text,
 )
 from tracker.ingest.model import UNEXPECTED_PARSE_ERROR, IngestError, Issue, Parsed, RawExplanation, RawRow
+from tracker.ingest.progress import is_progress_table
 
 EXPLANATION_SHEET = "情况说明"
 
@@ -38,6 +39,8 @@ def _parse(data: bytes, file_name: str) -> Parsed:
     parsed = Parsed(file_name=file_name or "", sha256=hashlib.sha256(data or b"").hexdigest())
     found_data = False
     for table in read_tables(data, file_name):
+        if is_progress_table(table):
+            continue  # project and task progress: tracker.ingest.progress reads it
         if table.sheet is not None and norm_header(table.sheet) == norm_header(EXPLANATION_SHEET):
             found = find_header(table, EXPLANATION_COLUMNS, EXPLANATION_REQUIRED)
             if found:

@@ -50,7 +50,8 @@ create table if not exists project (
 create table if not exists project_progress (
     project varchar not null references project (code), year integer not null,
     month integer not null check (month between 1 and 12),
-    stage varchar not null, percent double, note varchar, batch_id integer not null references batch (id)
+    stage varchar not null, percent double, note varchar, batch_id integer not null references batch (id),
+    problem varchar  -- 存在问题 (note is the 进展情况)
 );
 create table if not exists explanation (
     indicator varchar not null, year integer not null, month integer not null,
@@ -72,4 +73,26 @@ create table if not exists project_plan (
     project varchar not null references project (code), year integer not null,
     start_month integer check (start_month between 1 and 12), finish_month integer check (finish_month between 1 and 12),
     note varchar, batch_id integer not null references batch (id)
+);
+-- A commitment of the report without a number (an item of kind task): judged from what its lead department reports.
+create table if not exists task (
+    code varchar primary key, year integer not null, name varchar not null,
+    area varchar not null references area (code), department varchar not null references department (code),
+    deadline_month integer not null default 12 check (deadline_month between 1 and 12),
+    qualifier varchar not null default '' check (qualifier in ('', '力争', '确保', '约')),
+    ongoing boolean not null default true,  -- a level kept or work pushed all year: done at the deadline when on track
+    source varchar not null
+);
+create table if not exists task_progress (
+    task varchar not null references task (code), year integer not null,
+    month integer not null check (month between 1 and 12),
+    progress varchar, self_assessment varchar not null check (self_assessment in ('已完成', '正常推进', '滞后')),
+    problem varchar, batch_id integer not null references batch (id)
+);
+-- Who answers for an item beyond its lead department: 配合单位 and 责任领导, set by admins, versioned like figures
+-- (the newest committed batch wins; a revert brings the previous assignment back). Seeded from data/items.csv.
+create table if not exists item_assignment (
+    item varchar not null, year integer not null, kind varchar not null check (kind in ('indicator', 'project', 'task')),
+    support_departments varchar not null default '',  -- department codes joined by ','
+    leader varchar not null default '', note varchar, batch_id integer not null references batch (id)
 );

@@ -1,0 +1,166 @@
+"""The one list of what the 督查室 follows: every indicator, project and task of a year, with who answers for it.
+
+An item's lead department (牵头单位) is the department of its definition (an SQL header, ``projects.csv``,
+``tasks.csv``). Its supporting departments (配合单位) and leader in charge (责任领导) are set by admins
+(``set_assignment``), versioned as batches of kind ``items`` (seeded from ``data/items.csv``; the newest committed
+batch wins, a revert brings the previous assignment back) and audited. A leader is never invented: empty until set.
+
+``NOT_TRACKABLE`` lists the sentences of the report page that are no item, each with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+from tracker import store
+from tracker.auth import User, require_admin
+from tracker.indicators import registry
+from tracker.ingest.batch import BatchKind
+
+ItemKind = Literal["indicator", "project", "task"]
+ITEM_KIND_NAMES = {"indicator": "指标", "project": "项目", "task": "重点工作"}
+QUALIFIERS = ("力争", "确保", "约")
+MAX_LEADER = 60
+
+# Sentences of data/source/work-report-2023-p24.txt that are no item (headings are recognised by their form).
+NOT_TRACKABLE: dict[str, str] = {
+    "乡镇2023年政府工作报告-35篇(第24/65页)": "页眉：文档名和页码，不是工作内容",
+    '按照"宜农则农、宜工则工、宜商则商、宜游则游"发展思路,找准乡村高质量发展着力点。': (
+        "发展思路：只说明原则，没有可以填报进展或验收的具体工作"
+    ),
+}
+_HEADING = re.compile(r"^(\([一二三四五六七八九十]+\)|\d+\.[^,，;；]{2,24}。$)")
+
+
+class ItemError(ValueError):
+    """An assignment that cannot be written; the message is Chinese, for users."""
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    code: str
+    kind: ItemKind
+    name: str
+    area: str
+    lead_department: str
+    support_departments: list[str] = field(default_factory=list)
+    leader: str = ""  # 责任领导: empty until an admin sets it
+    deadline: int = 12  # the month the item is due
+    source: str = ""  # the report's sentence
+    qualifier: str = ""  # 力争 / 确保 / 约, or ""
+    year: int = 0
+
+
+@dataclass(frozen=True)
+class Assignment:
+    support_departments: list[str]
+    leader: str
+
+
+def fold(text: str) -> str:
+    """Width and quote forms folded, so the report's "," and a file's "，" compare equal."""
+    text = unicodedata.normalize("NFKC", text)
+    return text.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
+
+
+def report_sentences(text: str) -> list[str]:
+    """The sentences of a report page, as written: split at 。 and at line ends."""
+    return [s for line in text.splitlines() for s in re.findall(r"[^。]+。?", line) if s.strip()]
+
+
+def is_heading(sentence: str) -> bool:
+    """A section title ("(三)坚持…") or a numbered sub-title ("1.加强…。"): a title, not a commitment."""
+    return bool(_HEADING.match(sentence.strip()))
+
+
+def qualifier_in(sentence: str) -> str:
+    """The first 力争/确保/约 of a sentence ("" when none): how firmly the report commits."""
+    found = [(sentence.find(q), q) for q in ("力争", "确保") if q in sentence]
+    return min(found)[1] if found else ""
+
+
+def assignments(con: store.Connection, year: int) -> dict[str, Assignment]:
+    rows = con.execute("select item, support_departments, leader from item_assignment_current where year = ?", [year]).fetchall()
+    return {item: Assignment([d for d in (support or "").split(",") if d], leader or "") for item, support, leader in rows}
+
+
+def list_items(con: store.Connection, year: int) -> list[ItemRecord]:
+    """Every item of the year: indicators (in file order), projects, then tasks."""
+    who = assignments(con, year)
+    out: list[ItemRecord] = []
+    for ind in registry().values():
+        a = who.get(ind.code, Assignment([], ""))
+        out.append(ItemRecord(ind.code, "indicator", ind.name, ind.area, ind.department, a.support_departments, a.leader, 12,
+                              ind.source, ind.qualifier, year))  # fmt: skip
+    for code, name, area, dept, source in con.execute(
+        "select code, name, area, department, source from project where year = ? order by code", [year]
+    ).fetchall():
+        a = who.get(code, Assignment([], ""))
+        out.append(ItemRecord(code, "project", name, area, dept, a.support_departments, a.leader, 12, source, qualifier_in(source), year))
+    for code, name, area, dept, deadline, qualifier, source in con.execute(
+        "select code, name, area, department, deadline_month, qualifier, source from task where year = ? order by code", [year]
+    ).fetchall():
+        a = who.get(code, Assignment([], ""))
+        out.append(ItemRecord(code, "task", name, area, dept, a.support_departments, a.leader, int(deadline), source, qualifier, year))
+    return out
+
+
+def item_kind(con: store.Connection, code: str, year: int) -> tuple[ItemKind, str, str] | None:
+    """(kind, name, lead department) of an item, or None when the year has no item of that code."""
+    for item in list_items(con, year):
+        if item.code == code:
+            return item.kind, item.name, item.lead_department
+    return None
+
+
+def set_assignment(
+    code: str,
+    year: int,
+    user: User | None,
+    *,
+    leader: str | None = None,
+    support: list[str] | None = None,
+    note: str | None = None,
+) -> int:
+    """A new 责任领导 and/or 配合单位 for one item, as its own batch (revertible) and audited. Admins only.
+    ``None`` keeps the current value; an empty string or list clears it."""
+    user = require_admin(user)
+    with store.writing() as con:
+        found = item_kind(con, code, year)
+        if found is None:
+            raise ItemError(f"{year}年没有编码为“{code}”的事项（指标、项目或重点工作）。")
+        kind, name, lead = found
+        departments = dict(con.execute("select code, name from department").fetchall())
+        current = assignments(con, year).get(code, Assignment([], ""))
+        new_support = current.support_departments if support is None else _support(support, departments, lead, name)
+        new_leader = current.leader if leader is None else leader.strip()
+        if len(new_leader) > MAX_LEADER:
+            raise ItemError(f"责任领导不能超过 {MAX_LEADER} 个字。")
+        batch_id = store.new_batch(con, BatchKind.ITEMS, user.name, file_name="责任分工调整", rows=1)
+        store.insert_rows(
+            con,
+            "item_assignment",
+            ["item", "year", "kind", "support_departments", "leader", "note", "batch_id"],
+            [[code, year, kind, ",".join(new_support), new_leader, note, batch_id]],
+        )
+        store.audit(con, user.name, "item.assign", {"batch": batch_id, "item": code, "name": name, "year": year,
+                                                    "leader": [current.leader, new_leader],
+                                                    "support": [current.support_departments, new_support]})  # fmt: skip
+    return batch_id
+
+
+def _support(codes: list[str], departments: dict[str, str], lead: str, name: str) -> list[str]:
+    out: list[str] = []
+    for code in (c.strip() for c in codes):
+        if not code:
+            continue
+        if code not in departments:
+            raise ItemError(f"部门编码“{code}”不存在（可选：{'、'.join(departments)}）。")
+        if code == lead:
+            raise ItemError(f"“{departments[code]}”是“{name}”的牵头单位，不能同时作为配合单位。")
+        if code not in out:
+            out.append(code)
+    return out
