@@ -83,6 +83,20 @@ def storage_full(exc: BaseException) -> StorageFull | None:
     return None
 
 
+def diagnose(exc: BaseException, path: Path | None = None) -> StoreError | None:
+    """The StoreError a DuckDB error stands for when it is about the file (full disk, a damaged block met while
+    reading), else None (a bug: let it be seen)."""
+    full = storage_full(exc)
+    if full:
+        return full
+    text = str(exc).lower()
+    if isinstance(exc, (duckdb.IOException, duckdb.InternalException, duckdb.SerializationException)) or any(
+        word in text for word in ("corrupt", "checksum")
+    ):
+        return DatabaseDamaged(damaged_message(Path(path or config.db_path()), f"读取时出错（{_short(exc)}）"))
+    return None
+
+
 def damaged_message(path: Path, reason: str) -> str:
     """What the user reads when the file cannot be used: the file, why, and the two ways back."""
     backups = sorted(_backup_dir(path).glob(f"{path.stem}-*.duckdb"))
@@ -129,7 +143,7 @@ def _open(path: Path, wait_seconds: float) -> Connection:
         try:
             return duckdb.connect(str(path), config=dict(_DUCKDB_CONFIG))
         except duckdb.Error as exc:
-            if "lock" not in str(exc).lower():
+            if not _is_lock_error(exc):
                 full = storage_full(exc)
                 if full:
                     raise full from exc
@@ -138,6 +152,12 @@ def _open(path: Path, wait_seconds: float) -> Connection:
                 raise DatabaseBusy("数据库正被其他程序占用，请稍后再试。") from exc
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
+
+
+def _is_lock_error(exc: BaseException) -> bool:
+    """DuckDB's "Could not set lock on file ...: Conflicting lock is held in ..." (another process has it)."""
+    text = str(exc).lower()
+    return "could not set lock" in text or "conflicting lock" in text
 
 
 def _short(exc: BaseException) -> str:
@@ -332,7 +352,7 @@ def _verify(path: Path, *, read_only: bool) -> int:
     try:
         con = duckdb.connect(str(path), read_only=read_only, config=dict(_DUCKDB_CONFIG))
     except duckdb.Error as exc:
-        if "lock" in str(exc).lower():
+        if _is_lock_error(exc):
             raise DatabaseBusy("数据库正被其他程序占用，请稍后再试。") from exc
         raise DatabaseDamaged(damaged_message(path, f"打开时出错（{_short(exc)}）")) from exc
     try:
@@ -460,7 +480,7 @@ def restore(backup_file: Path, path: Path | None = None) -> Restored:
             try:  # another process (a running server mid-operation) holding the file: do not pull it away
                 duckdb.connect(str(path), config=dict(_DUCKDB_CONFIG)).close()
             except duckdb.Error as exc:
-                if "lock" in str(exc).lower():
+                if _is_lock_error(exc):
                     raise DatabaseBusy("数据库正被其他程序占用，请先停止本系统再恢复。") from exc
         aside_dir = path.parent / "replaced"
         aside_dir.mkdir(parents=True, exist_ok=True)

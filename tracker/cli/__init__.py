@@ -4,9 +4,11 @@ Each module adds its own sub-commands through ``register(subparsers)``; a handle
 (0 ok, 1 refused, 2 usage).
 
 - ``core``: init, status, demo-data
-- ``users``: users add / list / disable
-- ``reporting``: metrics, template, import, figures, batches, revert, backup
+- ``users``: users add / list / disable / enable / reset-password / set-role / unlock
+- ``reporting``: metrics, template, import, figures, batches, revert, backup, restore
 - ``documents``: deck (.pptx) and report (通报, .docx)
+- ``guard`` (last): wraps every command: the store's refusals (busy, full disk, damaged file) as a Chinese line,
+  audit rows marked as command-line writes by the OS user
 - ``output``: strict JSON and Chinese refusals, shared by all
 """
 
@@ -18,7 +20,13 @@ import sys
 
 from tracker import store
 
-COMMAND_MODULES = ("tracker.cli.core", "tracker.cli.users", "tracker.cli.reporting", "tracker.cli.documents")
+COMMAND_MODULES = (
+    "tracker.cli.core",
+    "tracker.cli.users",
+    "tracker.cli.reporting",
+    "tracker.cli.documents",
+    "tracker.cli.guard",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
