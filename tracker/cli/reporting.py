@@ -56,6 +56,8 @@ def cmd_import(args) -> int:
                 return 1
             same = len(report.preview) - len(report.changed)
             dup = f"此文件与批次 {report.duplicate_of} 相同，提交不会有改动。" if report.duplicate_of else ""
+            if report.same_file_as is not None and report.duplicate_of is None:
+                dup = f"此文件与批次 {report.same_file_as} 相同，但有数值之后被修改过，提交将恢复为文件中的数值。"
             print(f"检查通过（未写入）：{len(report.changed)} 个数值将被写入，{same} 个与现有数值相同。{dup}")
             return 0
         result = ingest.commit(data, path.name, user)
