@@ -1,5 +1,6 @@
-"""Wraps every command (registered last): the store's refusals as one Chinese line instead of a traceback, and
-every audit row a command writes marked as a command-line write by the OS user who ran it.
+"""Wraps every command (registered last): the database file is checked first (as the server does at start-up: a
+damaged file is named with the fix, not half read), the store's refusals are one Chinese line instead of a
+traceback, and every audit row a command writes is marked as a command-line write by the OS user who ran it.
 
 ``--user`` names whose permissions a command uses (``import``, ``revert``); whoever can run commands on the
 server owns the database file anyway, so the name is taken as typed, and the audit row says it came from the
@@ -27,10 +28,16 @@ def os_user() -> str:
         return "unknown"
 
 
-def guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+# Commands that make or replace the file, or never open it: no check of the current file first.
+UNCHECKED = frozenset({"init", "restore", "demo-data"})
+
+
+def guarded(func: Callable[[argparse.Namespace], int], check: bool = True) -> Callable[[argparse.Namespace], int]:
     @functools.wraps(func)
     def run(args: argparse.Namespace) -> int:
         try:
+            if check:
+                store.check()
             with store.audit_origin(via="cli", os_user=os_user()):
                 return func(args)
         except store.StoreError as exc:
@@ -45,16 +52,16 @@ def guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
     return run
 
 
-def _wrap(parser: argparse.ArgumentParser) -> None:
+def _wrap(parser: argparse.ArgumentParser, check: bool) -> None:
     func = parser.get_default("func")
     if func is not None and not hasattr(func, "__wrapped__"):
-        parser.set_defaults(func=guarded(func))
+        parser.set_defaults(func=guarded(func, check))
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for child in action.choices.values():
-                _wrap(child)
+                _wrap(child, check)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    for parser in sub.choices.values():
-        _wrap(parser)
+    for name, parser in sub.choices.items():
+        _wrap(parser, name not in UNCHECKED)

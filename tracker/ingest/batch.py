@@ -92,6 +92,11 @@ def prepare(data: bytes, file_name: str, user: User | None, today: date | None =
                 report.issues += [Issue("warning", move.text() + "（提交后记入审计日志）") for move in report.target_moves]
                 if with_notes:
                     report.notes_needed = _notes_needed(con, report, staged)
+        except duckdb.Error as exc:  # staging writes too: a full disk is said in Chinese, as for a commit
+            full = store.storage_full(exc)
+            if full:
+                raise full from exc
+            raise
         finally:
             store.rollback(con)
     report.timings = {"parse": parsed_at - started, "check": checked_at - parsed_at, "notes": time.perf_counter() - checked_at}
