@@ -70,7 +70,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(safe_text)
     safe.columns = [safe_text(str(c)) for c in safe.columns]
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")  # CR or LF in a cell: quoted
 
 
 def title_text(year: int, month: int, scope: str, demo: bool) -> str:
