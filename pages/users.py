@@ -25,15 +25,15 @@ def _table(users: list[dict], departments: dict[str, str]) -> pd.DataFrame:
         [
             {
                 "用户名": u["name"],
+                "状态": "停用" if u["disabled"] else ("暂停登录" if u["locked"] else "正常"),
                 "角色": ROLE_NAMES.get(u["role"], u["role"]),
                 "部门": departments.get(u["department"], u["department"]) if u["department"] else "—",
-                "状态": "停用" if u["disabled"] else ("暂停登录" if u["locked"] else "正常"),
                 "已登录的浏览器": u["sessions"],
                 "创建时间": u["created_at"],
             }
             for u in users
         ],
-        columns=["用户名", "角色", "部门", "状态", "已登录的浏览器", "创建时间"],
+        columns=["用户名", "状态", "角色", "部门", "已登录的浏览器", "创建时间"],  # status first: visible on a phone
     )
 
 

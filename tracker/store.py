@@ -135,13 +135,14 @@ def make_private(path: Path) -> None:
             pass
 
 
-def _open(path: Path, wait_seconds: float) -> Connection:
+def _open(path: Path, wait_seconds: float, read_only: bool = False) -> Connection:
+    """A connection, waiting (with backoff) while another process holds the file; Chinese StoreErrors otherwise."""
     _refuse_foreign(path)
     deadline = time.monotonic() + wait_seconds
     delay = 0.02
     while True:
         try:
-            return duckdb.connect(str(path), config=dict(_DUCKDB_CONFIG))
+            return duckdb.connect(str(path), read_only=read_only, config=dict(_DUCKDB_CONFIG))
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
                 full = storage_full(exc)
@@ -348,13 +349,7 @@ def _read_everything(con: Connection) -> None:
 
 def _verify(path: Path, *, read_only: bool) -> int:
     """Open a database file and read all of it; its schema version. Raises DatabaseDamaged."""
-    _refuse_foreign(path)
-    try:
-        con = duckdb.connect(str(path), read_only=read_only, config=dict(_DUCKDB_CONFIG))
-    except duckdb.Error as exc:
-        if _is_lock_error(exc):
-            raise DatabaseBusy("数据库正被其他程序占用，请稍后再试。") from exc
-        raise DatabaseDamaged(damaged_message(path, f"打开时出错（{_short(exc)}）")) from exc
+    con = _open(path, 30.0, read_only=read_only)
     try:
         row = con.execute("select value from meta where key = 'schema_version'").fetchone()
         if row is None:
