@@ -180,3 +180,22 @@ def test_command_line_writes_are_audited_with_the_os_user(demo_db, tmp_path):
         origin = json.loads(detail)
         assert origin["via"] == "cli" and origin["os_user"] == getpass.getuser(), (action, detail)
     assert {r[0] for r in rows} == {"cli", "admin1"}
+
+
+def test_a_database_of_the_previous_schema_is_brought_up_to_date_on_first_open(demo_db):
+    """A deployed data/tracker.duckdb of schema 1 gets the login tables without losing anything."""
+    from tracker import db, sessions
+
+    before = counts()
+    con = duckdb.connect(str(demo_db))
+    con.execute("drop table session; drop sequence session_id_seq; drop table login_throttle")
+    con.execute("update meta set value = '1' where key = 'schema_version'")
+    con.close()
+    store._READY.clear()
+    with store.connect() as con:
+        assert db.schema_version(con) == db.SCHEMA_VERSION == 2
+        auth.create_user(con, "admin1", "admin", "the-admin-password")
+    with store.writing() as con:
+        ticket = sessions.begin(con, auth.User("admin1", "admin"), None, None)
+        assert sessions.claim(con, ticket) is not None
+    assert counts() == before
