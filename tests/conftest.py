@@ -274,3 +274,14 @@ def login_in_sidebar(tab, name: str, password: str) -> None:
     sidebar.get_by_role("button", name="登录").click()
     tab.get_by_text(f"已登录：{name}").wait_for(timeout=30_000)
     wait_for_app(tab)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """argon2id at its lowest cost in this process: tests check what is hashed and compared, not how slowly
+    (the production cost, 64 MiB per hash, still runs in every subprocess the tests start)."""
+    from argon2 import PasswordHasher
+
+    from tracker import auth
+
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
