@@ -423,7 +423,7 @@ def backup(dest_dir: Path | None = None, keep: int | None = None) -> Path:
     """
     source = config.db_path()
     dest_dir = Path(dest_dir or _backup_dir(source))
-    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     keep = config.settings().backup_keep if keep is None else keep
     with WRITE_LOCK, connect() as con:
         con.execute("checkpoint")
@@ -478,7 +478,7 @@ def restore(backup_file: Path, path: Path | None = None) -> Restored:
                 if _is_lock_error(exc):
                     raise DatabaseBusy("数据库正被其他程序占用，请先停止本系统再恢复。") from exc
         aside_dir = path.parent / "replaced"
-        aside_dir.mkdir(parents=True, exist_ok=True)
+        aside_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
         staged = path.with_name(f".{path.name}.restore.{os.getpid()}")
         staged.unlink(missing_ok=True)
