@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.auth import render_login
 from components.sidebar import render_filters
-from tracker import db
+from tracker import store
 
 HERE = Path(__file__).parent
 PAGES = HERE / "pages"
@@ -40,6 +40,7 @@ def navigation() -> st.navigation:
                 page("history", "上传记录", "history"),
                 page("targets", "目标管理", "flag"),
                 page("extract", "报告提取", "document_scanner"),
+                page("users", "用户管理", "manage_accounts"),
             ],
         }
     )
@@ -47,7 +48,11 @@ def navigation() -> st.navigation:
 
 def main() -> None:
     st.set_page_config(page_title="三乡镇工作报告目标跟踪", page_icon=str(FAVICON), layout="wide")
-    db.build()  # first start on a fresh machine: build data/tracker.duckdb from data/
+    try:  # builds data/tracker.duckdb from data/ on a fresh machine; a damaged or foreign file stops here, in Chinese
+        store.check()
+    except store.StoreError as exc:
+        st.error(str(exc), icon=":material/database:")
+        st.stop()
     nav = navigation()
     st.session_state["_filters"] = render_filters()
     render_login()

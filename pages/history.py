@@ -45,7 +45,7 @@ def main() -> None:
             return
         try:
             ingest.revert(int(batch), user)
-        except (PermissionDenied, ingest.IngestError) as exc:
+        except (PermissionDenied, ingest.IngestError, store.StoreError) as exc:
             st.error(str(exc))
             return
         st.success(f"已撤销批次 {batch}，之前的数值已恢复显示。")

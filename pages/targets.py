@@ -66,7 +66,7 @@ def main() -> None:
                 rows, issues = ingest.parse_targets(data, uploaded.name)
                 with store.connect() as con:
                     frame, issues = ingest.check_targets(con, rows, user, issues)
-            except (ingest.IngestError, PermissionDenied) as exc:
+            except (ingest.IngestError, PermissionDenied, store.StoreError) as exc:
                 st.error(str(exc))
             else:
                 st.caption(f"文件：{escape_md(uploaded.name)}")
@@ -79,6 +79,8 @@ def main() -> None:
                             st.success(f"已提交目标（批次 {batch}）。")
                         except ingest.ValidationFailed as exc:
                             render_issues(exc.report.issues)
+                        except store.StoreError as exc:
+                            st.error(str(exc))
     st.subheader("逐项录入")
     names = {c: i.name for c, i in registry().items()}
     # The indicator is chosen outside the form so the comparator can default to its direction
@@ -103,7 +105,7 @@ def main() -> None:
             st.success(f"已保存（批次 {batch}）。")
         except ingest.ValidationFailed as exc:
             render_issues(exc.report.issues)
-        except PermissionDenied as exc:
+        except (PermissionDenied, store.StoreError) as exc:
             st.error(str(exc))
 
 

@@ -83,7 +83,7 @@ def _upload_section(user: User) -> None:
         try:
             with st.spinner("正在检查文件……"):
                 report = ingest.prepare(data, uploaded.name, user)
-        except (ingest.IngestError, PermissionDenied) as exc:
+        except (ingest.IngestError, PermissionDenied, store.StoreError) as exc:
             st.error(str(exc), icon=":material/error:")
             return
         st.session_state["upload_report"] = (key, report)
@@ -95,14 +95,19 @@ def _upload_section(user: User) -> None:
     if report.duplicate_of is not None:
         st.info(f"此文件与已提交的批次 {report.duplicate_of} 完全相同，再次提交不会有任何改动。", icon=":material/content_copy:")
         return
+    if report.same_file_as is not None:
+        st.info(
+            f"此文件与已提交的批次 {report.same_file_as} 相同，但其中有数值之后被修改过：提交将恢复为文件中的数值（见下方预览）。",
+            icon=":material/history:",
+        )
     render_preview(report)
-    if report.changed.empty and not report.explanations:
+    if not report.changes_anything:
         st.info("文件中的数值与系统现有数值完全相同，无需提交。")
         return
     if st.button("确认提交", type="primary", key="commit", icon=":material/cloud_upload:"):
         try:
             result = ingest.commit(data, uploaded.name, user)
-        except (ingest.IngestError, PermissionDenied) as exc:
+        except (ingest.IngestError, PermissionDenied, store.StoreError) as exc:
             st.error(str(exc))
             return
         except ingest.ValidationFailed as exc:
@@ -128,7 +133,7 @@ def _explanation_section(user: User, year: int, month: int) -> None:
     if submitted:
         try:
             batch = ingest.add_explanation(code, year, month, text, user)
-        except (ingest.IngestError, PermissionDenied) as exc:
+        except (ingest.IngestError, PermissionDenied, store.StoreError) as exc:
             st.error(str(exc))
             return
         st.success(f"已保存（批次 {batch}）。")

@@ -296,3 +296,51 @@ def add_users(db_path: Path, *users: tuple[str, str, str | None]) -> None:
     with store.connect(db_path) as connection:
         for name, role, department in users:
             auth.create_user(connection, name, role, "a-long-password-1", department)
+
+
+class LoginServer(StreamlitServer):
+    """``streamlit run serve.py``: the app with the routes that set and clear the HttpOnly login cookie (browser
+    tests that log in use this one; ``StreamlitServer`` runs app.py, where logging in says to start serve.py)."""
+
+    def __init__(self, db_path: Path, log: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.db_path = db_path
+        self._log = open(log, "w")
+        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(self.port)]
+        command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+        command += ["--server.fileWatcherType", "none"]
+        env = {**os.environ, "TRACKER_DB": str(db_path)}
+        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError as exc:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"streamlit exited early, see {log}") from exc
+                time.sleep(0.3)
+        raise RuntimeError(f"streamlit did not start within 60 s, see {log}")
+
+
+def login_in_sidebar(tab, name: str, password: str) -> None:
+    """Log in through the sidebar box; the page reloads with the session cookie and says who is logged in."""
+    sidebar = tab.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("登录（填报需要登录）").click()
+    sidebar.get_by_label("用户名").fill(name)
+    sidebar.get_by_label("密码").fill(password)
+    sidebar.get_by_role("button", name="登录").click()
+    tab.get_by_text(f"已登录：{name}").wait_for(timeout=30_000)
+    wait_for_app(tab)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """argon2id at its lowest cost in this process: tests check what is hashed and compared, not how slowly
+    (the production cost, 64 MiB per hash, still runs in every subprocess the tests start)."""
+    from argon2 import PasswordHasher
+
+    from tracker import auth
+
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))

@@ -124,3 +124,33 @@ def test_backup_is_a_consistent_copy(demo_db, capsys):
         assert con.execute("select count(*) from figure").fetchone()[0] > 0
     finally:
         con.close()
+
+
+def test_users_enable_reset_password_set_role_and_unlock(with_users):
+    """Issue 14.7 on the command line: the new password comes from stdin, never from an argument."""
+    from datetime import datetime
+
+    from tracker import auth, config
+
+    assert cli(with_users, "users", "disable", "econ1").returncode == 0
+    assert cli(with_users, "users", "enable", "ECON1").returncode == 0
+    reset = cli(with_users, "users", "reset-password", "econ1", stdin="a-new-econ-secret\n")
+    assert reset.returncode == 0 and "a-new-econ-secret" not in reset.stdout + reset.stderr
+    weak = cli(with_users, "users", "reset-password", "econ1", stdin="12345678\n")
+    assert weak.returncode == 1 and "密码至少" in weak.stderr
+    with store.connect() as con:
+        assert auth.authenticate(con, "econ1", "a-new-econ-secret", "10.1.1.1").department == "econ"
+    moved = cli(with_users, "users", "set-role", "econ1", "--role", "staff", "--department", "water")
+    assert moved.returncode == 0 and "“econ1”（填报员，water）" in moved.stdout
+    assert cli(with_users, "users", "set-role", "econ1", "--role", "staff").returncode == 1
+    now = datetime.now()
+    with store.connect() as con:
+        for _ in range(config.settings().max_failed_logins):
+            with pytest.raises(auth.LoginFailed):
+                auth.authenticate(con, "econ1", "wrong-one-here", "10.1.1.1", now)
+    listed = {u["name"]: u for u in json.loads(cli(with_users, "users", "list", "--json").stdout)}
+    assert listed["econ1"]["locked"] is True and listed["econ1"]["department"] == "water"
+    assert cli(with_users, "users", "unlock", "econ1").returncode == 0
+    listed = {u["name"]: u for u in json.loads(cli(with_users, "users", "list", "--json").stdout)}
+    assert listed["econ1"]["locked"] is False
+    assert cli(with_users, "users", "enable", "ghost").returncode == 1

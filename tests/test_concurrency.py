@@ -73,7 +73,7 @@ def test_processes_importing_at_once_lose_nothing(demo_db, tmp_path):
     with store.connect() as con:
         from tracker import auth
 
-        auth.create_user(con, "boss", "admin", "boss-password")
+        auth.create_user(con, "boss", "admin", "the-importer-password")
     paths = []
     for i in range(4):
         path = tmp_path / f"p{i}.csv"

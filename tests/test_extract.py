@@ -604,7 +604,7 @@ def row_of(sheet, code: str) -> int:
 @pytest.fixture
 def cli_admin(demo_db):
     with store.connect() as con:
-        auth.create_user(con, "boss", "admin", "boss-password-2026")
+        auth.create_user(con, "boss", "admin", "extract-admin-secret-2026")
         auth.create_user(con, "econ2", "staff", "econ-password-2026", department="econ")
     return demo_db
 

@@ -1,8 +1,19 @@
-"""Users, roles and the permission checks every write goes through (inside tracker, not only in the UI).
+"""Users, roles, passwords, login throttling and the permission checks every write goes through (inside tracker,
+not only in the UI). Browser logins that survive a reload are ``tracker.sessions``.
 
 Passwords are hashed with argon2id (argon2-cffi): it is the winner of the Password Hashing Competition and
 OWASP's first choice, memory-hard (so GPU guessing of a stolen database file is slow), salts every hash
 itself, and ``check_needs_rehash`` lets us raise its cost later without forcing a password reset.
+
+Rules, shown to users in Chinese:
+
+- Names are compared after NFKC and case folding: ``ａｄｍｉｎ1``, ``Admin1`` and ``admin1`` are one name.
+- A password has at least ``MIN_PASSWORD`` characters, is not mostly one or two characters repeated, does not
+  contain the user name and is not on the common-password list (``data/common_passwords.txt``).
+- A failed login answers the same whether the name is unknown, the password wrong or the account disabled.
+- Failed logins are counted per account name *at one client address* and per client address over all names
+  (``login_throttle``); past ``max_failed_logins`` (or ``max_failed_per_address``) that address waits a doubling
+  time. A stranger guessing elsewhere never locks the owner out. Failures are forgotten an hour after the last.
 """
 
 from __future__ import annotations
@@ -10,8 +21,11 @@ from __future__ import annotations
 import re
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
 import duckdb
 from argon2 import PasswordHasher
@@ -21,7 +35,12 @@ from tracker import config, store
 
 ROLES = ("viewer", "staff", "admin")
 ROLE_NAMES = {"viewer": "查看", "staff": "填报员", "admin": "管理员"}
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
+MIN_DISTINCT = 4  # "aaaaaaaaaa", "ababababab" and ten spaces are not passwords
+COMMON_PASSWORDS = config.DATA_DIR / "common_passwords.txt"
+GENERIC_FAILURE = "用户名或密码不正确。"
+LOCAL_ADDRESS = "本机"  # the client address of a browser on the server itself (Streamlit reports none)
+FORGET_SECONDS = 3600  # failures are forgotten this long after the last one (or after the lock ends)
 _NAME = re.compile(r"^[\w.\-\u4e00-\u9fff]{1,40}$")
 _hasher = PasswordHasher()
 # Verified when the user name does not exist, so a wrong name costs as long as a wrong password
@@ -38,7 +57,7 @@ class PermissionDenied(PermissionError):
 
 
 class LoginFailed(PermissionError):
-    """Wrong name or password, a disabled or a locked account. The message is shown as it is."""
+    """Wrong name or password, a disabled account or too many attempts. The message is shown as it is."""
 
 
 class UserError(ValueError):
@@ -77,153 +96,303 @@ def require_writer(user: User | None, department: str | None = None) -> User:
     return user
 
 
+# ---------------------------------------------------------------- names and passwords
+
+
+def normalize_name(name: str | None) -> str:
+    """The form every name is compared (and new names stored) in: NFKC (full-width → plain), case-folded, trimmed."""
+    return unicodedata.normalize("NFKC", name or "").strip().casefold()
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The short list of passwords everyone tries first (case-folded)."""
+    if not COMMON_PASSWORDS.exists():
+        return frozenset()
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().casefold() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def password_problem(password: str, name: str = "") -> str | None:
+    """Why a password may not be used (Chinese), or None."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
+        return f"密码至少 {MIN_PASSWORD} 个字符。"
+    if len(set(password.strip())) < MIN_DISTINCT:
+        return f"密码不能全是空格或少数几个重复的字符（至少 {MIN_DISTINCT} 种不同字符）。"
+    folded = unicodedata.normalize("NFKC", password).casefold()
+    if folded in common_passwords() or folded.strip() in common_passwords():
+        return "这个密码太常见（在常用密码清单里），请换一个。"
+    if name and len(normalize_name(name)) >= 3 and normalize_name(name) in folded:
+        return "密码不能包含用户名。"
+    return None
+
+
+def check_password(password: str, name: str = "") -> None:
+    problem = password_problem(password, name)
+    if problem:
+        raise UserError(problem)
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def _row_to_user(row) -> User:
-    return User(name=row[0], role=row[2], department=row[1])
+# ---------------------------------------------------------------- users
+
+
+_USER_COLUMNS = "name, department, role, password_hash, disabled, created_at"
+
+
+def _find(con: duckdb.DuckDBPyConnection, name: str) -> tuple[Any, ...] | None:
+    """The users row whose name is ``name`` once both are normalised (there are few users: compared here)."""
+    wanted = normalize_name(name)
+    if not wanted:
+        return None
+    for row in con.execute(f"select {_USER_COLUMNS} from users").fetchall():
+        if normalize_name(row[0]) == wanted:
+            return tuple(row)
+    return None
+
+
+def _existing(con: duckdb.DuckDBPyConnection, name: str) -> tuple[Any, ...]:
+    row = _find(con, name)
+    if row is None:
+        raise UserError(f"用户“{name}”不存在。")
+    return row
 
 
 def get_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
     """The enabled user of that name, or None (unknown or disabled)."""
-    row = con.execute("select name, department, role from users where name = ? and not disabled", [name]).fetchone()
-    return _row_to_user(row) if row else None
+    row = _find(con, name)
+    if row is None or row[4]:
+        return None
+    return User(name=row[0], role=row[2], department=row[1])
 
 
 def load_user(name: str) -> User | None:
-
     with store.connect() as con:
         return get_user(con, name)
 
 
-def list_users(con: duckdb.DuckDBPyConnection) -> list[dict]:
+def list_users(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Every account: name, role, department, disabled, created_at, open browser logins, waiting (any address
+    of this name locked now)."""
+    now = now or datetime.now()
     rows = con.execute(
-        "select name, role, department, disabled, failed_logins, locked_until, created_at from users order by name"
+        """
+        select u.name, u.role, u.department, u.disabled, u.created_at,
+               (select count(*) from session s where s.user_name = u.name and s.token_hash is not null
+                and s.revoked_at is null and s.expires_at > ?) as sessions
+        from users u order by u.name
+        """,
+        [now],
     ).fetchall()
-    keys = ("name", "role", "department", "disabled", "failed_logins", "locked_until", "created_at")
-    return [dict(zip(keys, r, strict=True)) for r in rows]
+    locked = {
+        key.split("\n", 1)[0]
+        for (key,) in con.execute("select key from login_throttle where scope = 'account' and locked_until > ?", [now]).fetchall()
+    }
+    keys = ("name", "role", "department", "disabled", "created_at", "sessions")
+    return [dict(zip(keys, r, strict=True)) | {"locked": normalize_name(r[0]) in locked} for r in rows]
 
 
-def create_user(
-    con: duckdb.DuckDBPyConnection, name: str, role: str, password: str, department: str | None = None, actor: str = "cli"
-) -> User:
-    """Add a user. Called from the CLI (whoever can run it on the server owns the database file anyway)."""
-
-    name = (name or "").strip()
-    if not _NAME.match(name):
-        raise UserError("用户名只能包含中文、字母、数字、下划线、点和减号，最长 40 个字符。")
+def _check_role(con: duckdb.DuckDBPyConnection, role: str, department: str | None) -> str | None:
+    """The department the account keeps (None for viewers and admins without one); UserError when it cannot."""
     if role not in ROLES:
         raise UserError(f"角色必须是 {' / '.join(ROLES)} 之一。")
     if role == "staff" and not department:
         raise UserError("填报员（staff）必须指定所属部门：--department 部门编码。")
     if department and not con.execute("select 1 from department where code = ?", [department]).fetchone():
         raise UserError(f"部门编码“{department}”不存在。")
-    if len(password or "") < MIN_PASSWORD:
-        raise UserError(f"密码至少 {MIN_PASSWORD} 个字符。")
-    if con.execute("select 1 from users where name = ?", [name]).fetchone():
-        raise UserError(f"用户名“{name}”已存在。")
+    return department or None
+
+
+def _enabled_admins(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("select name from users where role = 'admin' and not disabled").fetchall()}
+
+
+def create_user(
+    con: duckdb.DuckDBPyConnection, name: str, role: str, password: str, department: str | None = None, actor: str = "cli"
+) -> User:
+    """Add a user (stored under its normalised name). From the CLI (the first admin) or the 用户管理 page."""
+    name = normalize_name(name)
+    if not _NAME.match(name):
+        raise UserError("用户名只能包含中文、字母、数字、下划线、点和减号，最长 40 个字符。")
+    department = _check_role(con, role, department)
+    check_password(password, name)
+    if _find(con, name):
+        raise UserError(f"用户名“{name}”已存在（大小写、全角半角不同也算同一个名字）。")
     with store.transaction(con):
         con.execute(
             "insert into users (name, department, role, password_hash, created_at) values (?, ?, ?, ?, ?)",
-            [name, department if role != "admin" or department else None, role, hash_password(password), datetime.now()],
+            [name, department, role, hash_password(password), datetime.now()],
         )
         store.audit(con, actor, "user.add", {"name": name, "role": role, "department": department})
     return User(name, role, department)
 
 
 def disable_user(con: duckdb.DuckDBPyConnection, name: str, actor: str = "cli") -> None:
+    """Disable an account and end its browser logins at once (every tab sees it at its next rerun)."""
+    from tracker import sessions  # imports this module
 
-    if not con.execute("select 1 from users where name = ?", [name]).fetchone():
-        raise UserError(f"用户“{name}”不存在。")
+    row = _existing(con, name)
+    if row[2] == "admin" and _enabled_admins(con) == {row[0]}:
+        raise UserError("不能停用唯一启用的管理员账号：请先新建或启用另一个管理员。")
     with store.transaction(con):
-        con.execute("update users set disabled = true where name = ?", [name])
-        store.audit(con, actor, "user.disable", {"name": name})
+        con.execute("update users set disabled = true where name = ?", [row[0]])
+        ended = sessions.end_all(con, row[0], "disabled")
+        store.audit(con, actor, "user.disable", {"name": row[0], "sessions_ended": ended})
+
+
+def enable_user(con: duckdb.DuckDBPyConnection, name: str, actor: str = "cli") -> None:
+    row = _existing(con, name)
+    with store.transaction(con):
+        con.execute("update users set disabled = false where name = ?", [row[0]])
+        store.audit(con, actor, "user.enable", {"name": row[0]})
+
+
+def reset_password(con: duckdb.DuckDBPyConnection, name: str, password: str, actor: str = "cli") -> None:
+    """A new password: the account's browser logins end and its waits after failed logins are lifted."""
+    from tracker import sessions  # imports this module
+
+    row = _existing(con, name)
+    check_password(password, row[0])
+    with store.transaction(con):
+        con.execute("update users set password_hash = ? where name = ?", [hash_password(password), row[0]])
+        ended = sessions.end_all(con, row[0], "password")
+        _clear_throttle(con, row[0])
+        store.audit(con, actor, "user.password", {"name": row[0], "sessions_ended": ended})
+
+
+def set_role(con: duckdb.DuckDBPyConnection, name: str, role: str, department: str | None = None, actor: str = "cli") -> User:
+    """Change an account's role and department; it takes effect at the user's next rerun, no new login needed."""
+    row = _existing(con, name)
+    department = _check_role(con, role, department)
+    if row[2] == "admin" and role != "admin" and not row[4] and _enabled_admins(con) == {row[0]}:
+        raise UserError("不能取消唯一启用的管理员的管理员角色：请先新建或启用另一个管理员。")
+    with store.transaction(con):
+        con.execute("update users set role = ?, department = ? where name = ?", [role, department, row[0]])
+        store.audit(
+            con, actor, "user.role", {"name": row[0], "role": role, "department": department, "old_role": row[2], "old_department": row[1]}
+        )
+    return User(row[0], role, department)
+
+
+def unlock_user(con: duckdb.DuckDBPyConnection, name: str, actor: str = "cli") -> int:
+    """Lift the waits after failed logins of this name at every address; how many were lifted."""
+    row = _existing(con, name)
+    with store.transaction(con):
+        lifted = _clear_throttle(con, row[0])
+        store.audit(con, actor, "user.unlock", {"name": row[0], "lifted": lifted})
+    return lifted
+
+
+def _clear_throttle(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    prefix = normalize_name(name) + "\n"
+    found = con.execute("select count(*) from login_throttle where scope = 'account' and starts_with(key, ?)", [prefix]).fetchone()
+    con.execute("delete from login_throttle where scope = 'account' and starts_with(key, ?)", [prefix])
+    return int(found[0]) if found else 0
+
+
+# ---------------------------------------------------------------- logins
 
 
 def lock_duration(failed: int, max_failed: int, lock_seconds: int) -> int:
-    """Seconds to lock after ``failed`` consecutive failures: 0 below the limit, then doubling each time."""
+    """Seconds to wait after ``failed`` consecutive failures: 0 below the limit, then doubling each time."""
     if failed < max_failed:
         return 0
     return lock_seconds * 2 ** min((failed - max_failed), 16)
 
 
-def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, now: datetime | None = None) -> User:
-    """Check a login. Failed attempts count up; past the limit the account locks for a doubling time."""
+def _throttle_keys(name: str, address: str) -> list[tuple[str, str]]:
+    return [("account", f"{normalize_name(name)}\n{address}"), ("address", address)]
 
-    now = now or datetime.now()
-    cfg = config.settings()
+
+def _waiting(con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]], now: datetime) -> datetime | None:
+    """Until when this name at this address (or this address) must wait, or None."""
+    (account, account_key), (scope, address_key) = keys
     row = con.execute(
-        "select name, department, role, password_hash, disabled, failed_logins, locked_until from users where name = ?",
-        [(name or "").strip()],
+        "select max(locked_until) from login_throttle where locked_until > ? and ((scope = ? and key = ?) or (scope = ? and key = ?))",
+        [now, account, account_key, scope, address_key],
     ).fetchone()
-    generic = "用户名或密码不正确。"
-    if row is None:
-        try:
-            _hasher.verify(_DUMMY_HASH, password or "")
-        except VerificationError:
-            pass
-        raise LoginFailed(generic)
-    user_name, department, role, stored, disabled, failed, locked_until = row
-    if disabled:
-        raise LoginFailed(f"账号“{user_name}”已停用，请联系管理员。")
-    if locked_until is not None and locked_until > now:
-        raise LoginFailed(_locked_message(locked_until, now))
+    return row[0] if row and row[0] else None
+
+
+def _wait_message(until: datetime, now: datetime) -> str:
+    wait = int((until - now).total_seconds()) + 1
+    return f"登录尝试次数过多，请 {wait} 秒后再试。"
+
+
+def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, address: str | None = None, now: datetime | None = None) -> User:
+    """Check a login from a client ``address``. Every failure says the same (``GENERIC_FAILURE``) and counts
+    toward this name at this address and toward this address; past the limits that address waits."""
+    now = now or datetime.now()
+    address = address or LOCAL_ADDRESS
+    keys = _throttle_keys(name, address)
+    until = _waiting(con, keys, now)
+    if until is not None:
+        raise LoginFailed(_wait_message(until, now))
+    row = _find(con, name)
     try:
-        _hasher.verify(stored, password or "")
-        ok = True
+        _hasher.verify(row[3] if row else _DUMMY_HASH, password or "")
+        ok = row is not None and not row[4]  # a disabled account answers exactly like a wrong password
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        failed, seconds = _count_failure(con, user_name, now, cfg.max_failed_logins, cfg.lock_seconds)
+        left, seconds = _count_failure(con, name, address, now)
         if seconds:
-            raise LoginFailed(f"用户名或密码不正确。连续失败 {failed} 次，账号锁定 {seconds} 秒。")
-        left = cfg.max_failed_logins - failed
-        raise LoginFailed(f"{generic}再失败 {left} 次账号将被锁定。")
-    with _LOGIN_LOCK:  # a parallel failure may have locked the account while the password was checked
-        failed, locked_until = store.one(con, "select failed_logins, locked_until from users where name = ?", [user_name])
-        if locked_until is not None and locked_until > now:
-            raise LoginFailed(_locked_message(locked_until, now))
-        if _hasher.check_needs_rehash(stored):
-            con.execute("update users set password_hash = ? where name = ?", [hash_password(password), user_name])
-        if failed or locked_until is not None:
-            con.execute("update users set failed_logins = 0, locked_until = null where name = ?", [user_name])
-        store.audit(con, user_name, "login", {})
+            raise LoginFailed(f"{GENERIC_FAILURE}尝试次数过多，请 {seconds} 秒后再试。")
+        raise LoginFailed(f"{GENERIC_FAILURE}再失败 {left} 次需要等待一段时间才能再试。")
+    assert row is not None
+    user_name, department, role, stored = row[0], row[1], row[2], row[3]
+    with _LOGIN_LOCK:  # a parallel failure may have locked this address while the password was checked
+        until = _waiting(con, keys, now)
+        if until is not None:
+            raise LoginFailed(_wait_message(until, now))
+        with store.transaction(con):
+            if _hasher.check_needs_rehash(stored):
+                con.execute("update users set password_hash = ? where name = ?", [hash_password(password), user_name])
+            con.execute("delete from login_throttle where scope = 'account' and key = ?", [keys[0][1]])
+            store.audit(con, user_name, "login", {"address": address})
     return User(user_name, role, department)
 
 
-def _locked_message(locked_until: datetime, now: datetime) -> str:
-    wait = int((locked_until - now).total_seconds()) + 1
-    return f"登录失败次数过多，账号已锁定，请 {wait} 秒后再试。"
-
-
-def _count_failure(con: duckdb.DuckDBPyConnection, user_name: str, now: datetime, max_failed: int, lock_seconds: int) -> tuple[int, int]:
-    """Count one failed login and lock past the limit, atomically: (failures now, seconds locked).
-
-    The increment happens in SQL and only while the account is not locked, under a process-wide lock, so
-    parallel wrong passwords count one by one and stop at the lock (as sequential ones would). A write
-    conflict with another connection is retried. Raises LoginFailed when the account is (now) locked.
-    """
-
+def _count_failure(con: duckdb.DuckDBPyConnection, name: str, address: str, now: datetime) -> tuple[int, int]:
+    """Count one failed login for the name at the address and for the address, atomically: (failures left before
+    the name at this address must wait, seconds it must wait now). Raises LoginFailed when a parallel attempt
+    made it wait in the meantime. A write conflict with another connection is retried."""
+    cfg = config.settings()
+    limits = {"account": cfg.max_failed_logins, "address": cfg.max_failed_per_address}
+    keys = _throttle_keys(name, address)
     for attempt in range(_RETRIES):
         with _LOGIN_LOCK:
             try:
                 con.execute("begin")
-                row = con.execute(
-                    "update users set failed_logins = failed_logins + 1 "
-                    "where name = ? and (locked_until is null or locked_until <= ?) returning failed_logins",
-                    [user_name, now],
-                ).fetchone()
-                if row is None:  # locked by a parallel attempt since this one read the row
-                    (locked_until,) = store.one(con, "select locked_until from users where name = ?", [user_name])
-                    raise LoginFailed(_locked_message(locked_until, now))
-                failed = int(row[0])
-                seconds = lock_duration(failed, max_failed, lock_seconds)
-                if seconds:
-                    con.execute("update users set locked_until = ? where name = ?", [now + timedelta(seconds=seconds), user_name])
-                store.audit(con, user_name, "login.failed", {"failed_logins": failed, "locked_seconds": seconds})
+                until = _waiting(con, keys, now)
+                if until is not None:
+                    raise LoginFailed(_wait_message(until, now))
+                counts: dict[str, int] = {}
+                seconds = 0
+                for scope, key in keys:
+                    row = con.execute(
+                        "select failures, locked_until, last_failure from login_throttle where scope = ? and key = ?", [scope, key]
+                    ).fetchone()
+                    failures = 0
+                    if row is not None and now - max(row[2], row[1] or row[2]) < timedelta(seconds=FORGET_SECONDS):
+                        failures = int(row[0])
+                    failures += 1
+                    wait = lock_duration(failures, limits[scope], cfg.lock_seconds)
+                    con.execute(
+                        "insert into login_throttle values (?, ?, ?, ?, ?) on conflict (scope, key) do update "
+                        "set failures = excluded.failures, locked_until = excluded.locked_until, last_failure = excluded.last_failure",
+                        [scope, key, failures, now + timedelta(seconds=wait) if wait else None, now],
+                    )
+                    counts[scope] = failures
+                    seconds = max(seconds, wait)
+                detail = {"name": normalize_name(name)[:40], "address": address, "failures": counts, "wait_seconds": seconds}
+                store.audit(con, normalize_name(name)[:40] or "—", "login.failed", detail)
                 con.execute("commit")
-                return failed, seconds
+                return max(limits["account"] - counts["account"], 0), seconds
             except duckdb.TransactionException:
                 store.rollback(con)
             except BaseException:
@@ -233,15 +402,15 @@ def _count_failure(con: duckdb.DuckDBPyConnection, user_name: str, now: datetime
     raise LoginFailed("登录请求过于频繁，请稍后再试。")
 
 
-def login(name: str, password: str, now: datetime | None = None) -> User:
-
+def login(name: str, password: str, address: str | None = None, now: datetime | None = None) -> User:
     with store.connect() as con:
-        return authenticate(con, name, password, now)
+        return authenticate(con, name, password, address, now)
 
 
 @dataclass(frozen=True)
 class Session:
-    """A login: it ends after ``session_seconds`` without activity (settings [auth])."""
+    """A login kept in a Streamlit session's memory, for AppTest (which cannot send cookies); a browser's login
+    is ``tracker.sessions``. It ends after ``session_seconds`` without activity."""
 
     user: User
     started: datetime

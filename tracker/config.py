@@ -33,6 +33,9 @@ class Settings:
     session_seconds: int = 8 * 3600
     max_failed_logins: int = 5
     lock_seconds: int = 60
+    max_failed_per_address: int = 20
+    cookie_secure: bool = True
+    backup_keep: int = 30
     jump_warning_factor: float = 3.0
     tile_url: str = ""
     tile_datum: str = "wgs84"

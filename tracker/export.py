@@ -1,11 +1,20 @@
-"""Excel export of an indicator table, formatted for printing and forwarding (openpyxl, no streamlit)."""
+"""Exports: the Excel file of an indicator table, formatted for printing and forwarding, and any table as CSV
+(openpyxl and pandas, no streamlit).
+
+Every export neutralises formula injection (OWASP's rule): a text cell starting with ``= + - @``, a tab or a
+carriage return would be run by Excel as a formula (``=cmd|' /C calc'!A0``, ``=HYPERLINK(...)``). In CSV it gets a
+leading apostrophe (``safe_text``); in .xlsx it stays as written but is stored as text with Excel's quote prefix
+(``write_text``), so it shows and prints as typed and never runs. Numbers stay numbers.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from io import BytesIO
 
+import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -36,6 +45,36 @@ COLUMNS: list[tuple[str, float, str | None, Callable[[IndicatorStatus, int], obj
 STATUS_COLUMN = [c[0] for c in COLUMNS].index("状态") + 1
 HEADER_FILL = "0F4C81"
 _THIN = Side(style="thin", color="B0B8C1")
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def safe_text(value: object) -> object:
+    """A CSV cell that no spreadsheet runs: text starting like a formula gets a leading apostrophe; numbers,
+    dates and other text are returned as they are."""
+    return "'" + value if is_formula_like(value) else value  # type: ignore[operator]
+
+
+def write_text(cell: Cell) -> None:
+    """An .xlsx cell holding formula-like text stays text (openpyxl would store "=..." as a formula)."""
+    if is_formula_like(cell.value) or cell.data_type == "f":
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as CSV for Excel (UTF-8 with BOM), every text cell neutralised, numbers kept as numbers."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(safe_text)
+    safe.columns = [safe_text(str(c)) for c in safe.columns]
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")  # CR or LF in a cell: quoted
 
 
 def title_text(year: int, month: int, scope: str, demo: bool) -> str:
@@ -76,6 +115,7 @@ def indicators_xlsx(indicators: Sequence[IndicatorStatus], year: int, month: int
         row += 1
         for col, (_, _, number_format, _) in enumerate(COLUMNS, start=1):
             cell = ws.cell(row=row, column=col)
+            write_text(cell)
             cell.border = Border(top=_THIN, bottom=_THIN, left=_THIN, right=_THIN)
             cell.alignment = Alignment(vertical="top", wrap_text=col in (1, len(COLUMNS)))
             if number_format:

@@ -8,16 +8,28 @@ is read-write: inside one process DuckDB refuses a read-only connection to a fil
 - ``connect()``: a connection for reading (a caller that only reads never writes: see ``tracker.indicators``).
 - ``transaction(con)``: all or nothing on an open connection.
 - ``writing()``: the write path: this process's write lock, a connection and a transaction in one.
+- ``check()``: is the file ours and readable (the start-up check); ``backup()`` and ``restore()``.
+
+What can go wrong with the file is one of three ``StoreError``s, each with a Chinese message that says what to
+do: ``DatabaseBusy`` (another process holds it), ``StorageFull`` (the disk or the file size limit is full:
+the write is rolled back, nothing is lost) and ``DatabaseDamaged`` (not a DuckDB file of ours, or damaged).
+A file that does not start with DuckDB's magic bytes is refused before DuckDB opens it (a SQLite header would
+otherwise make DuckDB look for an extension), and extensions are never installed or loaded automatically.
+The database file, its write-ahead log and backups are private to the server's OS user (mode 0600).
 """
 
 from __future__ import annotations
 
+import contextvars
+import errno
 import json
+import os
 import shutil
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,25 +45,162 @@ Connection = duckdb.DuckDBPyConnection
 # sessions committing at once never hit a write-write conflict and duplicate checks stay exact.
 WRITE_LOCK = threading.RLock()
 
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+PRIVATE = 0o600
+_DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+# What the operating system says when a write cannot grow a file: the disk is full, a quota or the process's
+# file size limit (ulimit -f) is reached.
+_FULL_WORDS = ("no space left on device", "file too large", "disk quota exceeded", "not enough space")
+_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 
-class DatabaseBusy(RuntimeError):
+
+class StoreError(RuntimeError):
+    """The store cannot do what was asked. The message is Chinese and says what to do; show it as it is."""
+
+
+class DatabaseBusy(StoreError):
     """Another process held the database file for longer than we were willing to wait."""
 
 
-def _open(path: Path, wait_seconds: float) -> Connection:
+class StorageFull(StoreError):
+    """A write did not fit on the disk (or under the file size limit); it was rolled back, nothing is lost."""
+
+
+class DatabaseDamaged(StoreError):
+    """The database file is not a DuckDB file of ours, or it is damaged. The message names the file and the fix."""
+
+
+def full_message() -> str:
+    return "磁盘空间不足（或文件大小超出系统限制），本次写入没有完成，原有数据完好。请联系管理员清理磁盘空间后重试。"
+
+
+def storage_full(exc: BaseException) -> StorageFull | None:
+    """A ``StorageFull`` for an error that means the disk or the file size limit is full, else None."""
+    if isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS:
+        return StorageFull(full_message())
+    if isinstance(exc, duckdb.Error) and any(word in str(exc).lower() for word in _FULL_WORDS):
+        return StorageFull(full_message())
+    return None
+
+
+def diagnose(exc: BaseException, path: Path | None = None) -> StoreError | None:
+    """The StoreError a DuckDB error stands for when it is about the file (full disk, a damaged block met while
+    reading), else None (a bug: let it be seen)."""
+    full = storage_full(exc)
+    if full:
+        return full
+    text = str(exc).lower()
+    if isinstance(exc, (duckdb.IOException, duckdb.InternalException, duckdb.SerializationException)) or any(
+        word in text for word in ("corrupt", "checksum")
+    ):
+        return DatabaseDamaged(damaged_message(Path(path or config.db_path()), f"读取时出错（{_short(exc)}）"))
+    return None
+
+
+def damaged_message(path: Path, reason: str) -> str:
+    """What the user reads when the file cannot be used: the file, why, and the two ways back."""
+    backups = sorted(_backup_dir(path).glob(f"{path.stem}-*.duckdb"))
+    newest = f"最近的备份是 {backups[-1]}。" if backups else "目前没有找到备份文件。"
+    return (
+        f"数据库文件 {path} 无法使用：{reason}。{newest}"
+        f"处理办法：先停止本系统，再运行 python -m tracker restore 备份文件 从备份恢复（损坏的文件会被移到一旁保留）；"
+        f"没有备份时可运行 python -m tracker init --force 从 data/ 重新建库（已上传的数据会丢失）。"
+    )
+
+
+def is_duckdb_file(path: Path) -> bool:
+    """Whether the file starts like a DuckDB database (checked before DuckDB ever opens it)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+    except OSError:
+        return False
+    return len(head) == 12 and head[8:12] == DUCKDB_MAGIC
+
+
+def _refuse_foreign(path: Path) -> None:
+    if not is_duckdb_file(path):
+        size = path.stat().st_size if path.exists() else 0
+        reason = "文件是空的" if size == 0 else "这不是本系统的 DuckDB 数据库文件（文件头不对）"
+        raise DatabaseDamaged(damaged_message(path, reason))
+
+
+def make_private(path: Path) -> None:
+    """The database file, its write-ahead log and backups hold password hashes: owner read/write only."""
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            if p.exists() and p.stat().st_mode & 0o777 != PRIVATE:
+                os.chmod(p, PRIVATE)
+        except OSError:
+            pass
+
+
+def _open(path: Path, wait_seconds: float, read_only: bool = False) -> Connection:
+    """A connection, waiting (with backoff) while another process holds the file; Chinese StoreErrors otherwise."""
+    _refuse_foreign(path)
     deadline = time.monotonic() + wait_seconds
     delay = 0.02
     while True:
         try:
-            return duckdb.connect(str(path), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
-        except duckdb.IOException as exc:
-            locked = "lock" in str(exc).lower()
-            if not locked:
-                raise
+            return duckdb.connect(str(path), read_only=read_only, config=dict(_DUCKDB_CONFIG))
+        except duckdb.Error as exc:
+            if not _is_lock_error(exc):
+                full = storage_full(exc)
+                if full:
+                    raise full from exc
+                raise DatabaseDamaged(damaged_message(path, f"打开时出错（{_short(exc)}）")) from exc
             if time.monotonic() > deadline:
                 raise DatabaseBusy("数据库正被其他程序占用，请稍后再试。") from exc
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
+
+
+def _is_lock_error(exc: BaseException) -> bool:
+    """DuckDB's "Could not set lock on file ...: Conflicting lock is held in ..." (another process has it)."""
+    text = str(exc).lower()
+    return "could not set lock" in text or "conflicting lock" in text
+
+
+def _short(exc: BaseException) -> str:
+    """DuckDB's first line, for the operator (the Chinese sentence around it says what it means)."""
+    return str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+
+
+# Files this process has opened and upgraded, by identity: a restored or rebuilt file is a new inode.
+_READY: set[tuple[str, int, int]] = set()
+
+
+def _identity(path: Path) -> tuple[str, int, int]:
+    st = path.stat()
+    return (str(path.resolve()), st.st_dev, st.st_ino)
+
+
+def _ensure_ready(path: Path) -> None:
+    """Once per file per process: refuse a foreign file, bring an older schema up to date, make it private."""
+    key = _identity(path)
+    if key in _READY:
+        return
+    with WRITE_LOCK:  # the same lock, in the same order, as writing(): no two locks to deadlock on
+        if key in _READY:
+            return
+        from tracker import db
+
+        make_private(path)
+        con = _open(path, 30.0)
+        try:
+            row = con.execute("select value from meta where key = 'schema_version'").fetchone()
+            version = int(row[0]) if row else 0
+            if version < db.SCHEMA_VERSION:
+                with transaction(con):
+                    con.execute(db.schema_sql())  # every statement is "if not exists" / "or replace"
+                    con.execute("delete from meta where key = 'schema_version'")
+                    con.execute("insert into meta values ('schema_version', ?)", [str(db.SCHEMA_VERSION)])
+        except duckdb.CatalogException as exc:
+            raise DatabaseDamaged(damaged_message(path, "文件里没有本系统的数据表")) from exc
+        finally:
+            con.close()
+        make_private(path)
+        _READY.add(key)
 
 
 @contextmanager
@@ -62,11 +211,13 @@ def connect(path: Path | None = None, wait_seconds: float = 30.0) -> Iterator[Co
         from tracker import db
 
         db.build(path)
+    _ensure_ready(path)
     con = _open(path, wait_seconds)
     try:
         yield con
     finally:
         con.close()
+        make_private(path)
 
 
 def one(con: Connection, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> tuple[Any, ...]:
@@ -87,14 +238,25 @@ def rollback(con: Connection) -> None:
 
 @contextmanager
 def transaction(con: Connection) -> Iterator[Connection]:
-    """All or nothing: commit when the block ends normally, roll back on any exception."""
+    """All or nothing: commit when the block ends normally, roll back on any exception. A write the disk cannot
+    hold becomes ``StorageFull`` (Chinese), whether it fails in a statement or at the commit."""
     con.execute("begin")
     try:
         yield con
-    except BaseException:
+    except BaseException as exc:
         rollback(con)
+        full = storage_full(exc)
+        if full:
+            raise full from exc
         raise
-    con.execute("commit")
+    try:
+        con.execute("commit")
+    except duckdb.Error as exc:
+        rollback(con)
+        full = storage_full(exc)
+        if full:
+            raise full from exc
+        raise
 
 
 @contextmanager
@@ -143,22 +305,192 @@ def new_batch(
     return int(row[0])
 
 
+# Where the writes of this thread come from, added to every audit row it writes (the CLI says "command line,
+# OS user x": its --user is whatever name the operator typed).
+_ORIGIN: contextvars.ContextVar[tuple[tuple[str, Any], ...]] = contextvars.ContextVar("audit_origin", default=())
+
+
+@contextmanager
+def audit_origin(**fields: Any) -> Iterator[None]:
+    """Add ``fields`` to every audit row written inside the block (in this thread or task)."""
+    token = _ORIGIN.set(tuple({**dict(_ORIGIN.get()), **fields}.items()))
+    try:
+        yield
+    finally:
+        _ORIGIN.reset(token)
+
+
 def audit(con: Connection, user: str, action: str, detail: dict[str, Any] | None = None, at: datetime | None = None) -> None:
     """One audit row; call it inside the transaction of the write it records."""
     con.execute(
         "insert into audit (created_at, user_name, action, detail) values (?, ?, ?, ?)",
-        [at or datetime.now(), user, action, json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str)],
+        [
+            at or datetime.now(),
+            user,
+            action,
+            json.dumps({**(detail or {}), **dict(_ORIGIN.get())}, ensure_ascii=False, sort_keys=True, default=str),
+        ],
     )
 
 
-def backup(dest_dir: Path | None = None) -> Path:
-    """A consistent copy: checkpoint, then copy the file while we hold it (no process can write meanwhile)."""
+# ---------------------------------------------------------------- the file itself: check, backup, restore
+
+
+def _backup_dir(path: Path) -> Path:
+    return path.parent / "backups"
+
+
+def _read_everything(con: Connection) -> None:
+    """Read every row of every table: a damaged block fails its checksum here rather than on some later page."""
+    tables = [r[0] for r in con.execute("select table_name from duckdb_tables() where database_name = current_database()").fetchall()]
+    for table in tables:
+        con.execute(f'select count(*) from (select cast(t as varchar) as row_text from "{table}" t) where row_text is null').fetchone()
+
+
+def _verify(path: Path, *, read_only: bool) -> int:
+    """Open a database file and read all of it; its schema version. Raises DatabaseDamaged."""
+    con = _open(path, 30.0, read_only=read_only)
+    try:
+        row = con.execute("select value from meta where key = 'schema_version'").fetchone()
+        if row is None:
+            raise DatabaseDamaged(damaged_message(path, "文件里没有本系统的版本记录"))
+        _read_everything(con)
+        return int(row[0])
+    except duckdb.CatalogException as exc:
+        raise DatabaseDamaged(damaged_message(path, "文件里没有本系统的数据表")) from exc
+    except duckdb.Error as exc:
+        raise DatabaseDamaged(damaged_message(path, f"读取时出错（{_short(exc)}）")) from exc
+    finally:
+        con.close()
+
+
+_CHECKED: set[tuple[str, int, int]] = set()
+
+
+def check(path: Path | None = None) -> None:
+    """The start-up check: the file is ours and every table reads back. Once per file per process (by inode, so
+    a restored file is checked again). Builds a missing file; raises DatabaseDamaged (Chinese) otherwise."""
+    path = Path(path or config.db_path())
+    if not path.exists():
+        from tracker import db
+
+        db.build(path)
+    key = _identity(path)
+    if key in _CHECKED:
+        return
+    with WRITE_LOCK:
+        _verify(path, read_only=False)
+        _ensure_ready(path)
+        _CHECKED.add(key)
+
+
+def _private_copy(source: Path, target: Path) -> None:
+    """Copy ``source`` to a new file ``target`` (mode 0600, never overwriting), through a temporary name so a
+    crash or a full disk never leaves half a file under the final name."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+            shutil.copyfileobj(src, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+        os.link(tmp, target)  # fails if the name exists: a backup is never overwritten
+    except OSError as exc:
+        full = storage_full(exc)
+        if full:
+            raise full from exc
+        raise
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _backup_name(source: Path, dest_dir: Path) -> Path:
+    """A name that sorts by time and never collides: microseconds, then a counter if two land at once."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    target = dest_dir / f"{source.stem}-{stamp}.duckdb"
+    n = 1
+    while target.exists():
+        target = dest_dir / f"{source.stem}-{stamp}-{n}.duckdb"
+        n += 1
+    return target
+
+
+def backup(dest_dir: Path | None = None, keep: int | None = None) -> Path:
+    """A consistent copy: checkpoint, then copy the file while we hold it (no process can write meanwhile).
+
+    Names carry the time to the microsecond and are never reused; the newest ``keep`` backups (settings
+    ``[backup] keep``, 0 keeps all) stay, older ones in the folder are removed after a successful copy.
+    """
     source = config.db_path()
-    dest_dir = Path(dest_dir or source.parent / "backups")
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    target = dest_dir / f"{source.stem}-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}.duckdb"
+    dest_dir = Path(dest_dir or _backup_dir(source))
+    dest_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    keep = config.settings().backup_keep if keep is None else keep
     with WRITE_LOCK, connect() as con:
         con.execute("checkpoint")
-        shutil.copy2(source, target)
-        audit(con, "cli", "backup", {"file": str(target)})
+        for _ in range(5):
+            target = _backup_name(source, dest_dir)
+            try:
+                _private_copy(source, target)
+                break
+            except FileExistsError:
+                continue
+        else:
+            raise StoreError("备份文件名冲突，请稍后再试。")
+        with transaction(con):
+            audit(con, "cli", "backup", {"file": str(target)})
+    if keep:
+        ours = sorted(dest_dir.glob(f"{source.stem}-*.duckdb"))
+        for old in ours[:-keep]:
+            old.unlink(missing_ok=True)
     return target
+
+
+@dataclass(frozen=True)
+class Restored:
+    backup: Path
+    database: Path
+    kept_aside: list[Path]  # the replaced file and its write-ahead log, renamed, never deleted
+
+
+def restore(backup_file: Path, path: Path | None = None) -> Restored:
+    """Put a backup in place of the database file: the backup is checked first (ours, readable, not newer than
+    this code), the current file and its write-ahead log are moved aside (a stale .wal beside a restored file
+    would make it unopenable), and the copy is moved in atomically. Raises StoreError (Chinese)."""
+    from tracker import db
+
+    path = Path(path or config.db_path())
+    backup_file = Path(backup_file)
+    if not backup_file.is_file():
+        raise StoreError(f"找不到备份文件：{backup_file}")
+    if backup_file.resolve() == path.resolve():
+        raise StoreError("备份文件就是当前的数据库文件，无需恢复。")
+    try:
+        version = _verify(backup_file, read_only=True)
+    except DatabaseDamaged as exc:
+        raise DatabaseDamaged(f"备份文件 {backup_file} 不能用于恢复：它不是本系统的数据库文件，或已损坏。") from exc
+    if version > db.SCHEMA_VERSION:
+        raise StoreError(f"备份文件 {backup_file} 来自更新版本的程序（数据版本 {version}），请先升级程序再恢复。")
+    with WRITE_LOCK:
+        if path.exists() and is_duckdb_file(path):
+            try:  # another process (a running server mid-operation) holding the file: do not pull it away
+                duckdb.connect(str(path), config=dict(_DUCKDB_CONFIG)).close()
+            except duckdb.Error as exc:
+                if _is_lock_error(exc):
+                    raise DatabaseBusy("数据库正被其他程序占用，请先停止本系统再恢复。") from exc
+        aside_dir = path.parent / "replaced"
+        aside_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+        staged = path.with_name(f".{path.name}.restore.{os.getpid()}")
+        staged.unlink(missing_ok=True)
+        _private_copy(backup_file, staged)
+        kept: list[Path] = []
+        for current in (path, path.with_name(path.name + ".wal")):
+            if current.exists():
+                target = aside_dir / f"{current.name}.{stamp}"
+                os.replace(current, target)
+                kept.append(target)
+        os.replace(staged, path)
+        _ensure_ready(path)
+        with connect(path) as con, transaction(con):
+            audit(con, "cli", "restore", {"from": str(backup_file), "kept_aside": [str(k) for k in kept]})
+    return Restored(backup_file, path, kept)

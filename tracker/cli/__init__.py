@@ -4,12 +4,14 @@ Each module adds its own sub-commands through ``register(subparsers)``; a handle
 (0 ok, 1 refused, 2 usage).
 
 - ``core``: init, status, demo-data
-- ``users``: users add / list / disable
-- ``reporting``: metrics, template, import, figures, batches, revert, backup
+- ``users``: users add / list / disable / enable / reset-password / set-role / unlock
+- ``reporting``: metrics, template, import, figures, batches, revert, backup, restore
 - ``documents``: deck (.pptx) and report (通报, .docx)
 - ``extract``: extract (draft items from a report's text) and targets import (a reviewed draft's targets)
 - ``projects``: projects plans / plan (the town's own planned months)
 - ``items``: items (every indicator, project and task with 牵头/配合/责任领导) and items set (admins)
+- ``guard`` (last): wraps every command: the store's refusals (busy, full disk, damaged file) as a Chinese line,
+  audit rows marked as command-line writes by the OS user
 - ``output``: strict JSON and Chinese refusals, shared by all
 """
 
@@ -29,6 +31,7 @@ COMMAND_MODULES = (
     "tracker.cli.extract",
     "tracker.cli.projects",
     "tracker.cli.items",
+    "tracker.cli.guard",
 )
 
 

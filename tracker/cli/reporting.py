@@ -1,4 +1,4 @@
-"""``metrics``, ``template``, ``import``, ``figures``, ``batches``, ``revert`` and ``backup``.
+"""``metrics``, ``template``, ``import``, ``figures``, ``batches``, ``revert``, ``backup`` and ``restore``.
 
 Same functions as the pages, same Chinese messages; exit 0 ok, 1 refused, 2 usage.
 """
@@ -59,6 +59,8 @@ def cmd_import(args) -> int:
                 return 1
             same = len(report.preview) - len(report.changed)
             dup = f"此文件与批次 {report.duplicate_of} 相同，提交不会有改动。" if report.duplicate_of else ""
+            if report.same_file_as is not None and report.duplicate_of is None:
+                dup = f"此文件与批次 {report.same_file_as} 相同，但有数值之后被修改过，提交将恢复为文件中的数值。"
             print(f"检查通过（未写入）：{len(report.changed)} 个数值将被写入，{same} 个与现有数值相同。{dup}")
             return 0
         result = ingest.commit(data, path.name, user)
@@ -159,6 +161,15 @@ def cmd_backup(args) -> int:
     return 0
 
 
+def cmd_restore(args) -> int:
+    """Check the backup, move the current file (and its .wal) aside, put the backup in place."""
+    done = store.restore(Path(args.backup))
+    print(f"已从 {done.backup} 恢复数据库 {done.database}。")
+    for kept in done.kept_aside:
+        print(f"原文件已移到：{kept}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("metrics", help="填报指标清单")
     p.add_argument("--json", action="store_true")
@@ -196,3 +207,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backup", help="备份数据库到 data/backups/")
     p.add_argument("--dir", help="备份目录（默认：数据库所在目录下的 backups/）")
     p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="从备份恢复数据库（先检查备份；原文件移到 data/replaced/ 保留）")
+    p.add_argument("backup", help="备份文件，如 data/backups/tracker-20240101-120000-000000.duckdb")
+    p.set_defaults(func=cmd_restore)

@@ -3,8 +3,12 @@ uploads; and what has been reported.
 
 Modules, in the order a file travels through them:
 
-- ``cells``: bytes → tables of cells (CSV in UTF-8, UTF-8 with BOM or GBK; ``.xlsx``; formulas without a saved
-  result marked), ``decode_text`` (the one bytes → text decoder), a cell as a number or an integer.
+- ``limits``: how much a file may cost (size, zip entries and ratio, rows, columns, cells, XML elements, shared
+  strings, characters in a cell), and why each limit is where it is.
+- ``cells``: bytes → tables of cells (CSV in UTF-8, UTF-8 with BOM or GBK), ``decode_text`` (the one bytes → text
+  decoder), a cell as a number or an integer; a cell that cannot be read is a problem of its table, with its address.
+- ``xlsx``: an ``.xlsx`` streamed into tables of cells within the limits, checked from the zip's directory before
+  anything is unpacked (formulas without a saved result marked).
 - ``headers``: the header row and which column holds which field (Chinese or English names); a field of a row.
 - ``figures``: ``parse``: the figure rows and 情况说明 rows of a file (no database).
 - ``checks``: ``validate``: every check that needs the database, and the old → new comparison; ``place_kinds``.
@@ -16,6 +20,8 @@ Modules, in the order a file travels through them:
 
 Rules, decided here and shown to users in Chinese:
 
+- A file is refused, in Chinese naming the limit, before it costs more than ``limits`` allows (a zip bomb, 16,384
+  columns, a flood of cells or strings): any file up to the upload limit is read or refused in seconds.
 - A file is the app's template or any long-form table (columns 指标编码/metric, 年/year, 月/month, 数值/value,
   optional 地点/place, 备注/note, 情况说明/explanation) as ``.xlsx`` or ``.csv`` (UTF-8, UTF-8 with BOM, GBK).
   An ``.xlsx`` sheet named 情况说明 holds notes per indicator (指标编码, 年, 月, 情况说明).

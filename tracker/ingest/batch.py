@@ -11,13 +11,13 @@ from enum import StrEnum
 
 import duckdb
 
-from tracker import store
+from tracker import status, store
 from tracker.auth import PermissionDenied, User, require_writer
 from tracker.indicators import registry
-from tracker.ingest.checks import period_issue, validate
+from tracker.ingest.checks import NON_DECREASING, period_issue, validate
 from tracker.ingest.figures import parse
 from tracker.ingest.headers import free_text
-from tracker.ingest.model import IngestError, MissingExplanation, Report, ValidationFailed
+from tracker.ingest.model import IngestError, Issue, MissingExplanation, Report, TargetMove, ValidationFailed
 from tracker.ingest.reporting import missing_explanations
 
 NOTE_MONTHS = 3  # the preview judges the newest three months of a file for missing 情况说明
@@ -71,6 +71,10 @@ class CommitResult:
             text += f"（另有 {self.unchanged} 个与现有数值相同，一并记入本批次）"
         if self.explanations:
             text += f"，{self.explanations} 条情况说明"
+        if self.report.same_file_as is not None:
+            text += f"；此文件与批次 {self.report.same_file_as} 相同，之后改过的数值已恢复为文件中的数值"
+        if self.report.target_moves:
+            text += "；" + "；".join(move.text().replace("将从", "已从") for move in self.report.target_moves)
         return text + "。"
 
 
@@ -85,11 +89,20 @@ def prepare(data: bytes, file_name: str, user: User | None, today: date | None =
         try:
             report = validate(con, parsed, user, today)
             checked_at = time.perf_counter()
-            if report.ok and with_notes:
-                # Stage the rows to judge the statuses they lead to; rolled back below. Inside this
-                # transaction the indicator cache computes without storing (tracker.indicators._store).
+            ruled = _ruled_targets(con, report) if report.ok else []
+            if report.ok and (with_notes or ruled):
+                # Stage the rows to judge the statuses and rule-set targets they lead to; rolled back below.
+                before = _target_values(con, ruled)
                 staged = _write_figures(con, report)
-                report.notes_needed = _notes_needed(con, report, staged)
+                report.target_moves = _moves(before, _target_values(con, ruled))
+                report.issues += [Issue("warning", move.text() + "（提交后记入审计日志）") for move in report.target_moves]
+                if with_notes:
+                    report.notes_needed = _notes_needed(con, report, staged)
+        except duckdb.Error as exc:  # staging writes too: a full disk is said in Chinese, as for a commit
+            full = store.storage_full(exc)
+            if full:
+                raise full from exc
+            raise
         finally:
             store.rollback(con)
     report.timings = {"parse": parsed_at - started, "check": checked_at - parsed_at, "notes": time.perf_counter() - checked_at}
@@ -113,7 +126,11 @@ def commit(data: bytes, file_name: str, user: User | None, today: date | None = 
                     con, user.name, "figures.duplicate", {"file": parsed.file_name, "sha256": parsed.sha256, "batch": report.duplicate_of}
                 )
                 return CommitResult(None, 0, len(report.preview), 0, report.duplicate_of, report)
+            ruled = _ruled_targets(con, report)
+            before = _target_values(con, ruled)
             batch_id = _write_figures(con, report, created_at)
+            report.target_moves = _moves(before, _target_values(con, ruled))
+            _audit_moves(con, user.name, report.target_moves, batch_id, "upload")
             changed = len(report.changed)
             store.audit(
                 con,
@@ -175,8 +192,18 @@ def revert(batch_id: int, user: User | None, now: datetime | None = None) -> Non
                 raise PermissionDenied(f"只有管理员或上传人“{owner}”本人可以撤销批次 {batch_id}。")
             if (created.year, created.month) != (now.year, now.month):
                 raise PermissionDenied(f"批次 {batch_id} 上传于 {created:%Y年%m月}，上传人只能在当月撤销，请联系管理员。")
+        series = con.execute("select distinct metric, place from figure where batch_id = ?", [batch_id]).fetchall()
+        years = {int(y) for (y,) in con.execute("select distinct year from figure where batch_id = ?", [batch_id]).fetchall()}
+        ruled = _ruled_targets_of(con, {m for m, _ in series}, years)
+        broken_before = _falling_totals(con, series)
+        targets_before = _target_values(con, ruled)
         con.execute("update batch set status = 'reverted', reverted_at = ?, reverted_by = ? where id = ?", [now, user.name, batch_id])
+        broken = [b for b in _falling_totals(con, series) if b[:3] not in {x[:3] for x in broken_before}]
+        if broken:
+            raise IngestError(_falling_message(con, batch_id, broken))
+        moves = _moves(targets_before, _target_values(con, ruled))
         store.audit(con, user.name, "batch.revert", {"batch": batch_id, "kind": kind})
+        _audit_moves(con, user.name, moves, batch_id, "revert")
 
 
 def _write_figures(con: duckdb.DuckDBPyConnection, report: Report, created_at: datetime | None = None) -> int | None:
@@ -185,7 +212,7 @@ def _write_figures(con: duckdb.DuckDBPyConnection, report: Report, created_at: d
     The unchanged rows are written too (keeping their current note): the batch then stands for all the file
     reported, and reverting an earlier batch cannot take back a value this one repeated.
     """
-    if report.changed.empty and not report.explanations:
+    if not report.changes_anything:
         return None
     rows_in = report.preview
     if not rows_in.empty:
@@ -243,3 +270,113 @@ def _notes_needed(con: duckdb.DuckDBPyConnection, report: Report, staged: int | 
                 continue
             out.append(item)
     return out
+
+
+# ---------------------------------------------------------------- what a write does to rule-set targets and running totals
+
+
+_Targets = dict[tuple[str, int], tuple[str, float | None]]  # (indicator, year) → (name, target value)
+
+
+def _ruled_targets(con: duckdb.DuckDBPyConnection, report: Report) -> list[tuple[str, int]]:
+    """(indicator, year) of the targets set by rule from the year before that the file's figures may move."""
+    if report.preview.empty:
+        return []
+    return _ruled_targets_of(con, set(report.preview["metric"]), {int(y) for y in report.preview["year"]})
+
+
+def _ruled_targets_of(con: duckdb.DuckDBPyConnection, metrics: set[str], years: set[int]) -> list[tuple[str, int]]:
+    if not metrics or not years:
+        return []
+    indicators = registry()
+    rows = con.execute("select indicator, year from target_current where rule = 'last_year' order by indicator, year").fetchall()
+    return [
+        (code, int(year))
+        for code, year in rows
+        if int(year) - 1 in years and code in indicators and metrics.intersection(indicators[code].metrics)
+    ]
+
+
+def _target_values(con: duckdb.DuckDBPyConnection, ruled: list[tuple[str, int]]) -> _Targets:
+    """The current value of rule-set targets, as tracker.status computes them (the one place the rule lives)."""
+    out: _Targets = {}
+    for year in sorted({y for _, y in ruled}):
+        wanted = {c for c, y in ruled if y == year}
+        for item in status.indicator_status(con, year, 12):
+            if item.code in wanted:
+                out[(item.code, year)] = (item.name, item.target)
+    return out
+
+
+def _moves(
+    before: dict[tuple[str, int], tuple[str, float | None]], after: dict[tuple[str, int], tuple[str, float | None]]
+) -> list[TargetMove]:
+    return [
+        TargetMove(code, name, year, before.get((code, year), (name, None))[1], new)
+        for (code, year), (name, new) in sorted(after.items())
+        if before.get((code, year), (name, None))[1] != new
+    ]
+
+
+def _audit_moves(con: duckdb.DuckDBPyConnection, user: str, moves: list[TargetMove], batch_id: int | None, by: str) -> None:
+    """A target moved by figures is a target change: one audit row each, beside the upload's or revert's."""
+    for move in moves:
+        store.audit(
+            con,
+            user,
+            "target.change",
+            {
+                "indicator": move.indicator,
+                "year": move.year,
+                "old": move.old,
+                "new": move.new,
+                "rule": "last_year",
+                "batch": batch_id,
+                "by": by,
+            },
+        )
+
+
+_FALLING_SQL = """
+with cur as (
+    select metric, place, year * 12 + month - 1 as ym, value from figure_current
+    where metric in (select unnest($metrics)) and value is not null
+),
+steps as (
+    select metric, place, ym, value, lag(value) over w as prev_value, lag(ym) over w as prev_ym
+    from cur window w as (partition by metric, place order by ym)
+)
+select metric, place, ym, value, prev_ym, prev_value from steps where prev_value > value order by metric, place, ym
+"""
+
+
+def _falling_totals(con: duckdb.DuckDBPyConnection, series: list[tuple[str, str | None]]) -> list[tuple]:
+    """Months where a running total that cannot fall (``NON_DECREASING``) is below the month before it, among the
+    given (metric, place) series: (metric, place, ym, value, prev_ym, prev_value)."""
+    metrics = sorted({m for m, _ in series if m in NON_DECREASING})
+    if not metrics:
+        return []
+    wanted = set(series)
+    return [row for row in con.execute(_FALLING_SQL, {"metrics": metrics}).fetchall() if (row[0], row[1]) in wanted]
+
+
+def _falling_message(con: duckdb.DuckDBPyConnection, batch_id: int, broken: list[tuple]) -> str:
+    names = dict(con.execute("select code, name from metric").fetchall())
+    places = dict(con.execute("select code, name from place").fetchall())
+
+    def month(ym: int) -> str:
+        year, index = divmod(int(ym), 12)
+        return f"{year}年{index + 1}月"
+
+    def shown(v: float) -> str:
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+
+    parts = [
+        f"“{names.get(m, m)}”{'（' + places.get(p, p) + '）' if p else ''}{month(ym)}将为 {shown(v)}，低于{month(pym)}的 {shown(pv)}"
+        for m, p, ym, v, pym, pv in broken[:3]
+    ]
+    more = f"等 {len(broken)} 处" if len(broken) > 3 else ""
+    return (
+        f"不能撤销批次 {batch_id}：撤销后{'；'.join(parts)}{more}，而累计数不能下降（上传时同样不允许）。"
+        "请先上传更正后的数值，或先撤销之后的批次。"
+    )

@@ -1,20 +1,21 @@
-"""Bytes in, tables of cells out: CSV (UTF-8, UTF-8 with BOM, GBK) and ``.xlsx`` sheets, formulas without a
-saved result marked, and a cell read as a number or an integer with a Chinese reason when it is not one."""
+"""Bytes in, tables of cells out: CSV (UTF-8, UTF-8 with BOM, GBK) here and ``.xlsx`` sheets in ``xlsx``, both
+within ``limits``; formulas without a saved result marked, and a cell read as a number or an integer with a
+Chinese reason when it is not one. A cell that cannot be read at all is a problem of its table (sheet, row,
+column), never an exception."""
 
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 import unicodedata
-import zipfile
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from tracker.ingest.model import IngestError
+from tracker.ingest.limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_SHEET_ROWS
+from tracker.ingest.model import IngestError, Issue
 
-MAX_ROWS = 100_000
 UNSAVED_MESSAGE = "公式没有保存的计算结果，请在 Excel 中打开文件、保存后再上传"
 
 
@@ -38,10 +39,14 @@ class Cell:
         return isinstance(self.value, UnsavedFormula)
 
 
+EMPTY = Cell(None)
+
+
 @dataclass
 class Table:
     sheet: str | None  # None for CSV
     rows: list[list[Cell]]
+    problems: list[Issue] = field(default_factory=list)  # cells that could not be read, with where they are
 
 
 class CellError(ValueError):
@@ -91,7 +96,7 @@ def parse_number(cell: Cell) -> tuple[float, bool]:
     if isinstance(raw, (int, float)):
         value = float(raw)
         if not math.isfinite(value):
-            raise CellError("数值无效")
+            raise CellError("不是有效数字（NaN 或无穷大）")
         if "%" in (cell.number_format or ""):  # Excel keeps 85% as 0.85 in a percent-formatted cell
             if not math.isfinite(value * 100):
                 raise CellError("数值超出范围")
@@ -151,66 +156,83 @@ def _read_csv(data: bytes) -> list[Table]:
         raise IngestError("CSV 文件中含有无法识别的二进制内容，请确认上传的是 CSV 文本文件。")
     sample = text[:4096]
     delimiter = max((",", "\t", ";"), key=lambda d: sample.count(d)) if sample else ","
-    rows = []
-    for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        rows.append([Cell(v) for v in record])
-        if len(rows) > MAX_ROWS + 50:
-            raise IngestError(f"文件超过 {MAX_ROWS:,} 行，请拆分后分批上传。")
-    return [Table(None, rows)]
+    # The csv module builds a whole record before we can count its fields: bound them all first (every row full).
+    if text.count(delimiter) > MAX_SHEET_ROWS * MAX_COLUMNS:
+        raise IngestError(
+            f"文件过大或结构异常：分隔符（{delimiter!r}）超过 {MAX_SHEET_ROWS * MAX_COLUMNS:,} 个，"
+            f"即超过 {MAX_SHEET_ROWS:,} 行 × {MAX_COLUMNS} 列（本系统的上限）。请拆分后分批上传。"
+        )
+    table = Table(None, [])
+    cells = 0
+    reader = csv.reader(_lines(text), delimiter=delimiter)
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise IngestError(_csv_error(exc, reader.line_num)) from None
+        line = len(table.rows) + 1
+        while record and not record[-1].strip():
+            record.pop()  # trailing empty fields (a spreadsheet's "Save as CSV" writes them)
+        if len(record) > MAX_COLUMNS:
+            raise IngestError(
+                f"CSV 文件第{line}行有 {len(record):,} 列，超过本系统读取的上限（{MAX_COLUMNS} 列）：请删去多余的列后再上传。"
+            )
+        cells += sum(1 for v in record if v)
+        if cells > MAX_CELLS or line > MAX_SHEET_ROWS:
+            raise IngestError(f"文件过大：超过 {MAX_SHEET_ROWS:,} 行或 {MAX_CELLS:,} 个有内容的单元格（本系统的上限），请拆分后分批上传。")
+        row = []
+        for c, value in enumerate(record):
+            if len(value) > MAX_CELL_CHARS:
+                message = f"单元格文字超过 {MAX_CELL_CHARS:,} 个字符，请删减"
+                table.problems.append(Issue("error", message, None, line, f"{column_letter(c)}列"))
+                row.append(EMPTY)
+            else:
+                row.append(Cell(value) if value else EMPTY)
+        table.rows.append(row)
+    return [table]
 
 
-def _read_xlsx(data: bytes) -> list[Table]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # zip, xml, openpyxl errors: the file is not a readable workbook
-        raise IngestError("无法打开 Excel 文件：文件可能已损坏，或不是 .xlsx 格式。") from exc
-    tables = []
-    try:
-        for ws in book.worksheets:
-            ws.reset_dimensions()  # some tools write a wrong sheet size; read every row there is
-            rows = []
-            for record in ws.iter_rows():
-                rows.append([Cell(getattr(c, "value", None), getattr(c, "number_format", "General") or "General") for c in record])
-                if len(rows) > MAX_ROWS + 50:
-                    raise IngestError(f"工作表“{ws.title}”超过 {MAX_ROWS:,} 行，请拆分后分批上传。")
-            tables.append(Table(ws.title, rows))
-    finally:
-        book.close()
-    _mark_unsaved_formulas(data, tables)
-    return tables
-
-
-def _mark_unsaved_formulas(data: bytes, tables: list[Table]) -> None:
-    """Formulas count by their stored value; a formula without one is marked so checks can say so."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if not any(b"<f" in archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")):
+def _lines(text: str) -> Iterator[str]:
+    """The lines of a text with their endings, one at a time (no second copy of a 10 MB file in memory)."""
+    end_of_line = "\n" if "\n" in text or "\r" not in text else "\r"
+    start = 0
+    while start < len(text):
+        end = text.find(end_of_line, start)
+        if end < 0:
+            yield text[start:]
             return
-    import openpyxl
+        yield text[start : end + 1]
+        start = end + 1
 
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        for ws, table in zip(book.worksheets, tables, strict=False):
-            ws.reset_dimensions()
-            for r, record in enumerate(ws.iter_rows(values_only=True)):
-                if r >= len(table.rows):
-                    break
-                for c, value in enumerate(record):
-                    if isinstance(value, str) and value.startswith("=") and c < len(table.rows[r]) and table.rows[r][c].value is None:
-                        table.rows[r][c] = Cell(UNSAVED_FORMULA)
-    finally:
-        book.close()
+
+def _csv_error(exc: csv.Error, line: int) -> str:
+    reason = str(exc)
+    if "field larger than field limit" in reason:
+        return (
+            f'CSV 文件第{line}行起有一个单元格超过 {csv.field_size_limit():,} 个字符：多半是某个引号（"）没有成对，'
+            "使后面的内容都连成了一格。请检查该行后再上传。"
+        )
+    return f"CSV 文件第{line}行格式有误，无法读取（{reason}）。请用 Excel 打开后另存为 CSV（UTF-8）再上传。"
 
 
 def read_tables(data: bytes, file_name: str) -> list[Table]:
     """Every sheet of a workbook, or the one table of a CSV, as cells. Raises IngestError."""
+    from tracker.ingest.xlsx import read_xlsx
+
     if not data:
         raise IngestError("文件是空的。")
+    if len(data) > MAX_FILE_BYTES:
+        raise IngestError(f"文件大小为 {len(data) / 1024 / 1024:.1f} MB，超过上限 {MAX_FILE_BYTES // 1024 // 1024} MB，请拆分后分批上传。")
     name = (file_name or "").lower()
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or name.endswith(".xls"):
+        return read_xlsx(data)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise IngestError(
+            "不支持这个文件：它是旧版 .xls 文件，或设置了打开密码的 Excel 文件。请在 Excel 中取消密码，“另存为” .xlsx 后再上传。"
+        )
+    if name.endswith(".xls"):
         raise IngestError("不支持旧版 .xls 文件：请在 Excel 中“另存为” .xlsx 后再上传。")
     if name.endswith(".xlsx"):
         raise IngestError("无法打开 Excel 文件：文件可能已损坏，或不是 .xlsx 格式。")

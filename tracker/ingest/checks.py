@@ -79,6 +79,7 @@ class _Lookups:
 
     user: User
     today: date
+    first_tracked_year: int | None  # the first year with targets; figures before it are admin-only
     metrics: dict[str, _Metric]
     metric_by_name: dict[str, str]
     places: dict[str, tuple[str, str]]  # code → (name, kind)
@@ -96,9 +97,11 @@ def _lookups(con: duckdb.DuckDBPyConnection, user: User, today: date) -> _Lookup
         ).fetchall()
     }
     places = con.execute("select code, name, kind from place").fetchall()
+    first = con.execute("select min(year) from target_current").fetchone()
     return _Lookups(
         user=user,
         today=today,
+        first_tracked_year=int(first[0]) if first and first[0] is not None else None,
         metrics=metrics,
         metric_by_name={norm_text(m.name): code for code, m in metrics.items()},
         places={code: (name, kind) for code, name, kind in places},
@@ -135,8 +138,12 @@ def validate(con: duckdb.DuckDBPyConnection, parsed: Parsed, user: User | None, 
     figures, notes_in_rows = _check_rows(look, parsed.rows, report.issues)
     report.preview = _compare(con, figures, look, config.settings().jump_warning_factor, report.issues)
     report.explanations = _check_explanations(parsed.explanations + notes_in_rows, look, report.issues)
-    duplicate = con.execute("select min(id) from batch where sha256 = ? and status = 'committed'", [parsed.sha256]).fetchone()
-    report.duplicate_of = duplicate[0] if duplicate else None
+    report.explanations_changed = _explanations_changed(con, report.explanations)
+    same = con.execute("select min(id) from batch where sha256 = ? and status = 'committed'", [parsed.sha256]).fetchone()
+    report.same_file_as = same[0] if same else None
+    # The same bytes as a committed batch are a duplicate only if they change nothing now: an older file uploaded
+    # again after its values were corrected restores them.
+    report.duplicate_of = report.same_file_as if not report.changes_anything else None
     if not figures and not report.explanations and not report.errors:
         report.issues.append(Issue("error", "文件中没有可写入的数值。"))
     return report
@@ -154,7 +161,7 @@ def _check_rows(look: _Lookups, raws: list[RawRow], issues: list[Issue]) -> tupl
             issues.append(_issue(raw, "metric", message))
             continue
         metric = look.metrics[code]
-        problem = _department_issue(look, raw, metric) or _period_issue(look, raw)
+        problem = _department_issue(look, raw, metric) or _period_issue(look, raw) or _tracked_year_issue(look, raw)
         if problem:
             issues.append(problem)
             continue
@@ -207,6 +214,18 @@ def _department_issue(look: _Lookups, raw: RawRow, metric: _Metric) -> Issue | N
 def _period_issue(look: _Lookups, raw: RawRow) -> Issue | None:
     problem = period_issue(raw.year, raw.month, look.today)
     return _issue(raw, problem[0], problem[1]) if problem else None
+
+
+def _tracked_year_issue(look: _Lookups, raw: RawRow) -> Issue | None:
+    """Figures of a year before the first tracked year set targets by rule (不高于上年末): administrators only."""
+    first = look.first_tracked_year
+    if look.user.is_admin or first is None or raw.year is None or raw.year >= first:
+        return None
+    return _issue(
+        raw,
+        "year",
+        f"{raw.year}年早于跟踪年度（{first}年起）：往年数值决定按上年确定的目标，只有管理员可以填报或修改，请联系管理员",
+    )
 
 
 def _resolve_place(look: _Lookups, raw: RawRow, metric: _Metric) -> tuple[str | None, Issue | None]:
@@ -348,6 +367,20 @@ def _neighbour_issues(r: Any, metric: _Metric, factor: float) -> list[Issue]:
 
 
 # ---------------------------------------------------------------- 情况说明
+
+
+def _explanations_changed(con: duckdb.DuckDBPyConnection, explanations: list[Explanation]) -> bool:
+    """Whether any 情况说明 of the file differs from the current one of its indicator and month."""
+    if not explanations:
+        return False
+    current = {
+        (i, y, m): t
+        for i, y, m, t in con.execute(
+            "select indicator, year, month, text from explanation_current where indicator in (select unnest(?))",
+            [sorted({e.indicator for e in explanations})],
+        ).fetchall()
+    }
+    return any(current.get((e.indicator, e.year, e.month)) != e.text for e in explanations)
 
 
 def _check_explanations(raws: list[RawExplanation], look: _Lookups, issues: list[Issue]) -> list[Explanation]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from tracker.ingest.cells import MAX_ROWS, UNSAVED_MESSAGE, CellError, Table, cell_at, is_blank, parse_number, read_tables
+from tracker.ingest.cells import UNSAVED_MESSAGE, CellError, Table, cell_at, is_blank, parse_number, read_tables
 from tracker.ingest.headers import (
     EXPLANATION_COLUMNS,
     EXPLANATION_REQUIRED,
@@ -18,6 +18,7 @@ from tracker.ingest.headers import (
     read_int,
     read_text,
 )
+from tracker.ingest.limits import MAX_ROWS
 from tracker.ingest.model import UNEXPECTED_PARSE_ERROR, IngestError, Issue, Parsed, RawExplanation, RawRow
 from tracker.ingest.progress import is_progress_table
 
@@ -41,6 +42,7 @@ def _parse(data: bytes, file_name: str) -> Parsed:
     for table in read_tables(data, file_name):
         if is_progress_table(table):
             continue  # project and task progress: tracker.ingest.progress reads it
+        parsed.issues += table.problems
         if table.sheet is not None and norm_header(table.sheet) == norm_header(EXPLANATION_SHEET):
             found = find_header(table, EXPLANATION_COLUMNS, EXPLANATION_REQUIRED)
             if found:

@@ -102,19 +102,47 @@ class MissingExplanation:
     month: int
 
 
+@dataclass(frozen=True)
+class TargetMove:
+    """A target set by rule (``last_year``: the year before's December value) that the file's figures move."""
+
+    indicator: str
+    name: str
+    year: int
+    old: float | None
+    new: float | None
+
+    def text(self) -> str:
+        def shown(v: float | None) -> str:
+            return "—" if v is None else (f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}")
+
+        return f"“{self.name}”{self.year}年的目标（按上年末数值确定）将从 {shown(self.old)} 变为 {shown(self.new)}"
+
+
 @dataclass
 class Report:
     """What the checks found in a file and what a commit would change. ``preview`` has one row per figure:
-    old and new value, the neighbouring months and ``change`` (新增 / 修改 / 不变)."""
+    old and new value, the neighbouring months and ``change`` (新增 / 修改 / 不变).
+
+    ``same_file_as``: a committed batch with the same bytes; ``duplicate_of`` is set only when the file would also
+    change nothing (re-uploading an older file whose values were changed since restores them)."""
 
     parsed: Parsed
     user: User
     issues: list[Issue] = field(default_factory=list)
     preview: pd.DataFrame = field(default_factory=pd.DataFrame)
     explanations: list[Explanation] = field(default_factory=list)
+    explanations_changed: bool = False
     notes_needed: list[MissingExplanation] = field(default_factory=list)
+    target_moves: list[TargetMove] = field(default_factory=list)
+    same_file_as: int | None = None
     duplicate_of: int | None = None
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def changes_anything(self) -> bool:
+        """Whether committing would change a figure or a 情况说明 (otherwise nothing is written)."""
+        return not self.changed.empty or self.explanations_changed
 
     @property
     def errors(self) -> list[Issue]:

@@ -74,6 +74,7 @@ def parse_targets(data: bytes, file_name: str) -> tuple[list[TargetRow], list[Is
         rows: list[TargetRow] = []
         issues: list[Issue] = []
         for table in read_tables(data, file_name):
+            issues += table.problems
             found = find_header(table, TARGET_COLUMNS, TARGET_REQUIRED)
             if not found:
                 continue

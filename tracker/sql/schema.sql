@@ -96,3 +96,21 @@ create table if not exists item_assignment (
     support_departments varchar not null default '',  -- department codes joined by ','
     leader varchar not null default '', note varchar, batch_id integer not null references batch (id)
 );
+-- Logins (schema 2). A browser holds a random token in an HttpOnly cookie; only its sha256 is stored here. The
+-- login form hands the browser a one-time ticket (its sha256 in ticket_hash), which the browser exchanges for
+-- the cookie; logout, a disabled account or a new password set revoked_at.
+create sequence if not exists session_id_seq start 1;
+create table if not exists session (
+    id integer primary key default nextval('session_id_seq'),
+    user_name varchar not null, token_hash varchar, ticket_hash varchar, ticket_expires timestamp,
+    created_at timestamp not null, expires_at timestamp not null, claimed_at timestamp,
+    revoked_at timestamp, revoked_reason varchar, address varchar, user_agent varchar
+);
+-- Failed logins, counted per account name (as typed, normalised, whether it exists or not) at one client address,
+-- and per client address over every name: a stranger elsewhere cannot lock the owner out.
+-- (users.failed_logins and users.locked_until are no longer used since schema 2.)
+create table if not exists login_throttle (
+    scope varchar not null check (scope in ('account', 'address')), key varchar not null,
+    failures integer not null default 0, locked_until timestamp, last_failure timestamp not null,
+    primary key (scope, key)
+);
