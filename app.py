@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from components import i18n, styles
 from components.auth import render_login
 from components.sidebar import render_filters
 from tracker import db
@@ -40,12 +41,16 @@ def navigation() -> st.navigation:
                 page("targets", "目标管理", "flag"),
                 page("extract", "报告提取", "document_scanner"),
             ],
-        }
+        },
+        # Every page listed: a collapsed menu hides pages behind Streamlit's English "View 6 more".
+        expanded=True,
     )
 
 
 def main() -> None:
     st.set_page_config(page_title="三乡镇工作报告目标跟踪", page_icon=str(FAVICON), layout="wide")
+    styles.inject()
+    i18n.inject()
     db.build()  # first start on a fresh machine: build data/tracker.duckdb from data/
     nav = navigation()
     st.session_state["_filters"] = render_filters()
