@@ -5,7 +5,7 @@ from html import escape
 import streamlit as st
 
 from components import cards, charts, tables
-from components.data import load_history, load_lineage, load_status
+from components.data import load_history, load_lineage, load_periods, load_status
 from components.sidebar import current_filters, demo_banner
 from tracker.labels import INDICATOR_KIND_NAMES, fmt_number, fmt_pct, fmt_target, status_label
 
@@ -46,7 +46,7 @@ def render() -> None:
     )
 
     unit = item.unit or ""
-    cols = st.columns(5)
+    cols = st.container(key="tiles-indicator").columns(5)  # two by two on a phone (components.styles)
     cols[0].metric("全年目标", fmt_target(item.target, item.comparator, unit), border=True)
     cols[1].metric(f"{year}年{month}月完成值", fmt_number(item.value, unit), border=True)
     against = "对比目标" if item.gap_basis == "target" else "对比序时"
@@ -65,7 +65,8 @@ def render() -> None:
         )
     if item.target_note:
         st.caption("目标说明：" + cards.md_escape(item.target_note))
-    st.caption(f"状态：{status_label(item.status)} · 上年同期：{fmt_number(item.last_year, unit)} · 最近更新：{item.last_update or '—'}")
+    updated = tables.when_text(item.last_update)
+    st.caption(f"状态：{status_label(item.status)} · 上年同期：{fmt_number(item.last_year, unit)} · 最近更新：{updated}")
 
     history = load_history(item.code, year)
     charts.show(charts.indicator_chart(history, item, year, month), charts.chart_filename(year, month, item.name), key="indicator_chart")
@@ -74,7 +75,7 @@ def render() -> None:
     if explanation:
         st.subheader("部门说明")
         st.text(explanation.text)
-        st.text(f"{explanation.user} · {explanation.at}")
+        st.text(f"{tables.uploader_name(explanation.user, load_periods()['departments'])} · {explanation.at}")
 
     st.subheader("数据来源")
     lineage = load_lineage(item.code, year)
@@ -83,7 +84,7 @@ def render() -> None:
         st.info(f"{year}年1–{month}月尚无该指标的填报数据。")
     else:
         st.caption(f"1–{month}月每月数值来自哪一批上传：批次、填报人、时间与备注（同一月份以最新批次为准）")
-        tables.show(tables.lineage_frame(lineage), tables.LINEAGE_COLUMNS, key="lineage")
+        tables.show(tables.lineage_frame(lineage, load_periods()["departments"]), tables.LINEAGE_COLUMNS, key="lineage")
 
 
 render()
