@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from components import i18n, styles
 from components.auth import render_login
 from components.sidebar import render_filters
 from tracker import store
@@ -42,12 +43,16 @@ def navigation() -> st.navigation:
                 page("extract", "报告提取", "document_scanner"),
                 page("users", "用户管理", "manage_accounts"),
             ],
-        }
+        },
+        # Every page listed: a collapsed menu hides pages behind Streamlit's English "View 6 more".
+        expanded=True,
     )
 
 
 def main() -> None:
     st.set_page_config(page_title="三乡镇工作报告目标跟踪", page_icon=str(FAVICON), layout="wide")
+    styles.inject()
+    i18n.inject()
     try:  # builds data/tracker.duckdb from data/ on a fresh machine; a damaged or foreign file stops here, in Chinese
         store.check()
     except store.StoreError as exc:

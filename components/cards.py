@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
+import pandas as pd
 import streamlit as st
 
 from tracker.labels import fmt_pct, status_color, status_label, text_on_status
@@ -46,7 +47,7 @@ def headline(
     """The first row a leader reads: 序时进度 and how many items are on track, warned, lagging (at year-end: done, not done)."""
     on_track = lambda c: c.get("已完成", 0) + c.get("正常", 0)  # noqa: E731
     total = sum(indicator_counts.values()) + sum(project_counts.values())
-    cols = st.columns(4)
+    cols = st.container(key="tiles-headline").columns(4)  # two by two on a phone (components.styles)
     cols[0].metric("序时进度", fmt_pct(time_progress), help=f"{year}年{month}月末应完成全年任务的比例（月数÷12）", border=True)
     cols[1].metric(
         "进度正常或已完成", f"{on_track(indicator_counts) + on_track(project_counts)} / {total}", help="指标与重点项目合计", border=True
@@ -63,6 +64,32 @@ def area_card(area_name: str, indicator_counts: dict[str, int], project_counts: 
         n_ind, n_proj = sum(indicator_counts.values()), sum(project_counts.values())
         st.markdown(f"指标 {n_ind} 项：" + (status_chips(indicator_counts) or "—"), unsafe_allow_html=True)
         st.markdown(f"项目 {n_proj} 个：" + (status_chips(project_counts) or "—"), unsafe_allow_html=True)
+
+
+_STATUS_BY_LABEL = {status_label(s): s for s in ALL_STATUSES}
+
+
+def attention_cards_html(frame: pd.DataFrame) -> str:
+    """The attention list (``tables.attention_frame``) as cards for a phone: status, gap and department of
+    every item readable without scrolling sideways, the report's sentence behind a tap (``<details>``).
+
+    Every value is escaped: names and sentences come from data files an administrator may upload.
+    """
+    cards = []
+    for row in frame.to_dict("records"):
+        status = _STATUS_BY_LABEL.get(row["状态"])
+        source = row.get("报告原文") or ""
+        quote = f"<details><summary>报告原文</summary><p>{escape(source)}</p></details>" if source else ""
+        cards.append(
+            '<article class="ux-card">'
+            f'<div class="ux-card-head">{status_chip_html(status)}<span>{escape(row["类型"])} · {escape(row["领域"])}</span></div>'
+            f'<div class="ux-card-name">{escape(row["事项"])}</div>'
+            f'<div class="ux-card-line"><b>差距</b>{escape(row["差距"])}</div>'
+            f'<div class="ux-card-line"><b>责任部门</b>{escape(row["责任部门"] or "—")}</div>'
+            f'<div class="ux-card-line"><b>更新时间</b>{escape(row["更新时间"])}</div>'
+            f"{quote}</article>"
+        )
+    return '<div class="ux-cards">' + "".join(cards) + "</div>"
 
 
 def source_quote(sentence: str | None) -> None:

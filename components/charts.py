@@ -51,8 +51,17 @@ DEMO_COLOR = "#B3261E"
 
 
 def plotly_config(filename: str) -> dict:
-    """The one chart toolbar config: no Plotly logo, PNG download at double scale with a meaningful name."""
-    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename}}
+    """The one chart toolbar config: the PNG download only (double scale, a meaningful name), no Plotly logo.
+
+    One button keeps the toolbar off the title on a laptop; on a phone or a touch screen ``components.styles``
+    hides it (it would cover the title, and a tap cannot reach it without covering the chart).
+    """
+    return {
+        "displaylogo": False,
+        "displayModeBar": "hover",
+        "modeBarButtons": [["toImage"]],
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename},
+    }
 
 
 def chart_filename(year: int, month: int, *parts: str) -> str:
@@ -292,11 +301,13 @@ def status_count_chart(
     fig.update_xaxes(title_text=axis_title, dtick=2, fixedrange=True)
     fig.update_yaxes(fixedrange=True)
     fig = _style(fig, title, _height(ts, 340, 200, 52, len(areas)), subtitle, ts)
+    # The legend sits at the foot of the figure, not at a fraction of the plot: on a phone it wraps onto three rows
+    # and would otherwise cover the axis title.
     fig.update_layout(
         barmode="stack",
         bargap=0.3,
-        margin={"b": 110},
-        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0, "traceorder": "normal"},
+        margin={"b": 150},
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
     )
     return fig
 
@@ -485,7 +496,7 @@ def project_timeline(
         y=ys,
         x=planned,
         mode="markers",
-        name="◆ 计划应达",
+        name="计划应达",  # the legend draws the ◆ itself
         marker={"symbol": "diamond", "size": 18, "color": PLAN_COLOR, "line": {"color": "#FFFFFF", "width": 2}},
         customdata=custom,
         hovertemplate="%{customdata[0]}<br>计划应达：%{customdata[1]}（%{customdata[2]}）<extra></extra>",

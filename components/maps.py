@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import pydeck as pdk
 import streamlit as st
 
 from components.data import load_map_places
+from components.styles import is_phone
 from tracker import config, geo
 from tracker.fonts import MAP_FONTS
 from tracker.geo import Geometry, MapPlace, Transform
@@ -307,6 +309,27 @@ def view_for(places: list[MapPlace], width: int = 1100, height: int = 620, displ
     return pdk.ViewState(longitude=lng, latitude=lat, zoom=round(zoom, 2), min_zoom=9, max_zoom=17, pitch=0, bearing=0)
 
 
+@dataclass(frozen=True)
+class MapFrame:
+    """The box (px) a map's first view fits the town into, and the chart's height; the chart stretches to its column.
+
+    deck.gl keeps the zoom it is given whatever its width, so the box must not be wider than the narrowest
+    column the map gets: 640 on a screen (the map page's left column on a 1366-px laptop), a phone's width on a phone.
+    """
+
+    width: int
+    height: int
+
+
+SCREEN_FIT_WIDTH = 640
+PHONE_FRAME = MapFrame(width=340, height=420)  # 390-px phone: 358 px inside the page padding
+
+
+def map_frame(height: int) -> MapFrame:
+    """The frame for this browser: ``height`` on a screen, a phone-sized frame on a phone."""
+    return PHONE_FRAME if is_phone() else MapFrame(SCREEN_FIT_WIDTH, height)
+
+
 def build_deck(
     places: list[MapPlace],
     layers: Iterable[str] = ("town", "villages", "rivers", "channels", "heritage", "facilities", "blackspots", "labels"),
@@ -411,6 +434,7 @@ def render_area_map(area: str, year: int, month: int) -> None:
         "culture": "圆点为文物古迹，按修缮、开发项目状态着色。",
     }
     st.subheader("地图")
-    deck = build_deck(places, layers, village_status=area in VILLAGE_STATUS_AREAS, height=600)
-    st.pydeck_chart(deck, height=600, key=f"area_map_{area}", alt=f"三乡镇{LAYER_NAMES.get(area, '')}示意地图")
+    frame = map_frame(600)
+    deck = build_deck(places, layers, village_status=area in VILLAGE_STATUS_AREAS, width=frame.width, height=frame.height)
+    st.pydeck_chart(deck, height=frame.height, key=f"area_map_{area}", alt=f"三乡镇{LAYER_NAMES.get(area, '')}示意地图")
     render_legend(notes.get(area))

@@ -37,6 +37,7 @@ def _figure_table(figures: pd.DataFrame) -> pd.DataFrame:
     table = figures.pivot_table(index="item", columns="month", values="value", aggfunc="last")
     table = table.reindex(columns=range(1, 13))
     table.columns = [f"{m}月" for m in table.columns]
+    table.index.name = "填报项"
     return table
 
 
@@ -67,7 +68,8 @@ def render_place_details(places: list[MapPlace], code: str, year: int, month: in
         st.caption(f"{year}年该地点没有按月填报的数据。")
         return
     st.markdown(f"**{year}年逐月数据**（%）")
-    st.dataframe(_figure_table(figures), width="stretch")
+    st.caption("“—”：该月未填报")
+    st.dataframe(_figure_table(figures), width="stretch", placeholder="—")
 
 
 def render_place_overview(places: list[MapPlace], year: int, month: int) -> None:

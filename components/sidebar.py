@@ -38,14 +38,22 @@ def render_filters() -> Filters:
     return Filters(int(year), int(month), None if area == "all" else area, area_names)
 
 
-def current_filters() -> Filters:
-    """The filters the sidebar set on this run (``app.py`` renders the sidebar before the page)."""
-    if "_filters" not in st.session_state:
-        # A direct link (e.g. /meeting) as the first request to a fresh server runs the page without
-        # app.py: Streamlit keeps its legacy pages/-folder mode until st.navigation has run once in the
-        # process. Leave that mode and rerun, so app.py routes the same URL with its sidebar.
+def routed() -> None:
+    """Make sure ``app.py`` routed this run; call it first on a page that does not read ``current_filters``.
+
+    A direct link (e.g. /upload) as the first request to a fresh server runs the page without app.py:
+    Streamlit keeps its legacy pages/-folder mode, with English file names as the navigation, until
+    st.navigation has run once in the process. Leave that mode and rerun, so app.py routes the same URL.
+    (A page run on its own, as AppTest does with ``from_file("pages/…")``, is not in that mode and runs on.)
+    """
+    if "_filters" not in st.session_state and PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def current_filters() -> Filters:
+    """The filters the sidebar set on this run (``app.py`` renders the sidebar before the page)."""
+    routed()
     return st.session_state["_filters"]
 
 

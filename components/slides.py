@@ -227,15 +227,9 @@ def render_navigation(count: int) -> int:
     """上一页 / slide numbers / 下一页 (also ← and →), bound to ``?slide=``; returns the slide to show (1-based)."""
     if st.session_state.get(SLIDE_KEY) not in range(1, count + 1) and SLIDE_KEY not in st.query_params:
         st.session_state[SLIDE_KEY] = 1  # first visit; a ?slide= link sets it through the binding instead
-    st.button(
-        "上一页",
-        icon=":material/chevron_left:",
-        key="slide_prev",
-        on_click=_step,
-        args=(-1, count),
-        disabled=(st.session_state.get(SLIDE_KEY) or 1) <= 1,
-        shortcut="ArrowLeft",
-    )
+    # 上一页 is drawn after the slide numbers, into a slot before them: on a ?slide=5 link the slide is known
+    # only once the bound control has read the URL, and a button disabled on a guess ignores ← as well.
+    prev_slot = st.empty()
     current = st.segmented_control(
         "幻灯片",
         list(range(1, count + 1)),
@@ -245,6 +239,15 @@ def render_navigation(count: int) -> int:
         label_visibility="collapsed",
         format_func=lambda n: str(n),
         help="跳到某一页",
+    )
+    prev_slot.button(
+        "上一页",
+        icon=":material/chevron_left:",
+        key="slide_prev",
+        on_click=_step,
+        args=(-1, count),
+        disabled=(current or 1) <= 1,
+        shortcut="ArrowLeft",
     )
     st.button(
         "下一页",

@@ -26,7 +26,7 @@ from tracker.status import department_ranking as tracker_department_ranking
 STATUS_COL = "状态"
 
 
-def _when(text: str | None) -> str:
+def when_text(text: str | None) -> str:
     # tracker.status renders a missing project timestamp as the string "NaT"; show it as no update.
     return "—" if not text or text == "NaT" else text
 
@@ -54,7 +54,7 @@ def indicator_frame(indicators: Sequence[IndicatorStatus], month: int, trends: d
             "预计全年": _pct(i.forecast),
             "责任部门": i.department_name,
             "走势": trends.get(i.code, []),
-            "更新时间": _when(i.last_update),
+            "更新时间": when_text(i.last_update),
             "报告原文": i.source,
         }
         for i in indicators
@@ -75,16 +75,24 @@ INDICATOR_COLUMNS = {
     "口径": st.column_config.TextColumn(
         "完成率口径", help="完成率：累计值÷目标；较上年末进度：（当前值−上年末）÷（目标−上年末）；对照目标值：须每月保持的指标"
     ),
-    "完成率": st.column_config.ProgressColumn("完成率", format="%.1f%%", min_value=0, max_value=100),
+    "完成率": st.column_config.ProgressColumn(
+        "完成率", format="%.1f%%", min_value=0, max_value=100, help="“—”：尚无填报数据，或未设目标值"
+    ),
     "序时进度": st.column_config.NumberColumn("序时进度", format="%.1f%%", help="“—”：须每月保持的指标不按序时进度考核"),
     "差距": st.column_config.NumberColumn(
-        "差距（百分点）", format="%.1f", help="正数表示落后：按序时进度考核的指标为序时进度减完成率，须每月保持的指标为目标值减当前值"
+        "差距（百分点）",
+        format="%.1f",
+        help="正数表示落后：按序时进度考核的指标为序时进度减完成率，须每月保持的指标为目标值减当前值；“—”：尚无数据，无法比较",
     ),
     STATUS_COL: st.column_config.TextColumn("状态"),
-    "预计全年": st.column_config.NumberColumn("预计全年", format="%.1f%%", help="按当前进度推算的全年完成率；时点指标满3个月后才推算"),
+    "预计全年": st.column_config.NumberColumn(
+        "预计全年",
+        format="%.1f%%",
+        help="按当前进度推算的全年完成率；“—”：尚无数据、时点指标未满3个月，或须每月保持的指标（不推算）",
+    ),
     "责任部门": st.column_config.TextColumn("责任部门"),
     "走势": st.column_config.LineChartColumn("走势", width="small", help="年初至今逐月累计值（时点指标为逐月数值）"),
-    "更新时间": st.column_config.TextColumn("更新时间"),
+    "更新时间": st.column_config.TextColumn("更新时间", help="最近一次填报的时间；“—”：尚未填报"),
     "报告原文": st.column_config.TextColumn("报告原文", width="large", help="政府工作报告中的原句"),
 }
 
@@ -147,21 +155,22 @@ def project_frame(projects: Sequence[dict]) -> pd.DataFrame:
             "完成百分比": p.percent,
             STATUS_COL: status_label(p.status),
             "责任部门": p.department_name,
-            "更新时间": _when(p.last_update),
+            "更新时间": when_text(p.last_update),
             "进展说明": p.note or "",
             "报告原文": p.source,
         }
         for p in projects
     ]
+    # Status right after the name, as in the indicator table: on a phone the first columns are what is seen.
     columns = [
         "code",
         "项目",
+        STATUS_COL,
         "领域",
         "年度节点",
         "计划节点",
         "实际节点",
         "完成百分比",
-        STATUS_COL,
         "责任部门",
         "更新时间",
         "进展说明",
@@ -173,7 +182,10 @@ def project_frame(projects: Sequence[dict]) -> pd.DataFrame:
 PROJECT_COLUMNS = {
     "code": None,
     "项目": st.column_config.TextColumn("项目", width="medium", pinned=True),
-    "完成百分比": st.column_config.ProgressColumn("完成", format="%.0f%%", min_value=0, max_value=100),
+    "完成百分比": st.column_config.ProgressColumn(
+        "完成", format="%.0f%%", min_value=0, max_value=100, help="形象进度；“—”：未填报，或前期工作不按百分比计"
+    ),
+    "更新时间": st.column_config.TextColumn("更新时间", help="最近一次填报的时间；“—”：尚未填报"),
     "进展说明": st.column_config.TextColumn("进展说明", width="medium"),
     "报告原文": st.column_config.TextColumn("报告原文", width="large", help="双击单元格可查看全文"),
 }
@@ -189,11 +201,12 @@ def attention_frame(status: MonthStatus) -> pd.DataFrame:
             STATUS_COL: status_label(item.status),
             "差距": _gap_words(item),
             "责任部门": item.department_name,
-            "更新时间": _when(item.last_update),
+            "更新时间": when_text(item.last_update),
+            "报告原文": item.source,
         }
         for item in attention_items(status)
     ]
-    return pd.DataFrame(rows, columns=["类型", "事项", "领域", STATUS_COL, "差距", "责任部门", "更新时间"])
+    return pd.DataFrame(rows, columns=["类型", "事项", "领域", STATUS_COL, "差距", "责任部门", "更新时间", "报告原文"])
 
 
 def _gap_words(item: Item) -> str:
@@ -207,6 +220,8 @@ def _gap_words(item: Item) -> str:
 ATTENTION_COLUMNS = {
     "事项": st.column_config.TextColumn("事项", width="large"),
     "差距": st.column_config.TextColumn("差距", help="指标：对照序时进度或目标值；项目：对照计划节点和计划进度"),
+    "更新时间": st.column_config.TextColumn("更新时间", help="最近一次填报的时间；“—”：尚未填报"),
+    "报告原文": st.column_config.TextColumn("报告原文", width="large", help="政府工作报告中的原句；双击单元格可查看全文"),
 }
 
 
@@ -225,7 +240,8 @@ def department_ranking(status: MonthStatus) -> pd.DataFrame:
         }
         for r in tracker_department_ranking(status)
     ]
-    columns = ["责任部门", "事项数", "正常或已完成", "预警", "滞后", "未完成", "未填报", "正常率"]
+    # The share the ranking is by right after the name: on a phone the first columns are what is seen.
+    columns = ["责任部门", "正常率", "事项数", "正常或已完成", "预警", "滞后", "未完成", "未填报"]
     frame = pd.DataFrame(rows, columns=columns)
     frame = frame.drop(columns=[c for c in ("预警", "滞后", "未完成") if not frame[c].any()]) if not frame.empty else frame
     frame.insert(0, "排名", range(1, len(frame) + 1))
@@ -242,7 +258,21 @@ DEPARTMENT_COLUMNS = {
 }
 
 
-def lineage_frame(lineage: pd.DataFrame) -> pd.DataFrame:
+DEMO_USER_PREFIX = "演示-"  # the demo batches' user: 演示-<department code> (tracker.db)
+SYSTEM_USER = "system"  # the seed batch (targets from the report)
+
+
+def uploader_name(user: str | None, departments: dict[str, str] | None = None) -> str:
+    """A batch's user as a reader says it: ``演示-econ`` is 演示数据（经济发展和科技统计局）, ``system`` is 系统初始数据."""
+    if not user:
+        return "—"
+    if user.startswith(DEMO_USER_PREFIX):
+        code = user.removeprefix(DEMO_USER_PREFIX)
+        return f"演示数据（{(departments or {}).get(code, code)}）"
+    return "系统初始数据" if user == SYSTEM_USER else user
+
+
+def lineage_frame(lineage: pd.DataFrame, departments: dict[str, str] | None = None) -> pd.DataFrame:
     """Where each month's figure came from, in Chinese columns (text shown as text, never as HTML)."""
     frame = pd.DataFrame(
         {
@@ -252,7 +282,7 @@ def lineage_frame(lineage: pd.DataFrame) -> pd.DataFrame:
             "数值": lineage["value"],
             "备注": lineage["note"].fillna(""),
             "批次": lineage["batch_id"],
-            "填报人": lineage["user_name"],
+            "填报人": [uploader_name(u, departments) for u in lineage["user_name"]],
             "填报时间": lineage["created_at"],
             "演示数据": ["是" if d else "否" for d in lineage["demo"]],
         }
@@ -290,9 +320,16 @@ def fit_height(frame: pd.DataFrame, row_height: int = 38, most: int = 40) -> int
     return (min(len(frame), most) + 1) * row_height + 3
 
 
+EMPTY_CELL = "—"  # what an empty cell shows (Streamlit's default is "None"); each column's help says what it means
+
+
 def show(frame: pd.DataFrame, column_config: dict, key: str, *, row_height: int = 38, **kwargs):
-    """``st.dataframe`` with the status column coloured, no index, and every row visible (and our CSV download
-    for the tables in ``DOWNLOADS``)."""
+    """``st.dataframe`` with the status column coloured, no index, every row visible and "—" in empty cells (and
+    our CSV download for the tables in ``DOWNLOADS``). A table without rows is a line of text instead (Streamlit
+    would draw an empty grid saying "empty")."""
+    if frame.empty:
+        st.caption("暂无数据。")
+        return None
     shown = st.dataframe(
         styled(frame),
         hide_index=True,
@@ -300,6 +337,7 @@ def show(frame: pd.DataFrame, column_config: dict, key: str, *, row_height: int 
         key=key,
         row_height=row_height,
         height=fit_height(frame, row_height),
+        placeholder=EMPTY_CELL,
         **kwargs,
     )
     if key in DOWNLOADS:

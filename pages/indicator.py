@@ -5,7 +5,7 @@ from html import escape
 import streamlit as st
 
 from components import cards, charts, tables
-from components.data import load_history, load_lineage, load_status
+from components.data import load_history, load_lineage, load_periods, load_status
 from components.sidebar import current_filters, demo_banner
 from tracker import progress, wording
 from tracker.labels import INDICATOR_KIND_NAMES, fmt_number, fmt_pct, status_label
@@ -93,7 +93,8 @@ def render() -> None:
         st.warning(f"缺报：{missing}。{now}缺报月份不按零计算，上方完成值只含已填报月份。", icon=":material/report:")
     if item.target_note:
         st.caption("目标说明：" + cards.md_escape(item.target_note))
-    st.caption(f"状态：{status_label(item.status)} · 上年同期：{fmt_number(item.last_year, unit)} · 最近更新：{item.last_update or '—'}")
+    updated = tables.when_text(item.last_update)
+    st.caption(f"状态：{status_label(item.status)} · 上年同期：{fmt_number(item.last_year, unit)} · 最近更新：{updated}")
 
     history = load_history(item.code, year)
     figure = charts.indicator_chart(history, item, year, month)
@@ -103,7 +104,7 @@ def render() -> None:
     if explanation:
         st.subheader("部门说明")
         st.text(explanation.text)
-        st.text(f"{explanation.user} · {explanation.at}")
+        st.text(f"{tables.uploader_name(explanation.user, load_periods()['departments'])} · {explanation.at}")
 
     st.subheader("数据来源")
     lineage = load_lineage(item.code, year)
@@ -112,7 +113,7 @@ def render() -> None:
         st.info(f"{year}年1–{month}月尚无该指标的填报数据。")
     else:
         st.caption(f"1–{month}月每月数值来自哪一批上传：批次、填报人、时间与备注（同一月份以最新批次为准）")
-        tables.show(tables.lineage_frame(lineage), tables.LINEAGE_COLUMNS, key="lineage")
+        tables.show(tables.lineage_frame(lineage, load_periods()["departments"]), tables.LINEAGE_COLUMNS, key="lineage")
 
 
 render()

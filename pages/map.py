@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.data import load_map_demo, load_map_places
-from components.maps import LAYER_NAMES, build_deck, render_legend
+from components.maps import LAYER_NAMES, build_deck, map_frame, render_legend
 from components.place_panel import choose_place, render_place_details, render_place_overview
 from components.places_upload import render_places_upload
 from components.sidebar import current_filters, demo_banner
@@ -26,18 +26,15 @@ def main() -> None:
         render_places_upload()
         return
 
-    cols = st.columns(len(TOGGLES))
-    shown = [
-        name
-        for col, name in zip(cols, TOGGLES, strict=True)
-        if col.toggle(LAYER_NAMES[name], value=name != "facilities", key=f"map_layer_{name}")
-    ]
+    with st.container(horizontal=True, gap="small"):  # wraps onto more rows on a phone
+        shown = [name for name in TOGGLES if st.toggle(LAYER_NAMES[name], value=name != "facilities", key=f"map_layer_{name}")]
     left, right = st.columns([2.6, 1], gap="medium")
     with left:
-        deck = build_deck(places, ["town", *shown], village_status=True, width=1300, height=MAP_HEIGHT)
+        frame = map_frame(MAP_HEIGHT)
+        deck = build_deck(places, ["town", *shown], village_status=True, width=frame.width, height=frame.height)
         event = st.pydeck_chart(
             deck,
-            height=MAP_HEIGHT,
+            height=frame.height,
             on_select="rerun",
             selection_mode="single-object",
             key="place_map",

@@ -15,19 +15,28 @@ def render() -> None:
     status = load_status(year, month, area)
     scope = filters.area_names.get(area, "全部领域") if area else "全部领域"
 
+    # A year with figures but no targets yet (a new year before its report is entered, or last year's baseline).
+    has_targets = bool(status.projects) or any(i.target is not None for i in status.indicators)
     st.title("总览")
     how = "年终评定：已完成或未完成" if status.final else "按序时进度判断各项工作进展"
-    st.caption(f"{year}年{month}月 · {scope} · 对照{year}年政府工作报告目标，{how}")
+    against = f"对照{year}年政府工作报告目标，{how}" if has_targets else f"{year}年尚未录入政府工作报告目标，只有填报数据"
+    st.caption(f"{year}年{month}月 · {scope} · {against}")
     demo_banner(status.demo)
     cards.headline(year, month, status.time_progress, status_counts(status.indicators), status_counts(status.projects), final=status.final)
     cards.status_legend(final=status.final)
 
     st.subheader("需关注事项：未完成" if status.final else "需关注事项：滞后与预警")
     attention = tables.attention_frame(status)
-    if attention.empty:
+    if not has_targets:
+        st.info(f"{year}年尚未录入目标，无法判断进度。管理员可在“目标管理”录入；各指标的填报数据见各领域页面。")
+    elif attention.empty:
         st.success("本年度没有未完成的指标和项目。" if status.final else "本月没有滞后或预警的指标和项目。")
     else:
-        tables.show(attention, tables.ATTENTION_COLUMNS, key="attention")
+        # A wide table on a screen, one card per item on a phone (components.styles switches them).
+        with st.container(key="wide-attention"):
+            tables.show(attention, tables.ATTENTION_COLUMNS, key="attention")
+        with st.container(key="phone-attention"):
+            st.html(cards.attention_cards_html(attention))
 
     st.subheader("各领域进展")
     area_codes = [area] if area else list(filters.area_names)

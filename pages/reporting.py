@@ -8,9 +8,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components import tables
 from components.data import load_periods, load_status
-from components.sidebar import demo_banner
+from components.sidebar import demo_banner, routed
 from tracker import ingest, store
+from tracker.labels import status_label
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -22,9 +24,9 @@ def _load(year: int, month: int, today: date, version: tuple) -> tuple[pd.DataFr
 def main() -> None:
     st.title("填报情况")
     st.caption(f"各部门每月的填报率（已填报的指标·地点数 ÷ 应填报数）。每月数据应在次月 {ingest.DUE_DAY} 日前填报。")
-    filters = st.session_state.get("_filters")
-    years = load_periods()["years"] or [date.today().year]
-    year = filters.year if filters else max(years)
+    routed()
+    filters = st.session_state.get("_filters")  # absent when the page runs on its own (AppTest)
+    year = filters.year if filters else max(load_periods()["years"] or [date.today().year])
     month = filters.month if filters else 12
     today = date.today()
     table, missing = _load(year, month, today, store.data_version())
@@ -38,7 +40,11 @@ def main() -> None:
         rates,
         width="stretch",
         key="reporting_rates",
-        column_config={c: st.column_config.ProgressColumn(c, min_value=0, max_value=1, format="percent") for c in rates.columns},
+        placeholder="—",
+        # Narrow month columns: the whole year fits a 1920 screen without scrolling sideways.
+        column_config={
+            c: st.column_config.ProgressColumn(c, min_value=0, max_value=1, format="percent", width="small") for c in rates.columns
+        },
     )
     overdue = table[table["overdue"]]
     st.subheader("逾期未报齐（演示数据）" if demo else "逾期未报齐")
@@ -60,17 +66,14 @@ def main() -> None:
             hide_index=True,
             width="stretch",
             key="reporting_overdue",
+            placeholder="—",
         )
     st.subheader(f"{year}年{month}月 滞后、预警或未完成但未写情况说明的指标")
     if not missing:
         st.success("所有滞后、预警指标都已有情况说明。")
     else:
-        st.dataframe(
-            pd.DataFrame([{"指标": m.name, "状态": m.status, "责任部门": m.department_name} for m in missing]),
-            hide_index=True,
-            width="stretch",
-            key="reporting_missing",
-        )
+        frame = pd.DataFrame([{"指标": m.name, tables.STATUS_COL: status_label(m.status), "责任部门": m.department_name} for m in missing])
+        tables.show(frame, {}, key="reporting_missing")
         st.caption("情况说明可在“数据填报”页面补填，或随下次上传的文件一并提交；缺少情况说明不影响数值。")
 
 

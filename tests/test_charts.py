@@ -25,6 +25,8 @@ def test_config_names_the_png_and_hides_the_logo():
     config = charts.plotly_config(charts.chart_filename(2023, 6, "水环境治理", "完成率"))
     assert config == {
         "displaylogo": False,
+        "displayModeBar": "hover",
+        "modeBarButtons": [["toImage"]],  # one button: the toolbar stays clear of the title
         "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "2023年6月_水环境治理_完成率"},
     }
 
@@ -166,5 +168,5 @@ def test_project_timeline_rows_status_first(june):
     note = next(a.text for a in fig.layout.annotations if lagging.name in a.text)
     assert note.index("✖ 滞后") < note.index(lagging.name)  # status first: never cut off on a phone
     assert list(fig.layout.xaxis.ticktext) == ["前期", "在建", "完工", "投用"]
-    plan = next(t for t in fig.data if t.name == "◆ 计划应达")
+    plan = next(t for t in fig.data if t.name == "计划应达")
     assert plan.marker.symbol == "diamond"

@@ -128,6 +128,27 @@ def test_view_fits_the_town(places):
     assert 11.5 < view.zoom < 13.5
 
 
+def _town_width_px(places, zoom: float) -> float:
+    """How many pixels wide the town outline is drawn at ``zoom`` (web mercator: 512 px for 360° at zoom 0)."""
+    west, _, east, _ = geo.bounds([p.geometry for p in places if p.kind == "town"])
+    return (east - west) / 360 * 512 * 2**zoom
+
+
+def test_phone_frame_fits_the_town_in_a_phone_width(places, monkeypatch):
+    """On a phone (by its User-Agent) the first view fits the whole town into the 358 px a 390-px screen leaves;
+    on a screen the zoom is the one that fits the chart's height (no fixed 1300 px)."""
+    monkeypatch.setattr(maps, "is_phone", lambda: True)
+    frame = maps.map_frame(680)
+    assert frame == maps.PHONE_FRAME
+    phone = maps.view_for(places, frame.width, frame.height)
+    assert _town_width_px(places, phone.zoom) <= 358
+    monkeypatch.setattr(maps, "is_phone", lambda: False)
+    frame = maps.map_frame(680)
+    assert frame.height == 680 and frame.width <= 700
+    screen = maps.view_for(places, frame.width, frame.height)
+    assert phone.zoom < screen.zoom and _town_width_px(places, screen.zoom) <= frame.width
+
+
 def test_selected_code_from_event():
     class Event:
         def __init__(self, objects):

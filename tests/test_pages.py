@@ -8,7 +8,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, app_page
 from tracker import store
 from tracker.indicators import registry
 
@@ -325,3 +325,75 @@ def test_reporting_page_without_demo_data_has_no_demo_mark(empty_db):
     assert not at.exception
     assert not any("演示数据" in w.value for w in at.warning)
     assert "逾期未报齐" in [s.value for s in at.subheader]
+
+
+# --- issue 14: the report's sentence in lists, "—" for empty cells, names in words, years, the meeting link -----
+
+
+def test_overview_attention_list_carries_the_report_sentence(demo_db):
+    """Beside every item on 总览, the report's own sentence (the table's 报告原文 and the phone cards' 报告原文)."""
+    at = open_page("overview")
+    attention = frame(at, "事项")
+    row = attention[attention["事项"] == LAGGING_NAME].iloc[0]
+    assert "新增规模以上服务业、限额以上批零住餐企业12家以上" in row["报告原文"]
+    assert attention["报告原文"].str.len().gt(0).all()
+    cards = "\n".join(h.proto.body for h in at.get("html"))
+    assert cards.count('class="ux-card"') == len(attention)
+    assert "新增规模以上服务业、限额以上批零住餐企业12家以上" in cards
+
+
+@pytest.mark.parametrize("page", [*PAGES, "reporting", "map"])
+def test_every_table_shows_a_dash_for_an_empty_cell(demo_db, page):
+    """Streamlit writes "None" into an empty cell unless told otherwise; every table on these pages says "—"."""
+    if page == "map":
+        at = app_page("pages/map.py", query={"month": "6"})
+        at.selectbox(key="map_place").set_value("RC05").run()
+    else:
+        at = open_page(page)
+    assert at.dataframe, "no table on the page"
+    for table in at.dataframe:
+        assert table.proto.placeholder == "—", list(table.value.columns)
+        assert "item" not in (table.value.index.name or "")
+
+
+def test_lineage_names_the_demo_uploader_in_words(demo_db):
+    """填报人 of a demo batch reads 演示数据（经济发展和科技统计局）, not the batch's user code 演示-econ."""
+    at = open_page("indicator", indicator=LAGGING_CODE)
+    assert set(frame(at, "批次")["填报人"]) == {"演示数据（经济发展和科技统计局）"}
+
+
+def test_department_ranking_puts_the_share_next_to_the_name(demo_db):
+    ranking = frame(open_page("overview"), "正常率")
+    assert list(ranking.columns[:3]) == ["排名", "责任部门", "正常率"]
+
+
+def test_sidebar_offers_only_years_with_targets_or_data(demo_db):
+    """The year box lists the years that have targets, projects or figures (2022 has last year's figures)."""
+    at = open_page("overview")
+    with store.connect(demo_db) as con:
+        with_something = {
+            int(y)
+            for (y,) in con.execute(
+                "select year from target_current union select year from figure_current union select year from project"
+            ).fetchall()
+        }
+    assert set(at.selectbox(key="year").options) == {str(y) for y in with_something} == {"2022", "2023"}
+
+
+def test_overview_of_a_year_without_targets_says_so(demo_db):
+    """2022 has figures (last year's baseline) but no targets: the page says so instead of judging against nothing."""
+    at = open_page("overview", month=12, year="2022")
+    assert "2022年尚未录入政府工作报告目标" in text_of(at)
+    assert "对照2022年政府工作报告目标" not in text_of(at)
+    assert any("尚未录入目标" in i.value for i in at.info)
+    at = open_page("overview", month=12, year="2023")
+    assert "对照2023年政府工作报告目标" in text_of(at)
+
+
+def test_meeting_link_to_a_later_slide_can_step_back(demo_db):
+    """/meeting?slide=5: 上一页 is enabled at once (a disabled button also ignores ←) and goes to slide 4."""
+    at = app_page("pages/meeting.py", query={"year": "2023", "month": "6", "slide": "5"})
+    assert at.session_state["slide"] == 5
+    assert not at.button(key="slide_prev").disabled
+    at.button(key="slide_prev").click().run()
+    assert not at.exception and at.session_state["slide"] == 4
