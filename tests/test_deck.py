@@ -6,7 +6,6 @@ import io
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 from pptx import Presentation
@@ -189,12 +188,6 @@ def test_month_without_data_says_no_data(empty_db):
         assert meeting.DEMO_MARK not in "\n".join(slide_texts(slide))
     # no completion to chart: the area slides say so instead of drawing empty bars
     assert not any(charts(s) for s in prs.slides if s.name in {a.name for a in areas})
-
-
-def test_build_time_is_interactive(con):
-    started = time.perf_counter()
-    deck.deck_for_month(con, YEAR, MONTH)
-    assert time.perf_counter() - started < 5
 
 
 def test_cli_writes_a_deck(demo_db, tmp_path):

@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from datetime import date
 
 import pytest
@@ -251,12 +250,6 @@ def test_month_without_data_says_no_data_and_has_no_demo_notice(empty_db):
     counts = parse_counts(section_text(doc, 1), "年度量化指标", "项")
     assert counts == monthly_counts(report.indicators)
     assert "按时报送" in section_text(doc, 4)
-
-
-def test_build_time_is_interactive(con):
-    started = time.perf_counter()
-    report_doc.report_for_month(con, YEAR, MONTH)
-    assert time.perf_counter() - started < 5
 
 
 def run_cli(demo_db, *args: str) -> subprocess.CompletedProcess:
