@@ -80,13 +80,14 @@ def test_row_selection_opens_indicator_page(server, page):
     grid = page.locator("[data-testid='stDataFrame']").first
     grid.wait_for()
     box = grid.bounding_box()
-    # The row-selection checkbox column is at the left edge; the 6th data row is 新增规模以上服务业.
-    page.mouse.click(box["x"] + 18, box["y"] + 44 * 6 + 22)
+    # The row-selection checkbox column is at the left edge; the 3rd data row is 新增规模以上服务业 (the three
+    # 三个一百 goals are tracked apart, in their own table).
+    page.mouse.click(box["x"] + 18, box["y"] + 44 * 3 + 22)
     page.wait_for_function("() => location.pathname.endsWith('/indicator')", timeout=20_000)
     wait_for_app(page)
     assert_no_exception(page)
     assert "新增规模以上服务业" in page.locator("[data-testid='stMain'] h2").first.inner_text()
-    assert "2023年6月完成值" in page.locator("[data-testid='stMain']").inner_text()
+    assert "1—6月累计" in page.locator("[data-testid='stMain']").inner_text()
 
 
 @pytest.mark.parametrize("width,height", [(390, 844), (1366, 768)])

@@ -98,7 +98,7 @@ def test_staff_downloads_fills_uploads_previews_commits_and_sees_the_figure(uplo
         ).fetchone()
     # the year-to-date card includes the new 7, and the lineage table (a canvas grid) carries our note: read
     # through its CSV download (Streamlit's own grid export is off, see components/tables.py)
-    page.get_by_text(f"{year}年{month}月完成值").first.wait_for()
+    page.get_by_text(f"1—{month}月累计").first.wait_for()
     assert page.get_by_text(f"{to_date:.0f}家", exact=True).count() > 0
     with page.expect_download() as lineage:
         page.get_by_role("button", name="下载本表（CSV）").click()

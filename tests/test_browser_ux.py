@@ -70,7 +70,8 @@ def full_screenshot(tab, name: str) -> None:
     """The whole page, not only the viewport: Streamlit scrolls inside its own container, so grow the viewport to
     the content for the picture and put it back."""
     tab.wait_for_function(
-        "() => [...document.querySelectorAll(\"[data-testid='stDataFrame']\")].every(e => e.querySelector('canvas'))"
+        "() => [...document.querySelectorAll(\"[data-testid='stDataFrame']\")].filter(e => e.offsetParent !== null)"
+        ".every(e => e.querySelector('canvas'))"
         " && [...document.querySelectorAll('.js-plotly-plot')].every(e => e.querySelector('.main-svg'))"
     )
     size = tab.viewport_size
