@@ -69,8 +69,11 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     What a page shows through ``st.dataframe`` is what Streamlit's own CSV download and copy write out."""
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(safe_text)
+        values = safe[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            risky = values.map(is_formula_like).astype(bool)
+            if risky.any():  # only then: a column left alone keeps its dtype (and the grid renders it as before)
+                safe[column] = values.mask(risky, values[risky].map(safe_text))
     return safe
 
 
