@@ -99,6 +99,7 @@ def test_staff_downloads_fills_uploads_previews_commits_and_sees_the_figure(uplo
     # carries the cell text) shows our note
     page.get_by_text(f"{year}年{month}月完成值").first.wait_for()
     assert page.get_by_text(f"{to_date:.0f}家", exact=True).count() > 0
+    page.locator("table").filter(has_text=NOTE).first.wait_for(state="attached", timeout=30_000)
     assert NOTE in page.content()
 
     goto(page, upload_server, "history")
