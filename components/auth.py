@@ -138,11 +138,12 @@ def _served() -> bool:
 
 @dataclass(frozen=True)
 class _Checked:
-    """The last lookup of this session's cookie, valid while the database file is unchanged."""
+    """The last lookup of this session's cookie, valid while the database file is unchanged (user None: the
+    cookie logs nobody in)."""
 
     digest: str
     version: tuple
-    user: User
+    user: User | None
     expires_at: datetime
 
 
@@ -166,14 +167,14 @@ def current_user() -> User | None:
         return None
     now = datetime.now()
     digest, version = sessions.digest(token), store.data_version()
-    if checked and checked.digest == digest and checked.version == version and checked.expires_at > now:
+    if checked and checked.digest == digest and checked.version == version and (checked.user is None or checked.expires_at > now):
         return checked.user
     with store.connect() as con:
         found = sessions.lookup(con, token, now)
     if found is None:
-        if checked and checked.digest == digest and checked.expires_at <= now:
+        if checked and checked.digest == digest and checked.user is not None and checked.expires_at <= now:
             st.session_state[_EXPIRED] = True
-        st.session_state.pop(_CHECKED, None)
+        st.session_state[_CHECKED] = _Checked(digest, version, None, now)
         return None
     st.session_state[_CHECKED] = _Checked(digest, version, found.user, found.expires_at)
     return found.user

@@ -3,10 +3,11 @@
 ``st.dataframe`` renders cell text as text, so notes and names that came from uploads are safe here.
 Status cells are coloured with a pandas Styler from the one palette and always carry symbol + text.
 
-Downloads: Streamlit's own table toolbar download (and copy) is off (``client.disableDataExport`` in
-``.streamlit/config.toml``): it writes a note such as ``=cmd|' /C calc'!A0`` as a live formula, for anonymous
-visitors too. A table listed in ``DOWNLOADS`` offers our own CSV instead, with every text cell neutralised
-(``tracker.export.csv_bytes``) and numbers kept as numbers.
+Downloads: Streamlit's table toolbar offers "Download as CSV" (and copy) of exactly what the grid holds, for
+anonymous visitors too, and writes a note such as ``=cmd|' /C calc'!A0`` as a live formula. So every table is shown
+neutralised (``tracker.export.safe_frame``): text starting with ``= + - @``, tab or CR gets a leading ``'``, as OWASP
+advises, on screen and in the download; number and date columns stay numbers and dates. (Turning Streamlit's
+export off, ``client.disableDataExport``, would also drop the grid's accessible copy that screen readers read.)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker import wording
-from tracker.export import csv_bytes
+from tracker.export import safe_frame
 from tracker.labels import fmt_number, status_color, status_label, text_on_status
 from tracker.model import DONE, LAGGING, NO_DATA, NOT_DONE, ON_TRACK, WARNING, IndicatorStatus, Item, MonthStatus
 from tracker.status import attention_items
@@ -298,23 +299,6 @@ LINEAGE_COLUMNS = {
 }
 
 
-# Tables (by key) that offer a CSV download of what they show, and its file name: 指标详情's 数据来源.
-DOWNLOADS = {"lineage": "数据来源.csv"}
-
-
-def download_csv(frame: pd.DataFrame, file_name: str, key: str) -> None:
-    """Our CSV download of a table: cells that a spreadsheet would run as formulas are neutralised."""
-    st.download_button(
-        "下载本表（CSV）",
-        csv_bytes(frame),
-        file_name=file_name,
-        mime="text/csv",
-        key=f"{key}_csv",
-        icon=":material/download:",
-        help="公式样式的文字（以 = + - @ 开头）前加了单引号，在 Excel 中按文字显示，不会被执行。",
-    )
-
-
 def fit_height(frame: pd.DataFrame, row_height: int = 38, most: int = 40) -> int:
     """A height showing every row (up to ``most``) without an inner scrollbar: a projector cannot scroll."""
     return (min(len(frame), most) + 1) * row_height + 3
@@ -324,14 +308,14 @@ EMPTY_CELL = "—"  # what an empty cell shows (Streamlit's default is "None"); 
 
 
 def show(frame: pd.DataFrame, column_config: dict, key: str, *, row_height: int = 38, **kwargs):
-    """``st.dataframe`` with the status column coloured, no index, every row visible and "—" in empty cells (and
-    our CSV download for the tables in ``DOWNLOADS``). A table without rows is a line of text instead (Streamlit
-    would draw an empty grid saying "empty")."""
+    """``st.dataframe`` with text neutralised for its CSV download, the status column coloured, no index, every row
+    visible and "—" in empty cells. A table without rows is a line of text instead (Streamlit would draw an empty
+    grid saying "empty")."""
     if frame.empty:
         st.caption("暂无数据。")
         return None
-    shown = st.dataframe(
-        styled(frame),
+    return st.dataframe(
+        styled(safe_frame(frame)),
         hide_index=True,
         column_config=column_config,
         key=key,
@@ -340,6 +324,3 @@ def show(frame: pd.DataFrame, column_config: dict, key: str, *, row_height: int 
         placeholder=EMPTY_CELL,
         **kwargs,
     )
-    if key in DOWNLOADS:
-        download_csv(frame, DOWNLOADS[key], key)
-    return shown

@@ -1,7 +1,8 @@
 """Upload widgets shared by the 数据填报 and 目标管理 pages: size limit, issue lists, the old → new preview.
 
 User text (file names, notes, cell contents in messages) is only ever shown through st.dataframe, st.text,
-st.error/st.warning with plain strings, or markdown-escaped captions, never through unsafe_allow_html.
+st.error/st.warning with plain strings, or markdown-escaped captions, never through unsafe_allow_html. Tables are
+shown neutralised (``tracker.export.safe_frame``): their CSV download never holds a live formula.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import streamlit as st
 
 from tracker import ingest, store, template
 from tracker.auth import User
+from tracker.export import safe_frame
 
 
 def upload_limit_mb() -> int:
@@ -56,10 +58,10 @@ def render_issues(issues: list[ingest.Issue]) -> None:
     warnings = [i for i in issues if i.level == "warning"]
     if errors:
         st.error(f"发现 {len(errors)} 处错误，整个文件未写入任何数据。请按下表修改后重新上传。", icon=":material/error:")
-        st.dataframe(issues_frame(errors), hide_index=True, width="stretch", key="upload_errors")
+        st.dataframe(safe_frame(issues_frame(errors)), hide_index=True, width="stretch", key="upload_errors")
     if warnings:
         st.warning(f"{len(warnings)} 处提醒（不影响提交，请核实）：", icon=":material/warning:")
-        st.dataframe(issues_frame(warnings), hide_index=True, width="stretch", key="upload_warnings")
+        st.dataframe(safe_frame(issues_frame(warnings)), hide_index=True, width="stretch", key="upload_warnings")
 
 
 def preview_frame(report: ingest.Report) -> pd.DataFrame:
@@ -90,7 +92,7 @@ def render_preview(report: ingest.Report) -> None:
         "（有改动时，不变的数值也一并记入本批次）。"
     )
     st.dataframe(
-        frame,
+        safe_frame(frame),
         hide_index=True,
         width="stretch",
         key="upload_preview",
@@ -99,7 +101,7 @@ def render_preview(report: ingest.Report) -> None:
     if report.explanations:
         st.caption(f"文件中包含 {len(report.explanations)} 条情况说明：")
         st.dataframe(
-            pd.DataFrame([{"指标": e.name, "年": e.year, "月": e.month, "情况说明": e.text} for e in report.explanations]),
+            safe_frame(pd.DataFrame([{"指标": e.name, "年": e.year, "月": e.month, "情况说明": e.text} for e in report.explanations])),
             hide_index=True,
             width="stretch",
         )

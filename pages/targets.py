@@ -11,6 +11,7 @@ from components.auth import current_user
 from components.upload import escape_md, render_issues, too_large, upload_limit_mb
 from tracker import ingest, store
 from tracker.auth import PermissionDenied
+from tracker.export import safe_frame
 from tracker.indicators import registry
 from tracker.labels import COMPARATOR_NAMES
 
@@ -34,7 +35,7 @@ def _current(year: int) -> pd.DataFrame:
 
 def _show(frame: pd.DataFrame) -> None:
     st.dataframe(
-        frame.rename(
+        safe_frame(frame).rename(
             columns={"name": "指标", "year": "年", "old_value": "原目标", "value": "新目标", "comparator": "比较", "note": "备注"}
         )[["指标", "年", "原目标", "新目标", "比较", "备注"]],
         hide_index=True,
@@ -48,7 +49,7 @@ def main() -> None:
     this_year = date.today().year
     years = list(range(2023, this_year + 2))
     year = st.selectbox("年度", years, index=len(years) - 1, key="targets_year", format_func=lambda y: f"{y}年")
-    st.dataframe(_current(year), hide_index=True, width="stretch", key="targets_table")
+    st.dataframe(safe_frame(_current(year)), hide_index=True, width="stretch", key="targets_table")
     user = current_user()
     if user is None or not user.is_admin:
         st.caption("录入或上传目标需要管理员账号。")

@@ -10,6 +10,7 @@ from components.auth import current_user
 from components.data import load_periods
 from tracker import auth, store
 from tracker.auth import ROLE_NAMES, User
+from tracker.export import safe_frame
 
 _FLASH = "users_flash"
 NO_DEPARTMENT = ""
@@ -131,7 +132,7 @@ def main() -> None:
         st.success(flash, icon=":material/check_circle:")
     departments = load_periods()["departments"]
     users = _users()
-    st.dataframe(_table(users, departments), hide_index=True, width="stretch", key="users_table")
+    st.dataframe(safe_frame(_table(users, departments)), hide_index=True, width="stretch", key="users_table")
     add, change = st.tabs(["新建用户", "修改用户"])
     with add:
         _add_section(admin, departments)

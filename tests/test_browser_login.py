@@ -192,6 +192,9 @@ def test_login_box_and_user_administration_look_right(login_server, browser, wid
             wait_for_app(tab)
         tab.get_by_role("heading", name="用户管理").wait_for()
         tab.get_by_text("新建用户").first.wait_for()
+        tab.locator("[data-testid='stMain'] [data-testid='stDataFrame']").first.wait_for()
+        tab.locator("[data-testid='stMain']").get_by_role("textbox", name="用户名").wait_for()
+        wait_for_app(tab)
         assert_no_exception(tab)
         screenshot(tab, f"users_page_{width}")
         assert tab.evaluate("document.documentElement.scrollWidth") <= width + 1, "the page scrolls sideways"

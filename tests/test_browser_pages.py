@@ -38,6 +38,8 @@ def test_every_page_through_navigation(server, page):
     assert page.locator("[data-testid='stSidebar']").get_by_text("年度").is_visible()
     for title, _, shot in PAGES:
         nav_to(page, title)
+        # The navigation finishes when the new page's heading is drawn: wait for it rather than read it at once.
+        page.locator("[data-testid='stMain'] h1").filter(has_text=title).first.wait_for(timeout=60_000)
         assert_no_exception(page)
         assert title in heading(page)
         screenshot(page, f"page-{shot}-1920")

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.conftest import ARTIFACTS, assert_no_exception, goto, wait_for_app
+from tests.conftest import ARTIFACTS, LoginServer, assert_no_exception, goto, wait_for_app
 from tracker import auth, status, store
 
 pytestmark = pytest.mark.browser
@@ -45,6 +45,14 @@ ALLOWED_WORDS = {"Excel", "PPT", "Word", "MB", "CSV", "XLSX", "xlsx", "csv", "GB
 # Never shown for a missing value: "—" is (with its meaning in the column's help).
 MISSING_WORDS = ("None", "nan", "NaN", "NaT", "null", "undefined")
 ADMIN, ADMIN_PASSWORD = "uxwalk", "ux-walk-password-1"
+
+
+@pytest.fixture(scope="module")
+def login_server(browser_db):
+    """serve.py (the login-cookie routes) on the shared browser database: the walks that log in need it."""
+    srv = LoginServer(browser_db, ARTIFACTS / "streamlit-ux-login.log")
+    yield srv
+    srv.stop()
 
 
 def visible_text(tab) -> str:
@@ -201,7 +209,8 @@ def test_phone_chart_toolbar_is_hidden_and_titles_are_clear(server, phone):
 # --- point 3: Chinese everywhere, no "None" ----------------------------------------------------------------
 
 
-def test_no_english_on_any_page(server, page, admin):
+def test_no_english_on_any_page(login_server, page, admin):
+    server = login_server
     """Every page, as a visitor and as an administrator (who also sees the uploaders): no English word, no
     None/nan/NaT. Streamlit's own fixed English is translated by components/i18n.py; what is left is listed in
     ALLOWED_WORDS (file formats and key names), plus the logged-in user's own name."""
@@ -222,7 +231,8 @@ def test_no_english_on_any_page(server, page, admin):
     assert not found, found
 
 
-def test_uploader_speaks_chinese(server, page, admin):
+def test_uploader_speaks_chinese(login_server, page, admin):
+    server = login_server
     """The file uploader's button and size line are Chinese (Streamlit prints "Upload" and "10MB per file")."""
     open_page(page, server, "")
     login(page, admin, ADMIN_PASSWORD)

@@ -2,9 +2,10 @@
 (openpyxl and pandas, no streamlit).
 
 Every export neutralises formula injection (OWASP's rule): a text cell starting with ``= + - @``, a tab or a
-carriage return would be run by Excel as a formula (``=cmd|' /C calc'!A0``, ``=HYPERLINK(...)``). In CSV it gets a
-leading apostrophe (``safe_text``); in .xlsx it stays as written but is stored as text with Excel's quote prefix
-(``write_text``), so it shows and prints as typed and never runs. Numbers stay numbers.
+carriage return would be run by Excel as a formula (``=cmd|' /C calc'!A0``, ``=HYPERLINK(...)``). In CSV, and in the
+tables pages show (whose CSV download and copy are Streamlit's own), it gets a leading apostrophe (``safe_text``,
+``safe_frame``); in .xlsx it stays as written but is stored as text with Excel's quote prefix (``write_text``), so it
+shows and prints as typed and never runs. Numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -67,12 +68,22 @@ def write_text(cell: Cell) -> None:
         cell.quotePrefix = True
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A table as CSV for Excel (UTF-8 with BOM), every text cell neutralised, numbers kept as numbers."""
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table whose text cells are neutralised (``safe_text``); number, date and bool columns untouched.
+    What a page shows through ``st.dataframe`` is what Streamlit's own CSV download and copy write out."""
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(safe_text)
+        values = safe[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            risky = values.map(is_formula_like).astype(bool)
+            if risky.any():  # only then: a column left alone keeps its dtype (and the grid renders it as before)
+                safe[column] = values.mask(risky, values[risky].map(safe_text))
+    return safe
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as CSV for Excel (UTF-8 with BOM), every text cell neutralised, numbers kept as numbers."""
+    safe = safe_frame(frame)
     safe.columns = [safe_text(str(c)) for c in safe.columns]
     return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")  # CR or LF in a cell: quoted
 
