@@ -99,21 +99,22 @@ _SCRIPT = """
   const phrases = new Map(Object.entries(%(phrases)s));
   const patterns = %(patterns)s.map(([re, to]) => [new RegExp(re), to]);
   const ATTRS = ["aria-label", "title", "placeholder", "data-title"];
-  const ICON = "[translate='no'], [data-testid='stIconMaterial'], [data-testid='stAlertDynamicIcon']";
+  const LATIN = /[A-Za-z]/;
+  // Cheap first: most text is Chinese or a number and is rejected by one regular expression test.
   const translate = (text) => {
+    if (!LATIN.test(text)) return null;
     const key = text.trim();
-    if (!key || !/[A-Za-z]/.test(key)) return null;
     if (phrases.has(key)) return text.replace(key, phrases.get(key));
     for (const [re, to] of patterns) {
       if (re.test(key)) return text.replace(key, key.replace(re, to).replace(/ · $/, ""));
     }
     return null;
   };
+  // Icon ligatures (translate="no"), scripts, styles and drawings (svg: charts, icons) are never read.
+  const skipped = (el) => el.closest("[translate='no'], script, style, svg") !== null;
   const fixText = (node) => {
-    const parent = node.parentElement;
-    if (!parent || parent.closest(ICON) || parent.closest("script, style")) return;
     const out = translate(node.nodeValue);
-    if (out !== null && out !== node.nodeValue) node.nodeValue = out;
+    if (out !== null && out !== node.nodeValue && node.parentElement && !skipped(node.parentElement)) node.nodeValue = out;
   };
   const fixAttrs = (el) => {
     for (const name of ATTRS) {
@@ -123,11 +124,17 @@ _SCRIPT = """
       if (out !== null && out !== value) el.setAttribute(name, out);
     }
   };
+  const filter = {
+    acceptNode: (node) =>
+      node.nodeType === Node.ELEMENT_NODE && (node.namespaceURI !== "http://www.w3.org/1999/xhtml" ||
+        node.getAttribute("translate") === "no" || node.tagName === "SCRIPT" || node.tagName === "STYLE")
+        ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+  };
   const walk = (root) => {
     if (root.nodeType === Node.TEXT_NODE) return fixText(root);
-    if (root.nodeType !== Node.ELEMENT_NODE) return;
+    if (root.nodeType !== Node.ELEMENT_NODE || filter.acceptNode(root) === NodeFilter.FILTER_REJECT) return;
     fixAttrs(root);
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, filter);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (node.nodeType === Node.TEXT_NODE) fixText(node); else fixAttrs(node);
     }
