@@ -38,6 +38,7 @@ def test_every_page_through_navigation(server, page):
     assert page.locator("[data-testid='stSidebar']").get_by_text("年度").is_visible()
     for title, _, shot in PAGES:
         nav_to(page, title)
+        page.locator("[data-testid='stMain'] h1").filter(has_text=title).first.wait_for()  # the run may still be on its way
         assert_no_exception(page)
         assert title in heading(page)
         screenshot(page, f"page-{shot}-1920")
@@ -80,8 +81,11 @@ def test_row_selection_opens_indicator_page(server, page):
     grid = page.locator("[data-testid='stDataFrame']").first
     grid.wait_for()
     box = grid.bounding_box()
-    # The row-selection checkbox column is at the left edge; the 6th data row is 新增规模以上服务业.
-    page.mouse.click(box["x"] + 18, box["y"] + 44 * 6 + 22)
+    # The grid draws on a canvas; its accessible table says which row holds 新增规模以上服务业. The row-selection
+    # checkbox column is at the left edge; the header row is as tall as a data row (44 px).
+    rows = [row.text_content() for row in grid.locator("table tbody tr").all()]
+    index = next(i for i, text in enumerate(rows) if "新增规模以上服务业" in text)
+    page.mouse.click(box["x"] + 18, box["y"] + 44 * (index + 1) + 22)
     page.wait_for_function("() => location.pathname.endsWith('/indicator')", timeout=20_000)
     wait_for_app(page)
     assert_no_exception(page)

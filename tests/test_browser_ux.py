@@ -4,7 +4,7 @@ no English, "None", "nan" or "NaT" on any page; a ?slide=5 link steps back with 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 import pytest
 
@@ -69,9 +69,9 @@ def foreign_words(text: str, also_allowed: set[str] = frozenset()) -> set[str]:
 def full_screenshot(tab, name: str) -> None:
     """The whole page, not only the viewport: Streamlit scrolls inside its own container, so grow the viewport to
     the content for the picture and put it back."""
-    tab.wait_for_function(
-        "() => [...document.querySelectorAll(\"[data-testid='stDataFrame']\")].every(e => e.querySelector('canvas'))"
-        " && [...document.querySelectorAll('.js-plotly-plot')].every(e => e.querySelector('.main-svg'))"
+    tab.wait_for_function(  # every table and chart that is shown (not the wide table hidden on a phone) is drawn
+        "() => [...document.querySelectorAll(\"[data-testid='stDataFrame'], .js-plotly-plot\")]"
+        ".filter(e => e.getClientRects().length).every(e => e.querySelector('canvas, .main-svg'))"
     )
     size = tab.viewport_size
     height = tab.evaluate(
@@ -136,8 +136,11 @@ def nav_to(tab, title: str) -> None:
     expand = tab.locator("[data-testid='stExpandSidebarButton']")
     if expand.is_visible():
         expand.click()
-    tab.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).first.click()
-    wait_for_app(tab)
+    link = tab.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).first
+    path = urlparse(link.get_attribute("href") or "").path
+    link.click()
+    tab.wait_for_function("path => location.pathname === path", arg=path)
+    settle(tab)
 
 
 # --- point 2: the phone ------------------------------------------------------------------------------------
