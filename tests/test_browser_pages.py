@@ -83,6 +83,7 @@ def test_row_selection_opens_indicator_page(server, page):
     box = grid.bounding_box()
     # The grid draws on a canvas; its accessible table says which row holds 新增规模以上服务业. The row-selection
     # checkbox column is at the left edge; the header row is as tall as a data row (44 px).
+    grid.locator("table").filter(has_text="新增规模以上服务业").wait_for(state="attached")
     rows = [row.text_content() for row in grid.locator("table tbody tr").all()]
     index = next(i for i, text in enumerate(rows) if "新增规模以上服务业" in text)
     page.mouse.click(box["x"] + 18, box["y"] + 44 * (index + 1) + 22)
