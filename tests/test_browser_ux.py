@@ -243,6 +243,23 @@ def test_uploader_speaks_chinese(server, page, admin):
     assert "Upload" not in text.replace("upload", "")
 
 
+def test_table_toolbar_and_column_menu_speak_chinese(server, page):
+    """The table's toolbar buttons and a column's menu (sort, statistics, pin, hide) are Chinese."""
+    open_page(page, server, "", JUNE)
+    grid = page.locator(".st-key-wide-attention [data-testid='stDataFrame']")
+    grid.hover()
+    labels = [b.get_attribute("aria-label") or "" for b in grid.locator("[data-testid='stElementToolbar'] button").all()]
+    assert "下载为 CSV" in labels and not foreign_words(" ".join(labels), {"CSV"})
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 30, box["y"] + 19)  # the first column's header opens its menu
+    menu = page.get_by_role("menu").first
+    menu.get_by_text("升序排列").wait_for()
+    menu.get_by_text("统计").hover()
+    page.get_by_text("不同值").first.wait_for()  # the statistics of the column
+    assert not foreign_words(visible_text(page))
+
+
 # --- point 6: the meeting deep link ------------------------------------------------------------------------
 
 
