@@ -52,7 +52,7 @@ def test_overview_lists_lagging_indicator(server, page):
     table.wait_for()
     assert page.get_by_text("序时进度").first.is_visible()
     # Glide data grid renders cells into a canvas; its accessible table mirrors the cells.
-    assert page.locator("table").filter(has_text="新增规模以上服务业").count() >= 1
+    page.locator("table").filter(has_text="新增规模以上服务业").first.wait_for(state="attached")
 
 
 @pytest.mark.parametrize("path", ["", "area_water", "projects"])
