@@ -1,4 +1,4 @@
-"""三乡镇政府工作报告目标跟踪: the router and the shared sidebar, nothing else."""
+"""三乡镇政府工作报告目标跟踪: the router and the shared sidebar, plus the page-wide CSS and Chinese for Streamlit's chrome."""
 
 from pathlib import Path
 

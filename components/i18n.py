@@ -3,7 +3,7 @@
 Streamlit 1.67 has no locale setting. What an option can change is changed at the source instead:
 ``st.navigation(expanded=True)`` (no "View 6 more"), ``placeholder="—"`` on tables (no "None"), our own
 labels and help on every widget. What is left is the front end's fixed chrome: the uploader's "Upload"
-button and "10MB per file • XLSX, CSV", the table toolbar and column menu, the "Fullscreen" buttons,
+button and "10MB per file • XLSX, CSV", the table toolbar and column menu (with its statistics), the "Fullscreen" buttons,
 Plotly's toolbar titles, the "Press Enter to apply" hints and the hidden "Skip to main content" link.
 
 ``inject`` adds one small script that rewrites exactly those strings (whole text nodes and the
@@ -11,6 +11,9 @@ Plotly's toolbar titles, the "Press Enter to apply" hints and the hidden "Skip t
 below) whenever Streamlit renders them. Icon ligatures (``translate="no"``) are never touched: their
 English names are what draws the icon. A string not in the table stays as it is, so an upgrade of
 Streamlit can bring English back: ``tests/test_browser_ux.py`` walks every page and fails on it.
+
+Left in English on purpose: the uploader's refusal of an oversized file ("File must be 10.0MB or smaller"):
+the upload page states the limit in Chinese, and its owner's tests read Streamlit's words.
 """
 
 from __future__ import annotations
@@ -72,6 +75,42 @@ PHRASES: dict[str, str] = {
     "Hide column": "隐藏此列",
     "Autosize": "自动列宽",
     "Format": "数字格式",
+    "Copy column name": "复制列名",
+    "Dataframe column menu": "表格列菜单",
+    "Type to search": "输入以搜索",
+    "Select all": "全选",
+    "Clear selection": "清除选择",
+    "Wrap": "自动换行",
+    "Automatic": "自动",
+    "Localized": "本地格式",
+    "Plain": "不分隔",
+    "Percent": "百分比",
+    "Scientific": "科学计数",
+    "Compact": "简写",
+    "Accounting": "会计格式",
+    "Dollar": "美元",
+    "Euro": "欧元",
+    "Yen": "日元",
+    "Statistics": "统计",
+    "Distribution histogram": "分布直方图",
+    "Top values frequency chart": "常见值次数图",
+    "Based on sample": "基于抽样",
+    "Count": "个数",
+    "Distinct": "不同值",
+    "Empty": "空值",
+    "Values": "值个数",
+    "Sum": "合计",
+    "Average": "平均值",
+    "Median": "中位数",
+    "Minimum": "最小值",
+    "Maximum": "最大值",
+    "Range": "范围",
+    "Standard deviation": "标准差",
+    "Average length": "平均长度",
+    "Minimum length": "最短长度",
+    "Maximum length": "最长长度",
+    "No data": "无数据",
+    "No options": "没有选项",
     # Plotly's toolbar (its button titles)
     "Download plot as a PNG": "下载图片（PNG）",
     "Download plot as a png": "下载图片（PNG）",
@@ -99,21 +138,22 @@ _SCRIPT = """
   const phrases = new Map(Object.entries(%(phrases)s));
   const patterns = %(patterns)s.map(([re, to]) => [new RegExp(re), to]);
   const ATTRS = ["aria-label", "title", "placeholder", "data-title"];
-  const ICON = "[translate='no'], [data-testid='stIconMaterial'], [data-testid='stAlertDynamicIcon']";
+  const LATIN = /[A-Za-z]/;
+  // Cheap first: most text is Chinese or a number and is rejected by one regular expression test.
   const translate = (text) => {
+    if (!LATIN.test(text)) return null;
     const key = text.trim();
-    if (!key || !/[A-Za-z]/.test(key)) return null;
     if (phrases.has(key)) return text.replace(key, phrases.get(key));
     for (const [re, to] of patterns) {
       if (re.test(key)) return text.replace(key, key.replace(re, to).replace(/ · $/, ""));
     }
     return null;
   };
+  // Icon ligatures (translate="no"), scripts, styles and drawings (svg: charts, icons) are never read.
+  const skipped = (el) => el.closest("[translate='no'], script, style, svg") !== null;
   const fixText = (node) => {
-    const parent = node.parentElement;
-    if (!parent || parent.closest(ICON) || parent.closest("script, style")) return;
     const out = translate(node.nodeValue);
-    if (out !== null && out !== node.nodeValue) node.nodeValue = out;
+    if (out !== null && out !== node.nodeValue && node.parentElement && !skipped(node.parentElement)) node.nodeValue = out;
   };
   const fixAttrs = (el) => {
     for (const name of ATTRS) {
@@ -123,11 +163,17 @@ _SCRIPT = """
       if (out !== null && out !== value) el.setAttribute(name, out);
     }
   };
+  const filter = {
+    acceptNode: (node) =>
+      node.nodeType === Node.ELEMENT_NODE && (node.namespaceURI !== "http://www.w3.org/1999/xhtml" ||
+        node.getAttribute("translate") === "no" || node.tagName === "SCRIPT" || node.tagName === "STYLE")
+        ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+  };
   const walk = (root) => {
     if (root.nodeType === Node.TEXT_NODE) return fixText(root);
-    if (root.nodeType !== Node.ELEMENT_NODE) return;
+    if (root.nodeType !== Node.ELEMENT_NODE || filter.acceptNode(root) === NodeFilter.FILTER_REJECT) return;
     fixAttrs(root);
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, filter);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (node.nodeType === Node.TEXT_NODE) fixText(node); else fixAttrs(node);
     }

@@ -27,6 +27,7 @@ CSS = f"""
     flex: 1 1 calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important; width: auto !important
   }}
   [class*="st-key-tiles-"] [data-testid="stMetricValue"] {{font-size: 1.6rem}}
+  [class*="st-key-tiles-"] [data-testid="stMetricLabel"] * {{white-space: normal !important; text-overflow: clip !important}}
 }}
 /* Plotly's toolbar sits over the top right of a chart: on a phone or a touch screen it covers the title. */
 @media (max-width: {PHONE_MAX_PX}px), (hover: none) {{ .js-plotly-plot .modebar-container {{display: none !important}} }}

@@ -251,7 +251,7 @@ def department_ranking(status: MonthStatus) -> pd.DataFrame:
 
 DEPARTMENT_COLUMNS = {
     "排名": st.column_config.NumberColumn("排名", width="small"),
-    "正常率": st.column_config.ProgressColumn("进度正常率", format="%.0f%%", min_value=0, max_value=100),
+    "正常率": st.column_config.ProgressColumn("进度正常率", format="%.0f%%", min_value=0, max_value=100, width="small"),
     "预警": st.column_config.NumberColumn("▲ 预警"),
     "滞后": st.column_config.NumberColumn("✖ 滞后"),
     "未完成": st.column_config.NumberColumn("✘ 未完成"),

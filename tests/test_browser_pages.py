@@ -38,8 +38,7 @@ def test_every_page_through_navigation(server, page):
     assert page.locator("[data-testid='stSidebar']").get_by_text("年度").is_visible()
     for title, _, shot in PAGES:
         nav_to(page, title)
-        # The navigation finishes when the new page's heading is drawn: wait for it rather than read it at once.
-        page.locator("[data-testid='stMain'] h1").filter(has_text=title).first.wait_for(timeout=60_000)
+        page.locator("[data-testid='stMain'] h1").filter(has_text=title).first.wait_for()  # the run may still be on its way
         assert_no_exception(page)
         assert title in heading(page)
         screenshot(page, f"page-{shot}-1920")
@@ -53,7 +52,7 @@ def test_overview_lists_lagging_indicator(server, page):
     table.wait_for()
     assert page.get_by_text("序时进度").first.is_visible()
     # Glide data grid renders cells into a canvas; its accessible table mirrors the cells.
-    assert page.locator("table").filter(has_text="新增规模以上服务业").count() >= 1
+    page.locator("table").filter(has_text="新增规模以上服务业").first.wait_for(state="attached")
 
 
 @pytest.mark.parametrize("path", ["", "area_water", "projects"])
@@ -82,9 +81,12 @@ def test_row_selection_opens_indicator_page(server, page):
     grid = page.locator("[data-testid='stDataFrame']").first
     grid.wait_for()
     box = grid.bounding_box()
-    # The row-selection checkbox column is at the left edge; the 3rd data row is 新增规模以上服务业 (the three
-    # 三个一百 goals are tracked apart, in their own table).
-    page.mouse.click(box["x"] + 18, box["y"] + 44 * 3 + 22)
+    # The grid draws on a canvas; its accessible table says which row holds 新增规模以上服务业. The row-selection
+    # checkbox column is at the left edge; the header row is as tall as a data row (44 px).
+    grid.locator("table").filter(has_text="新增规模以上服务业").wait_for(state="attached")
+    rows = [row.text_content() for row in grid.locator("table tbody tr").all()]
+    index = next(i for i, text in enumerate(rows) if "新增规模以上服务业" in text)
+    page.mouse.click(box["x"] + 18, box["y"] + 44 * (index + 1) + 22)
     page.wait_for_function("() => location.pathname.endsWith('/indicator')", timeout=20_000)
     wait_for_app(page)
     assert_no_exception(page)

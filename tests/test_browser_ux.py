@@ -3,12 +3,18 @@ no English, "None", "nan" or "NaT" on any page; a ?slide=5 link steps back with 
 
 from __future__ import annotations
 
+import os
 import re
-from urllib.parse import urlencode
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from urllib.parse import urlencode, urlparse
 
 import pytest
 
-from tests.conftest import ARTIFACTS, LoginServer, assert_no_exception, goto, wait_for_app
+from tests.conftest import ARTIFACTS, ROOT, LoginServer, assert_no_exception, free_port, goto, wait_for_app
 from tracker import auth, status, store
 
 pytestmark = pytest.mark.browser
@@ -77,10 +83,9 @@ def foreign_words(text: str, also_allowed: set[str] = frozenset()) -> set[str]:
 def full_screenshot(tab, name: str) -> None:
     """The whole page, not only the viewport: Streamlit scrolls inside its own container, so grow the viewport to
     the content for the picture and put it back."""
-    tab.wait_for_function(
-        "() => [...document.querySelectorAll(\"[data-testid='stDataFrame']\")].filter(e => e.offsetParent !== null)"
-        ".every(e => e.querySelector('canvas'))"
-        " && [...document.querySelectorAll('.js-plotly-plot')].every(e => e.querySelector('.main-svg'))"
+    tab.wait_for_function(  # every table and chart that is shown (not the wide table hidden on a phone) is drawn
+        "() => [...document.querySelectorAll(\"[data-testid='stDataFrame'], .js-plotly-plot\")]"
+        ".filter(e => e.getClientRects().length).every(e => e.querySelector('canvas, .main-svg'))"
     )
     size = tab.viewport_size
     height = tab.evaluate(
@@ -145,8 +150,11 @@ def nav_to(tab, title: str) -> None:
     expand = tab.locator("[data-testid='stExpandSidebarButton']")
     if expand.is_visible():
         expand.click()
-    tab.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).first.click()
-    wait_for_app(tab)
+    link = tab.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).first
+    path = urlparse(link.get_attribute("href") or "").path
+    link.click()
+    tab.wait_for_function("path => location.pathname === path", arg=path)
+    settle(tab)
 
 
 # --- point 2: the phone ------------------------------------------------------------------------------------
@@ -245,6 +253,23 @@ def test_uploader_speaks_chinese(login_server, page, admin):
     assert "Upload" not in text.replace("upload", "")
 
 
+def test_table_toolbar_and_column_menu_speak_chinese(server, page):
+    """The table's toolbar buttons and a column's menu (sort, statistics, pin, hide) are Chinese."""
+    open_page(page, server, "", JUNE)
+    grid = page.locator(".st-key-wide-attention [data-testid='stDataFrame']")
+    grid.hover()
+    labels = [b.get_attribute("aria-label") or "" for b in grid.locator("[data-testid='stElementToolbar'] button").all()]
+    assert "下载为 CSV" in labels and not foreign_words(" ".join(labels), {"CSV"})
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 30, box["y"] + 19)  # the first column's header opens its menu
+    menu = page.get_by_role("menu").first
+    menu.get_by_text("升序排列").wait_for()
+    menu.get_by_text("统计").hover()
+    page.get_by_text("不同值").first.wait_for()  # the statistics of the column
+    assert not foreign_words(visible_text(page))
+
+
 # --- point 6: the meeting deep link ------------------------------------------------------------------------
 
 
@@ -288,3 +313,72 @@ def test_screenshots_of_every_page(server, browser, size):
         assert not found, found
     finally:
         context.close()
+
+
+# --- point 9: nothing reaches outside at start-up ----------------------------------------------------------
+
+# Loaded into the server process (PYTHONPATH): every name lookup or connection to a host other than this machine
+# is written down and refused, so the test itself never reaches the internet.
+RECORDER = """
+import os, socket
+LOCAL = {None, "", "localhost", "127.0.0.1", "::1", "0.0.0.0", "::"}
+def _record(what):
+    with open(os.environ["OUTSIDE_LOG"], "a", encoding="utf-8") as log:
+        log.write(what + "\\n")
+_getaddrinfo = socket.getaddrinfo
+def getaddrinfo(host, *args, **kwargs):
+    if host not in LOCAL:
+        _record(f"lookup {host}")
+        raise socket.gaierror(socket.EAI_NONAME, "refused by the test")
+    return _getaddrinfo(host, *args, **kwargs)
+_connect = socket.socket.connect
+def connect(self, address):
+    if isinstance(address, tuple) and address[0] not in LOCAL:
+        _record(f"connect {address[0]}:{address[1]}")
+        raise OSError("refused by the test")
+    return _connect(self, address)
+socket.getaddrinfo = getaddrinfo
+socket.socket.connect = connect
+"""
+
+
+def test_first_start_reaches_nothing_outside(demo_db_template, browser, tmp_path):
+    """``streamlit run app.py`` with only our .streamlit/config.toml (no address on the command line) looks up no
+    name and opens no connection beyond this machine while it starts and serves the first page. Without
+    server.address/browser.serverAddress, Streamlit probes 8.8.8.8 and asks checkip.amazonaws.com for its external IP;
+    on an intranet whose DNS does not answer that blocked the first page for ~10 s."""
+    (tmp_path / "hook").mkdir()
+    (tmp_path / "hook" / "sitecustomize.py").write_text(RECORDER, encoding="utf-8")
+    log = tmp_path / "outside.log"
+    db_path = tmp_path / "tracker.duckdb"
+    shutil.copy(demo_db_template, db_path)
+    port = free_port()
+    env = {**os.environ, "TRACKER_DB": str(db_path), "OUTSIDE_LOG": str(log), "PYTHONPATH": str(tmp_path / "hook")}
+    with open(tmp_path / "streamlit.log", "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "streamlit.log").read_text()
+                    time.sleep(0.2)
+            context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+            tab = context.new_page()
+            tab.goto(f"http://127.0.0.1:{port}/")
+            tab.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+            context.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
+    printed = (tmp_path / "streamlit.log").read_text()
+    assert "External URL" not in printed and "Network URL" not in printed
+    assert not log.exists(), log.read_text()
