@@ -7,7 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -107,6 +107,29 @@ def current(metric: str, year: int, month: int, place: str | None = None) -> flo
     return row[0] if row else None
 
 
+# (navigation title, url path, screenshot name) of the pages the browser tests walk, in navigation order; the
+# first nine are the leader pages.
+PAGES = [
+    ("总览", "", "overview"),
+    ("经济发展", "area_economy", "area_economy"),
+    ("乡村振兴", "area_rural", "area_rural"),
+    ("水环境治理", "area_water", "area_water"),
+    ("生态绿美", "area_ecology", "area_ecology"),
+    ("文化建设", "area_culture", "area_culture"),
+    ("民生保障", "area_livelihood", "area_livelihood"),
+    ("指标详情", "indicator", "indicator"),
+    ("重点项目", "projects", "projects"),
+    ("地图", "map", "map"),
+    ("会议模式", "meeting", "meeting"),
+    ("数据填报", "upload", "upload"),
+    ("填报情况", "reporting", "reporting"),
+    ("上传记录", "history", "history"),
+    ("目标管理", "targets", "targets"),
+    ("报告提取", "extract", "extract"),
+]
+LEADER_PAGES = PAGES[:9]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -114,44 +137,54 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    def __init__(self, db_path: Path, log: Path):
+    """``streamlit run SCRIPT`` on a free localhost port against ``db_path``; ready when it prints its URL.
+
+    The server's output is read line by line as it comes (and copied to ``log``), so start-up is waited for by the
+    line that says the server listens, never by polling the port with sleeps."""
+
+    def __init__(
+        self,
+        db_path: Path,
+        log: Path,
+        script: str = "app.py",
+        env: dict[str, str] | None = None,
+        config_only: bool = False,
+        timeout: float = 60,
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "TRACKER_DB": str(db_path)}
-        self._log = open(log, "w")
+        self.db_path = db_path
+        self.log_path = log
+        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.port", str(self.port)]
+        if not config_only:  # else only .streamlit/config.toml decides (a test of that file)
+            command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+            command += ["--server.fileWatcherType", "none"]
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.port",
-                str(self.port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
+            command,
             cwd=ROOT,
-            env=env,
-            stdout=self._log,
+            env={**os.environ, "TRACKER_DB": str(db_path), **(env or {})},
+            stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
+            text=True,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError as exc:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited early, see {log}") from exc
-                time.sleep(0.3)
-        raise RuntimeError(f"streamlit did not start within 60 s, see {log}")
+        self._log = open(log, "w")
+        self._ready = threading.Event()
+        self._copier = threading.Thread(target=self._copy_output, daemon=True)
+        self._copier.start()
+        if not self._ready.wait(timeout):
+            self.stop()
+            raise RuntimeError(f"streamlit did not start within {timeout:.0f} s, see {log}")
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early, see {log}")
+
+    def _copy_output(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self._log.write(line)
+            self._log.flush()
+            if "URL: http" in line:
+                self._ready.set()
+        self._ready.set()  # the process ended: the constructor reports it
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -159,6 +192,7 @@ class StreamlitServer:
             self.proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        self._copier.join(timeout=15)
         self._log.close()
 
 
@@ -206,8 +240,28 @@ def wait_for_app(tab, timeout: float = 60_000) -> None:
         " && !document.querySelector(\"[data-stale='true']\")",
         timeout=timeout,
     )
-    # Two animation frames: what the last script run sent is painted before the test reads or screenshots it.
-    tab.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    next_frames(tab)  # what the last script run sent is painted before the test reads or screenshots it
+
+
+def next_frames(tab, frames: int = 2) -> None:
+    """Until the browser has painted ``frames`` more frames (a condition, not a fixed time)."""
+    tab.evaluate("n => new Promise(r => { const step = k => k ? requestAnimationFrame(() => step(k - 1)) : r(); step(n); })", frames)
+
+
+def wait_until_quiet(tab, quiet_ms: int = 400, timeout_ms: int = 30_000) -> None:
+    """Until the page has not changed for ``quiet_ms`` (a MutationObserver sees every change): a slow run that has
+    not yet shown its status widget is waited for, a finished page returns after one quiet spell."""
+    tab.evaluate(
+        """([quiet, limit]) => new Promise(resolve => {
+            let timer;
+            const done = () => { observer.disconnect(); clearTimeout(cap); resolve(); };
+            const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, quiet); });
+            observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+            timer = setTimeout(done, quiet);
+            const cap = setTimeout(done, limit);
+        })""",
+        [quiet_ms, timeout_ms],
+    )
 
 
 def goto(tab, server, path: str = "", query: str = "") -> None:
@@ -303,25 +357,7 @@ class LoginServer(StreamlitServer):
     tests that log in use this one; ``StreamlitServer`` runs app.py, where logging in says to start serve.py)."""
 
     def __init__(self, db_path: Path, log: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.db_path = db_path
-        self._log = open(log, "w")
-        command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(self.port)]
-        command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-        command += ["--server.fileWatcherType", "none"]
-        env = {**os.environ, "TRACKER_DB": str(db_path)}
-        self.proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError as exc:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited early, see {log}") from exc
-                time.sleep(0.3)
-        raise RuntimeError(f"streamlit did not start within 60 s, see {log}")
+        super().__init__(db_path, log, script="serve.py")
 
 
 def login_in_sidebar(tab, name: str, password: str) -> None:

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import ARTIFACTS, assert_no_exception, goto, screenshot, wait_for_app
+from tests.conftest import ARTIFACTS, assert_no_exception, goto, next_frames, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +69,7 @@ def _wait_for_drawing(tab, timeout: float = 30.0) -> int:
         colours = _canvas_colours(tab)
         if colours >= 8:
             break
-        tab.wait_for_timeout(300)
+        next_frames(tab, 10)
     return colours
 
 

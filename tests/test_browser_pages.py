@@ -4,22 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import assert_no_exception, goto, screenshot, wait_for_app
+from tests.conftest import LEADER_PAGES, assert_no_exception, goto, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
-
-# (navigation title, url path, screenshot name)
-PAGES = [
-    ("总览", "", "overview"),
-    ("经济发展", "area_economy", "area_economy"),
-    ("乡村振兴", "area_rural", "area_rural"),
-    ("水环境治理", "area_water", "area_water"),
-    ("生态绿美", "area_ecology", "area_ecology"),
-    ("文化建设", "area_culture", "area_culture"),
-    ("民生保障", "area_livelihood", "area_livelihood"),
-    ("指标详情", "indicator", "indicator"),
-    ("重点项目", "projects", "projects"),
-]
 
 
 def nav_to(tab, title: str) -> None:
@@ -36,7 +23,7 @@ def test_every_page_through_navigation(server, page):
     """Each leader page opens from the sidebar navigation, shows its title, raises nothing, and is captured."""
     goto(page, server)
     assert page.locator("[data-testid='stSidebar']").get_by_text("年度").is_visible()
-    for title, _, shot in PAGES:
+    for title, _, shot in LEADER_PAGES:
         nav_to(page, title)
         page.locator("[data-testid='stMain'] h1").filter(has_text=title).first.wait_for()  # the run may still be on its way
         assert_no_exception(page)
@@ -100,7 +87,7 @@ def test_small_screens(server, browser, width, height):
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     tab = context.new_page()
     try:
-        for _, path, shot in [PAGES[0], PAGES[3], PAGES[7], PAGES[8]]:
+        for _, path, shot in [LEADER_PAGES[0], LEADER_PAGES[3], LEADER_PAGES[7], LEADER_PAGES[8]]:
             goto(tab, server, path, "month=6")
             assert_no_exception(tab)
             screenshot(tab, f"page-{shot}-{width}")

@@ -3,18 +3,13 @@ no English, "None", "nan" or "NaT" on any page; a ?slide=5 link steps back with 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from urllib.parse import urlencode, urlparse
 
 import pytest
 
-from tests.conftest import ARTIFACTS, ROOT, LoginServer, assert_no_exception, free_port, goto, wait_for_app
+from tests.conftest import ARTIFACTS, PAGES, LoginServer, StreamlitServer, assert_no_exception, goto, wait_for_app, wait_until_quiet
 from tracker import auth, status, store
 
 pytestmark = pytest.mark.browser
@@ -27,25 +22,6 @@ PHONE_AGENT = (
 )
 JUNE = {"year": "2023", "month": "6"}
 
-# (navigation title, url path, screenshot name): every page a user can open.
-PAGES = [
-    ("总览", "", "overview"),
-    ("经济发展", "area_economy", "area_economy"),
-    ("乡村振兴", "area_rural", "area_rural"),
-    ("水环境治理", "area_water", "area_water"),
-    ("生态绿美", "area_ecology", "area_ecology"),
-    ("文化建设", "area_culture", "area_culture"),
-    ("民生保障", "area_livelihood", "area_livelihood"),
-    ("指标详情", "indicator", "indicator"),
-    ("重点项目", "projects", "projects"),
-    ("地图", "map", "map"),
-    ("会议模式", "meeting", "meeting"),
-    ("数据填报", "upload", "upload"),
-    ("填报情况", "reporting", "reporting"),
-    ("上传记录", "history", "history"),
-    ("目标管理", "targets", "targets"),
-    ("报告提取", "extract", "extract"),
-]
 # Latin words a Chinese reader expects: file formats, product names and key names. Anything else fails the walk.
 ALLOWED_WORDS = {"Excel", "PPT", "Word", "MB", "CSV", "XLSX", "xlsx", "csv", "GBK", "UTF", "SHA", "PNG", "Ctrl", "Enter", "GeoJSON"}
 # Never shown for a missing value: "—" is (with its meaning in the column's help).
@@ -99,16 +75,11 @@ def full_screenshot(tab, name: str) -> None:
     tab.set_viewport_size(size)
 
 
-def settle(tab, quiet_ms: int = 400) -> None:
+def settle(tab) -> None:
     """Until the page stops changing: ``wait_for_app`` can pass before a slow run has shown its status widget."""
-    count = -1
-    for _ in range(60):
-        wait_for_app(tab)
-        now = tab.locator("[data-testid='stElementContainer']").count()
-        if now == count:
-            return
-        count = now
-        tab.wait_for_timeout(quiet_ms)
+    wait_for_app(tab)
+    wait_until_quiet(tab)
+    wait_for_app(tab)
 
 
 def open_page(tab, server, path: str, query: dict[str, str] | None = None) -> None:
@@ -352,33 +323,16 @@ def test_first_start_reaches_nothing_outside(demo_db_template, browser, tmp_path
     log = tmp_path / "outside.log"
     db_path = tmp_path / "tracker.duckdb"
     shutil.copy(demo_db_template, db_path)
-    port = free_port()
-    env = {**os.environ, "TRACKER_DB": str(db_path), "OUTSIDE_LOG": str(log), "PYTHONPATH": str(tmp_path / "hook")}
-    with open(tmp_path / "streamlit.log", "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "streamlit.log").read_text()
-                    time.sleep(0.2)
-            context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
-            tab = context.new_page()
-            tab.goto(f"http://127.0.0.1:{port}/")
-            tab.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
-            context.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=15)
+    env = {"OUTSIDE_LOG": str(log), "PYTHONPATH": str(tmp_path / "hook")}
+    server = StreamlitServer(db_path, tmp_path / "streamlit.log", env=env, config_only=True)
+    try:
+        context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+        tab = context.new_page()
+        tab.goto(server.url)
+        tab.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+        context.close()
+    finally:
+        server.stop()
     printed = (tmp_path / "streamlit.log").read_text()
     assert "External URL" not in printed and "Network URL" not in printed
     assert not log.exists(), log.read_text()

@@ -97,7 +97,7 @@ def test_processes_importing_at_once_lose_nothing(demo_db, tmp_path):
 
 
 KILLER = """
-import sys, time
+import sys, threading
 from datetime import date
 from tracker import ingest, store
 from tracker.auth import User
@@ -107,7 +107,7 @@ def slow(con, table, columns, rows):
     real(con, table, columns, rows)
     if table == "figure":
         print("INSERTED", flush=True)
-        time.sleep(60)   # killed here: rows inserted, transaction not committed
+        threading.Event().wait()   # killed here: rows inserted, transaction not committed
 store.insert_rows = slow
 data = open(sys.argv[1], "rb").read()
 ingest.commit(data, "big.xlsx", User("boss", "admin", None), today=date(2024, 3, 20))

@@ -9,8 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from tracker import auth, ingest, store
-from tracker.cli.output import err, print_json
+from tracker import auth, ingest
+from tracker.cli.output import err, existing_file, known_user, print_json
 from tracker.extract import accept, draft, folder, match, workbook
 from tracker.extract.records import ITEM_KIND_NAMES
 from tracker.extract.text import ReportError, detect_year, read_report
@@ -38,9 +38,7 @@ def _print_table(items: list) -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    path = Path(args.file)
-    if not path.is_file():
-        return err(f"找不到文件：{path}")
+    path = existing_file(args.file)
     if args.year is not None and not 2000 <= args.year <= 2100:
         return err("年份应在 2000 到 2100 之间。", 2)
     try:
@@ -62,11 +60,6 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-def _user(name: str) -> auth.User | None:
-    with store.connect() as con:
-        return auth.get_user(con, name)
-
-
 def _print_issues(issues, errors: bool = True) -> None:
     for issue in issues:
         if issue.level == "error" and errors:
@@ -76,12 +69,8 @@ def _print_issues(issues, errors: bool = True) -> None:
 
 
 def cmd_targets_import(args: argparse.Namespace) -> int:
-    path = Path(args.file)
-    if not path.is_file():
-        return err(f"找不到文件：{path}")
-    user = _user(args.user)
-    if user is None:
-        return err(f"用户“{args.user}”不存在或已停用。")
+    path = existing_file(args.file)
+    user = known_user(args.user)
     try:
         check = accept.check_workbook(path.read_bytes(), path.name, user)
         if not check.ok:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import duckdb
 
 from tracker import store
-from tracker.cli.output import err
+from tracker.cli.output import Refused, err
 
 
 def os_user() -> str:
@@ -40,7 +40,7 @@ def guarded(func: Callable[[argparse.Namespace], int], check: bool = True) -> Ca
                 store.check()
             with store.audit_origin(via="cli", os_user=os_user()):
                 return func(args)
-        except store.StoreError as exc:
+        except (store.StoreError, Refused) as exc:
             return err(str(exc))
         except duckdb.Error as exc:
             found = store.diagnose(exc)

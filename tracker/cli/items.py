@@ -7,7 +7,7 @@ import argparse
 import dataclasses
 
 from tracker import auth, items, store
-from tracker.cli.output import err, print_json
+from tracker.cli.output import err, known_user, print_json
 
 JSON_FIELDS = ("code", "kind", "name", "area", "lead_department", "support_departments", "leader", "deadline", "source", "qualifier")
 
@@ -26,9 +26,7 @@ def cmd_items(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    user = auth.load_user(args.user)
-    if user is None:
-        return err(f"用户“{args.user}”不存在或已停用。")
+    user = known_user(args.user)
     support = None if args.support is None else [s for s in args.support.replace("；", ",").replace(";", ",").split(",")]
     try:
         batch = items.set_assignment(args.code, args.year, user, leader=args.leader, support=support, note=args.note)

@@ -7,7 +7,10 @@ import json
 import math
 import sys
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
+
+from tracker.auth import User, load_user
 
 
 def _plain(obj: Any) -> Any:
@@ -33,6 +36,25 @@ def _plain(obj: Any) -> Any:
 def print_json(obj: Any) -> None:
     """Strict JSON (``json.loads`` with a ``parse_constant`` that raises accepts it)."""
     print(json.dumps(_plain(obj), ensure_ascii=False, indent=2, allow_nan=False))
+
+
+class Refused(Exception):
+    """A command's refusal in Chinese (a missing file, an unknown user); ``tracker.cli.guard`` prints it, exit 1."""
+
+
+def existing_file(name: str) -> Path:
+    path = Path(name)
+    if not path.is_file():
+        raise Refused(f"找不到文件：{path}")
+    return path
+
+
+def known_user(name: str) -> User:
+    """The enabled user whose permissions a command uses (``--user``)."""
+    user = load_user(name)
+    if user is None:
+        raise Refused(f"用户“{name}”不存在或已停用。")
+    return user
 
 
 def err(message: str, code: int = 1) -> int:

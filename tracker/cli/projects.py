@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from tracker import auth, plans, store
-from tracker.cli.output import err, print_json
+from tracker.cli.output import err, known_user, print_json
 
 
 def cmd_plans(args: argparse.Namespace) -> int:
@@ -22,9 +22,7 @@ def cmd_plans(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    user = auth.load_user(args.user)
-    if user is None:
-        return err(f"用户“{args.user}”不存在或已停用。")
+    user = known_user(args.user)
     try:
         batch = plans.set_plan(args.code, args.year, args.start, args.finish, user, args.note)
     except (auth.PermissionDenied, plans.PlanError) as exc:

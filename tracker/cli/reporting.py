@@ -10,13 +10,8 @@ import sys
 from pathlib import Path
 
 from tracker import auth, ingest, store, template
-from tracker.cli.output import err, print_json
+from tracker.cli.output import err, existing_file, known_user, print_json
 from tracker.ingest import submit
-
-
-def _user(name: str) -> auth.User | None:
-    with store.connect() as con:
-        return auth.get_user(con, name)
 
 
 def cmd_metrics(args) -> int:
@@ -42,12 +37,8 @@ def cmd_template(args) -> int:
 
 
 def cmd_import(args) -> int:
-    path = Path(args.file)
-    if not path.is_file():
-        return err(f"找不到文件：{path}")
-    user = _user(args.user)
-    if user is None:
-        return err(f"用户“{args.user}”不存在或已停用。")
+    path = existing_file(args.file)
+    user = known_user(args.user)
     data = path.read_bytes()
     if submit.has_progress(data, path.name):
         return _import_progress(data, path.name, user, args.dry_run)
@@ -145,9 +136,7 @@ def cmd_batches(args) -> int:
 
 
 def cmd_revert(args) -> int:
-    user = _user(args.user)
-    if user is None:
-        return err(f"用户“{args.user}”不存在或已停用。")
+    user = known_user(args.user)
     try:
         ingest.revert(args.batch, user)
     except (auth.PermissionDenied, ingest.IngestError) as exc:

@@ -119,8 +119,22 @@ class TargetMove:
         return f"“{self.name}”{self.year}年的目标（按上年末数值确定）将从 {shown(self.old)} 变为 {shown(self.new)}"
 
 
+class Checked:
+    """What a checked file says about itself: its errors, and whether it may be written (``issues`` is its field)."""
+
+    issues: list[Issue]
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
 @dataclass
-class Report:
+class Report(Checked):
     """What the checks found in a file and what a commit would change. ``preview`` has one row per figure:
     old and new value, the neighbouring months and ``change`` (新增 / 修改 / 不变).
 
@@ -143,14 +157,6 @@ class Report:
     def changes_anything(self) -> bool:
         """Whether committing would change a figure or a 情况说明 (otherwise nothing is written)."""
         return not self.changed.empty or self.explanations_changed
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.level == "error"]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     @property
     def changed(self) -> pd.DataFrame:

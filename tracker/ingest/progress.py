@@ -24,7 +24,7 @@ from tracker.auth import User, require_writer
 from tracker.ingest.cells import UNSAVED_MESSAGE, CellError, Table, cell_at, column_letter, is_blank, parse_number, read_tables
 from tracker.ingest.checks import period_issue
 from tracker.ingest.headers import Aliases, Columns, find_header, free_text, norm_header, read_int, read_text
-from tracker.ingest.model import IngestError, Issue
+from tracker.ingest.model import Checked, IngestError, Issue
 
 ProgressKind = Literal["project", "task"]
 PROJECT_SHEET, TASK_SHEET = "项目", "任务"
@@ -88,7 +88,7 @@ class ProgressParsed:
 
 
 @dataclass
-class ProgressReport:
+class ProgressReport(Checked):
     """What the checks found and what a commit would change: one preview row per item and month."""
 
     parsed: ProgressParsed
@@ -97,14 +97,6 @@ class ProgressReport:
     rows: list[ProgressRow] = field(default_factory=list)
     preview: pd.DataFrame = field(default_factory=pd.DataFrame)
     duplicate_of: int | None = None
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.level == "error"]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     @property
     def changed(self) -> pd.DataFrame:
