@@ -10,19 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from docx.oxml.ns import qn  # Clark notation for a: (DrawingML) and w: (WordprocessingML) alike
 from lxml import etree
 
 XmlElement = Any  # lxml/oxml elements; the libraries ship no usable types for them
-NAMESPACES = {
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-}
-
-
-def qn(tag: str) -> str:
-    """``a:ea`` -> ``{http://…/drawingml/2006/main}ea`` (Clark notation), for DrawingML and WordprocessingML."""
-    prefix, name = tag.split(":")
-    return f"{{{NAMESPACES[prefix]}}}{name}"
 
 
 def rewrite_part(part: Any, edit: Callable[[etree._Element], None]) -> None:
