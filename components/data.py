@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tracker import geo, status, store
+from tracker import drilldown, geo, status, store
 from tracker.model import MonthStatus
 
 
@@ -47,7 +47,7 @@ def load_periods() -> dict:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _history(code: str, year: int, version: tuple[str, float, int]) -> pd.DataFrame:
     with store.connect() as con:
-        return status.indicator_history(con, code, year)
+        return drilldown.indicator_history(con, code, year)
 
 
 def load_history(code: str, year: int) -> pd.DataFrame:
@@ -57,7 +57,7 @@ def load_history(code: str, year: int) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _lineage(code: str, year: int, version: tuple[str, float, int]) -> pd.DataFrame:
     with store.connect() as con:
-        return status.indicator_lineage(con, code, year)
+        return drilldown.indicator_lineage(con, code, year)
 
 
 def load_lineage(code: str, year: int) -> pd.DataFrame:

@@ -62,19 +62,19 @@ def test_facts_of_a_sum_a_level_and_an_item_that_must_hold():
         name="提供保障性租赁住房", unit="套", target=150.0, value=34.0, completion=0.2267, time_progress=0.5, gap_pp=27.33,
         status=LAGGING, last_year=25.0,
     )  # fmt: skip
-    assert bulletin_text.indicator_facts(rental, 6) == (
+    assert wording.indicator_facts(rental, 6) == (
         "年度目标150套，1—6月累计完成34套，完成率22.7%；截至6月底序时进度50%，低于序时进度27.3个百分点；同比增长36.0%（上年同期25套）"
     )
     level = indicator_status_record(
         kind="ratio", unit="%", target=60.0, qualifier="力争", value=45.5, base=38.2, completion=0.333, measure="较上年末进度",
         gap_pp=16.7, status=LAGGING,
     )  # fmt: skip
-    assert bulletin_text.indicator_facts(level, 6).startswith("年度目标力争60%，6月底为45.5%，较上年末进度33.3%（上年末38.2%）")
+    assert wording.indicator_facts(level, 6).startswith("年度目标力争60%，6月底为45.5%，较上年末进度33.3%（上年末38.2%）")
     patrol = indicator_status_record(
         kind="level", basis="maintain", unit="处", target=51.0, value=47.0, completion=0.9216, measure="对照目标值",
         time_progress=None, gap_pp=7.84, gap_basis="target", status=WARNING,
     )  # fmt: skip
-    facts = bulletin_text.indicator_facts(patrol, 6)
+    facts = wording.indicator_facts(patrol, 6)
     assert facts == "每月目标51处，6月底为47处，对照目标值92.2%（目标100%）；低于目标值7.8个百分点"
     assert "序时" not in facts
 
@@ -84,12 +84,12 @@ def test_year_end_facts_never_talk_of_time_progress():
         unit="亩", target=745.0, value=609.9, completion=0.8187, time_progress=1.0, gap_pp=18.13, status=NOT_DONE, final=True,
         value_month=12,
     )  # fmt: skip
-    facts = bulletin_text.indicator_facts(fish, 12)
+    facts = wording.indicator_facts(fish, 12)
     assert facts == "年度目标745亩，全年累计完成609.9亩，完成率81.9%；距年度目标尚差135.1亩"
     assert wording.gap_text(fish) == "距年度目标尚差135.1亩"  # the overview table and xlsx say the same, never 序时
     done = indicator_status_record(unit="套", target=150.0, value=150.0, completion=1.0, status=DONE, final=True, value_month=11)
     assert wording.gap_text(done) == ""
-    assert bulletin_text.reached_phrase(done, 12) == "1—11月累计完成150套（12月未填报）"
+    assert wording.reached_phrase(done, 12) == "1—11月累计完成150套（12月未填报）"
 
 
 def test_formal_elements_come_from_settings():

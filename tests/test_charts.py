@@ -7,7 +7,7 @@ import pytest
 
 from components import charts
 from tests.conftest import indicator_status_record
-from tracker import status
+from tracker import drilldown, status
 from tracker.labels import STATUS_COLORS
 from tracker.model import DONE, LAGGING, NO_DATA, NOT_DONE, ON_TRACK, WARNING, YEAR_END_STATUSES, IndicatorStatus, MonthStatus
 
@@ -113,7 +113,7 @@ def test_status_count_chart_stacks_every_status_in_chinese():
 
 def test_indicator_chart_series(con, june):
     item = next(i for i in june.indicators if i.code == "new_service_above_scale")
-    history = status.indicator_history(con, item.code, 2023)
+    history = drilldown.indicator_history(con, item.code, 2023)
     fig = charts.indicator_chart(history, item, 2023, 6)
     by_name = {t.name: t for t in fig.data}
     assert list(by_name["当月值"].x) == [f"{m}月" for m in range(1, 7)]

@@ -187,7 +187,7 @@ def test_items_set_is_admin_only_versioned_revertible_and_audited(staff_db, caps
 
 
 def test_task_verdicts():
-    from tracker.status import judge_task
+    from tracker.progress import judge_task
 
     assert judge_task(None, None, False, False, True) == "未填报"
     assert judge_task("正常推进", "x", False, False, True) == "正常"

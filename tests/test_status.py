@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from tracker import status, store
+from tracker import drilldown, status, store
 from tracker.model import STATUSES
 
 
@@ -80,7 +80,7 @@ def test_empty_database_reports_everything_as_no_data(empty_db):
 
 
 def test_history_has_twelve_months_and_missing_months_stay_empty(con):
-    history = status.indicator_history(con, "forest_tending", 2023)
+    history = drilldown.indicator_history(con, "forest_tending", 2023)
     assert list(history["month"]) == list(range(1, 13))
     june = history[history["month"] == 6].iloc[0]
     assert june.value is None or june.value != june.value  # None or NaN, never 0

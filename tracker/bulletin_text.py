@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tracker import config, progress, wording
-from tracker.labels import fmt_number, fmt_pct
+from tracker.labels import cn_date, cn_number, fmt_pct
 from tracker.meeting import (
     NO_EXPLANATION,
     TOWN,
@@ -48,7 +48,6 @@ from tracker.model import (
 MONTHLY_SECTIONS = ("一、总体情况", "二、主要进展", "三、存在问题", "四、下一步工作")
 YEAR_END_SECTIONS = ("一、全年目标完成情况", "二、主要成效", "三、存在问题", "四、下一步工作")
 COUNT_WORDS = {DONE: "已完成", ON_TRACK: "进度正常", WARNING: "预警", LAGGING: "滞后", NOT_DONE: "未完成", NO_DATA: "未填报"}
-CN_NUMBERS = "一二三四五六七八九十"
 SUBJECT = "政府工作报告目标任务推进情况通报"
 NO_INDICATORS = "本年度未设量化指标。"
 INDICATOR_NOUN, PROJECT_NOUN = "年度量化指标", "重点项目"
@@ -84,11 +83,6 @@ class Formal:
     @property
     def deadline_text(self) -> str:
         return cn_date(self.deadline)
-
-
-def cn_date(day: date) -> str:
-    """``2023年7月5日``: the date as a 公文 writes it."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def formal(issued: date | None = None, settings: config.Settings | None = None) -> Formal:
@@ -140,14 +134,6 @@ def table_caption(report: MonthStatus) -> str:
     if report.final:
         return f"表1　{INDICATOR_NOUN}全年完成情况（{report.year}年）"
     return f"表1　各领域{INDICATOR_NOUN}推进情况（{period_label(report)}）"
-
-
-def cn_number(n: int) -> str:
-    """1 → 一 … 10 → 十, 11 → 十一 … 99; enough for sub-heading numbers."""
-    if n <= 10:
-        return CN_NUMBERS[n - 1]
-    tens, ones = divmod(n, 10)
-    return f"{'' if tens == 1 else CN_NUMBERS[tens - 1]}十{CN_NUMBERS[ones - 1] if ones else ''}"
 
 
 # ---------------------------------------------------------------- 总体情况
@@ -215,89 +201,6 @@ def table_progress(item: IndicatorStatus) -> tuple[str, str]:
     return fmt_pct(item.completion), item.measure
 
 
-# ---------------------------------------------------------------- how one item is worded
-
-
-def target_phrase(item: IndicatorStatus) -> str:
-    """``年度目标力争35家``, ``年度目标约800亩``, ``每月目标不超过6条``; the report's 力争/确保/约 kept."""
-    if item.target is None:
-        return "报告未设量化目标"
-    number = fmt_number(item.target, item.unit)
-    core = f"不超过{number}" if item.comparator == "<=" else number
-    core = f"{item.qualifier}{core}"
-    if item.tracked:
-        return f"多年目标{core}"
-    if item.basis == "maintain":
-        return f"每月目标{core}"
-    return f"年度目标{core}"
-
-
-def reached_phrase(item: IndicatorStatus, month: int) -> str:
-    """``1—6月累计完成34套``, ``全年累计完成609.9亩``, ``6月底为45.5%``, ``1—11月累计完成150套（12月未填报）``."""
-    if item.value is None or item.value_month is None:
-        return f"{month}月未填报"
-    stale = item.value_month != month
-    value = fmt_number(item.value, item.unit)
-    if item.kind == "cumulative":
-        span = "全年" if item.final and not stale else ("1月" if item.value_month == 1 else f"1—{item.value_month}月")
-        text = f"{span}累计完成{value}"
-        earlier = [m for m in item.missing_months if m < item.value_month]
-        if earlier:
-            text += f"（缺{'、'.join(f'{m}月' for m in earlier)}数据，未按零计）"
-    else:
-        when = "年末" if item.final and not stale else f"{item.value_month}月底"
-        text = f"{when}为{value}"
-    if stale:
-        text += f"（{month}月未填报）"
-    return text
-
-
-def progress_phrase(item: IndicatorStatus) -> str:
-    """The completion under its measure's name; a level that must hold reads against its target."""
-    text = wording.progress_text(item)
-    if item.measure == progress.MEASURE_AGAINST_TARGET and item.completion is not None:
-        return f"{text}（目标100%）"
-    return "" if text == "—" else text
-
-
-def time_phrase(item: IndicatorStatus, month: int) -> str:
-    """``截至6月底序时进度50%，低于序时进度27.3个百分点``; against the target for a level that must hold; never in
-    December (the year-end verdict has no 序时 to catch up)."""
-    if item.final:
-        return ""
-    gap = wording.gap_text(item)
-    if item.gap_basis == "time" and item.time_progress is not None:
-        return f"截至{month}月底序时进度{wording.short_pct(item.time_progress)}" + (f"，{gap}" if gap else "")
-    return gap
-
-
-def indicator_facts(item: IndicatorStatus, month: int) -> str:
-    """The facts of one indicator, clause by clause: target, what was reached, the measure, 序时 or shortfall, 同比."""
-    first = "，".join(p for p in (target_phrase(item), reached_phrase(item, month), progress_phrase(item)) if p)
-    clauses = [first, time_phrase(item, month), wording.shortfall_text(item), wording.yoy_text(item, month)]
-    return "；".join(c for c in clauses if c)
-
-
-def project_facts(item: ProjectStatus) -> str:
-    facts = [f"年度目标“{item.milestone}”"] if item.milestone else []
-    if item.final:
-        facts.append(f"年末实际为“{item.stage or NO_DATA}”阶段")
-    else:
-        plan = "按镇里安排的计划" if item.plan_by_town else "按计划"
-        facts.append(f"{plan}本月应处于“{item.planned_stage}”阶段，实际为“{item.stage or NO_DATA}”")
-    if item.percent is not None:
-        facts.append(f"形象进度{fmt_number(item.percent, '%', digits=0)}")
-    if not item.final and item.gap_pp is not None:
-        facts.append(_gap(item.gap_pp, "计划进度"))
-    return "，".join(facts)
-
-
-def _gap(gap_pp: float, what: str) -> str:
-    if abs(gap_pp) < 0.05:
-        return f"与{what}持平"
-    return f"{'低于' if gap_pp > 0 else '高于'}{what}{abs(gap_pp):.1f}个百分点"
-
-
 # ---------------------------------------------------------------- 主要进展 / 主要成效
 
 
@@ -312,15 +215,15 @@ class Lead:
 def _brief(item: IndicatorStatus, month: int) -> str:
     """One indicator inside a list: ``新增规模以上工业企业1—6月累计完成19家，完成率54.3%，高于序时进度4.3个百分点``;
     a finished or held item with its target: ``市场主体总量6月底为30,001家（年度目标30,000家），较上年末增加844家``."""
-    head = f"{item.name}{reached_phrase(item, month)}"
+    head = f"{item.name}{wording.reached_phrase(item, month)}"
     if item.basis == "maintain":
         held = "全年各月均达到目标" if item.final else "达到目标"
-        parts = [f"{head}，{held}（{target_phrase(item)}）", _change(item)]
+        parts = [f"{head}，{held}（{wording.target_phrase(item)}）", _change(item)]
     elif item.status == DONE:
-        target = f"，{target_phrase(item)}" if head.endswith("）") else f"（{target_phrase(item)}）"
-        parts = [head + target, _change(item) if item.kind != "cumulative" else progress_phrase(item)]
+        target = f"，{wording.target_phrase(item)}" if head.endswith("）") else f"（{wording.target_phrase(item)}）"
+        parts = [head + target, _change(item) if item.kind != "cumulative" else wording.progress_phrase(item)]
     else:
-        parts = [head, progress_phrase(item), wording.gap_text(item)]
+        parts = [head, wording.progress_phrase(item), wording.gap_text(item)]
     parts.append(wording.yoy_text(item, month))
     return "，".join(p for p in parts if p)
 
@@ -382,7 +285,8 @@ def _project_brief(item: ProjectStatus) -> str:
 
 def _tracked_brief(item: IndicatorStatus, month: int) -> str:
     """``亿元以上企业6月底为79家（多年目标100家），较上年末增加1家，同比增长2.6%（上年同期77家）``."""
-    parts = [f"{item.name}{reached_phrase(item, month)}（{target_phrase(item)}）", _change(item), wording.yoy_text(item, month)]
+    reached = f"{item.name}{wording.reached_phrase(item, month)}（{wording.target_phrase(item)}）"
+    parts = [reached, _change(item), wording.yoy_text(item, month)]
     return "，".join(p for p in parts if p)
 
 
@@ -431,11 +335,11 @@ def _note_meta(item: IndicatorStatus, row: Row) -> str:
 def _indicator_item(item: IndicatorStatus, month: int) -> AttentionItem:
     row = indicator_row(item, month)
     what = "目标值" if item.gap_basis == "target" else "序时进度"
-    return AttentionItem(row, item.gap_pp, what, indicator_facts(item, month), _note_meta(item, row))
+    return AttentionItem(row, item.gap_pp, what, wording.indicator_facts(item, month), _note_meta(item, row))
 
 
 def _project_item(item: ProjectStatus) -> AttentionItem:
-    return AttentionItem(project_row(item), item.gap_pp, "计划进度", project_facts(item), "")
+    return AttentionItem(project_row(item), item.gap_pp, "计划进度", wording.project_facts(item), "")
 
 
 def attention_items(report: MonthStatus) -> tuple[list[AttentionItem], list[AttentionItem]]:
@@ -489,7 +393,7 @@ def attention_groups(report: MonthStatus, summary: SummarySlide) -> tuple[str | 
         number += 1
     below = [i for i in report.tracked if i.status == WARNING]
     if below:
-        text = "；".join(f"{i.name}{reached_phrase(i, report.month)}，{wording.yoy_text(i, report.month)}" for i in below)
+        text = "；".join(f"{i.name}{wording.reached_phrase(i, report.month)}，{wording.yoy_text(i, report.month)}" for i in below)
         groups.append(AttentionGroup(f"（{cn_number(number)}）跟踪事项低于上年同期", (), "", text + "。"))
     return None, groups
 
@@ -515,7 +419,7 @@ def item_brief(item: AttentionItem, final: bool = False) -> str:
     row = item.row
     if final:
         return f"{row.name}（{_final_brief(row.item)}）"
-    gap = _gap(item.gap_pp, item.gap_what) if row.type_name == "指标" and item.gap_pp is not None else ""
+    gap = wording.points_text(item.gap_pp, item.gap_what) if row.type_name == "指标" and item.gap_pp is not None else ""
     return f"{row.name}（{row.status}{'，' + gap if gap else ''}）"
 
 

@@ -223,3 +223,23 @@ def values(con: duckdb.DuckDBPyConnection, years: list[int], codes: list[str] | 
                 _VALUES.popitem(last=False)
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["code", "year", "month", "value"])
     return frame if codes is None else frame[frame["code"].isin(codes)].reset_index(drop=True)
+
+
+def series_by_code(frame: pd.DataFrame) -> dict[tuple[str, int], dict[int, float]]:
+    """``{(code, year): {month: value}}``, skipping months whose value is missing."""
+    out: dict[tuple[str, int], dict[int, float]] = {}
+    for code, year, month, value in frame[["code", "year", "month", "value"]].itertuples(index=False):
+        if value is not None and not pd.isna(value):
+            out.setdefault((code, int(year)), {})[int(month)] = float(value)
+    return out
+
+
+def value_at(ind: Indicator, series: dict[int, float], month: int) -> tuple[float | None, int | None]:
+    """The indicator's value as of ``month`` and the last month that actually reported."""
+    months = [m for m in series if m <= month]
+    if not months:
+        return None, None
+    last = max(months)
+    if ind.kind == "cumulative":
+        return sum(series[m] for m in months), last
+    return series[last], last

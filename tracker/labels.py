@@ -7,6 +7,7 @@ carries a symbol so it never depends on colour alone.
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from tracker.model import DONE, LAGGING, NO_DATA, NO_TARGET, NOT_DONE, ON_TRACK, WARNING
 
@@ -82,3 +83,19 @@ def fmt_target(target: float | None, comparator: str, unit: str) -> str:
         return NO_TARGET
     sign = {">=": "≥", "<=": "≤", "=": "="}.get(comparator, "")
     return f"{sign}{fmt_number(target, unit)}"
+
+
+CN_NUMBERS = "一二三四五六七八九十"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一 … 10 → 十, 11 → 十一 … 99; enough for sub-heading numbers."""
+    if n <= 10:
+        return CN_NUMBERS[n - 1]
+    tens, ones = divmod(n, 10)
+    return f"{'' if tens == 1 else CN_NUMBERS[tens - 1]}十{CN_NUMBERS[ones - 1] if ones else ''}"
+
+
+def cn_date(day: date) -> str:
+    """``2023年7月5日``: the date as a 公文 writes it."""
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -23,7 +23,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tracker import config
-from tracker.model import DONE, LAGGING, NO_DATA, NO_TARGET, NOT_DONE, ON_TRACK, STAGES, STATUSES, WARNING, canonical_stage
+from tracker.model import (
+    DONE,
+    LAGGING,
+    NO_DATA,
+    NO_TARGET,
+    NOT_DONE,
+    ON_TRACK,
+    SELF_DONE,
+    SELF_LAGGING,
+    STAGES,
+    STATUSES,
+    WARNING,
+    canonical_stage,
+)
 
 __all__ = ["DONE", "LAGGING", "NO_DATA", "NO_TARGET", "NOT_DONE", "ON_TRACK", "STATUSES", "WARNING"]
 
@@ -294,3 +307,19 @@ def judge_milestone(
     if gap is None or gap <= rules.tolerance_pp + _EPS:
         return Judgement(completion, ON_TRACK, None, gap)
     return Judgement(completion, WARNING if gap <= rules.margin_pp + _EPS else LAGGING, None, gap)
+
+
+def judge_task(self_assessment: str | None, progress_text: str | None, done_before: bool, final: bool, ongoing: bool) -> str:
+    """A task's verdict from its self-assessment. 已完成 needs a 进展情况 (else it reads as 正常); a task reported done
+    stays done; none reported → 未填报. At the deadline only 已完成 and 未完成 (a task kept all year, ``ongoing``,
+    is done when it is still 正常推进)."""
+    if done_before:
+        return DONE
+    if self_assessment is None:
+        return NO_DATA
+    done = self_assessment == SELF_DONE and bool(progress_text)
+    if final:
+        return DONE if done or (ongoing and self_assessment != SELF_LAGGING) else NOT_DONE
+    if done:
+        return DONE
+    return LAGGING if self_assessment == SELF_LAGGING else ON_TRACK

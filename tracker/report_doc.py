@@ -27,7 +27,7 @@ from tracker import bulletin_text as text
 from tracker import ooxml, wording
 from tracker import status as status_mod
 from tracker.fonts import BODY_FONT, BULLETIN_FONT_TABLE, HEADING_FONT, LATIN, SUBHEADING_FONT, TITLE_FONT
-from tracker.labels import DEMO_NOTICE, STATUS_COLORS, fmt_pct, status_label
+from tracker.labels import DEMO_NOTICE, STATUS_COLORS, cn_number, fmt_pct, status_label
 from tracker.meeting import DEMO_FLAG, DEMO_MARK, TOWN, AreaSlide, outline, report_file_name, running_header, summary_of
 from tracker.model import LAGGING, NOT_DONE, Area, IndicatorStatus, MonthStatus
 
@@ -418,7 +418,7 @@ class _Bulletin:
             _paragraph(self.doc, text.nothing_to_do(self.report))
             return
         for index, sentence in enumerate(sentences, start=1):
-            self.lead_paragraph(f"（{text.cn_number(index)}）", sentence)
+            self.lead_paragraph(f"（{cn_number(index)}）", sentence)
 
     def signature(self) -> None:
         """落款: the issuing office centred over the date, the date four characters from the right margin. The body's

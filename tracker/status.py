@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from tracker import model, progress
-from tracker.indicators import Indicator, data_stamp, database_name, registry, values
+from tracker.indicators import Indicator, data_stamp, database_name, registry, series_by_code, value_at, values
 from tracker.model import (
     Area,
     Explanation,
@@ -71,26 +71,6 @@ def years(con: duckdb.DuckDBPyConnection) -> list[int]:
         "union select year from project) order by year"
     ).fetchall()
     return [int(r[0]) for r in rows]
-
-
-def _by_series(frame: pd.DataFrame) -> dict[tuple[str, int], dict[int, float]]:
-    """``{(code, year): {month: value}}``, skipping months whose value is missing."""
-    out: dict[tuple[str, int], dict[int, float]] = {}
-    for code, year, month, value in frame[["code", "year", "month", "value"]].itertuples(index=False):
-        if value is not None and not pd.isna(value):
-            out.setdefault((code, int(year)), {})[int(month)] = float(value)
-    return out
-
-
-def _value_at(ind: Indicator, series: dict[int, float], month: int) -> tuple[float | None, int | None]:
-    """The indicator's value as of ``month`` and the last month that actually reported."""
-    months = [m for m in series if m <= month]
-    if not months:
-        return None, None
-    last = max(months)
-    if ind.kind == "cumulative":
-        return sum(series[m] for m in months), last
-    return series[last], last
 
 
 def _metric_facts(con: duckdb.DuckDBPyConnection, year: int, month: int) -> dict[str, dict]:
@@ -197,7 +177,7 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
     """Every indicator of the year (annual targets and tracked goals alike), judged for the month."""
     rules = progress.Rules.from_settings()
     indicators = [i for i in registry().values() if area in (None, i.area)]
-    series = _by_series(values(con, [year, year - 1], [i.code for i in indicators]))
+    series = series_by_code(values(con, [year, year - 1], [i.code for i in indicators]))
     targets = {
         r[0]: _Target(*r[1:])
         for r in con.execute("select indicator, value, comparator, rule, note from target_current where year = ?", [year]).fetchall()
@@ -214,8 +194,8 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
     for ind in sorted(indicators, key=lambda i: (area_order.get(i.area, 99), str(i.path))):
         this_year = series.get((ind.code, year), {})
         last_year = series.get((ind.code, year - 1), {})
-        last_same, _ = _value_at(ind, last_year, month)
-        base, _ = _value_at(ind, last_year, 12)
+        last_same, _ = value_at(ind, last_year, month)
+        base, _ = value_at(ind, last_year, 12)
         target = targets.get(ind.code, _Target(None, ">=", "fixed", None))
         if target.rule == "last_year":
             target = _Target(base, target.comparator, target.rule, target.note)
@@ -341,22 +321,6 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
     return out
 
 
-def judge_task(self_assessment: str | None, progress_text: str | None, done_before: bool, final: bool, ongoing: bool) -> str:
-    """A task's verdict from its self-assessment. 已完成 needs a 进展情况 (else it reads as 正常); a task reported done
-    stays done; none reported → 未填报. At the deadline only 已完成 and 未完成 (a task kept all year, ``ongoing``,
-    is done when it is still 正常推进)."""
-    if done_before:
-        return model.DONE
-    if self_assessment is None:
-        return model.NO_DATA
-    done = self_assessment == model.SELF_DONE and bool(progress_text)
-    if final:
-        return model.DONE if done or (ongoing and self_assessment != model.SELF_LAGGING) else model.NOT_DONE
-    if done:
-        return model.DONE
-    return model.LAGGING if self_assessment == model.SELF_LAGGING else model.ON_TRACK
-
-
 def task_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None = None) -> list[TaskStatus]:
     """Every task of the year, judged for the month from what its lead department reported."""
     rows = con.execute(
@@ -391,7 +355,7 @@ def task_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str
     for (code, name, area_code, area_name, dept, dept_name, qualifier, ongoing, deadline, source, assessment, month_progress,
          problem, demo, created, latest_progress, done_before, last_month) in rows:  # fmt: skip
         final = month >= int(deadline)
-        state = judge_task(assessment, month_progress, bool(done_before), final, bool(ongoing))
+        state = progress.judge_task(assessment, month_progress, bool(done_before), final, bool(ongoing))
         support, support_names, leader = who.get(code, _NOBODY)
         out.append(
             TaskStatus(
@@ -490,42 +454,3 @@ def department_ranking(report: MonthStatus) -> list[dict[str, Any]]:
     for row in rows.values():
         row["share"] = row["on_track"] / row["items"]
     return sorted(rows.values(), key=lambda r: (-r["share"], r[model.NOT_DONE] + r[model.LAGGING], -r["items"]))
-
-
-def indicator_history(con: duckdb.DuckDBPyConnection, code: str, year: int) -> pd.DataFrame:
-    """Month by month for one indicator: the month's value, the value to date, last year's, and 序时进度."""
-    ind = registry()[code]
-    series = _by_series(values(con, [year, year - 1], [code]))
-    this_year, last_year = series.get((code, year), {}), series.get((code, year - 1), {})
-    rows = []
-    for month in range(1, 13):
-        to_date, _ = _value_at(ind, this_year, month)
-        last_to_date, _ = _value_at(ind, last_year, month)
-        rows.append(
-            {
-                "month": month,
-                "value": this_year.get(month),
-                "to_date": to_date if month in this_year else None,
-                "last_year_value": last_year.get(month),
-                "last_year_to_date": last_to_date if month in last_year else None,
-                "time_progress": progress.time_progress(month, ind.plan),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def indicator_lineage(con: duckdb.DuckDBPyConnection, code: str, year: int) -> pd.DataFrame:
-    """Where each month's figures came from: metric, place, value, note, batch, who and when."""
-    ind = registry()[code]
-    return con.execute(
-        """
-        select f.month, f.metric, m.name as metric_name, f.place, pl.name as place_name, f.value, f.note,
-               f.batch_id, f.user_name, f.created_at, f.demo
-        from figure_current f
-        join metric m on m.code = f.metric
-        left join place pl on pl.code = f.place
-        where f.year = ? and list_contains(?, f.metric)
-        order by f.month, f.metric, f.place
-        """,
-        [year, list(ind.metrics)],
-    ).df()

@@ -11,7 +11,7 @@ import math
 
 from tracker import progress
 from tracker.labels import fmt_number, fmt_pct, fmt_target
-from tracker.model import NOT_DONE, IndicatorStatus
+from tracker.model import NO_DATA, NOT_DONE, IndicatorStatus, ProjectStatus
 
 
 def value_text(item: IndicatorStatus, month: int) -> str:
@@ -111,13 +111,93 @@ def gap_text(item: IndicatorStatus) -> str:
         if item.direction == "down" and item.target is not None and item.value is not None and item.value > item.target:
             return f"超出目标{fmt_number(item.value - item.target, item.unit)}"
         return ""
-    against = "序时进度" if item.gap_basis == "time" else "目标值"
-    if abs(item.gap_pp) < 0.05:
-        return f"与{against}持平"
-    side = "低于" if item.gap_pp > 0 else "高于"
-    return f"{side}{against}{abs(item.gap_pp):.1f}个百分点"
+    return points_text(item.gap_pp, "序时进度" if item.gap_basis == "time" else "目标值")
 
 
 def missing_text(item: IndicatorStatus) -> str:
     """``缺6月、9月数据`` for the months up to this one that were not reported; empty when none."""
     return f"缺{'、'.join(f'{m}月' for m in item.missing_months)}数据" if item.missing_months else ""
+
+
+# ---------------------------------------------------------------- an item in a sentence (the 通报)
+
+
+def target_phrase(item: IndicatorStatus) -> str:
+    """``年度目标力争35家``, ``年度目标约800亩``, ``每月目标不超过6条``; the report's 力争/确保/约 kept."""
+    if item.target is None:
+        return "报告未设量化目标"
+    number = fmt_number(item.target, item.unit)
+    core = f"不超过{number}" if item.comparator == "<=" else number
+    core = f"{item.qualifier}{core}"
+    if item.tracked:
+        return f"多年目标{core}"
+    if item.basis == "maintain":
+        return f"每月目标{core}"
+    return f"年度目标{core}"
+
+
+def reached_phrase(item: IndicatorStatus, month: int) -> str:
+    """``1—6月累计完成34套``, ``全年累计完成609.9亩``, ``6月底为45.5%``, ``1—11月累计完成150套（12月未填报）``."""
+    if item.value is None or item.value_month is None:
+        return f"{month}月未填报"
+    stale = item.value_month != month
+    value = fmt_number(item.value, item.unit)
+    if item.kind == "cumulative":
+        span = "全年" if item.final and not stale else ("1月" if item.value_month == 1 else f"1—{item.value_month}月")
+        text = f"{span}累计完成{value}"
+        earlier = [m for m in item.missing_months if m < item.value_month]
+        if earlier:
+            text += f"（缺{'、'.join(f'{m}月' for m in earlier)}数据，未按零计）"
+    else:
+        when = "年末" if item.final and not stale else f"{item.value_month}月底"
+        text = f"{when}为{value}"
+    if stale:
+        text += f"（{month}月未填报）"
+    return text
+
+
+def progress_phrase(item: IndicatorStatus) -> str:
+    """The completion under its measure's name; a level that must hold reads against its target."""
+    text = progress_text(item)
+    if item.measure == progress.MEASURE_AGAINST_TARGET and item.completion is not None:
+        return f"{text}（目标100%）"
+    return "" if text == "—" else text
+
+
+def time_phrase(item: IndicatorStatus, month: int) -> str:
+    """``截至6月底序时进度50%，低于序时进度27.3个百分点``; against the target for a level that must hold; never in
+    December (the year-end verdict has no 序时 to catch up)."""
+    if item.final:
+        return ""
+    gap = gap_text(item)
+    if item.gap_basis == "time" and item.time_progress is not None:
+        return f"截至{month}月底序时进度{short_pct(item.time_progress)}" + (f"，{gap}" if gap else "")
+    return gap
+
+
+def indicator_facts(item: IndicatorStatus, month: int) -> str:
+    """The facts of one indicator, clause by clause: target, what was reached, the measure, 序时 or shortfall, 同比."""
+    first = "，".join(p for p in (target_phrase(item), reached_phrase(item, month), progress_phrase(item)) if p)
+    clauses = [first, time_phrase(item, month), shortfall_text(item), yoy_text(item, month)]
+    return "；".join(c for c in clauses if c)
+
+
+def project_facts(item: ProjectStatus) -> str:
+    facts = [f"年度目标“{item.milestone}”"] if item.milestone else []
+    if item.final:
+        facts.append(f"年末实际为“{item.stage or NO_DATA}”阶段")
+    else:
+        plan = "按镇里安排的计划" if item.plan_by_town else "按计划"
+        facts.append(f"{plan}本月应处于“{item.planned_stage}”阶段，实际为“{item.stage or NO_DATA}”")
+    if item.percent is not None:
+        facts.append(f"形象进度{fmt_number(item.percent, '%', digits=0)}")
+    if not item.final and item.gap_pp is not None:
+        facts.append(points_text(item.gap_pp, "计划进度"))
+    return "，".join(facts)
+
+
+def points_text(gap_pp: float, what: str) -> str:
+    """``低于序时进度15.4个百分点`` / ``高于计划进度2.0个百分点`` / ``与目标值持平``: a gap in points, in words."""
+    if abs(gap_pp) < 0.05:
+        return f"与{what}持平"
+    return f"{'低于' if gap_pp > 0 else '高于'}{what}{abs(gap_pp):.1f}个百分点"
