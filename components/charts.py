@@ -372,8 +372,41 @@ def _forecast(fig: go.Figure, item: IndicatorStatus, reached: float, month: int)
     )
 
 
+def growth_chart(history: pd.DataFrame, item: IndicatorStatus, year: int, month: int, *, size: Size = "screen") -> go.Figure:
+    """A growth-rate target: 累计增速 month by month against the target rate (no 序时进度: a rate is not pro rata)."""
+    upto = history[history["month"] <= month]
+    labels = [f"{int(m)}月" for m in history["month"]]
+    fig = go.Figure()
+    fig.add_scatter(
+        x=labels[: len(upto)],
+        y=list(upto["growth"]),
+        name="累计增速",
+        mode="lines+markers",
+        line={"color": "#0F4C81", "width": 4},
+        marker={"size": 10},
+        customdata=[fmt_number(v, "%") for v in upto["growth"]],
+        hovertemplate="%{x}　累计增速：%{customdata}<extra></extra>",
+    )
+    if item.target is not None:
+        fig.add_scatter(
+            x=labels,
+            y=[item.target] * len(labels),
+            name="目标增速",
+            mode="lines",
+            line={"color": STATUS_COLORS["已完成"], "width": 3, "dash": "dash"},
+            hovertemplate=f"目标增速：{fmt_number(item.target, '%')}<extra></extra>",
+        )
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels, title_text="月份")
+    fig.update_yaxes(title_text="累计增速（%）", zeroline=True, tickformat=",~r")
+    fig = _style(fig, item.name, 560, f"{year}年累计增速（1月至当月，比上年同期；截至{month}月）", TYPE_SCALES[size])
+    fig.update_layout(hovermode="x unified", margin={"b": 130}, legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0})
+    return fig
+
+
 def indicator_chart(history: pd.DataFrame, item: IndicatorStatus, year: int, month: int, *, size: Size = "screen") -> go.Figure:
     """Monthly bars, value to date, target, 序时进度, same period last year and the year-end forecast."""
+    if item.basis == "growth":
+        return growth_chart(history, item, year, month, size=size)
     unit = item.unit or ""
     months = [int(m) for m in history["month"]]
     labels = [f"{m}月" for m in months]

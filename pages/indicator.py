@@ -15,7 +15,9 @@ MEASURE_HELP = {
     progress.MEASURE_SHARE: "完成率＝年初至今累计值（或当前值）÷年度目标",
     progress.MEASURE_FROM_BASE: "较上年末进度＝（当前值－上年末）÷（目标－上年末）：从上年末起算已完成的比例",
     progress.MEASURE_AGAINST_TARGET: "对照目标值＝当前值÷目标值：须每月保持的指标，每月对照目标判定",
+    progress.MEASURE_GROWTH: "累计增速＝（1月至当月累计÷上年同期累计－1）×100%，与目标增速比较（单位：百分点）",
 }
+GROWTH_RULE = "累计增速达到目标增速为正常；低于目标{margin:g}个百分点以内为预警，更多为滞后；12月为年终评定（已完成／未完成）"
 
 
 def pick_indicator(indicators: list[IndicatorStatus], preferred_area: str | None) -> IndicatorStatus:
@@ -38,6 +40,9 @@ def _measure_metric(item: IndicatorStatus) -> tuple[str, str, str | None]:
     if item.measure in (progress.MEASURE_CHANGE, progress.MEASURE_TREND):
         value = wording.change_text(item).removeprefix("较上年末")
         return "较上年末增减", value, None
+    if item.measure == progress.MEASURE_GROWTH:
+        gap = "—" if item.gap_pp is None else f"{-item.gap_pp:+.1f}个百分点"
+        return "较目标增速", gap, None
     if item.gap_pp is None:
         return item.measure, fmt_pct(item.completion), None
     against = "对照目标" if item.gap_basis == "target" or item.final else "对照序时"
@@ -50,6 +55,8 @@ def _basis_metric(item: IndicatorStatus) -> tuple[str, str, str]:
         return "评定方式", "对照上年同期", "多年目标或报告未设量化目标的工作：不低于上年同期为正常，不计入年度统计"
     if item.final:
         return "评定方式", "年终评定", "12月为年终评定：达到年度目标为已完成，未达到为未完成"
+    if item.basis == "growth":
+        return "评定方式", "对照目标增速", GROWTH_RULE.format(margin=progress.Rules.from_settings().growth_margin_pp)
     if item.time_progress is None:
         return "评定方式", "对照目标值", "须每月保持的指标：每月对照目标值判定，不按序时进度考核"
     return "序时进度", fmt_pct(item.time_progress), "截至本月末应完成全年任务的比例"
@@ -77,6 +84,8 @@ def render() -> None:
 
     unit = item.unit or ""
     value_label = f"1—{month}月累计" if item.kind == "cumulative" else f"{month}月末数值"
+    if item.basis == "growth":
+        value_label = f"1—{month}月累计增速"
     measure_label, measure_value, delta = _measure_metric(item)
     basis_label, basis_value, basis_help = _basis_metric(item)
     top, bottom = st.columns(3), st.columns(3)
@@ -85,9 +94,16 @@ def render() -> None:
     top[1].metric(value_label, wording.value_text(item, month), border=True, help="“（N月数）”：本月未填报，沿用最近一期数值")
     top[2].metric(measure_label, measure_value, border=True, delta=delta, help=MEASURE_HELP.get(item.measure))
     bottom[0].metric(basis_label, basis_value, border=True, help=basis_help)
-    bottom[1].metric("上年末", fmt_number(item.base, unit), border=True, help="上年12月的数值（时点指标）或上年全年累计")
-    bottom[2].metric("预计全年完成率", fmt_pct(item.forecast), border=True, help="按当前进度推算；时点指标满3个月后才推算")
-    if item.missing_months:
+    if item.basis == "growth":
+        how = "按统计部门公布的累计增速填报，无累计值" if item.kind == "ratio" else "1月至当月累计"
+        bottom[1].metric("本年累计", fmt_number(item.amount, item.amount_unit), border=True, help=how)
+        bottom[2].metric("上年同期累计", fmt_number(item.amount_last_year, item.amount_unit), border=True, help=how)
+    else:
+        bottom[1].metric("上年末", fmt_number(item.base, unit), border=True, help="上年12月的数值（时点指标）或上年全年累计")
+        bottom[2].metric("预计全年完成率", fmt_pct(item.forecast), border=True, help="按当前进度推算；时点指标满3个月后才推算")
+    if item.reason:
+        st.warning(f"{item.reason}：状态为未填报，不按零计算。", icon=":material/report:")
+    if item.missing_months and not item.reason:
         missing = "、".join(f"{m}月" for m in item.missing_months)
         now = "本月未填报，状态为未填报；" if month in item.missing_months else ""
         st.warning(f"缺报：{missing}。{now}缺报月份不按零计算，上方完成值只含已填报月份。", icon=":material/report:")

@@ -244,7 +244,8 @@ def progress_paragraphs(report: MonthStatus) -> list[Lead]:
     on_track = [i for i in report.indicators if i.status == ON_TRACK]
     ahead = [i for i in on_track if i.gap_basis == "time" and i.gap_pp is not None and i.gap_pp < 0]
     near = [i for i in on_track if i.gap_basis == "time" and i not in ahead]
-    held = [i for i in on_track if i.gap_basis == "target"]
+    held = [i for i in on_track if i.gap_basis == "target" and i.basis != "growth"]
+    growing = [i for i in on_track if i.basis == "growth"]
     sentences = []
     if report.final:
         if done:
@@ -258,6 +259,8 @@ def progress_paragraphs(report: MonthStatus) -> list[Lead]:
             sentences.append(_listing(f"基本达到序时进度（差距在{tolerance:g}个百分点以内）", [_brief(i, month) for i in near]))
         if held:
             sentences.append(_listing("保持在目标范围内", [_brief(i, month) for i in held]))
+        if growing:
+            sentences.append(_listing("累计增速达到目标增速", [_brief(i, month) for i in growing]))
     paragraphs = [Lead("（一）量化指标。", "".join(sentences) or _nothing_ahead(report))]
     done_projects = [p for p in report.projects if p.status == DONE]
     on_track_projects = [p for p in report.projects if p.status == ON_TRACK]

@@ -29,6 +29,7 @@ class Settings:
     amber_margin_pp: float = 10.0
     on_track_tolerance_pp: float = 2.0
     approx_tolerance_pct: float = 5.0
+    growth_margin_pp: float = 2.0
     anonymous_view: bool = True
     session_seconds: int = 8 * 3600
     max_failed_logins: int = 5

@@ -26,6 +26,8 @@ def indicator_history(con: duckdb.DuckDBPyConnection, code: str, year: int) -> p
                 "last_year_value": last_year.get(month),
                 "last_year_to_date": last_to_date if month in last_year else None,
                 "time_progress": progress.time_progress(month, ind.plan),
+                # 累计增速 (%) of a growth-rate indicator, None elsewhere and where it cannot be computed
+                "growth": progress.growth_reading(ind.kind, this_year, last_year, month).rate if ind.basis == "growth" else None,
             }
         )
     return pd.DataFrame(rows)

@@ -21,7 +21,7 @@ from tracker import config
 
 KINDS = ("cumulative", "level", "ratio", "milestone")
 DIRECTIONS = ("up", "down")
-BASES = ("reach", "maintain", "track")
+BASES = ("reach", "maintain", "track", "growth")
 REQUIRED = ("name", "unit", "kind", "direction", "department", "metrics", "source")
 OPTIONAL = ("basis", "plan", "description", "qualifier")
 # The report's own hedge on a target: 力争 (strive for), 确保 (ensure), 约 (about: met within a tolerance).

@@ -109,6 +109,12 @@ class IndicatorStatus:
     support_departments: list[str] = field(default_factory=list)  # 配合单位 (codes); the lead is ``department``
     support_department_names: list[str] = field(default_factory=list)
     leader: str = ""  # 责任领导: empty until an admin sets it, never invented
+    # A growth-rate target (basis "growth"): value is 累计增速 (%), target the target rate; these are the amounts
+    # compared (year to date and the same period of last year, in amount_unit), and why no rate when there is none.
+    amount: float | None = None
+    amount_last_year: float | None = None
+    amount_unit: str = ""
+    reason: str | None = None
     item_type: ItemType = field(default="indicator", repr=False)
 
     def to_json(self) -> dict[str, Any]:

@@ -14,6 +14,10 @@ How a careful 督查室 reads an item, and so how these rules read it:
 - A level that must hold every month (无害化处理率100%, 51处文物巡查) is judged against the target each month,
   never against 序时进度; at year-end it is 已完成 when it held in every reported month.
 - A count to keep down (劣V类河涌) is read as a change from last year-end, never as a percentage above 100%.
+- A growth-rate target (地区生产总值增长8%左右) compares 累计增速, year to date over the same period of last year,
+  with the target rate: 正常 at or above it, 预警 up to ``growth_margin_pp`` points below, 滞后 further below; it
+  is never 已完成 before December (a rate can still fall). No like-for-like base last year is 未填报 with the
+  reason named, never a growth from zero.
 - Nothing reported is 未填报, never zero; no target is 未设目标, never 未填报.
 """
 
@@ -48,6 +52,7 @@ MEASURE_FROM_BASE = "较上年末进度"  # (value - 上年末) / (target - 上�
 MEASURE_AGAINST_TARGET = "对照目标值"  # a level that must hold: value against the target itself
 MEASURE_CHANGE = "较上年末增减"  # a count to keep down: the change from 上年末, no percentage
 MEASURE_TREND = "较上年同期"  # a multi-year goal or a commitment without a number
+MEASURE_GROWTH = "累计增速"  # a growth-rate target: year to date over the same period of last year, in percent
 
 
 @dataclass(frozen=True)
@@ -57,11 +62,17 @@ class Rules:
     margin_pp: float = 10.0  # 预警 up to this many points below 序时进度, 滞后 further below
     tolerance_pp: float = 2.0  # within this many points below 序时进度 an item is still 正常
     approx_pct: float = 5.0  # "约N": met at N × (1 − approx_pct/100)
+    growth_margin_pp: float = 2.0  # a growth-rate target: 预警 up to this many points below the target rate
 
     @classmethod
     def from_settings(cls) -> Rules:
         s = config.settings()
-        return cls(margin_pp=s.amber_margin_pp, tolerance_pp=s.on_track_tolerance_pp, approx_pct=s.approx_tolerance_pct)
+        return cls(
+            margin_pp=s.amber_margin_pp,
+            tolerance_pp=s.on_track_tolerance_pp,
+            approx_pct=s.approx_tolerance_pct,
+            growth_margin_pp=s.growth_margin_pp,
+        )
 
 
 @dataclass(frozen=True)
@@ -225,6 +236,67 @@ def _judge_reduce(value: float, target: float, met: bool, base: float | None, tp
     completion = max((base - value) / (base - target), 0.0)
     status, gap = against_time(completion, tp, rules, final)
     return Judgement(completion, status, None, gap, MEASURE_FROM_BASE)
+
+
+@dataclass(frozen=True)
+class GrowthReading:
+    """累计增速 of a growth-rate indicator for a month, with the amounts it compares, or why it cannot be computed."""
+
+    rate: float | None  # percent; None when it cannot be computed
+    amount: float | None = None  # this year's cumulative amount to the month (None when the rate itself is reported)
+    amount_last_year: float | None = None  # the same period of last year
+    missing: tuple[int, ...] = ()  # months of this year up to the month that were not reported
+    reason: str | None = None  # why there is no rate, in words for the page
+
+
+def growth_reading(kind: str, this_year: dict[int, float], last_year: dict[int, float], month: int) -> GrowthReading:
+    """累计增速 to ``month``. ``kind`` says what the department reports: ``cumulative`` monthly amounts (summed
+    year to date), ``level`` the year-to-date amount itself (累计值, as statistics bureaus publish it), ``ratio``
+    the growth rate itself (累计增速, %). A sum with a month missing, or a base last year that is missing or not
+    positive, gives no rate: comparing part of a year with a whole one would understate the growth."""
+    months = range(1, month + 1)
+    if kind == "ratio":
+        if month not in this_year:
+            return GrowthReading(None, missing=(month,), reason=f"{month}月累计增速未填报")
+        return GrowthReading(this_year[month])
+    if kind == "cumulative":
+        missing = tuple(m for m in months if m not in this_year)
+        gaps_last = [m for m in months if m not in last_year]
+        amount = None if missing else sum(this_year[m] for m in months)
+        base = None if gaps_last else sum(last_year[m] for m in months)
+        if missing:
+            reason = f"缺{'、'.join(f'{m}月' for m in missing)}数据，无法计算累计增速"
+            return GrowthReading(None, None, base, missing, reason)
+        if gaps_last:
+            return GrowthReading(None, amount, None, (), f"缺上年{'、'.join(f'{m}月' for m in gaps_last)}数据，无法计算累计增速")
+    else:
+        amount, base = this_year.get(month), last_year.get(month)
+        if amount is None:
+            return GrowthReading(None, None, base, (month,), f"{month}月累计值未填报")
+        if base is None:
+            return GrowthReading(None, amount, None, (), "缺上年同期累计值，无法计算累计增速")
+    if amount is None or base is None or base <= 0:
+        return GrowthReading(None, amount, base, (), "上年同期累计值不为正数，增速无意义")
+    return GrowthReading((amount / base - 1) * 100, amount, base)
+
+
+def judge_growth(
+    rate: float | None, target: float | None, rules: Rules = Rules(), *, qualifier: str = "", final: bool = False
+) -> Judgement:
+    """累计增速 against the target rate (both in percent). The gap is in points below the target; a rate at the target
+    is 正常 until December, when it is 已完成 (a rate reached in June can still fall by December)."""
+    if target is None:
+        return Judgement(None, NO_TARGET, measure=MEASURE_GROWTH)
+    if rate is None:
+        return Judgement(None, NO_DATA, measure=MEASURE_GROWTH)
+    # "增长8%左右": met at 8 × (1 − approx_pct/100), on the target's own scale.
+    threshold = target - abs(target) * (1 - done_share(qualifier, rules))
+    gap_pp = target - rate
+    if rate >= threshold - _EPS:
+        return Judgement(None, DONE if final else ON_TRACK, None, gap_pp, MEASURE_GROWTH)
+    if final:
+        return Judgement(None, NOT_DONE, None, gap_pp, MEASURE_GROWTH)
+    return Judgement(None, WARNING if gap_pp <= rules.growth_margin_pp + _EPS else LAGGING, None, gap_pp, MEASURE_GROWTH)
 
 
 def judge_trend(value: float | None, last_year_same: float | None, direction: str = "up") -> Judgement:

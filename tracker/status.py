@@ -202,7 +202,13 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
         reading = _reading(ind, this_year, month, target.value, target.comparator)
         against_time = ind.basis == "reach"
         tp = progress.time_progress(month, ind.plan)
-        verdict = _judge(ind, reading, target, base, last_same, month, tp, final, this_year, rules)
+        growth = progress.growth_reading(ind.kind, this_year, last_year, month) if ind.basis == "growth" else None
+        if growth is not None:
+            verdict = progress.judge_growth(growth.rate, target.value, rules, qualifier=ind.qualifier, final=final)
+            reading = _Reading(growth.rate, month if growth.rate is not None else None, growth.rate is not None, list(growth.missing), [])
+            last_same = base = None  # 上年同期 is inside the rate; a rate has no 上年末 to count from
+        else:
+            verdict = _judge(ind, reading, target, base, last_same, month, tp, final, this_year, rules)
         if target.rule == "last_year" and base is None and verdict.status == model.NO_TARGET:
             # The target is last year-end's figure, which nobody reported: the missing figure is the problem.
             verdict = progress.Judgement(None, model.NO_DATA)
@@ -215,7 +221,7 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
                 name=ind.name,
                 area=ind.area,
                 area_name=area_names.get(ind.area, ind.area),
-                unit=ind.unit,
+                unit="%" if growth else ind.unit,
                 kind=ind.kind,
                 direction=ind.direction,
                 basis=ind.basis,
@@ -249,6 +255,10 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
                 support_departments=who.get(ind.code, _NOBODY)[0],
                 support_department_names=who.get(ind.code, _NOBODY)[1],
                 leader=who.get(ind.code, _NOBODY)[2],
+                amount=_round(growth.amount) if growth else None,
+                amount_last_year=_round(growth.amount_last_year) if growth else None,
+                amount_unit=ind.unit if growth and ind.kind != "ratio" else "",
+                reason=growth.reason if growth else None,
             )
         )
     return out

@@ -27,6 +27,8 @@ def target_text(item: IndicatorStatus) -> str:
     if item.tracked:
         return f"多年目标{fmt_target(item.target, item.comparator, item.unit)}" if item.target is not None else "报告未设量化目标"
     text = fmt_target(item.target, item.comparator, item.unit)
+    if item.basis == "growth" and item.target is not None:
+        text = f"增速{text}"
     return f"{text}（{item.qualifier}）" if item.qualifier and item.target is not None else text
 
 
@@ -111,7 +113,8 @@ def gap_text(item: IndicatorStatus) -> str:
         if item.direction == "down" and item.target is not None and item.value is not None and item.value > item.target:
             return f"超出目标{fmt_number(item.value - item.target, item.unit)}"
         return ""
-    return points_text(item.gap_pp, "序时进度" if item.gap_basis == "time" else "目标值")
+    what = "目标增速" if item.basis == "growth" else ("序时进度" if item.gap_basis == "time" else "目标值")
+    return points_text(item.gap_pp, what)
 
 
 def missing_text(item: IndicatorStatus) -> str:
@@ -131,6 +134,8 @@ def target_phrase(item: IndicatorStatus) -> str:
     core = f"{item.qualifier}{core}"
     if item.tracked:
         return f"多年目标{core}"
+    if item.basis == "growth":
+        return f"年度目标增长{item.qualifier}{fmt_number(item.target, item.unit)}"
     if item.basis == "maintain":
         return f"每月目标{core}"
     return f"年度目标{core}"
@@ -138,6 +143,8 @@ def target_phrase(item: IndicatorStatus) -> str:
 
 def reached_phrase(item: IndicatorStatus, month: int) -> str:
     """``1—6月累计完成34套``, ``全年累计完成609.9亩``, ``6月底为45.5%``, ``1—11月累计完成150套（12月未填报）``."""
+    if item.basis == "growth":
+        return growth_phrase(item, month)
     if item.value is None or item.value_month is None:
         return f"{month}月未填报"
     stale = item.value_month != month
@@ -153,6 +160,18 @@ def reached_phrase(item: IndicatorStatus, month: int) -> str:
         text = f"{when}为{value}"
     if stale:
         text += f"（{month}月未填报）"
+    return text
+
+
+def growth_phrase(item: IndicatorStatus, month: int) -> str:
+    """``1—6月累计增长6.5%（累计12.3亿元，上年同期11.5亿元）``, ``全年累计下降2.0%``; without a rate, why not."""
+    if item.value is None:
+        return item.reason or f"{month}月未填报"
+    span = "全年" if item.final else ("1月" if month == 1 else f"1—{month}月")
+    text = f"{span}累计{'增长' if item.value >= 0 else '下降'}{abs(item.value):.1f}%"
+    if item.amount is not None and item.amount_last_year is not None:
+        now, then = fmt_number(item.amount, item.amount_unit), fmt_number(item.amount_last_year, item.amount_unit)
+        text += f"（累计{now}，上年同期{then}）"
     return text
 
 
