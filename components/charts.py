@@ -398,7 +398,7 @@ def growth_chart(history: pd.DataFrame, item: IndicatorStatus, year: int, month:
         )
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels, title_text="月份")
     fig.update_yaxes(title_text="累计增速（%）", zeroline=True, tickformat=",~r")
-    fig = _style(fig, item.name, 560, f"{year}年累计增速（1月至当月，比上年同期；截至{month}月）", TYPE_SCALES[size])
+    fig = _style(fig, item.name, 560, f"{year}年累计增速（截至{month}月）", TYPE_SCALES[size])
     fig.update_layout(hovermode="x unified", margin={"b": 130}, legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0})
     return fig
 

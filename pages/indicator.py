@@ -76,7 +76,8 @@ def render() -> None:
 
     st.header(item.name)
     cards.source_quote(item.source)
-    kind = f"{INDICATOR_KIND_NAMES.get(item.kind, item.kind)}指标" + (" · 跟踪事项（不计入年度统计）" if item.tracked else "")
+    kind = "增速" if item.basis == "growth" else INDICATOR_KIND_NAMES.get(item.kind, item.kind)
+    kind = f"{kind}指标" + (" · 跟踪事项（不计入年度统计）" if item.tracked else "")
     st.markdown(
         cards.status_chip_html(item.status) + "　" + escape(f"{item.area_name} · {item.department_name} · {kind}"),
         unsafe_allow_html=True,
@@ -110,7 +111,8 @@ def render() -> None:
     if item.target_note:
         st.caption("目标说明：" + cards.md_escape(item.target_note))
     updated = tables.when_text(item.last_update)
-    st.caption(f"状态：{status_label(item.status)} · 上年同期：{fmt_number(item.last_year, unit)} · 最近更新：{updated}")
+    same_period = "" if item.basis == "growth" else f" · 上年同期：{fmt_number(item.last_year, unit)}"  # inside the rate
+    st.caption(f"状态：{status_label(item.status)}{same_period} · 最近更新：{updated}")
 
     history = load_history(item.code, year)
     figure = charts.indicator_chart(history, item, year, month)

@@ -189,6 +189,7 @@ def test_indicator_page_shows_growth_against_target_rate(town):
     assert metrics["全年目标"] == "增速≥8%（约）"
     assert metrics["较目标增速"] == "-1.5个百分点"
     assert metrics["评定方式"] == "对照目标增速"
+    assert any("增速指标" in m.value for m in at.markdown)
     assert metrics["本年累计"] == "127.8亿元" and metrics["上年同期累计"] == "120亿元"
     spec = charts(at)[0]["spec"]
     lines = {t["name"]: t["y"] for t in spec["data"]}
