@@ -84,20 +84,29 @@ def preview_frame(report: ingest.Report) -> pd.DataFrame:
 
 
 def render_preview(report: ingest.Report) -> None:
+    """The rows that change something first (old → new), then how many rows equal the current values."""
     frame = preview_frame(report)
-    counts = frame["变化"].value_counts().to_dict() if not frame.empty else {}
+    changed = frame[frame["变化"] != "不变"]
+    same = len(frame) - len(changed)
     st.subheader("提交前预览：原数值 → 新数值")
-    st.caption(
-        f"新增 {counts.get('新增', 0)} 个，修改 {counts.get('修改', 0)} 个，不变 {counts.get('不变', 0)} 个"
-        "（有改动时，不变的数值也一并记入本批次）。"
-    )
-    st.dataframe(
-        safe_frame(frame),
-        hide_index=True,
-        width="stretch",
-        key="upload_preview",
-        column_config={"原数值": st.column_config.NumberColumn(format="%.2f"), "新数值": st.column_config.NumberColumn(format="%.2f")},
-    )
+    if changed.empty:
+        st.caption("文件中没有与现有数值不同的行。")
+    else:
+        counts = changed["变化"].value_counts().to_dict()
+        st.caption(f"新增 {counts.get('新增', 0)} 个，修改 {counts.get('修改', 0)} 个（原数值为“—”的是本月尚未填报的）：")
+        st.dataframe(
+            safe_frame(changed),
+            hide_index=True,
+            width="stretch",
+            key="upload_preview",
+            placeholder="—",
+            column_config={
+                "原数值": st.column_config.NumberColumn(format="%.2f", help="系统中的当前值；“—”为尚未填报"),
+                "新数值": st.column_config.NumberColumn(format="%.2f"),
+            },
+        )
+    if same:
+        st.caption(f"另有 {same} 行与现有数值相同，不会改动。")
     if report.explanations:
         st.caption(f"文件中包含 {len(report.explanations)} 条情况说明：")
         st.dataframe(
