@@ -114,7 +114,7 @@ def render_preview(report: ingest.Report) -> None:
             hide_index=True,
             width="stretch",
         )
-    if report.notes_needed:
+    if report.notes_needed and report.changes_anything:  # "提交后" only when a commit would write something
         st.warning(
             "以下指标提交后处于“滞后”或“预警”，还需要填写情况说明（原因和下一步措施）。可以先提交数值，稍后在本页下方补填：",
             icon=":material/edit_note:",

@@ -29,8 +29,9 @@ def main() -> None:
         status=frame["status"].map({"committed": "有效", "reverted": "已撤销"}),
         sha256=frame["sha256"].map(lambda h: h[:12] if isinstance(h, str) and h else None),
         reverted_by=frame["reverted_by"].map(lambda u: uploader_name(u, departments) if isinstance(u, str) and u else None),
-    )[["id", "kind", "user_name", "created_at", "file_name", "sha256", "rows", "status", "reverted_by", "reverted_at"]]
-    view.columns = ["批次", "类型", "上传人", "上传时间", "文件名", "SHA-256（前12位）", "行数", "状态", "撤销人", "撤销时间"]
+    )[["id", "status", "kind", "user_name", "created_at", "file_name", "sha256", "rows", "reverted_by", "reverted_at"]]
+    # 状态 right after the batch: on a phone the first columns are what is seen without scrolling sideways.
+    view.columns = ["批次", "状态", "类型", "上传人", "上传时间", "文件名", "SHA-256（前12位）", "行数", "撤销人", "撤销时间"]
     done = st.session_state.pop("history_done", None)
     if done:
         st.success(done, icon=":material/check_circle:")

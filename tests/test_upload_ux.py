@@ -146,6 +146,7 @@ def test_an_upload_that_changes_nothing_says_so_and_offers_no_commit(demo_db):
     assert not at.exception
     text = all_text(at)
     assert "完全相同" in text and "文件中没有与现有数值不同的行" in text
+    assert "提交后处于" not in text  # no "after the commit" warning where nothing would be committed
     assert not [b for b in at.button if b.key == "commit"]
 
 
