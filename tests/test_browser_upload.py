@@ -34,6 +34,7 @@ def upload_server(demo_db_template, tmp_path_factory):
     shutil.copy(demo_db_template, path)
     with store.connect(path) as con:
         auth.create_user(con, "econ_web", "staff", "econ-web-password", department="econ")
+        auth.create_user(con, "admin_web", "admin", "admin-web-password")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     srv = LoginServer(path, ARTIFACTS / "streamlit_upload.log")
     yield srv
@@ -195,3 +196,26 @@ def test_revert_shows_at_once_in_the_history_table(upload_server, page, monkeypa
     assert_no_exception(page)
     assert "已撤销" in row.first.inner_text()
     screenshot(page, "history_reverted")
+
+
+def test_a_new_years_targets_show_in_the_sidebar_with_the_same_click(upload_server, page):
+    """目标管理 opens on the year being planned; saving its first target adds the year to the sidebar's 年度 at once."""
+    goto(page, upload_server)
+    login(page, "admin_web", "admin-web-password")
+    goto(page, upload_server, "targets")
+    with store.connect(upload_server.db_path) as con:
+        year = ingest.planning_year(con)
+    page.get_by_text(f"{year}年还没有录入目标").wait_for(timeout=30_000)
+    sidebar_year = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
+    sidebar_year.click()
+    assert page.get_by_role("option", name=str(year), exact=True).count() == 0
+    page.keyboard.press("Escape")
+    page.get_by_label("目标值").fill("320")
+    page.get_by_role("button", name="保存目标").click()
+    page.get_by_text("已保存（批次").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    sidebar_year.click()
+    page.get_by_role("option", name=str(year), exact=True).wait_for(timeout=10_000)
+    page.keyboard.press("Escape")
+    screenshot(page, "targets_saved")
