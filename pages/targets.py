@@ -48,6 +48,8 @@ def _show(frame: pd.DataFrame) -> None:
 def _saved(message: str) -> None:
     """Run again after a write: the sidebar's years (drawn before this page) and the table above show it at once."""
     st.session_state["targets_done"] = message
+    # A new uploader key empties it: the committed file is not checked and offered for commit a second time.
+    st.session_state["targets_upload_round"] = st.session_state.get("targets_upload_round", 0) + 1
     st.rerun()
 
 
@@ -84,7 +86,7 @@ def main() -> None:
         return
     st.subheader("上传目标文件")
     st.caption(f"列：指标编码、年、目标值，可选 比较（>=、<=、=）和 备注；.xlsx 或 .csv，不超过 {upload_limit_mb()} MB。")
-    uploaded = st.file_uploader("选择目标文件", type=["xlsx", "csv"], key="targets_file")
+    uploaded = st.file_uploader("选择目标文件", type=["xlsx", "csv"], key=f"targets_file_{st.session_state.get('targets_upload_round', 0)}")
     if uploaded is not None:
         data = uploaded.getvalue()
         message = too_large(len(data))

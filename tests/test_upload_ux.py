@@ -249,3 +249,18 @@ def test_login_line_names_the_department(users):
     at.session_state["auth_session"] = auth.start_session(wang)
     at.run()
     assert any("已登录：wang（填报员 · 水务局）" in c.value for c in at.caption)
+
+
+def test_a_committed_targets_file_is_not_offered_again(demo_db):
+    """After 确认提交目标 the page runs again with an empty uploader: the same file is not checked and offered twice."""
+    at = page("targets", ADMIN)
+    year = at.selectbox(key="targets_year").value
+    data = make_csv([["cultural_events", year, 310, ">=", "试算"]], header=("指标编码", "年", "目标值", "比较", "备注"))
+    at.get("file_uploader")[0].set_value(("t.csv", data, "text/csv"))
+    at.run()
+    assert [b for b in at.button if b.key == "targets_commit"]
+    at.button(key="targets_commit").click().run()
+    assert not at.exception
+    assert any("已提交目标" in s.value for s in at.success)
+    assert not [b for b in at.button if b.key == "targets_commit"]
+    assert frame_with(at, "目标值")["目标值"].tolist() == [310.0]
