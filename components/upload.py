@@ -64,23 +64,26 @@ def render_issues(issues: list[ingest.Issue]) -> None:
         st.dataframe(safe_frame(issues_frame(warnings)), hide_index=True, width="stretch", key="upload_warnings")
 
 
+PREVIEW_COLUMNS = ["指标", "原数值", "新数值", "变化", "单位", "地点", "年", "月", "备注"]  # old → new first: a phone sees it
+
+
 def preview_frame(report: ingest.Report) -> pd.DataFrame:
     p = report.preview
     if p.empty:
-        return pd.DataFrame(columns=["指标", "地点", "年", "月", "原数值", "新数值", "单位", "变化", "备注"])
+        return pd.DataFrame(columns=PREVIEW_COLUMNS)
     return pd.DataFrame(
         {
             "指标": p["metric_name"],
-            "地点": p["place_name"],
-            "年": p["year"],
-            "月": p["month"],
             "原数值": p["old_value"],
             "新数值": p["value"],
-            "单位": p["unit"],
             "变化": p["change"],
+            "单位": p["unit"],
+            "地点": p["place_name"].map(lambda n: n if isinstance(n, str) and n else None),  # shown as "—"
+            "年": p["year"],
+            "月": p["month"],
             "备注": p["note"].fillna("") if "note" in p else "",
         }
-    )
+    )[PREVIEW_COLUMNS]
 
 
 def render_preview(report: ingest.Report) -> None:
@@ -103,6 +106,8 @@ def render_preview(report: ingest.Report) -> None:
             column_config={
                 "原数值": st.column_config.NumberColumn(format="%.2f", help="系统中的当前值；“—”为尚未填报"),
                 "新数值": st.column_config.NumberColumn(format="%.2f"),
+                "地点": st.column_config.TextColumn(help="“—”：全镇一个数，不分地点"),
+                "年": st.column_config.NumberColumn(format="%d"),
             },
         )
     if same:
