@@ -64,40 +64,54 @@ def render_issues(issues: list[ingest.Issue]) -> None:
         st.dataframe(safe_frame(issues_frame(warnings)), hide_index=True, width="stretch", key="upload_warnings")
 
 
+PREVIEW_COLUMNS = ["指标", "原数值", "新数值", "变化", "单位", "地点", "年", "月", "备注"]  # old → new first: a phone sees it
+
+
 def preview_frame(report: ingest.Report) -> pd.DataFrame:
     p = report.preview
     if p.empty:
-        return pd.DataFrame(columns=["指标", "地点", "年", "月", "原数值", "新数值", "单位", "变化", "备注"])
+        return pd.DataFrame(columns=PREVIEW_COLUMNS)
     return pd.DataFrame(
         {
             "指标": p["metric_name"],
-            "地点": p["place_name"],
-            "年": p["year"],
-            "月": p["month"],
             "原数值": p["old_value"],
             "新数值": p["value"],
-            "单位": p["unit"],
             "变化": p["change"],
+            "单位": p["unit"],
+            "地点": p["place_name"].map(lambda n: n if isinstance(n, str) and n else None),  # shown as "—"
+            "年": p["year"],
+            "月": p["month"],
             "备注": p["note"].fillna("") if "note" in p else "",
         }
-    )
+    )[PREVIEW_COLUMNS]
 
 
 def render_preview(report: ingest.Report) -> None:
+    """The rows that change something first (old → new), then how many rows equal the current values."""
     frame = preview_frame(report)
-    counts = frame["变化"].value_counts().to_dict() if not frame.empty else {}
+    changed = frame[frame["变化"] != "不变"]
+    same = len(frame) - len(changed)
     st.subheader("提交前预览：原数值 → 新数值")
-    st.caption(
-        f"新增 {counts.get('新增', 0)} 个，修改 {counts.get('修改', 0)} 个，不变 {counts.get('不变', 0)} 个"
-        "（有改动时，不变的数值也一并记入本批次）。"
-    )
-    st.dataframe(
-        safe_frame(frame),
-        hide_index=True,
-        width="stretch",
-        key="upload_preview",
-        column_config={"原数值": st.column_config.NumberColumn(format="%.2f"), "新数值": st.column_config.NumberColumn(format="%.2f")},
-    )
+    if changed.empty:
+        st.caption("文件中没有与现有数值不同的行。")
+    else:
+        counts = changed["变化"].value_counts().to_dict()
+        st.caption(f"新增 {counts.get('新增', 0)} 个，修改 {counts.get('修改', 0)} 个（原数值为“—”的是本月尚未填报的）：")
+        st.dataframe(
+            safe_frame(changed),
+            hide_index=True,
+            width="stretch",
+            key="upload_preview",
+            placeholder="—",
+            column_config={
+                "原数值": st.column_config.NumberColumn(format="%.2f", help="系统中的当前值；“—”为尚未填报"),
+                "新数值": st.column_config.NumberColumn(format="%.2f"),
+                "地点": st.column_config.TextColumn(help="“—”：全镇一个数，不分地点"),
+                "年": st.column_config.NumberColumn(format="%d"),
+            },
+        )
+    if same:
+        st.caption(f"另有 {same} 行与现有数值相同，不会改动。")
     if report.explanations:
         st.caption(f"文件中包含 {len(report.explanations)} 条情况说明：")
         st.dataframe(
@@ -105,7 +119,7 @@ def render_preview(report: ingest.Report) -> None:
             hide_index=True,
             width="stretch",
         )
-    if report.notes_needed:
+    if report.notes_needed and report.changes_anything:  # "提交后" only when a commit would write something
         st.warning(
             "以下指标提交后处于“滞后”或“预警”，还需要填写情况说明（原因和下一步措施）。可以先提交数值，稍后在本页下方补填：",
             icon=":material/edit_note:",

@@ -15,10 +15,12 @@ from components.extract import (
     render_year,
     reviewed_items,
 )
+from components.sidebar import routed
 from tracker.extract.records import ITEM_KIND_NAMES
 
 
 def main() -> None:
+    routed()
     st.title("报告提取")
     st.caption("粘贴或上传政府工作报告，读出其中的指标、项目和任务草稿；逐条核对后写入目标，或下载为新事项文件夹。")
     user = current_user()

@@ -8,6 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import current_user
+from components.sidebar import routed
+from components.tables import EMPTY_CELL
 from components.upload import escape_md, render_issues, too_large, upload_limit_mb
 from tracker import ingest, store
 from tracker.auth import PermissionDenied
@@ -43,20 +45,48 @@ def _show(frame: pd.DataFrame) -> None:
     )
 
 
+def _saved(message: str) -> None:
+    """Run again after a write: the sidebar's years (drawn before this page) and the table above show it at once."""
+    st.session_state["targets_done"] = message
+    # A new uploader key empties it: the committed file is not checked and offered for commit a second time.
+    st.session_state["targets_upload_round"] = st.session_state.get("targets_upload_round", 0) + 1
+    st.rerun()
+
+
 def main() -> None:
+    routed()
     st.title("目标管理")
     st.caption("每个指标每年一个目标；修改目标是新增一个版本，历史版本保留。")
     this_year = date.today().year
+    with store.connect() as con:
+        planned = ingest.planning_year(con)
     years = list(range(2023, this_year + 2))
-    year = st.selectbox("年度", years, index=len(years) - 1, key="targets_year", format_func=lambda y: f"{y}年")
-    st.dataframe(safe_frame(_current(year)), hide_index=True, width="stretch", key="targets_table")
+    year = st.selectbox(
+        "年度",
+        years,
+        index=years.index(planned) if planned in years else len(years) - 1,
+        key="targets_year",
+        format_func=lambda y: f"{y}年",
+        help="默认打开正在制定目标的年度：已有目标的最近一年的下一年（不早于今年）",
+    )
+    done = st.session_state.pop("targets_done", None)
+    if done:
+        st.success(done, icon=":material/check_circle:")
+    current = _current(year)
+    if current.empty:
+        st.info(
+            f"{year}年还没有录入目标。管理员登录后可在本页上传目标文件或逐项录入；录入后该年度即出现在左侧“年度”中。",
+            icon=":material/flag:",
+        )
+    else:
+        st.dataframe(safe_frame(current), hide_index=True, width="stretch", key="targets_table", placeholder=EMPTY_CELL)
     user = current_user()
     if user is None or not user.is_admin:
         st.caption("录入或上传目标需要管理员账号。")
         return
     st.subheader("上传目标文件")
     st.caption(f"列：指标编码、年、目标值，可选 比较（>=、<=、=）和 备注；.xlsx 或 .csv，不超过 {upload_limit_mb()} MB。")
-    uploaded = st.file_uploader("选择目标文件", type=["xlsx", "csv"], key="targets_file")
+    uploaded = st.file_uploader("选择目标文件", type=["xlsx", "csv"], key=f"targets_file_{st.session_state.get('targets_upload_round', 0)}")
     if uploaded is not None:
         data = uploaded.getvalue()
         message = too_large(len(data))
@@ -77,7 +107,7 @@ def main() -> None:
                     if st.button("确认提交目标", type="primary", key="targets_commit"):
                         try:
                             batch = ingest.commit_targets(rows, user, issues, uploaded.name)
-                            st.success(f"已提交目标（批次 {batch}）。")
+                            _saved(f"已提交目标（批次 {batch}）。")
                         except ingest.ValidationFailed as exc:
                             render_issues(exc.report.issues)
                         except store.StoreError as exc:
@@ -103,7 +133,7 @@ def main() -> None:
         row = ingest.TargetRow(code, year, float(value), comparator, note)
         try:
             batch = ingest.commit_targets([row], user)
-            st.success(f"已保存（批次 {batch}）。")
+            _saved(f"已保存（批次 {batch}）。")
         except ingest.ValidationFailed as exc:
             render_issues(exc.report.issues)
         except (PermissionDenied, store.StoreError) as exc:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import progress_upload
 from components.auth import current_user
+from components.sidebar import routed
 from components.upload import (
     escape_md,
     file_key,
@@ -24,16 +25,23 @@ from tracker.ingest import submit
 
 
 def _period() -> tuple[int, int]:
+    """The sidebar's year and, by default, the month now due in it (``tracker.ingest.month_due``)."""
     today = date.today()
-    default = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
     filters = st.session_state.get("_filters")
-    year, month = (filters.year, filters.month) if filters else default
+    year = filters.year if filters else ingest.period_due(today)[0]
     c1, c2, _ = st.columns([1, 1, 3])
     years = list(range(min(year, today.year) - 3, today.year + 1))
     year = c1.selectbox(
         "填报年度", years, index=years.index(year) if year in years else len(years) - 1, key="upload_year", format_func=lambda y: f"{y}年"
     )
-    month = c2.selectbox("填报月份", list(range(1, 13)), index=month - 1, key="upload_month", format_func=lambda m: f"{m}月")
+    month = c2.selectbox(
+        "填报月份",
+        list(range(1, 13)),
+        index=ingest.month_due(int(year), today) - 1,
+        key=f"upload_month_{year}",  # per year: another year opens on its own month due
+        format_func=lambda m: f"{m}月",
+        help="默认为现在应填报的月份：今天之前最近一个已结束的月份",
+    )
     return int(year), int(month)
 
 
@@ -140,6 +148,7 @@ def _explanation_section(user: User, year: int, month: int) -> None:
 
 
 def main() -> None:
+    routed()
     st.title("数据填报")
     st.caption("各部门每月填报实际数值：下载模板 → 填写 → 上传检查 → 预览 → 确认提交。")
     user = current_user()

@@ -43,13 +43,18 @@ LOCAL_ADDRESS = "本机"  # the client address of a browser on the server itself
 FORGET_SECONDS = 3600  # failures are forgotten this long after the last one (or after the lock ends)
 _NAME = re.compile(r"^[\w.\-\u4e00-\u9fff]{1,40}$")
 _hasher = PasswordHasher()
-# Verified when the user name does not exist, so a wrong name costs as long as a wrong password
-# (no telling which names exist from the response time).
-_DUMMY_HASH = _hasher.hash("not-a-password-of-anyone")
 # Serialises the lock check and the failure count of logins in this process (DuckDB's file lock already
 # serialises processes): parallel wrong passwords must count one by one and stop at the lock.
 _LOGIN_LOCK = threading.Lock()
 _RETRIES = 5
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified when the user name does not exist, so a wrong name costs as long as a wrong password (no telling
+    which names exist from the response time). Hashed at the first such login, not at import: argon2id is slow on
+    purpose, and every page, CLI command and test imports this module."""
+    return _hasher.hash("not-a-password-of-anyone")
 
 
 class PermissionDenied(PermissionError):
@@ -334,7 +339,7 @@ def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, addre
         raise LoginFailed(_wait_message(until, now))
     row = _find(con, name)
     try:
-        _hasher.verify(row[3] if row else _DUMMY_HASH, password or "")
+        _hasher.verify(row[3] if row else _dummy_hash(), password or "")
         ok = row is not None and not row[4]  # a disabled account answers exactly like a wrong password
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False

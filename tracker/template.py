@@ -2,7 +2,9 @@
 
 Sheet 填报: one row per metric (and per place for per-place metrics) with code, name, unit, place, last
 month's value and the year's target; the value and note cells are the only unlocked cells (sheet protection
-without a password: it prevents accidents, not intent), and the value cells only take numbers.
+without a password: it prevents accidents, not intent), and the value cells only take numbers. Where the month
+already has a current figure, its value and note are prefilled on a grey fill and column 填报情况 says
+"已填报的当前值": a filled template uploaded again changes only what staff changed (equal rows are no new version).
 Sheet 情况说明: one row per indicator of the department, for the cause and next steps where it lags.
 Sheet 项目: the department's projects (it leads them) with the planned stage and last month's report to see; to fill:
 阶段, 形象进度, 进展情况, 存在问题. Sheet 任务: its tasks; to fill: 进展情况, 完成情况, 存在问题
@@ -24,12 +26,14 @@ from tracker.ingest import place_kinds
 from tracker.labels import COMPARATOR_NAMES
 from tracker.model import SELF_ASSESSMENTS, STAGES
 
-HEADERS = ["指标编码", "指标名称", "单位", "地点编码", "地点名称", "年", "月", "上月数值", "全年目标", "数值", "备注"]
-VALUE_COL, NOTE_COL = "J", "K"
+HEADERS = ["指标编码", "指标名称", "单位", "地点编码", "地点名称", "年", "月", "上月数值", "全年目标", "数值", "备注", "填报情况"]
+VALUE_COL, NOTE_COL, STATE_COL = "J", "K", "L"
+CURRENT_MARK = "已填报的当前值"  # column 填报情况 of a prefilled row
 NOTE_HEADERS = ["指标编码", "指标名称", "年", "月", "上月状态", "情况说明"]
 HEADER_ROW = 3
 _HEAD_FILL = PatternFill("solid", fgColor="0F4C81")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
+_CURRENT_FILL = PatternFill("solid", fgColor="E3E6EA")  # a value already reported for the month (still editable)
 
 
 class TemplateError(ValueError):
@@ -68,6 +72,12 @@ def build_template(con: duckdb.DuckDBPyConnection, department: str, year: int, m
             "select metric, place, value from figure_current where year = ? and month = ?", [prev_year, prev_month]
         ).fetchall()
     }
+    current = {
+        (m, p): (v, n, bool(d))
+        for m, p, v, n, d in con.execute(
+            "select metric, place, value, note, demo from figure_current where year = ? and month = ?", [year, month]
+        ).fetchall()
+    }
     targets = _targets(con, year)
 
     book = Workbook()
@@ -75,7 +85,10 @@ def build_template(con: duckdb.DuckDBPyConnection, department: str, year: int, m
     ws.title = "填报"
     ws["A1"] = f"三乡镇 {year}年{month}月 月度数据填报表 —— {dept[0]}"
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = f"只填黄色的“数值”和“备注”两列，其他列请勿修改；未发生的填 0，没有数据的留空。生成于 {datetime.now():%Y-%m-%d %H:%M}"
+    ws["A2"] = (
+        "只填“数值”和“备注”两列（黄色为待填，灰色为本月已填报的当前值，需要更正时直接改写），其他列请勿修改；"
+        f"未发生的填 0，没有数据的留空。未改动的行上传后不会重复记录。生成于 {datetime.now():%Y-%m-%d %H:%M}"
+    )
     ws["A2"].font = Font(color="666666")
     for col, name in enumerate(HEADERS, start=1):
         cell = ws.cell(HEADER_ROW, col, name)
@@ -87,12 +100,16 @@ def build_template(con: duckdb.DuckDBPyConnection, department: str, year: int, m
         targets_text = targets.get(code, "")
         kinds = place_kinds(place_kind)
         for place, place_name in [(p, n) for p, n, k in places if k in kinds] if per_place else [(None, "")]:
-            values = [code, name, unit, place or "", place_name, year, month, last.get((code, place)), targets_text, None, None]
-            for col, value in enumerate(values, start=1):
-                ws.cell(row, col, value)
+            value, note, demo = current.get((code, place), (None, None, False))
+            state = (CURRENT_MARK + ("（演示数据）" if demo else "")) if value is not None else None
+            values = [code, name, unit, place or "", place_name, year, month, last.get((code, place)), targets_text, value, note, state]
+            for col, cell_value in enumerate(values, start=1):
+                ws.cell(row, col, cell_value)
             for letter in (VALUE_COL, NOTE_COL):
                 ws[f"{letter}{row}"].protection = Protection(locked=False)
-                ws[f"{letter}{row}"].fill = _INPUT_FILL
+                ws[f"{letter}{row}"].fill = _CURRENT_FILL if value is not None else _INPUT_FILL
+            if value is not None:
+                ws[f"{STATE_COL}{row}"].font = Font(color="666666")
             row += 1
     last_row = max(row - 1, HEADER_ROW + 1)
     check = DataValidation(
@@ -107,7 +124,7 @@ def build_template(con: duckdb.DuckDBPyConnection, department: str, year: int, m
     )
     check.add(f"{VALUE_COL}{HEADER_ROW + 1}:{VALUE_COL}{last_row}")
     ws.add_data_validation(check)
-    for letter, width in zip("ABCDEFGHIJK", (26, 34, 7, 14, 18, 7, 5, 11, 22, 12, 30), strict=True):
+    for letter, width in zip("ABCDEFGHIJKL", (26, 34, 7, 14, 18, 7, 5, 11, 22, 12, 30, 24), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.protection.sheet = True  # locked cells stay locked; value and note cells were unlocked above

@@ -26,13 +26,15 @@ def cmd_metrics(args) -> int:
 
 
 def cmd_template(args) -> int:
+    year = args.year if args.year is not None else ingest.period_due()[0]
+    month = args.month if args.month is not None else ingest.month_due(year)
     try:
         with store.connect() as con:
-            data = template.build_template(con, args.department, args.year, args.month)
+            data = template.build_template(con, args.department, year, month)
     except template.TemplateError as exc:
         return err(str(exc))
     Path(args.output).write_bytes(data)
-    print(f"已生成模板：{args.output}")
+    print(f"已生成模板：{args.output}（{year}年{month}月）")
     return 0
 
 
@@ -166,8 +168,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("template", help="生成某部门某月的填报模板 (.xlsx)")
     p.add_argument("--department", required=True)
-    p.add_argument("--year", type=int, required=True)
-    p.add_argument("--month", type=int, required=True)
+    p.add_argument("--year", type=int, help="默认：最近一个已结束月份所在的年份")
+    p.add_argument("--month", type=int, help="默认：该年现在应填报的月份（今天之前最近一个已结束的月份）")
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=cmd_template)
 

@@ -13,9 +13,10 @@ Modules, in the order a file travels through them:
 - ``figures``: ``parse``: the figure rows and 情况说明 rows of a file (no database).
 - ``checks``: ``validate``: every check that needs the database, and the old → new comparison; ``place_kinds``.
 - ``batch``: ``prepare`` (preview), ``commit``, ``add_explanation``, ``revert``; ``BatchKind``.
-- ``targets``: target uploads: ``parse_targets``, ``check_targets``, ``commit_targets``, ``targets_for_year``.
+- ``targets``: target uploads: ``parse_targets``, ``check_targets``, ``commit_targets``, ``targets_for_year``;
+  the year being planned (``planning_year``).
 - ``reporting``: the read model: 填报率 (``reporting_status``), ``missing_explanations``, ``current_figures``,
-  ``batches``, ``metrics_list``.
+  ``batches``, ``metrics_list``; the month now due (``month_due``, ``period_due``).
 - ``model``: the records the others share (``Issue``, ``Parsed``, ``Report``...) and the two errors.
 
 Rules, decided here and shown to users in Chinese:
@@ -31,9 +32,10 @@ Rules, decided here and shown to users in Chinese:
   that have built pre-treatment (``NON_DECREASING``). Other stocks may fall and are not checked: market
   entities close, firms drop below 1 亿, worse-than-V rivers should fall, patrol counts are per month.
 - A commit is one transaction and one new batch. A file that changes nothing writes nothing; a file that changes
-  something writes all its rows, the unchanged ones too, so reverting an earlier batch never takes back a value
-  this file also reported. The same file (same sha256) as a committed batch is a duplicate:
-  nothing is written the second time, even when a later batch changed those values (revert that batch instead).
+  something writes the rows that change a value or a note, never the rows equal to the current ones (the template
+  comes prefilled with them: uploading it again records only what staff changed). The same file (same sha256) as
+  a committed batch is a duplicate: nothing is written the second time, even when a later batch changed those
+  values (revert that batch instead).
 - Nothing is deleted: a correction is a new batch whose rows win; a revert flips the batch's status. Only batches
   whose rows are versioned can be reverted (``REVERTIBLE``): figures, targets, 情况说明.
 - Running totals are checked against the month before and the month after (the file's rows and the current ones).
@@ -66,9 +68,19 @@ from tracker.ingest.reporting import (
     due_date,
     metrics_list,
     missing_explanations,
+    month_due,
+    period_due,
     reporting_status,
 )
-from tracker.ingest.targets import TargetRow, check_targets, commit_targets, default_comparator, parse_targets, targets_for_year
+from tracker.ingest.targets import (
+    TargetRow,
+    check_targets,
+    commit_targets,
+    default_comparator,
+    parse_targets,
+    planning_year,
+    targets_for_year,
+)
 
 __all__ = [
     "BATCH_KIND_NAMES",
@@ -101,8 +113,11 @@ __all__ = [
     "due_date",
     "metrics_list",
     "missing_explanations",
+    "month_due",
     "parse",
     "parse_targets",
+    "period_due",
+    "planning_year",
     "place_kinds",
     "prepare",
     "reporting_status",

@@ -68,7 +68,7 @@ class CommitResult:
             return "文件中的数值与系统现有数值完全相同，本次没有任何改动。"
         text = f"已提交：批次 {self.batch_id}，写入 {self.rows} 个数值"
         if self.unchanged:
-            text += f"（另有 {self.unchanged} 个与现有数值相同，一并记入本批次）"
+            text += f"（另有 {self.unchanged} 个与现有数值相同，未改动）"
         if self.explanations:
             text += f"，{self.explanations} 条情况说明"
         if self.report.same_file_as is not None:
@@ -207,17 +207,15 @@ def revert(batch_id: int, user: User | None, now: datetime | None = None) -> Non
 
 
 def _write_figures(con: duckdb.DuckDBPyConnection, report: Report, created_at: datetime | None = None) -> int | None:
-    """A new batch with every row of the file when any of them changes something (else None, nothing written).
+    """A new batch with the rows of the file that change something (else None, nothing written).
 
-    The unchanged rows are written too (keeping their current note): the batch then stands for all the file
-    reported, and reverting an earlier batch cannot take back a value this one repeated.
+    A row equal to the current value (and note) is no new version: a template prefilled with the month's
+    current values and uploaded again records only what staff changed, and reverting the batch those values
+    came from still takes them back.
     """
     if not report.changes_anything:
         return None
-    rows_in = report.preview
-    if not rows_in.empty:
-        same = rows_in["change"] == "不变"
-        rows_in = rows_in.assign(note=rows_in["note"].where(~same | rows_in["note"].notna(), rows_in["old_note"]))
+    rows_in = report.changed
     batch_id = store.new_batch(
         con,
         BatchKind.FIGURES,

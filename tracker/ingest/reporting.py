@@ -71,6 +71,23 @@ def due_date(year: int, month: int) -> date:
     return date(year + (month == 12), month % 12 + 1, DUE_DAY)
 
 
+def month_due(year: int, today: date | None = None) -> int:
+    """The month staff report now, within ``year``: the last finished month before today (December for a past
+    year; January when no month of ``year`` has finished yet). The upload page and ``template`` default to it."""
+    today = today or date.today()
+    if year < today.year:
+        return 12
+    if year > today.year:
+        return 1
+    return max(today.month - 1, 1)
+
+
+def period_due(today: date | None = None) -> tuple[int, int]:
+    """The (year, month) now due: the last finished month before today (December of last year in January)."""
+    today = today or date.today()
+    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+
+
 def reporting_status(con: duckdb.DuckDBPyConnection, year: int, today: date | None = None) -> pd.DataFrame:
     """填报率 per department and month: reported metric-places / expected; overdue after the due date."""
     today = today or date.today()

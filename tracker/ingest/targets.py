@@ -68,6 +68,14 @@ def targets_for_year(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     ).df()
 
 
+def planning_year(con: duckdb.DuckDBPyConnection, today: date | None = None) -> int:
+    """The year 目标管理 opens on: the one after the latest year with targets, or this year if that is later
+    (never past next year, the last year targets may be entered for)."""
+    today = today or date.today()
+    (latest,) = con.execute("select max(year) from target_current").fetchone() or (None,)
+    return min(max(int(latest) + 1 if latest is not None else today.year, today.year), today.year + 1)
+
+
 def parse_targets(data: bytes, file_name: str) -> tuple[list[TargetRow], list[Issue]]:
     """The target rows of a file and the problems of its cells. Raises IngestError only, as ``parse`` does."""
     try:
