@@ -1,0 +1,159 @@
+"""Towns as tenants: a second town added from files made for these tests, side by side with 三乡镇, each in a store
+of its own; a town's users can neither read nor write another town's data, through the CLI and the functions."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, make_csv
+from tracker import config, status, store, towns
+
+HENGLAN = "442000110"  # 横栏镇
+HOME = "442000114"  # 三乡镇
+
+
+def write_town_files(folder: Path) -> tuple[Path, Path]:
+    """横栏镇's files in the formats of data/: two departments, two metrics, a level target and a growth target."""
+    data, queries = folder / "data", folder / "queries"
+    data.mkdir(parents=True)
+    shutil.copy(config.DATA_DIR / "areas.csv", data / "areas.csv")
+    (data / "departments.csv").write_text("code,name,note\necon,经济发展局,\nmarket,市场监管分局,\n", encoding="utf-8")
+    (data / "metrics.csv").write_text(
+        "code,name,unit,department,kind,per_place,place_kind,min_value,max_value,description\n"
+        "market_entities,市场主体总量,家,market,stock,false,,0,,月末实有市场主体户数\n"
+        "gdp_ytd,地区生产总值（累计值）,亿元,econ,stock,false,,0,,统计部门公布的1月至当月累计值\n",
+        encoding="utf-8",
+    )
+    (data / "targets.csv").write_text(
+        "indicator,year,value,comparator,rule,note\n"
+        "market_entities,2023,20000,>=,fixed,原文“市场主体总量突破2万家”\n"
+        "gdp_growth,2023,7,>=,fixed,原文“地区生产总值增长7%左右”\n",
+        encoding="utf-8",
+    )
+    (queries / "economy").mkdir(parents=True)
+    (queries / "economy" / "gdp_growth.sql").write_text(
+        "-- name: 地区生产总值增速\n-- unit: 亿元\n-- kind: level\n-- direction: up\n-- department: econ\n-- metrics: gdp_ytd\n"
+        "-- basis: growth\n-- qualifier: 约\n-- source: 地区生产总值增长7%左右。\n"
+        "select year, month, value from figure_current where metric = 'gdp_ytd' and year = $year and place is null\n",
+        encoding="utf-8",
+    )
+    return data, queries
+
+
+def cli(home_db: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    env = {**os.environ, "TRACKER_DB": str(home_db)}
+    env.pop("TRACKER_TOWNS", None)
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", *args], cwd=ROOT, input=stdin, text=True, capture_output=True, env=env, timeout=180
+    )
+
+
+@pytest.fixture
+def two_towns(demo_db, tmp_path) -> Path:
+    """The demo 三乡镇 and 横栏镇 added from its files, through the command line."""
+    data, queries = write_town_files(tmp_path / "henglan-files")
+    result = cli(demo_db, "towns", "add", HENGLAN, "--data", str(data), "--queries", str(queries))
+    assert result.returncode == 0, result.stderr
+    assert "已添加 横栏镇（442000110）" in result.stdout
+    return demo_db
+
+
+def test_towns_list_and_status_of_each(two_towns):
+    listed = json.loads(cli(two_towns, "towns", "--json").stdout)
+    assert [(t["code"], t["name"], t["home"]) for t in listed] == [(HOME, "三乡镇", True), (HENGLAN, "横栏镇", False)]
+    assert listed[1]["geometry"] is False  # no places.geojson: the map says so
+    theirs = json.loads(cli(two_towns, "--town", HENGLAN, "status", "--year", "2023", "--month", "6", "--json").stdout)
+    codes = {i["code"] for i in theirs["indicators"] + theirs["tracked"]}
+    # The shared file whose metric 横栏镇 reports, and its own growth file; none of 三乡镇's other indicators.
+    assert codes == {"market_entities", "gdp_growth"}
+    assert not theirs["projects"] and not theirs["tasks"]
+    assert all(i["status"] == "未填报" for i in theirs["indicators"])
+
+
+def test_the_home_town_sees_exactly_what_it_saw_before(demo_db, tmp_path):
+    before = cli(demo_db, "status", "--year", "2023", "--month", "6", "--json").stdout
+    data, queries = write_town_files(tmp_path / "files")
+    assert cli(demo_db, "towns", "add", HENGLAN, "--data", str(data), "--queries", str(queries)).returncode == 0
+    assert cli(demo_db, "status", "--year", "2023", "--month", "6", "--json").stdout == before
+    assert cli(demo_db, "status", "--year", "2023", "--month", "6", "--json", "--town", HOME).stdout == before
+
+
+def test_a_towns_user_cannot_write_or_act_in_another_town(two_towns):
+    added = cli(two_towns, "--town", HENGLAN, "users", "add", "hl_market", "--role", "staff", "--department", "market",
+                stdin="a-long-password\n")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    upload = two_towns.parent / "market.csv"
+    upload.write_bytes(make_csv([["market_entities", 2023, 6, 21000]], header=("指标编码", "年", "月", "数值")))
+    with store.connect(two_towns) as con:
+        home_before = con.execute("select count(*) from figure").fetchone()[0]
+    # In 三乡镇 the user does not exist: refused, nothing written there.
+    refused = cli(two_towns, "import", str(upload), "--user", "hl_market")
+    assert refused.returncode != 0 and "hl_market" in refused.stderr
+    # In its own town the same file is accepted, and 三乡镇's store is untouched.
+    accepted = cli(two_towns, "import", str(upload), "--user", "hl_market", "--town", HENGLAN)
+    assert accepted.returncode == 0, accepted.stderr
+    with store.connect(two_towns) as con:
+        assert con.execute("select count(*) from figure").fetchone()[0] == home_before
+    theirs = json.loads(cli(two_towns, "--town", HENGLAN, "status", "--year", "2023", "--month", "6", "--json").stdout)
+    market = next(i for i in theirs["indicators"] if i["code"] == "market_entities")
+    assert market["value"] == 21000 and market["status"] == "已完成"
+
+
+def test_an_unknown_town_is_refused_by_every_command(two_towns):
+    result = cli(two_towns, "--town", "442000999", "status", "--year", "2023", "--month", "6")
+    assert result.returncode == 1
+    assert "镇街代码 442000999 不在本平台：已有 442000114（三乡镇）、442000110（横栏镇）" in result.stderr
+    # An official town not added here is refused too, not created empty.
+    assert cli(two_towns, "--town", "442000101", "status", "--year", "2023", "--month", "6").returncode == 1
+    assert not (two_towns.parent / "towns" / "442000101").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d, q: None, "横栏镇（442000110）已在本平台，不能重复添加"),
+        (lambda d, q: (d / "targets.csv").unlink(), "缺少文件：targets.csv"),
+        (lambda d, q: (d / "departments.csv").write_text("code,title\necon,经济发展局\n", encoding="utf-8"), "缺少列 name"),
+        (lambda d, q: (d / "metrics.csv").write_text((d / "metrics.csv").read_text(encoding="utf-8").replace("gdp_ytd", "gdp"),
+                                                     encoding="utf-8"),
+         "gdp_growth.sql 引用了 metrics.csv 中没有的填报项：gdp_ytd"),
+    ],
+)  # fmt: skip
+def test_a_town_that_cannot_be_added_leaves_nothing(demo_db, tmp_path, monkeypatch, change, message):
+    monkeypatch.setenv("TRACKER_TOWNS", str(tmp_path / "towns"))
+    data, queries = write_town_files(tmp_path / "files")
+    if message.startswith("横栏镇"):
+        towns.add(HENGLAN, data, queries)
+    change(data, queries)
+    before = sorted(p.name for p in (tmp_path / "towns").iterdir()) if (tmp_path / "towns").exists() else []
+    with pytest.raises(towns.TownError, match=message):
+        towns.add(HENGLAN, data, queries)
+    after = sorted(p.name for p in (tmp_path / "towns").iterdir()) if (tmp_path / "towns").exists() else []
+    assert after == before  # no half-built town, no staging folder left behind
+
+
+def test_a_code_not_on_the_official_list_is_refused(demo_db, tmp_path):
+    with pytest.raises(towns.TownError, match="442009999 不在中山市官方镇街名录中"):
+        towns.add("442009999", tmp_path, None)
+
+
+def test_each_town_reads_its_own_store_in_one_process(two_towns):
+    """The functions the pages call, switching town in one process: each sees its own indicators and users."""
+    with config.use_town(HENGLAN):
+        with store.connect() as con:
+            theirs = {i.code for i in status.build_status(con, 2023, 6).indicators}
+            their_users = con.execute("select count(*) from users").fetchone()[0]
+        assert towns.name() == "横栏镇"
+    with store.connect() as con:
+        ours = {i.code for i in status.build_status(con, 2023, 6).indicators}
+    assert theirs == {"market_entities", "gdp_growth"}
+    assert "market_entities" in ours and "gdp_growth" not in ours and len(ours) > 10
+    assert their_users == 0
+    assert towns.name() == "三乡镇"
