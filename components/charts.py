@@ -312,6 +312,28 @@ def status_count_chart(
     return fig
 
 
+# --- the city ---
+
+
+def town_share_chart(shared: pd.DataFrame, year: int, month: int, *, size: Size = "screen") -> go.Figure:
+    """完成率 of each shared indicator, one bar per town (a growth rate is compared as 累计增速 in its own table)."""
+    fig = go.Figure()
+    share = shared[shared["completion"].notna()]
+    for town_name, rows in share.groupby("town_name", sort=False):
+        fig.add_bar(
+            x=list(rows["name"]),
+            y=[c * 100 for c in rows["completion"]],
+            name=town_name,
+            text=[fmt_pct(c) for c in rows["completion"]],
+            textposition="outside",
+            hovertemplate=f"{town_name}<br>%{{x}}：%{{text}}<extra></extra>",
+        )
+    fig.update_yaxes(title_text="完成率（%）", rangemode="tozero")
+    fig = _style(fig, "各镇街共有指标的完成率", 480, f"{year}年{month}月", TYPE_SCALES[size])
+    fig.update_layout(barmode="group", margin={"b": 60})
+    return fig
+
+
 # --- indicator drill-down ----------------------------------------------------------------------------------
 
 

@@ -157,3 +157,38 @@ def test_each_town_reads_its_own_store_in_one_process(two_towns):
     assert "market_entities" in ours and "gdp_growth" not in ours and len(ours) > 10
     assert their_users == 0
     assert towns.name() == "三乡镇"
+
+
+def test_the_city_rollup_is_the_sum_of_each_towns_own_status(two_towns):
+    from tracker import city
+
+    reports = city.town_statuses(2023, 6)
+    rows = city.rollup(reports)
+    assert [r.name for r in rows] == ["三乡镇", "横栏镇"]
+    for row in rows:
+        with config.use_town(row.code), store.connect() as con:
+            own = status.build_status(con, 2023, 6)
+        assert row.counts == status.status_counts(own.all_items)
+        assert row.items == len(own.all_items)
+    assert city.totals(rows) == {s: sum(r.counts[s] for r in rows) for s in rows[0].counts}
+    henglan = rows[1]
+    assert henglan.items == 2 and henglan.reported == 0 and henglan.report_rate == 0
+    shared = city.shared_indicators(reports)
+    assert set(shared["code"]) == {"market_entities"} and list(shared["town_name"]) == ["三乡镇", "横栏镇"]
+
+
+def test_city_page_and_the_town_switch(two_towns):
+    from tests.test_pages import open_page, text_of
+
+    at = open_page("city", 6, year="2023")
+    towns_table = at.dataframe[0].value
+    assert list(towns_table["镇街"]) == ["三乡镇（演示数据）", "横栏镇"]
+    assert list(towns_table["进入"]) == ["./?town=三乡镇&year=2023&month=6", "./?town=横栏镇&year=2023&month=6"]
+    assert "市场主体总量" in list(at.dataframe[1].value["指标"])
+    # The switch: the same app on 横栏镇 shows its own items only, and its name.
+    at = open_page("overview", 6, year="2023", town="横栏镇")
+    assert at.sidebar.selectbox(key="town").value == HENGLAN
+    page = text_of(at)
+    assert "**经济发展**\n指标 2 项" in page and "**水环境治理**\n指标 0 项" in page  # 横栏镇's own two indicators
+    with config.use_town(HENGLAN):
+        assert config.db_path() == two_towns.parent / "towns" / HENGLAN / "tracker.duckdb"
