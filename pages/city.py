@@ -43,9 +43,10 @@ def render() -> None:
     final = month == 12
     statuses = list(verdicts(final))
     totals = city.totals(rows)
+    st.subheader("全市合计")
     cols = st.columns(len(statuses))
     for col, s in zip(cols, statuses, strict=True):
-        col.metric(f"全市{status_label(s)}", f"{totals[s]}项", border=True)
+        col.metric(status_label(s), f"{totals[s]}项", border=True)
     st.subheader("各镇街事项状态")
     tables.show(town_frame(rows, year, month, statuses), COLUMNS, key="city_towns")
     per_town = {r.name: r.counts for r in rows}
