@@ -100,6 +100,7 @@ class Settings:
     jump_warning_factor: float = 3.0
     tile_url: str = ""
     tile_datum: str = "wgs84"
+    map_box: tuple[float, ...] = ()  # lng_min, lat_min, lng_max, lat_max around the town; empty: 三乡镇's
     doc_number_prefix: str = "三乡督"
     recipients: str = "各村（社区）、镇属各部门"
     issuer: str = "三乡镇人民政府督查室"
