@@ -3,6 +3,7 @@ of its own; a town's users can neither read nor write another town's data, throu
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -192,3 +193,29 @@ def test_city_page_and_the_town_switch(two_towns):
     assert "**经济发展**\n指标 2 项" in page and "**水环境治理**\n指标 0 项" in page  # 横栏镇's own two indicators
     with config.use_town(HENGLAN):
         assert config.db_path() == two_towns.parent / "towns" / HENGLAN / "tracker.duckdb"
+
+
+def test_a_reviewed_draft_becomes_a_new_towns_items(demo_db, tmp_path):
+    """报告提取 → a draft folder → a new town: every drafted indicator, project and task is an item of the new
+    town, with the report's sentence beside it, reported by its lead department (issue 18's last step)."""
+    draft = tmp_path / "draft"
+    made = cli(demo_db, "extract", str(config.DATA_DIR / "source" / "work-report-2023-p24.txt"), "--year", "2023", "--out-dir", str(draft))
+    assert made.returncode == 0, made.stderr
+    added = cli(demo_db, "towns", "add", "442000115", "--data", str(draft))
+    assert added.returncode == 0, added.stderr
+    assert "已添加 板芙镇（442000115）" in added.stdout
+    items = json.loads(cli(demo_db, "--town", "442000115", "items", "--year", "2023", "--json").stdout)
+    drafted = {kind: len(list(csv.DictReader(open(draft / f"{kind}s.csv", encoding="utf-8")))) for kind in ("indicator", "project", "task")}
+    kinds = {kind: sum(1 for i in items if i["kind"] == kind) for kind in drafted}
+    assert kinds == drafted and kinds["indicator"] >= 15 and kinds["project"] >= 30 and kinds["task"] >= 20
+    market = next(i for i in items if i["code"] == "market_entities")
+    assert "推动市场主体总量突破3万家" in market["source"] and market["lead_department"]
+    theirs = json.loads(cli(demo_db, "--town", "442000115", "status", "--year", "2023", "--month", "6", "--json").stdout)
+    judged = {i["code"]: i for i in theirs["indicators"]}
+    assert judged["market_entities"]["target"] == 30000 and judged["market_entities"]["status"] == "未填报"
+    # A sum over months from its name, a level otherwise; the generated query says it should be checked.
+    assert judged["new_industrial_above_scale"]["kind"] == "cumulative" and judged["market_entities"]["kind"] == "level"
+    assert "口径请牵头单位核对" in judged["market_entities"]["description"]
+    # 三乡镇 is untouched.
+    ours = json.loads(cli(demo_db, "status", "--year", "2023", "--month", "6", "--json").stdout)
+    assert ours["demo"] is True and len(ours["projects"]) == 33

@@ -15,12 +15,14 @@ import getpass
 import os
 import shutil
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 
 from tracker import config, db, indicators, store
+from tracker.extract import town_files
 
 OFFICIAL_LIST = config.DATA_DIR / "source" / "zhongshan_towns_official_2022.csv"
 REQUIRED_FILES = ("areas.csv", "departments.csv", "metrics.csv", "targets.csv")
@@ -78,8 +80,14 @@ def require_known(code: str) -> str:
     return code
 
 
-def add(code: str, data: Path, queries: Path | None = None, *, demo: bool = False, user: str | None = None) -> Town:
+def add(
+    code: str, data: Path, queries: Path | None = None, *, demo: bool = False, user: str | None = None, year: int | None = None
+) -> Town:
     """Add a town from its files (the formats of ``data/``), all or nothing: its folder appears complete or not at all.
+
+    ``data`` may also be a reviewed draft folder from ``extract --out-dir`` (its ``indicators.csv``): it is made into
+    the town's files first (``tracker.extract.town_files``), the report's year taken from ``year`` where the draft
+    has none.
 
     ``queries`` holds the town's own indicator files (``<area>/<code>.sql``); the shared files whose metrics the
     town reports are tracked without copying. Refused with a Chinese message: a code not on the official list, a
@@ -90,6 +98,14 @@ def add(code: str, data: Path, queries: Path | None = None, *, demo: bool = Fals
     if code == config.home_town() or (config.town_dir(code) / "tracker.duckdb").exists():
         raise TownError(f"{name(code)}（{code}）已在本平台，不能重复添加。")
     data = Path(data)
+    if town_files.is_draft_folder(data):
+        made = config.towns_dir() / f".{code}.draft.{os.getpid()}"
+        shutil.rmtree(made, ignore_errors=True)
+        try:
+            made_data, made_queries = town_files.town_files(data, made, year or town_files.draft_year(data) or date.today().year)
+            return add(code, made_data, made_queries, demo=demo, user=user)
+        finally:
+            shutil.rmtree(made, ignore_errors=True)
     missing = [f for f in REQUIRED_FILES if not (data / f).is_file()]
     if missing:
         raise TownError(f"{data} 缺少文件：{'、'.join(missing)}（格式同 data/ 下的同名文件）。")
@@ -103,14 +119,14 @@ def add(code: str, data: Path, queries: Path | None = None, *, demo: bool = Fals
                 shutil.copy2(data / f, staging / "data" / f)
         if queries is not None:
             shutil.copytree(queries, staging / "queries", ignore=shutil.ignore_patterns("_*"))
-        own = _check_queries(staging, code)
+        own_codes = _check_queries(staging, code)
         try:
             db.build(staging / "tracker.duckdb", data_dir=staging / "data", demo=demo)
         except (KeyError, ValueError, duckdb.Error) as exc:
             raise TownError(f"按 {data} 的文件建库失败：{_reason(exc)}") from exc
         with store.writing(staging / "tracker.duckdb") as con:
             store.audit(con, user or f"命令行:{getpass.getuser()}", "town_add",
-                        {"town": code, "name": name(code), "from": str(data), "own_indicators": own})  # fmt: skip
+                        {"town": code, "name": name(code), "from": str(data), "own_indicators": own_codes})  # fmt: skip
         os.replace(staging, config.town_dir(code))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
