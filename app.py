@@ -43,6 +43,7 @@ def navigation(city: bool) -> st.navigation:
                 page("targets", "目标管理", "flag"),
                 page("extract", "报告提取", "document_scanner"),
                 page("users", "用户管理", "manage_accounts"),
+                page("towns", "镇街管理", "holiday_village"),
             ],
         },
         # Every page listed: a collapsed menu hides pages behind Streamlit's English "View 6 more".

@@ -219,3 +219,52 @@ def test_a_reviewed_draft_becomes_a_new_towns_items(demo_db, tmp_path):
     # 三乡镇 is untouched.
     ours = json.loads(cli(demo_db, "status", "--year", "2023", "--month", "6", "--json").stdout)
     assert ours["demo"] is True and len(ours["projects"]) == 33
+
+
+def _zip(folder: Path, inside: str = "") -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for path in folder.rglob("*"):
+            if path.is_file():
+                zf.write(path, f"{inside}{path.relative_to(folder)}")
+    return out.getvalue()
+
+
+def test_add_from_zip_as_the_page_does(demo_db, tmp_path, monkeypatch):
+    from tracker.auth import PermissionDenied, User
+
+    monkeypatch.setenv("TRACKER_TOWNS", str(tmp_path / "towns"))
+    data, queries = write_town_files(tmp_path / "files")
+    admin = User("admin", "admin")
+    archive = _zip(tmp_path / "files", "横栏镇/")
+    with pytest.raises(PermissionDenied):
+        towns.add_from_zip(HENGLAN, archive, User("econ", "staff", "econ"))
+    with pytest.raises(towns.TownError, match="不是 zip"):
+        towns.add_from_zip(HENGLAN, b"not a zip", admin)
+    import io
+    import zipfile
+
+    evil = io.BytesIO()
+    with zipfile.ZipFile(evil, "w") as zf:
+        zf.writestr("../escape.csv", "x")
+    with pytest.raises(towns.TownError, match="路径不安全"):
+        towns.add_from_zip(HENGLAN, evil.getvalue(), admin)
+    assert not (tmp_path / "escape.csv").exists() and not (tmp_path / "towns" / HENGLAN).exists()
+    town = towns.add_from_zip(HENGLAN, archive, admin)
+    assert town.name == "横栏镇" and town.store.exists()
+    with config.use_town(HENGLAN), store.connect() as con:
+        assert con.execute("select user_name, action from audit where action = 'town_add'").fetchall() == [("admin", "town_add")]
+    # Only the platform's own administrators add towns: not an administrator of another town.
+    with config.use_town(HENGLAN), pytest.raises(towns.TownError, match="只有三乡镇（平台所在镇街）的管理员可以添加镇街"):
+        towns.add_from_zip("442000101", archive, admin)
+
+
+def test_towns_page_lists_towns_and_is_read_only_without_an_admin(two_towns):
+    from tests.test_pages import open_page
+
+    at = open_page("towns", None)
+    assert list(at.dataframe[0].value["镇街"]) == ["三乡镇", "横栏镇"]
+    assert any("只能查看" in i.value for i in at.info)

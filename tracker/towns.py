@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import csv
 import getpass
+import io
 import os
 import shutil
+import tempfile
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -22,11 +25,13 @@ from pathlib import Path
 import duckdb
 
 from tracker import config, db, indicators, store
+from tracker.auth import User, require_admin
 from tracker.extract import town_files
 
 OFFICIAL_LIST = config.DATA_DIR / "source" / "zhongshan_towns_official_2022.csv"
 REQUIRED_FILES = ("areas.csv", "departments.csv", "metrics.csv", "targets.csv")
 OPTIONAL_FILES = ("projects.csv", "tasks.csv", "items.csv", "places.geojson", "settings.toml")
+MAX_ZIP_BYTES = 20 * 1024 * 1024  # unpacked: a town's text files are kilobytes; its geometry a few megabytes
 
 
 class TownError(ValueError):
@@ -154,3 +159,44 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, KeyError):
         return f"缺少列 {exc.args[0]}"
     return str(exc).splitlines()[0][:200]
+
+
+def require_platform_admin(user: User | None) -> User:
+    """Adding a town is for an administrator of the home town (the platform's own accounts)."""
+    user = require_admin(user)
+    if not config.is_home_town():
+        raise TownError(f"只有{name(config.home_town())}（平台所在镇街）的管理员可以添加镇街。")
+    return user
+
+
+def add_from_zip(code: str, archive: bytes, user: User | None) -> Town:
+    """``add`` from a zip of the town's files (or of a 报告提取 draft folder), as uploaded on 镇街管理. The files may
+    sit at the top of the zip or in one folder; nothing outside the temporary folder is ever written."""
+    admin = require_platform_admin(user)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(archive))
+    except zipfile.BadZipFile as exc:
+        raise TownError("上传的文件不是 zip 压缩包。") from exc
+    with zf, tempfile.TemporaryDirectory() as tmp:
+        if sum(i.file_size for i in zf.infolist()) > MAX_ZIP_BYTES:
+            raise TownError(f"压缩包解压后超过 {MAX_ZIP_BYTES // 1024 // 1024} MB，请只放镇街的数据文件。")
+        root = Path(tmp)
+        for info in zf.infolist():
+            target = (root / info.filename).resolve()
+            if info.is_dir():
+                continue
+            if not target.is_relative_to(root.resolve()):
+                raise TownError(f"压缩包中的路径不安全：{info.filename}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(zf.read(info))
+        folder = _files_folder(root)
+        queries = folder / "queries" if (folder / "queries").is_dir() else None
+        return add(code, folder / "data" if (folder / "data").is_dir() else folder, queries, user=admin.name)
+
+
+def _files_folder(root: Path) -> Path:
+    """The folder holding the files: the zip's top, or its only folder."""
+    entries = [p for p in root.iterdir() if not p.name.startswith((".", "__MACOSX"))]
+    if len(entries) == 1 and entries[0].is_dir() and not (root / "metrics.csv").exists():
+        return entries[0]
+    return root
