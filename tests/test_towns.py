@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, make_csv
+from tests.conftest import ROOT, TODAY, make_csv
 from tracker import config, status, store, towns
 
 HENGLAN = "442000110"  # 横栏镇
@@ -268,3 +268,19 @@ def test_towns_page_lists_towns_and_is_read_only_without_an_admin(two_towns):
     at = open_page("towns", None)
     assert list(at.dataframe[0].value["镇街"]) == ["三乡镇", "横栏镇"]
     assert any("只能查看" in i.value for i in at.info)
+
+
+def test_the_city_rollup_is_kept_until_a_town_writes(two_towns, monkeypatch):
+    from tracker import city, ingest
+    from tracker.auth import User
+
+    first = city.rollup(city.town_statuses(2023, 6))
+    opened = []
+    real = store.connect
+    monkeypatch.setattr(store, "connect", lambda *a, **k: opened.append(a) or real(*a, **k))
+    assert city.rollup(city.town_statuses(2023, 6)) == first and not opened  # warm: no store opened
+    with config.use_town(HENGLAN):
+        data = make_csv([["market_entities", 2023, 6, 20500]], header=("指标编码", "年", "月", "数值"))
+        ingest.commit(data, "m.csv", User("admin", "admin"), today=TODAY)
+    after = {r.code: r for r in city.rollup(city.town_statuses(2023, 6))}
+    assert after[HENGLAN].reported == 1 and after[HOME] == first[0]

@@ -6,6 +6,8 @@ recomputes a status, so the city's counts are the sum of what each town sees.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -29,12 +31,29 @@ class TownRow:
         return self.reported / self.items if self.items else None
 
 
+_CACHE: OrderedDict[tuple, dict[str, MonthStatus]] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_MAX = 24
+
+
 def town_statuses(year: int, month: int) -> dict[str, MonthStatus]:
-    """Each town's own status of the month, read from its own store (cached per store and data stamp)."""
+    """Each town's own status of the month, read from its own store. Kept in memory under every store's file
+    fingerprint (a stat, no connection): a warm call opens no database at all; a write in one town recomputes
+    only that town (its status is cached per data stamp in ``tracker.status``)."""
+    served = towns.installed()
+    key = (year, month, tuple((t.code, store.data_version(t.store)) for t in served))
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
     out: dict[str, MonthStatus] = {}
-    for town in towns.installed():
+    for town in served:
         with config.use_town(town.code), store.connect() as con:
             out[town.code] = status.build_status(con, year, month)
+    with _CACHE_LOCK:
+        _CACHE[key] = out
+        while len(_CACHE) > _CACHE_MAX:
+            _CACHE.popitem(last=False)
     return out
 
 
