@@ -1,4 +1,4 @@
-"""三乡镇政府工作报告目标跟踪: the router and the shared sidebar, plus the page-wide CSS and Chinese for Streamlit's chrome."""
+"""The town's 政府工作报告目标跟踪: the router and the shared sidebar, plus the page-wide CSS and Chinese for Streamlit's chrome."""
 
 from pathlib import Path
 
@@ -6,8 +6,8 @@ import streamlit as st
 
 from components import i18n, styles
 from components.auth import render_login
-from components.sidebar import render_filters
-from tracker import store
+from components.sidebar import render_filters, render_town
+from tracker import store, towns
 
 HERE = Path(__file__).parent
 PAGES = HERE / "pages"
@@ -15,7 +15,7 @@ PAGES = HERE / "pages"
 FAVICON = HERE / "components" / "static" / "favicon.png"
 
 
-def navigation() -> st.navigation:
+def navigation(city: bool) -> st.navigation:
     def page(name: str, title: str, icon: str, default: bool = False) -> st.Page:
         return st.Page(PAGES / f"{name}.py", title=title, icon=f":material/{icon}:", default=default)
 
@@ -35,6 +35,7 @@ def navigation() -> st.navigation:
                 page("map", "地图", "map"),
             ],
             "开会": [page("meeting", "会议模式", "co_present")],
+            **({"全市": [page("city", "全市总览", "location_city")]} if city else {}),
             "填报": [
                 page("upload", "数据填报", "upload_file"),
                 page("reporting", "填报情况", "fact_check"),
@@ -42,6 +43,7 @@ def navigation() -> st.navigation:
                 page("targets", "目标管理", "flag"),
                 page("extract", "报告提取", "document_scanner"),
                 page("users", "用户管理", "manage_accounts"),
+                page("towns", "镇街管理", "holiday_village"),
             ],
         },
         # Every page listed: a collapsed menu hides pages behind Streamlit's English "View 6 more".
@@ -50,7 +52,8 @@ def navigation() -> st.navigation:
 
 
 def main() -> None:
-    st.set_page_config(page_title="三乡镇工作报告目标跟踪", page_icon=str(FAVICON), layout="wide")
+    served = render_town()
+    st.set_page_config(page_title=f"{towns.name()}工作报告目标跟踪", page_icon=str(FAVICON), layout="wide")
     styles.inject()
     i18n.inject()
     try:  # builds data/tracker.duckdb from data/ on a fresh machine; a damaged or foreign file stops here, in Chinese
@@ -58,7 +61,7 @@ def main() -> None:
     except store.StoreError as exc:
         st.error(str(exc), icon=":material/database:")
         st.stop()
-    nav = navigation()
+    nav = navigation(city=len(served) > 1)
     st.session_state["_filters"] = render_filters()
     render_login()
     nav.run()

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from tracker import auth, config, sessions, store
+from tracker import auth, config, sessions, store, towns
 from tracker.auth import ROLE_NAMES, LoginFailed, Session, User, start_session
 
 CLAIM_PATH = "/_auth/claim"
@@ -51,10 +51,19 @@ def _same_origin(headers) -> bool:
     return bool(origin and host and urlsplit(origin).netloc == host)
 
 
-def _set_cookie(response, token: str, expires: datetime) -> None:
+def _set_cookie(response, token: str, expires: datetime, name: str) -> None:
     secure = config.settings().cookie_secure
     max_age = max(int((expires - datetime.now()).total_seconds()), 0)
-    response.set_cookie(sessions.cookie_name(secure), token, max_age=max_age, path="/", secure=secure, httponly=True, samesite="strict")
+    response.set_cookie(name, token, max_age=max_age, path="/", secure=secure, httponly=True, samesite="strict")
+
+
+def _served_town(code: object) -> str | None:
+    """The town a login route acts for: one served here (refused otherwise), None for the home town."""
+    if code in (None, "", config.home_town()):
+        return None
+    if not isinstance(code, str) or code not in {t.code for t in towns.installed()}:
+        raise ValueError("unknown town")
+    return code
 
 
 def routes() -> list:
@@ -68,20 +77,22 @@ def routes() -> list:
     _ROUTES_INSTALLED = True
     no_store = {"Cache-Control": "no-store"}
 
-    def _claim(ticket: str) -> tuple[str, datetime] | None:
-        with store.writing() as con:
-            return sessions.claim(con, ticket)
+    def _claim(ticket: str, town: str | None) -> tuple[str, datetime, str] | None:
+        with config.use_town(town), store.writing() as con:
+            found = sessions.claim(con, ticket)
+            return None if found is None else (*found, sessions.cookie_name())
 
     async def claim(request: Request) -> Response:
         if not _same_origin(request.headers) or request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return Response(status_code=403, headers=no_store)
         body = await request.body()
         try:
-            ticket = str(json.loads(body[:1024]).get("ticket", ""))
+            sent = json.loads(body[:1024])
+            ticket, town = str(sent.get("ticket", "")), _served_town(sent.get("town"))
         except (ValueError, AttributeError):
             return Response(status_code=400, headers=no_store)
         try:
-            found = await run_in_threadpool(_claim, ticket)
+            found = await run_in_threadpool(_claim, ticket, town)
         except store.StoreError:
             return Response(status_code=503, headers=no_store)
         if found is None:
@@ -90,17 +101,25 @@ def routes() -> list:
         _set_cookie(response, *found)
         return response
 
-    def _end(token: str | None) -> None:
-        with store.writing() as con:
-            sessions.end(con, token)
+    def _end(request: Request, town: str | None) -> str:
+        with config.use_town(town):
+            name = sessions.cookie_name()
+            with store.writing() as con:
+                sessions.end(con, request.cookies.get(name))
+        return name
 
     async def logout(request: Request) -> Response:
         if not _same_origin(request.headers):
             return Response(status_code=403, headers=no_store)
         secure = config.settings().cookie_secure
-        name = sessions.cookie_name(secure)
         try:
-            await run_in_threadpool(_end, request.cookies.get(name))
+            town = _served_town(json.loads((await request.body())[:1024] or b"{}").get("town"))
+        except (ValueError, AttributeError):
+            return Response(status_code=400, headers=no_store)
+        with config.use_town(town):
+            name = sessions.cookie_name(secure)
+        try:
+            await run_in_threadpool(_end, request, town)
         except store.StoreError:
             pass  # the cookie is cleared below all the same; the login page ended it already
         response = Response(status_code=204, headers=no_store)
@@ -113,7 +132,7 @@ def routes() -> list:
 
 def _fetch_script(path: str, body: dict[str, str] | None, then: str) -> str:
     """A script element that posts to one of our routes and then runs ``then`` (only our own constant text and a
-    ticket of URL-safe base64 characters go in: nothing a user typed)."""
+    ticket of URL-safe base64 characters and a town code go in: nothing a user typed)."""
     payload = json.dumps(json.dumps(body or {}))
     return (
         "<script>(async () => {"
@@ -246,7 +265,8 @@ def _handoff(ticket: str) -> None:
     failed = "登录未能完成：请刷新页面后重新登录；如仍不行，请联系管理员（本系统需用 serve.py 启动）。"
     show_failure = f"document.getElementById('auth-handoff').textContent = {json.dumps(failed)};"
     then = f"if (r && r.ok) {{ window.location.reload(); }} else {{ {show_failure} }}"
-    st.html(f"<p id='auth-handoff'>正在登录……</p>{_fetch_script(CLAIM_PATH, {'ticket': ticket}, then)}", unsafe_allow_javascript=True)
+    claim = _fetch_script(CLAIM_PATH, {"ticket": ticket, "town": config.town_code()}, then)
+    st.html(f"<p id='auth-handoff'>正在登录……</p>{claim}", unsafe_allow_javascript=True)
 
 
 def _department_name(code: str | None) -> str:
@@ -269,7 +289,7 @@ def render_login() -> User | None:
             _handoff(ticket)
             st.stop()
         if st.session_state.pop(_CLEAR_COOKIE, False):
-            st.html(_fetch_script(LOGOUT_PATH, None, ""), unsafe_allow_javascript=True)
+            st.html(_fetch_script(LOGOUT_PATH, {"town": config.town_code()}, ""), unsafe_allow_javascript=True)
         if st.session_state.pop(_EXPIRED, False):
             st.info("登录已超时，请重新登录。", icon=":material/timer_off:")
         if user is not None:

@@ -298,7 +298,8 @@ def status_count_chart(
             textfont={"size": ts.tick, "color": text_on_status(status)},
             hovertemplate=f"%{{y}}<br>{status_label(status)}：%{{x}}项<extra></extra>",
         )
-    fig.update_xaxes(title_text=axis_title, dtick=2, fixedrange=True)
+    most = max((sum(counts[a].get(s, 0) for s in statuses) for a in areas), default=0)
+    fig.update_xaxes(title_text=axis_title, dtick=2 if most <= 30 else None, fixedrange=True)
     fig.update_yaxes(fixedrange=True)
     fig = _style(fig, title, _height(ts, 340, 200, 52, len(areas)), subtitle, ts)
     # The legend sits at the foot of the figure, not at a fraction of the plot: on a phone it wraps onto three rows
@@ -309,6 +310,32 @@ def status_count_chart(
         margin={"b": 150},
         legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
     )
+    return fig
+
+
+# --- the city ---
+
+# Towns in neutral blues and greys: never a status colour, so a town's bar cannot read as 滞后 or 正常.
+TOWN_COLORS = ("#0F4C81", "#7FA7C9", "#4D4D4D", "#A6A6A6", "#2E6DA4", "#C9D6E3")
+
+
+def town_share_chart(shared: pd.DataFrame, year: int, month: int, *, size: Size = "screen") -> go.Figure:
+    """完成率 of each shared indicator, one bar per town (a growth rate is compared as 累计增速 in its own table)."""
+    fig = go.Figure()
+    share = shared[shared["completion"].notna()]
+    for n, (town_name, rows) in enumerate(share.groupby("town_name", sort=False)):
+        fig.add_bar(
+            marker={"color": TOWN_COLORS[n % len(TOWN_COLORS)]},
+            x=list(rows["name"]),
+            y=[c * 100 for c in rows["completion"]],
+            name=town_name,
+            text=[fmt_pct(c) for c in rows["completion"]],
+            textposition="outside",
+            hovertemplate=f"{town_name}<br>%{{x}}：%{{text}}<extra></extra>",
+        )
+    fig.update_yaxes(title_text="完成率（%）", rangemode="tozero")
+    fig = _style(fig, "各镇街共有指标的完成率", 480, f"{year}年{month}月", TYPE_SCALES[size])
+    fig.update_layout(barmode="group", margin={"b": 110}, legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"})
     return fig
 
 

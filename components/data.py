@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tracker import drilldown, geo, status, store
+from tracker import city, config, drilldown, geo, status, store, towns
 from tracker.model import MonthStatus
 
 
@@ -106,3 +106,18 @@ def _places_geojson(version: tuple[str, float, int]) -> str:
 def load_places_geojson() -> str:
     """The place table as GeoJSON, for an administrator to download, edit and upload again."""
     return _places_geojson(_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _city(year: int, month: int, versions: tuple[tuple[str, float, int], ...]) -> tuple[list[city.TownRow], pd.DataFrame]:
+    reports = city.town_statuses(year, month)
+    return city.rollup(reports), city.shared_indicators(reports)
+
+
+def load_city(year: int, month: int) -> tuple[list[city.TownRow], pd.DataFrame]:
+    """``tracker.city``'s roll-up of every town for the month, and the indicators towns share; keyed on every store."""
+    versions = []
+    for town in towns.installed():
+        with config.use_town(town.code):
+            versions.append(store.data_version())
+    return _city(year, month, tuple(versions))

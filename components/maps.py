@@ -16,7 +16,7 @@ import streamlit as st
 
 from components.data import load_map_places
 from components.styles import is_phone
-from tracker import config, geo
+from tracker import config, geo, towns
 from tracker.fonts import MAP_FONTS
 from tracker.geo import Geometry, MapPlace, Transform
 from tracker.labels import SCHEMATIC_NOTICE, STATUS_COLORS, hex_to_rgb, status_color, status_label
@@ -436,5 +436,5 @@ def render_area_map(area: str, year: int, month: int) -> None:
     st.subheader("地图")
     frame = map_frame(600)
     deck = build_deck(places, layers, village_status=area in VILLAGE_STATUS_AREAS, width=frame.width, height=frame.height)
-    st.pydeck_chart(deck, height=frame.height, key=f"area_map_{area}", alt=f"三乡镇{LAYER_NAMES.get(area, '')}示意地图")
+    st.pydeck_chart(deck, height=frame.height, key=f"area_map_{area}", alt=f"{towns.name()}{LAYER_NAMES.get(area, '')}示意地图")
     render_legend(notes.get(area))

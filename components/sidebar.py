@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from components.data import load_periods
+from tracker import config, towns
 from tracker.labels import DEMO_NOTICE
 
 
@@ -17,6 +18,19 @@ class Filters:
     month: int
     area: str | None  # None: every area
     area_names: dict[str, str]
+
+
+def render_town() -> list[towns.Town]:
+    """The town switch (镇街), bound to ``?town=``, shown only where the platform serves more than one town; every
+    read and write of this run goes to the chosen town's store. Returns the towns served."""
+    served = towns.installed()
+    code = None
+    if len(served) > 1:
+        names = {t.code: t.name for t in served}
+        with st.sidebar:
+            code = st.selectbox("镇街", list(names), key="town", bind="query-params", format_func=names.__getitem__)
+    config.set_town(code)
+    return served
 
 
 def render_filters() -> Filters:

@@ -14,6 +14,7 @@ from html import escape
 import streamlit as st
 
 from components import charts
+from tracker import config
 from tracker.labels import STATUS_COLORS, STATUS_SYMBOLS, fmt_pct, status_label
 from tracker.meeting import (
     AreaSlide,
@@ -266,7 +267,7 @@ def render_downloads(report: MonthStatus, areas: list[Area]) -> None:
     """下载PPT and 下载通报(Word): each file is built (and cached) only when its button is clicked."""
     st.download_button(
         "下载PPT",
-        data=lambda: deck_bytes(report, areas),
+        data=lambda: deck_bytes(report, areas, config.town_code()),
         file_name=deck_file_name(report),
         icon=":material/download:",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -276,7 +277,7 @@ def render_downloads(report: MonthStatus, areas: list[Area]) -> None:
     )
     st.download_button(
         "下载通报(Word)",
-        data=lambda: bulletin_bytes(report, areas, date.today()),
+        data=lambda: bulletin_bytes(report, areas, date.today(), config.town_code()),
         file_name=report_file_name(report),
         icon=":material/description:",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -290,15 +291,15 @@ def render_downloads(report: MonthStatus, areas: list[Area]) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def deck_bytes(report: MonthStatus, areas: list[Area]) -> bytes:
-    """The PPTX for exactly this status data; cached, so a second click costs nothing."""
+def deck_bytes(report: MonthStatus, areas: list[Area], town: str) -> bytes:
+    """The PPTX for exactly this status data of ``town`` (named on its slides); cached, so a second click costs nothing."""
     from tracker import deck  # python-pptx loads only when someone downloads the deck
 
     return deck.build_deck(report, areas)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def bulletin_bytes(report: MonthStatus, areas: list[Area], issued: date) -> bytes:
+def bulletin_bytes(report: MonthStatus, areas: list[Area], issued: date, town: str) -> bytes:
     """The Word 通报 for exactly this status data, dated ``issued``; cached like the deck, built only on click."""
     from tracker import report_doc  # python-docx loads only when someone downloads the 通报
 

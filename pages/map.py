@@ -9,6 +9,7 @@ from components.maps import LAYER_NAMES, build_deck, map_frame, render_legend
 from components.place_panel import choose_place, render_place_details, render_place_overview
 from components.places_upload import render_places_upload
 from components.sidebar import current_filters, demo_banner
+from tracker import towns
 
 TOGGLES = ("villages", "rivers", "channels", "blackspots", "heritage", "facilities", "labels")
 MAP_HEIGHT = 680
@@ -22,7 +23,7 @@ def main() -> None:
     demo_banner(load_map_demo(year, month))
     places = load_map_places(year, month)
     if not places:
-        st.info("地点表为空：请管理员上传地理数据。")
+        st.info(f"{towns.name()}尚无地理数据，地图暂不显示：请管理员上传地理数据。")
         render_places_upload()
         return
 
@@ -38,7 +39,7 @@ def main() -> None:
             on_select="rerun",
             selection_mode="single-object",
             key="place_map",
-            alt=f"三乡镇{year}年{month}月进度示意地图",
+            alt=f"{towns.name()}{year}年{month}月进度示意地图",
         )
         render_legend("村（社区）按美丽宜居村、生活污水治理的最差状态着色；河涌线与黑点按进度对照序时进度着色（100% 为完工）。")
     with right:

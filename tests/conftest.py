@@ -126,6 +126,7 @@ PAGES = [
     ("上传记录", "history", "history"),
     ("目标管理", "targets", "targets"),
     ("报告提取", "extract", "extract"),
+    ("镇街管理", "towns", "towns"),
 ]
 LEADER_PAGES = PAGES[:9]
 

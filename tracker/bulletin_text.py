@@ -17,11 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tracker import config, progress, wording
+from tracker import config, progress, towns, wording
 from tracker.labels import cn_date, cn_number, fmt_pct
 from tracker.meeting import (
     NO_EXPLANATION,
-    TOWN,
     Row,
     SummarySlide,
     attention_statuses,
@@ -107,8 +106,8 @@ def section_titles(report: MonthStatus) -> tuple[str, ...]:
 
 def report_title(report: MonthStatus) -> str:
     if report.final:
-        return f"{TOWN}{report.year}年政府工作报告目标任务全年完成情况通报"
-    return f"{TOWN}{report.year}年政府工作报告目标任务推进情况通报（{period_label(report)}）"
+        return f"{towns.name()}{report.year}年政府工作报告目标任务全年完成情况通报"
+    return f"{towns.name()}{report.year}年政府工作报告目标任务推进情况通报（{period_label(report)}）"
 
 
 def title_lines(report: MonthStatus) -> tuple[str, str]:

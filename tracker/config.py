@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,10 +16,67 @@ DATA_DIR = ROOT / "data"
 QUERIES_DIR = ROOT / "queries"
 SETTINGS_FILE = DATA_DIR / "settings.toml"
 
+# The town being served: a command's --town, a page's town switch. Unset means the installation's own town
+# (``[town] code`` in data/settings.toml), whose files are exactly those of a one-town installation.
+_TOWN: ContextVar[str | None] = ContextVar("tracker_town", default=None)
+
+
+def home_town() -> str:
+    """The installation's own town (official code): ``data/settings.toml`` [town] code."""
+    return settings(SETTINGS_FILE).town_code
+
+
+def town_code() -> str:
+    """The town being served now."""
+    return _TOWN.get() or home_town()
+
+
+def is_home_town() -> bool:
+    return town_code() == home_town()
+
+
+@contextmanager
+def use_town(code: str | None) -> Iterator[None]:
+    """Serve ``code`` inside the block (None: the home town): its store, its data files, its own indicator files."""
+    token = _TOWN.set(code)
+    try:
+        yield
+    finally:
+        _TOWN.reset(token)
+
+
+def set_town(code: str | None) -> None:
+    """Serve ``code`` from now on in this thread's context (a page run sets it once, at its start)."""
+    _TOWN.set(code)
+
+
+def _home_db_path() -> Path:
+    return Path(os.environ.get("TRACKER_DB", DATA_DIR / "tracker.duckdb"))
+
+
+def towns_dir() -> Path:
+    """Where the other towns live, one folder each: ``$TRACKER_TOWNS``, else ``towns/`` beside the home store."""
+    return Path(os.environ.get("TRACKER_TOWNS", _home_db_path().parent / "towns"))
+
+
+def town_dir(code: str) -> Path:
+    return towns_dir() / code
+
 
 def db_path() -> Path:
-    """The DuckDB file: ``$TRACKER_DB`` if set (tests, benchmarks), else ``data/tracker.duckdb``."""
-    return Path(os.environ.get("TRACKER_DB", DATA_DIR / "tracker.duckdb"))
+    """The store of the town being served: the home town's ``$TRACKER_DB`` (tests, benchmarks) or
+    ``data/tracker.duckdb``; another town's ``<towns>/<code>/tracker.duckdb``."""
+    return _home_db_path() if is_home_town() else town_dir(town_code()) / "tracker.duckdb"
+
+
+def data_dir() -> Path:
+    """The text files the town's store was built from: ``data/`` for the home town, its own copy for another."""
+    return DATA_DIR if is_home_town() else town_dir(town_code()) / "data"
+
+
+def town_queries_dir() -> Path | None:
+    """A town's own indicator files (beside the shared ones); None for the home town, which uses ``queries/``."""
+    return None if is_home_town() else town_dir(town_code()) / "queries"
 
 
 def queries_dir() -> Path:
@@ -40,14 +100,25 @@ class Settings:
     jump_warning_factor: float = 3.0
     tile_url: str = ""
     tile_datum: str = "wgs84"
+    map_box: tuple[float, ...] = ()  # lng_min, lat_min, lng_max, lat_max around the town; empty: 三乡镇's
     doc_number_prefix: str = "三乡督"
     recipients: str = "各村（社区）、镇属各部门"
     issuer: str = "三乡镇人民政府督查室"
     rectify_days: int = 10
+    town_code: str = "442000114"
 
 
-@lru_cache(maxsize=4)
-def settings(path: Path = SETTINGS_FILE) -> Settings:
+def settings(path: Path | None = None) -> Settings:
+    """The settings of the town being served: its own ``settings.toml`` where it has one (its 通报's issuer and
+    文号), else the installation's."""
+    if path is None:
+        own = data_dir() / "settings.toml" if not is_home_town() else SETTINGS_FILE
+        path = own if own.exists() else SETTINGS_FILE
+    return _settings(path)
+
+
+@lru_cache(maxsize=32)
+def _settings(path: Path) -> Settings:
     raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     flat = {k: v for section in raw.values() if isinstance(section, dict) for k, v in section.items()}
     known = {k: v for k, v in flat.items() if k in Settings.__dataclass_fields__}

@@ -94,7 +94,7 @@ def _load_seed(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     geojson = data_dir / "places.geojson"
     if geojson.exists():
         load_places(con, json.loads(geojson.read_text(encoding="utf-8"))["features"])
-    for row in _read_csv("projects.csv", data_dir):
+    for row in _read_csv("projects.csv", data_dir) if (data_dir / "projects.csv").exists() else []:
         con.execute(
             "insert into project values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -192,7 +192,7 @@ def build(path: Path | None = None, data_dir: Path | None = None, demo: bool = T
     Written to a temporary file and moved into place, so a crash never leaves half a database.
     """
     path = Path(path or config.db_path())
-    data_dir = Path(data_dir or config.DATA_DIR)
+    data_dir = Path(data_dir or config.data_dir())
     if path.exists() and not force:
         _add_items(path, data_dir)
         return path

@@ -19,7 +19,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from tracker import wording
+from tracker import towns, wording
 from tracker.labels import DEMO_NOTICE, NO_TARGET, status_color, status_label, text_on_status
 from tracker.model import NO_DATA, IndicatorStatus
 
@@ -89,7 +89,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def title_text(year: int, month: int, scope: str, demo: bool) -> str:
-    text = f"三乡镇{year}年政府工作报告目标完成情况（{scope}）　截至{year}年{month}月"
+    text = f"{towns.name()}{year}年政府工作报告目标完成情况（{scope}）　截至{year}年{month}月"
     return f"{text}　【演示数据】" if demo else text
 
 

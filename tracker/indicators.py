@@ -116,8 +116,34 @@ def load_file(path: Path) -> Indicator:
 
 
 def registry(queries_dir: Path | None = None) -> dict[str, Indicator]:
-    """Every indicator, read once per process, keyed by code (the file name)."""
-    return _registry(Path(queries_dir or config.queries_dir()))
+    """Every indicator of the town being served, read once per process, keyed by code (the file name).
+
+    The home town tracks every file in ``queries/``. Another town tracks the shared files whose metrics it
+    reports (its ``metrics.csv``), and its own files (``<town>/queries/``), which take the place of a shared file
+    of the same code.
+    """
+    if queries_dir is not None:
+        return _registry(Path(queries_dir))
+    own = config.town_queries_dir()
+    if own is None:
+        return _registry(config.queries_dir())
+    return _town_registry(config.queries_dir(), own, town_metrics(config.data_dir() / "metrics.csv"))
+
+
+def town_metrics(metrics_csv: Path) -> frozenset[str]:
+    """The metric codes a town reports: the first column of its ``metrics.csv``."""
+    if not metrics_csv.exists():
+        return frozenset()
+    lines = metrics_csv.read_text(encoding="utf-8-sig").splitlines()[1:]
+    return frozenset(line.split(",", 1)[0].strip() for line in lines if line.strip())
+
+
+@lru_cache(maxsize=64)
+def _town_registry(shared: Path, own: Path, metrics: frozenset[str]) -> dict[str, Indicator]:
+    found = {code: ind for code, ind in _registry(shared).items() if set(ind.metrics) <= metrics}
+    if own.is_dir():
+        found |= _registry(own)
+    return found
 
 
 @lru_cache(maxsize=8)

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from tracker import progress, wording
+from tracker import progress, towns, wording
 from tracker.labels import fmt_number, fmt_pct
 from tracker.model import (
     LAGGING,
@@ -34,7 +34,6 @@ from tracker.model import (
     status_counts,
 )
 
-TOWN = "三乡镇"
 NO_EXPLANATION = "未报送情况说明"
 DEMO_MARK = "演示数据"
 DEMO_FLAG = f"【{DEMO_MARK}，非真实填报】"  # in every page footer (deck) and page header (通报)
@@ -149,15 +148,15 @@ def period_label(report: MonthStatus) -> str:
 
 def running_header(report: MonthStatus) -> str:
     """The line at the foot of every slide and the head of every 通报 page."""
-    return f"{TOWN}政府工作报告目标跟踪 · 数据月份：{period_label(report)}"
+    return f"{towns.name()}政府工作报告目标跟踪 · 数据月份：{period_label(report)}"
 
 
 def deck_file_name(report: MonthStatus) -> str:
-    return f"{TOWN}工作报告目标推进_{report.year}年{report.month:02d}月.pptx"
+    return f"{towns.name()}工作报告目标推进_{report.year}年{report.month:02d}月.pptx"
 
 
 def report_file_name(report: MonthStatus) -> str:
-    return f"{TOWN}工作报告目标推进通报_{report.year}年{report.month:02d}月.docx"
+    return f"{towns.name()}工作报告目标推进通报_{report.year}年{report.month:02d}月.docx"
 
 
 def count_statuses(items: Iterable[Item]) -> dict[str, int]:
@@ -341,7 +340,7 @@ def outline(report: MonthStatus, areas: list[Area] | None = None, rules: progres
     indicators, projects = report.indicators, report.projects
     reported = _reported(indicators) or _reported(projects)
     title = TitleSlide(
-        title=f"{TOWN}{report.year}年政府工作报告目标推进情况",
+        title=f"{towns.name()}{report.year}年政府工作报告目标推进情况",
         subtitle=f"{period_label(report)} · {'年终评定' if report.final else '月度工作例会'}",
         reported=reported,
     )

@@ -24,11 +24,11 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from tracker import bulletin_text as text
-from tracker import ooxml, wording
+from tracker import ooxml, towns, wording
 from tracker import status as status_mod
 from tracker.fonts import BODY_FONT, BULLETIN_FONT_TABLE, HEADING_FONT, LATIN, SUBHEADING_FONT, TITLE_FONT
 from tracker.labels import DEMO_NOTICE, STATUS_COLORS, cn_number, fmt_pct, status_label
-from tracker.meeting import DEMO_FLAG, DEMO_MARK, TOWN, AreaSlide, outline, report_file_name, running_header, summary_of
+from tracker.meeting import DEMO_FLAG, DEMO_MARK, AreaSlide, outline, report_file_name, running_header, summary_of
 from tracker.model import LAGGING, NOT_DONE, Area, IndicatorStatus, MonthStatus
 
 __all__ = ["build_report", "report_file_name", "report_for_month", "timed_report_for_month"]
@@ -260,7 +260,7 @@ def _page(doc: DocxObject, report: MonthStatus) -> None:
     core = doc.core_properties
     core.title = text.report_title(report)
     core.subject = text.SUBJECT
-    core.author = f"{TOWN}政府工作报告目标跟踪"
+    core.author = f"{towns.name()}政府工作报告目标跟踪"
     core.language = "zh-CN"
 
 

@@ -33,9 +33,12 @@ _SECRET_BYTES = 32
 
 
 def cookie_name(secure: bool | None = None) -> str:
-    """``__Host-`` binds a Secure cookie to this host and path ``/`` (browsers refuse it otherwise)."""
+    """``__Host-`` binds a Secure cookie to this host and path ``/`` (browsers refuse it otherwise). Each town has a
+    cookie of its own (``tracker_session_<code>``; the home town's has no suffix): its sessions are in its own store,
+    and one browser may stay logged in to several towns."""
     secure = config.settings().cookie_secure if secure is None else secure
-    return f"__Host-{COOKIE}" if secure else COOKIE
+    name = COOKIE if config.is_home_town() else f"{COOKIE}_{config.town_code()}"
+    return f"__Host-{name}" if secure else name
 
 
 def digest(secret: str) -> str:

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from tracker import towns
 from tracker.indicators import registry
 from tracker.ingest import place_kinds
 from tracker.labels import COMPARATOR_NAMES
@@ -83,7 +84,7 @@ def build_template(con: duckdb.DuckDBPyConnection, department: str, year: int, m
     book = Workbook()
     ws = book.active
     ws.title = "填报"
-    ws["A1"] = f"三乡镇 {year}年{month}月 月度数据填报表 —— {dept[0]}"
+    ws["A1"] = f"{towns.name()} {year}年{month}月 月度数据填报表 —— {dept[0]}"
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = (
         "只填“数值”和“备注”两列（黄色为待填，灰色为本月已填报的当前值，需要更正时直接改写），其他列请勿修改；"

@@ -11,8 +11,15 @@ from tracker import config
 Geometry = dict[str, Any]  # a GeoJSON geometry object: {"type": ..., "coordinates": ...}
 Transform = Callable[[float, float], tuple[float, float]]  # (lng, lat) -> (lng, lat)
 
-# A sane box around the town (its indicative extent is 113.37–113.50 E, 22.30–22.42 N).
+# A sane box around the home town (三乡镇's indicative extent is 113.37–113.50 E, 22.30–22.42 N); another town sets
+# its own ``[map] map_box`` in its settings.toml.
 BOX = (113.30, 22.25, 113.60, 22.48)  # lng_min, lat_min, lng_max, lat_max
+
+
+def town_box() -> tuple[float, float, float, float]:
+    """The box around the town being served: its ``[map] map_box`` setting, else ``BOX``."""
+    box = config.settings().map_box
+    return (box[0], box[1], box[2], box[3]) if box and len(box) == 4 else BOX
 
 
 def points(geometry: Geometry) -> list[list[float]]:
@@ -32,13 +39,14 @@ def points(geometry: Geometry) -> list[list[float]]:
 
 
 def in_box(lng: Any, lat: Any) -> bool:
-    """Whether (lng, lat) are numbers inside ``BOX``: near the town, longitude first."""
+    """Whether (lng, lat) are numbers inside the town's box: near the town, longitude first."""
+    box = town_box()
     return (
         isinstance(lng, (int, float))
         and isinstance(lat, (int, float))
         and not isinstance(lng, bool)
-        and BOX[0] <= lng <= BOX[2]
-        and BOX[1] <= lat <= BOX[3]
+        and box[0] <= lng <= box[2]
+        and box[1] <= lat <= box[3]
     )
 
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import duckdb
 
-from tracker import store
+from tracker import store, towns
 from tracker.auth import User, require_admin
-from tracker.geo.geometry import BOX, Geometry, in_box, label_point, points
+from tracker.geo.geometry import Geometry, in_box, label_point, points, town_box
 from tracker.geo.places import KIND_GEOMETRY, PLACE_KIND_NAMES
 from tracker.geo.state import MapPlace
 from tracker.ingest.cells import decode_text
@@ -89,8 +89,10 @@ def _coords_problem(geometry: Geometry) -> str | None:
         return "面的每个环至少需要四个点（首尾相同）"
     for p in pts:
         if not in_box(p[0], p[1]):
+            box = town_box()
             return (
-                f"坐标 ({p[0]}, {p[1]}) 不在三乡镇附近（经度 {BOX[0]}–{BOX[2]}，纬度 {BOX[1]}–{BOX[3]}），请确认是 WGS-84 经纬度且经度在前"
+                f"坐标 ({p[0]}, {p[1]}) 不在{towns.name()}附近（经度 {box[0]}–{box[2]}，纬度 {box[1]}–{box[3]}），"
+                "请确认是 WGS-84 经纬度且经度在前"
             )
     return None
 
@@ -144,7 +146,8 @@ def _clean_feature(feature: Any, at: str, seen: dict[str, str], errors: list[str
         return None
     label = _label(props, geometry)
     if label is None:
-        errors.append(f"{at}（{code}）：字段 label_lng/label_lat ({props.get('label_lng')}, {props.get('label_lat')}) 不在三乡镇附近")
+        where = f"({props.get('label_lng')}, {props.get('label_lat')})"
+        errors.append(f"{at}（{code}）：字段 label_lng/label_lat {where} 不在{towns.name()}附近")
         return None
     lng, lat = label
     return {

@@ -1,0 +1,74 @@
+"""Two towns on one server, in a real Chromium against ``streamlit run serve.py``: the 镇街 switch, a login that
+belongs to one town (its own cookie and store: logged in on 横栏镇, anonymous on 三乡镇, logged in again on the way
+back), and the 全市总览 page at 1920 and 390 px."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.conftest import ARTIFACTS, LoginServer, assert_no_exception, goto, login_in_sidebar, screenshot
+from tests.test_towns import HENGLAN, write_town_files
+from tracker import auth, config, sessions, store, towns
+
+pytestmark = pytest.mark.browser
+HL_STAFF, HL_PASSWORD = "hl_market_web", "henglan-web-password"
+
+
+@pytest.fixture(scope="module")
+def town_server(demo_db_template, tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser_towns")
+    path = root / "tracker.duckdb"
+    shutil.copy(demo_db_template, path)
+    data, queries = write_town_files(root / "henglan-files")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TRACKER_DB", str(path))
+        mp.delenv("TRACKER_TOWNS", raising=False)
+        towns.add(HENGLAN, data, queries)
+        with config.use_town(HENGLAN), store.connect() as con:
+            auth.create_user(con, HL_STAFF, "staff", HL_PASSWORD, department="market")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    srv = LoginServer(path, ARTIFACTS / "streamlit_towns.log")
+    yield srv
+    srv.stop()
+
+
+def sidebar_text(tab) -> str:
+    return tab.inner_text("[data-testid='stSidebar']")
+
+
+def test_a_login_belongs_to_its_town(town_server, browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    tab = context.new_page()
+    goto(tab, town_server, query="town=横栏镇&year=2023&month=6")
+    assert tab.get_by_role("combobox", name="镇街").input_value() == "横栏镇"
+    login_in_sidebar(tab, HL_STAFF, HL_PASSWORD)
+    assert "已登录：hl_market_web（填报员 · 市场监管分局）" in sidebar_text(tab)
+    names = {c["name"] for c in context.cookies()}
+    with config.use_town(HENGLAN):
+        assert sessions.cookie_name(True) in names  # 横栏镇's own cookie
+    assert sessions.cookie_name(True) not in names  # none for 三乡镇
+    tab.reload()
+    tab.get_by_text("已登录：hl_market_web").wait_for(timeout=30_000)
+    # On 三乡镇 the same browser is nobody: 横栏镇's account does not exist there.
+    goto(tab, town_server, query="town=三乡镇&year=2023&month=6")
+    assert "已登录" not in sidebar_text(tab) and "登录（填报需要登录）" in sidebar_text(tab)
+    goto(tab, town_server, query="town=横栏镇&year=2023&month=6")
+    tab.get_by_text("已登录：hl_market_web").wait_for(timeout=30_000)
+    assert_no_exception(tab)
+    context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (390, 844)])
+def test_city_page(town_server, browser, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    tab = context.new_page()
+    goto(tab, town_server)
+    goto(tab, town_server, "city", "year=2023&month=6")
+    main = tab.inner_text("[data-testid='stMain']")
+    assert "全市总览" in main and "各镇街事项状态" in main and "各镇街共有的指标" in main
+    assert_no_exception(tab)
+    shot = screenshot(tab, f"city_{width}")
+    assert shot.stat().st_size > 10_000
+    context.close()

@@ -1,0 +1,111 @@
+"""The city's view: one row per town from each town's own status, and the indicators towns share, side by side.
+
+Every number here is a town's own verdict, read from its own store with the same rules: the roll-up never
+recomputes a status, so the city's counts are the sum of what each town sees.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tracker import config, status, store, towns
+from tracker.model import ALL_STATUSES, NO_DATA, MonthStatus, status_counts
+
+
+@dataclass(frozen=True)
+class TownRow:
+    code: str
+    name: str
+    items: int  # annual items judged this month: indicators, projects and tasks
+    counts: dict[str, int]  # items per status
+    reported: int  # items with something reported for the month
+    demo: bool
+
+    @property
+    def report_rate(self) -> float | None:
+        """填报率: the share of the month's items with a report (None for a town without items)."""
+        return self.reported / self.items if self.items else None
+
+
+_CACHE: OrderedDict[tuple, dict[str, MonthStatus]] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_MAX = 24
+
+
+def town_statuses(year: int, month: int) -> dict[str, MonthStatus]:
+    """Each town's own status of the month, read from its own store. Kept in memory under every store's file
+    fingerprint (a stat, no connection): a warm call opens no database at all; a write in one town recomputes
+    only that town (its status is cached per data stamp in ``tracker.status``)."""
+    served = towns.installed()
+    key = (year, month, tuple((t.code, store.data_version(t.store)) for t in served))
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    out: dict[str, MonthStatus] = {}
+    for town in served:
+        with config.use_town(town.code), store.connect() as con:
+            out[town.code] = status.build_status(con, year, month)
+    with _CACHE_LOCK:
+        _CACHE[key] = out
+        while len(_CACHE) > _CACHE_MAX:
+            _CACHE.popitem(last=False)
+    return out
+
+
+def rollup(reports: dict[str, MonthStatus]) -> list[TownRow]:
+    """One row per town, in the order of ``towns.installed()`` (the home town first)."""
+    names = {t.code: t.name for t in towns.installed()}
+    rows = []
+    for code, report in reports.items():
+        items = report.all_items
+        rows.append(
+            TownRow(
+                code=code,
+                name=names.get(code, code),
+                items=len(items),
+                counts=status_counts(items),
+                reported=sum(1 for i in items if i.status != NO_DATA),
+                demo=report.demo,
+            )
+        )
+    return rows
+
+
+def totals(rows: list[TownRow]) -> dict[str, int]:
+    """The city's counts: the sum of the towns' own."""
+    return {s: sum(r.counts[s] for r in rows) for s in ALL_STATUSES}
+
+
+SHARED_COLUMNS = ["code", "name", "town", "town_name", "status", "value", "unit", "target", "comparator", "completion"]
+
+
+def shared_indicators(reports: dict[str, MonthStatus]) -> pd.DataFrame:
+    """Indicators tracked by two towns or more: ``code, name, town, town_name, status, value, unit, target,
+    comparator, completion`` (completion None where a share makes no sense, as for a growth rate)."""
+    names = {t.code: t.name for t in towns.installed()}
+    rows = [
+        {
+            "code": i.code,
+            "name": i.name,
+            "town": code,
+            "town_name": names.get(code, code),
+            "status": i.status,
+            "value": i.value,
+            "unit": i.unit,
+            "target": i.target,
+            "comparator": i.comparator,
+            "completion": i.completion,
+        }
+        for code, report in reports.items()
+        for i in report.indicators
+    ]
+    frame = pd.DataFrame(rows, columns=SHARED_COLUMNS)
+    if frame.empty:
+        return frame
+    shared = frame.groupby("code")["town"].transform("nunique") > 1
+    return frame[shared].reset_index(drop=True)
