@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import ARTIFACTS, LoginServer, assert_no_exception, goto, login_in_sidebar, screenshot
+from tests.conftest import ARTIFACTS, LoginServer, assert_no_exception, goto, login_in_sidebar, screenshot, wait_for_app
 from tests.test_towns import HENGLAN, write_town_files
 from tracker import auth, config, sessions, store, towns
 
@@ -56,6 +56,12 @@ def test_a_login_belongs_to_its_town(town_server, browser):
     assert "已登录" not in sidebar_text(tab) and "登录（填报需要登录）" in sidebar_text(tab)
     goto(tab, town_server, query="town=横栏镇&year=2023&month=6")
     tab.get_by_text("已登录：hl_market_web").wait_for(timeout=30_000)
+    # Moving to another page through the navigation stays in the town (and logged in there).
+    tab.locator("[data-testid='stSidebarNav']").get_by_text("指标详情").click()
+    tab.get_by_role("combobox", name="选择指标").wait_for(timeout=30_000)
+    wait_for_app(tab)
+    assert tab.get_by_role("combobox", name="镇街").input_value() == "横栏镇"
+    assert "已登录：hl_market_web" in sidebar_text(tab)
     assert_no_exception(tab)
     context.close()
 

@@ -284,3 +284,34 @@ def test_the_city_rollup_is_kept_until_a_town_writes(two_towns, monkeypatch):
         ingest.commit(data, "m.csv", User("admin", "admin"), today=TODAY)
     after = {r.code: r for r in city.rollup(city.town_statuses(2023, 6))}
     assert after[HENGLAN].reported == 1 and after[HOME] == first[0]
+
+
+def test_a_town_that_needs_a_login_shows_nothing_to_another_towns_user(demo_db, tmp_path, monkeypatch):
+    """A city deployment ([auth] anonymous_view = false): 三乡镇's staff, logged in, switch to 横栏镇 and are nobody
+    there (no account in its store): no page of 横栏镇 shows, and its upload page has no writer."""
+    from tests.conftest import app_page
+    from tracker.auth import User, create_user
+
+    monkeypatch.setenv("TRACKER_TOWNS", str(tmp_path / "towns"))
+    data, queries = write_town_files(tmp_path / "files")
+    (data / "settings.toml").write_text("[auth]\nanonymous_view = false\n", encoding="utf-8")
+    towns.add(HENGLAN, data, queries)
+    with store.connect(demo_db) as con:
+        create_user(con, "sx_econ", "staff", "a-long-password", department="econ")
+    ours = User("sx_econ", "staff", "econ")
+    at = app_page("pages/overview.py", user=ours, query={"year": "2023", "month": "6"})
+    assert at.session_state["user"] == ours and at.dataframe  # at home: logged in, the overview shows
+    # The overview is app.py's default page: no page switch, which under AppTest would drop ?town=.
+    from streamlit.testing.v1 import AppTest
+
+    from tracker.auth import start_session
+
+    theirs = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    theirs.session_state["user"], theirs.session_state["auth_session"] = ours, start_session(ours)
+    for key, value in {"year": "2023", "month": "6", "town": "横栏镇"}.items():
+        theirs.query_params[key] = value
+    theirs.run()
+    assert not theirs.exception
+    assert any("本系统需要登录后查看" in i.value for i in theirs.info)
+    assert not theirs.dataframe and not theirs.metric  # nothing of 横栏镇 is shown
+    assert "user" not in theirs.session_state  # the login of 三乡镇 is not a login of 横栏镇
