@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import review
 from components.auth import current_user
 from tracker import ingest, store
 from tracker.auth import PermissionDenied
@@ -26,6 +27,8 @@ def main() -> None:
     )[["id", "kind", "user_name", "created_at", "file_name", "sha256", "rows", "status", "reverted_by", "reverted_at"]]
     view.columns = ["批次", "类型", "上传人", "上传时间", "文件名", "SHA-256（前12位）", "行数", "状态", "撤销人", "撤销时间"]
     st.dataframe(safe_frame(view), hide_index=True, width="stretch", key="history_batches")
+    st.subheader("锁定与解锁记录")
+    review.lock_history()
     user = current_user()
     if user is None or not user.can_write:
         st.caption("撤销批次需要登录：管理员可撤销任何批次，上传人可在上传当月撤销自己的批次。")

@@ -27,6 +27,13 @@ PENDING, ACCEPTED, RETURNED = "待审核", "已审核", "已退回"
 STATES = (PENDING, ACCEPTED, RETURNED)
 _STATE_OF = {"accepted": ACCEPTED, "returned": RETURNED}
 MAX_COMMENT = 500
+# What a leader's table shows beside a figure: reviewed or not (the figure itself always shows).
+MARKS = {PENDING: "未审核", ACCEPTED: "已审核", RETURNED: "已退回"}
+
+
+def mark(state: str | None) -> str:
+    """The marker of a review state on the leader pages ("—" when nothing was submitted)."""
+    return MARKS.get(state or "", "—")
 
 
 class ReviewError(ValueError):
@@ -221,3 +228,30 @@ def not_permitted(user: User | None) -> str | None:
     except PermissionDenied as exc:
         return str(exc)
     return None
+
+
+@dataclass(frozen=True)
+class NoteNeeded:
+    """An indicator at 滞后, 预警 or 未完成 in a month whose 情况说明 is missing or not yet accepted."""
+
+    indicator: str
+    name: str
+    status: str
+    department_name: str
+    note: str  # 未填写 | 待审核 | 已退回
+
+
+def notes_not_accepted(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[NoteNeeded]:
+    """The reporting page's list: lagging indicators without an accepted 情况说明."""
+    from tracker.ingest.reporting import NOTE_STATUSES  # tracker.ingest reads tracker.status, which reads this module
+    from tracker.status import indicator_status
+
+    states = {s.item: s.state for s in explanations(con, year, month)}
+    out = []
+    for i in indicator_status(con, year, month):
+        if i.status not in NOTE_STATUSES:
+            continue
+        state = states.get(i.code) if i.explanation else None
+        if state != ACCEPTED:
+            out.append(NoteNeeded(i.code, i.name, i.status, i.department_name, state or "未填写"))
+    return out
