@@ -10,9 +10,11 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from components import tables
+from components.data import load_status
+from components.sidebar import demo_banner
 from tracker import locks, review, store
 from tracker.auth import PermissionDenied, User
-from tracker.export import safe_frame
 from tracker.review import Submission
 
 DONE_KEY = "review_done"
@@ -35,7 +37,7 @@ def submissions_frame(rows: Sequence[Submission], explanations: bool = False) ->
             {
                 "部门": s.department_name,
                 **({"指标": s.item_name or "—"} if explanations else {}),
-                "状态": s.state or "未提交",
+                "审核状态": s.state or "未提交",
                 "提交时间": _when(s.submitted_at),
                 "审核人": s.reviewed_by or "—",
                 "审核时间": _when(s.reviewed_at),
@@ -43,9 +45,9 @@ def submissions_frame(rows: Sequence[Submission], explanations: bool = False) ->
             }
             for s in rows
         ],
-        columns=["部门", *(["指标"] if explanations else []), "状态", "提交时间", "审核人", "审核时间", "意见"],
+        columns=["部门", *(["指标"] if explanations else []), "审核状态", "提交时间", "审核人", "审核时间", "意见"],
     )
-    return safe_frame(frame)
+    return frame
 
 
 def _done() -> None:
@@ -120,7 +122,7 @@ def lock_history_frame(rows: Sequence[locks.LockState]) -> pd.DataFrame:
         ],
         columns=["月份", "锁定人", "锁定时间", "解锁人", "解锁时间", "解锁原因", "现状"],
     )
-    return safe_frame(frame)
+    return frame
 
 
 def lock_history() -> None:
@@ -130,7 +132,7 @@ def lock_history() -> None:
     if not rows:
         st.caption("还没有锁定过任何月份。")
         return
-    st.dataframe(lock_history_frame(rows), hide_index=True, width="stretch", key="lock_history")
+    tables.show(lock_history_frame(rows), {}, key="lock_history")
 
 
 def returned_notice(user: User, year: int, month: int) -> None:
@@ -156,14 +158,15 @@ def render_page(user: User | None, year: int, month: int) -> None:
         rows = review.submissions(con, year, month)
         notes = review.explanations(con, year, month)
     lock_banner(state)
+    demo_banner(load_status(year, month).demo)
     can_review = user is not None and user.can_review
     st.subheader("各部门填报")
-    st.dataframe(submissions_frame(rows), hide_index=True, width="stretch", key="review_submissions")
+    tables.show(submissions_frame(rows), {}, key="review_submissions")
     if can_review and user is not None and not state.locked:
         review_controls(user, rows, year, month, "review")
     st.subheader("情况说明")
     if notes:
-        st.dataframe(submissions_frame(notes, explanations=True), hide_index=True, width="stretch", key="review_notes")
+        tables.show(submissions_frame(notes, explanations=True), {}, key="review_notes")
         if can_review and user is not None and not state.locked:
             review_controls(user, notes, year, month, "note")
     else:
