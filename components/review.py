@@ -15,6 +15,7 @@ from components.data import load_status
 from components.sidebar import demo_banner
 from tracker import locks, review, store
 from tracker.auth import PermissionDenied, User
+from tracker.indicators import registry
 from tracker.review import Submission
 
 DONE_KEY = "review_done"
@@ -133,6 +134,31 @@ def lock_history() -> None:
         st.caption("还没有锁定过任何月份。")
         return
     tables.show(lock_history_frame(rows), {}, key="lock_history")
+
+
+def review_history() -> None:
+    """Every review, newest first (the 上传记录 page)."""
+    with store.connect() as con:
+        events = review.history(con)
+    if not events:
+        st.caption("还没有审核记录。")
+        return
+    indicators = registry()
+    frame = pd.DataFrame(
+        [
+            {
+                "月份": f"{e.year}年{e.month}月",
+                "部门": e.department_name,
+                "审核内容": f"情况说明：{indicators[e.item].name}" if e.item and e.item in indicators else "填报",
+                "结果": e.state,
+                "意见": e.comment or "—",
+                "审核人": e.user,
+                "审核时间": _when(e.at),
+            }
+            for e in events
+        ]
+    )
+    tables.show(frame, {}, key="review_history")
 
 
 def returned_notice(user: User, year: int, month: int) -> None:

@@ -29,6 +29,8 @@ def main() -> None:
     st.dataframe(safe_frame(view), hide_index=True, width="stretch", key="history_batches")
     st.subheader("锁定与解锁记录")
     review.lock_history()
+    st.subheader("审核记录")
+    review.review_history()
     user = current_user()
     if user is None or not user.can_write:
         st.caption("撤销批次需要登录：管理员可撤销任何批次，上传人可在上传当月撤销自己的批次。")

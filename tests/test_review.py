@@ -253,3 +253,14 @@ def test_an_older_file_gets_the_supervisor_role_and_the_new_tables(demo_db):
     assert auth.load_user("zhang") == ZHANG
     locks.lock_month(2023, 6, ZHANG)
     assert rows()["month_lock"] == 1
+
+
+def test_a_revert_reopens_the_review_of_its_month(month_db, tmp_path, capsys):
+    path = write(tmp_path, "f.csv", FIGURES, "residential_sewer_done,2023,6,9")
+    assert run(capsys, "import", path, "--user", "wang")[0] == 0
+    with store.connect() as con:
+        batch = int(con.execute("select max(id) from batch").fetchone()[0])
+    review.review(2023, 6, "water", ZHANG, accept=True)
+    assert water_review(capsys) == {review.ACCEPTED}
+    assert run(capsys, "revert", str(batch), "--user", "wang")[0] == 0
+    assert water_review(capsys) == {review.PENDING}  # the figures shown changed: reviewed again

@@ -97,6 +97,15 @@ def test_an_admin_unlocks_with_a_reason_only(people):
         assert not locks.lock_state(con, 2023, 6).locked
 
 
+def test_the_history_page_shows_locks_and_reviews(people):
+    review.review(2023, 6, "water", SUPERVISOR, accept=False, comment="请补报村级数据")
+    locks.lock_month(2023, 6, SUPERVISOR)
+    at = app_page("pages/history.py", user=STAFF, query=JUNE)
+    assert list(frame_with(at, "锁定人")["锁定人"]) == ["zhang"]
+    reviews = frame_with(at, "审核内容")
+    assert list(zip(reviews["部门"], reviews["结果"], reviews["意见"], strict=True)) == [("水务局", "已退回", "请补报村级数据")]
+
+
 def test_leader_tables_mark_unreviewed_figures_and_still_show_them(people):
     overview = app_page("pages/area_water.py", query=JUNE)
     table = frame_with(overview, "审核")

@@ -57,18 +57,26 @@ class Submission:
     reviewed_at: datetime | None = None
 
 
+# A revert changes what shows as much as an upload does: it counts as a submission while something committed remains.
 _SUBMITTED_SQL = """
-with touched as (
-    select m.department, b.created_at from figure f join metric m on m.code = f.metric join batch b on b.id = f.batch_id
-    where f.year = $y and f.month = $m and b.status = 'committed' and b.kind <> 'seed'
+with batches as (select id as batch_id, status, created_at, reverted_at from batch where kind <> 'seed'),
+touched as (
+    select m.department, b.batch_id, b.status, b.created_at, b.reverted_at
+    from figure f join metric m on m.code = f.metric join batches b on b.batch_id = f.batch_id
+    where f.year = $y and f.month = $m
     union all
-    select p.department, b.created_at from project_progress r join project p on p.code = r.project join batch b on b.id = r.batch_id
-    where r.year = $y and r.month = $m and b.status = 'committed' and b.kind <> 'seed'
+    select p.department, b.batch_id, b.status, b.created_at, b.reverted_at
+    from project_progress r join project p on p.code = r.project join batches b on b.batch_id = r.batch_id
+    where r.year = $y and r.month = $m
     union all
-    select t.department, b.created_at from task_progress r join task t on t.code = r.task join batch b on b.id = r.batch_id
-    where r.year = $y and r.month = $m and b.status = 'committed' and b.kind <> 'seed'
+    select t.department, b.batch_id, b.status, b.created_at, b.reverted_at
+    from task_progress r join task t on t.code = r.task join batches b on b.batch_id = r.batch_id
+    where r.year = $y and r.month = $m
 )
-select department, max(created_at) from touched group by department
+select department,
+       max(created_at) filter (where status = 'committed'),
+       max(reverted_at) filter (where status = 'reverted')
+from touched group by department
 """
 
 _EXPLAINED_SQL = """
@@ -104,7 +112,11 @@ def _departments(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def submissions(con: duckdb.DuckDBPyConnection, year: int, month: int) -> list[Submission]:
     """Every department's submission for the month, with its state (None: nothing submitted)."""
-    submitted = dict(con.execute(_SUBMITTED_SQL, {"y": year, "m": month}).fetchall())
+    submitted = {
+        dept: max(committed, reverted or committed)
+        for dept, committed, reverted in con.execute(_SUBMITTED_SQL, {"y": year, "m": month}).fetchall()
+        if committed is not None
+    }
     reviews = _reviews(con, year, month)
     out = []
     for code, name in _departments(con).items():
@@ -255,3 +267,28 @@ def notes_not_accepted(con: duckdb.DuckDBPyConnection, year: int, month: int) ->
         if state != ACCEPTED:
             out.append(NoteNeeded(i.code, i.name, i.status, i.department_name, state or "未填写"))
     return out
+
+
+@dataclass(frozen=True)
+class ReviewEvent:
+    department: str
+    department_name: str
+    year: int
+    month: int
+    item: str | None
+    state: str  # 已审核 | 已退回
+    comment: str | None
+    user: str
+    at: datetime
+
+
+def history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list[ReviewEvent]:
+    """The newest reviews first (the 上传记录 page)."""
+    names = _departments(con)
+    rows = con.execute(
+        "select department, year, month, item, state, comment, user_name, reviewed_at from review_event order by id desc limit ?", [limit]
+    ).fetchall()
+    return [
+        ReviewEvent(dept, names.get(dept, dept), int(y), int(m), item, _STATE_OF[state], comment, user, at)
+        for dept, y, m, item, state, comment, user, at in rows
+    ]
