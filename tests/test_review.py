@@ -200,6 +200,7 @@ def test_deadline_locks_follow_the_setting_and_an_admin_unlock_overrides_them(mo
 
 def test_the_shipped_settings_never_lock_by_themselves(month_db):
     assert config.settings().auto_lock_from == ""
+    assert config.settings().lock_day >= ingest.DUE_DAY  # a month never locks before its figures are due
     with store.connect() as con:
         assert not locks.Gate(con, date(2030, 1, 1)).state(2023, 6).locked
 

@@ -114,3 +114,14 @@ def test_leader_tables_mark_unreviewed_figures_and_still_show_them(people):
     table = frame_with(app_page("pages/area_water.py", query=JUNE), "审核")
     water = table["责任部门"] == "水务局"
     assert water.any() and set(table[water]["审核"]) == {"已审核"} and set(table[~water]["审核"]) <= {"未审核"}
+
+
+def test_the_reporting_page_lists_lagging_items_whose_note_is_not_accepted(people):
+    with store.connect() as con:
+        needed = review.notes_not_accepted(con, 2023, 6)
+    first = needed[0]
+    table = frame_with(app_page("pages/reporting.py", query=JUNE), "情况说明")
+    assert set(table["指标"]) == {n.name for n in needed}
+    assert table.set_index("指标").loc[first.name, "情况说明"] == first.note
+    headings = [s.value for s in app_page("pages/reporting.py", query=JUNE).subheader]
+    assert "2023年6月 滞后、预警或未完成但情况说明未通过审核的指标" in headings

@@ -43,7 +43,7 @@ class Settings:
     recipients: str = "各村（社区）、镇属各部门"
     issuer: str = "三乡镇人民政府督查室"
     rectify_days: int = 10
-    lock_day: int = 5
+    lock_day: int = 10  # not before tracker.ingest.DUE_DAY
     auto_lock_from: str = ""
 
 
