@@ -39,6 +39,7 @@ def navigation(city: bool) -> st.navigation:
             "填报": [
                 page("upload", "数据填报", "upload_file"),
                 page("reporting", "填报情况", "fact_check"),
+                page("review", "审核与锁定", "verified"),
                 page("history", "上传记录", "history"),
                 page("targets", "目标管理", "flag"),
                 page("extract", "报告提取", "document_scanner"),

@@ -87,6 +87,7 @@ def attention_cards_html(frame: pd.DataFrame) -> str:
             f'<div class="ux-card-line"><b>差距</b>{escape(row["差距"])}</div>'
             f'<div class="ux-card-line"><b>责任部门</b>{escape(row["责任部门"] or "—")}</div>'
             f'<div class="ux-card-line"><b>更新时间</b>{escape(row["更新时间"])}</div>'
+            f'<div class="ux-card-line"><b>审核</b>{escape(row.get("审核") or "—")}</div>'
             f"{quote}</article>"
         )
     return '<div class="ux-cards">' + "".join(cards) + "</div>"

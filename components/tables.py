@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from tracker import wording
+from tracker import review, wording
 from tracker.export import safe_frame
 from tracker.labels import fmt_number, status_color, status_label, text_on_status
 from tracker.model import DONE, LAGGING, NO_DATA, NOT_DONE, ON_TRACK, WARNING, IndicatorStatus, Item, MonthStatus
@@ -25,6 +25,8 @@ from tracker.status import attention_items
 from tracker.status import department_ranking as tracker_department_ranking
 
 STATUS_COL = "状态"
+REVIEW_COL = "审核"
+REVIEW_HELP = "督查室对该部门本月填报的审核：未审核的数值照常显示；已退回表示部门正在修改；“—”：本月尚未填报"
 
 
 def when_text(text: str | None) -> str:
@@ -56,13 +58,14 @@ def indicator_frame(indicators: Sequence[IndicatorStatus], month: int, trends: d
             "责任部门": i.department_name,
             "走势": trends.get(i.code, []),
             "更新时间": when_text(i.last_update),
+            REVIEW_COL: review.mark(i.review),
             "报告原文": i.source,
         }
         for i in indicators
     ]
     # Status and completion right after the name: on a 1366-px laptop they must not scroll out of sight.
     columns = ["code", "指标", STATUS_COL, "完成率", "口径", "序时进度", "差距", "目标", "完成值", "上年末", "上年同期", "预计全年",
-               "责任部门", "走势", "更新时间", "报告原文"]  # fmt: skip
+               "责任部门", "走势", "更新时间", REVIEW_COL, "报告原文"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -94,6 +97,7 @@ INDICATOR_COLUMNS = {
     "责任部门": st.column_config.TextColumn("责任部门"),
     "走势": st.column_config.LineChartColumn("走势", width="small", help="年初至今逐月累计值（时点指标为逐月数值）"),
     "更新时间": st.column_config.TextColumn("更新时间", help="最近一次填报的时间；“—”：尚未填报"),
+    REVIEW_COL: st.column_config.TextColumn("审核", help=REVIEW_HELP),
     "报告原文": st.column_config.TextColumn("报告原文", width="large", help="政府工作报告中的原句"),
 }
 
@@ -203,11 +207,12 @@ def attention_frame(status: MonthStatus) -> pd.DataFrame:
             "差距": _gap_words(item),
             "责任部门": item.department_name,
             "更新时间": when_text(item.last_update),
+            REVIEW_COL: review.mark(item.review),
             "报告原文": item.source,
         }
         for item in attention_items(status)
     ]
-    return pd.DataFrame(rows, columns=["类型", "事项", "领域", STATUS_COL, "差距", "责任部门", "更新时间", "报告原文"])
+    return pd.DataFrame(rows, columns=["类型", "事项", "领域", STATUS_COL, "差距", "责任部门", "更新时间", REVIEW_COL, "报告原文"])
 
 
 def _gap_words(item: Item) -> str:
@@ -222,6 +227,7 @@ ATTENTION_COLUMNS = {
     "事项": st.column_config.TextColumn("事项", width="large"),
     "差距": st.column_config.TextColumn("差距", help="指标：对照序时进度或目标值；项目：对照计划节点和计划进度"),
     "更新时间": st.column_config.TextColumn("更新时间", help="最近一次填报的时间；“—”：尚未填报"),
+    REVIEW_COL: st.column_config.TextColumn("审核", help=REVIEW_HELP),
     "报告原文": st.column_config.TextColumn("报告原文", width="large", help="政府工作报告中的原句；双击单元格可查看全文"),
 }
 

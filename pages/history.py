@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import review
 from components.auth import current_user
 from components.data import load_periods
 from components.sidebar import routed
@@ -47,6 +48,10 @@ def main() -> None:
             "撤销时间": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss", help="“—”：未撤销"),
         },
     )
+    st.subheader("锁定与解锁记录")
+    review.lock_history()
+    st.subheader("审核记录")
+    review.review_history()
     user = current_user()
     if user is None or not user.can_write:
         st.caption("撤销批次需要登录：管理员可撤销任何批次，上传人可在上传当月撤销自己的批次。")

@@ -7,7 +7,7 @@ import streamlit as st
 from components import cards, charts, tables
 from components.data import load_history, load_lineage, load_periods, load_status
 from components.sidebar import current_filters, demo_banner
-from tracker import progress, wording
+from tracker import progress, review, wording
 from tracker.labels import INDICATOR_KIND_NAMES, fmt_number, fmt_pct, status_label
 from tracker.model import IndicatorStatus
 
@@ -112,7 +112,7 @@ def render() -> None:
         st.caption("目标说明：" + cards.md_escape(item.target_note))
     updated = tables.when_text(item.last_update)
     same_period = "" if item.basis == "growth" else f" · 上年同期：{fmt_number(item.last_year, unit)}"  # inside the rate
-    st.caption(f"状态：{status_label(item.status)}{same_period} · 最近更新：{updated}")
+    st.caption(f"状态：{status_label(item.status)}{same_period} · 最近更新：{updated} · 审核：{review.mark(item.review)}")
 
     history = load_history(item.code, year)
     figure = charts.indicator_chart(history, item, year, month)

@@ -11,14 +11,14 @@ import streamlit as st
 from components import tables
 from components.data import load_periods, load_status
 from components.sidebar import demo_banner, routed
-from tracker import ingest, store
+from tracker import ingest, review, store
 from tracker.labels import status_label
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _load(year: int, month: int, today: date, version: tuple) -> tuple[pd.DataFrame, list[ingest.MissingExplanation]]:
+def _load(year: int, month: int, today: date, version: tuple) -> tuple[pd.DataFrame, list[review.NoteNeeded]]:
     with store.connect() as con:
-        return ingest.reporting_status(con, year, today), ingest.missing_explanations(con, year, month)
+        return ingest.reporting_status(con, year, today), review.notes_not_accepted(con, year, month)
 
 
 def main() -> None:
@@ -68,13 +68,21 @@ def main() -> None:
             key="reporting_overdue",
             placeholder="—",
         )
-    st.subheader(f"{year}年{month}月 滞后、预警或未完成但未写情况说明的指标")
+    st.subheader(f"{year}年{month}月 滞后、预警或未完成但情况说明未通过审核的指标")
     if not missing:
-        st.success("所有滞后、预警指标都已有情况说明。")
+        st.success("所有滞后、预警指标的情况说明都已通过督查室审核。")
     else:
-        frame = pd.DataFrame([{"指标": m.name, tables.STATUS_COL: status_label(m.status), "责任部门": m.department_name} for m in missing])
+        frame = pd.DataFrame(
+            [
+                {"指标": m.name, tables.STATUS_COL: status_label(m.status), "责任部门": m.department_name, "情况说明": m.note}
+                for m in missing
+            ]
+        )
         tables.show(frame, {}, key="reporting_missing")
-        st.caption("情况说明可在“数据填报”页面补填，或随下次上传的文件一并提交；缺少情况说明不影响数值。")
+        st.caption(
+            "情况说明可在“数据填报”页面补填，或随下次上传的文件一并提交；缺少情况说明不影响数值。"
+            "“待审核”“已退回”的情况说明由督查室在“审核与锁定”页面审核。"
+        )
 
 
 main()

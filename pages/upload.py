@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from components import progress_upload
+from components import progress_upload, review
 from components.auth import current_user
 from components.sidebar import routed
 from components.upload import (
@@ -153,11 +153,12 @@ def main() -> None:
     st.caption("各部门每月填报实际数值：下载模板 → 填写 → 上传检查 → 预览 → 确认提交。")
     user = current_user()
     if user is None or not user.can_write:
-        who = "当前账号只有查看权限" if user else "尚未登录"
+        who = ("督查室账号负责审核和锁定，不能填报" if user.can_review else "当前账号只有查看权限") if user else "尚未登录"
         st.info(f"{who}：填报需要用填报员或管理员账号登录（左侧“登录”）。", icon=":material/lock:")
         st.caption(f"上传文件大小上限：{upload_limit_mb()} MB。")
         return
     year, month = _period()
+    review.returned_notice(user, year, month)
     _template_section(user, year, month)
     _upload_section(user)
     _explanation_section(user, year, month)

@@ -64,7 +64,7 @@ def _role_fields(prefix: str, departments: dict[str, str], role: str = "staff", 
         index=codes.index(department) if department in codes else 0,
         format_func=lambda c: departments.get(c, "（不属于部门）"),
         key=f"{prefix}_department",
-        help="填报员必须选择部门，只能填报本部门的数据；查看和管理员可以不选。",
+        help="填报员必须选择部门，只能填报本部门的数据；查看、督查室和管理员可以不选。",
     )
     return chosen, dept or None
 

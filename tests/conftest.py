@@ -123,6 +123,7 @@ PAGES = [
     ("会议模式", "meeting", "meeting"),
     ("数据填报", "upload", "upload"),
     ("填报情况", "reporting", "reporting"),
+    ("审核与锁定", "review", "review"),
     ("上传记录", "history", "history"),
     ("目标管理", "targets", "targets"),
     ("报告提取", "extract", "extract"),

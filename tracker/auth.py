@@ -33,8 +33,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from tracker import config, store
 
-ROLES = ("viewer", "staff", "admin")
-ROLE_NAMES = {"viewer": "查看", "staff": "填报员", "admin": "管理员"}
+ROLES = ("viewer", "staff", "supervisor", "admin")
+ROLE_NAMES = {"viewer": "查看", "staff": "填报员", "supervisor": "督查室", "admin": "管理员"}
 MIN_PASSWORD = 10
 MIN_DISTINCT = 4  # "aaaaaaaaaa", "ababababab" and ten spaces are not passwords
 COMMON_PASSWORDS = config.DATA_DIR / "common_passwords.txt"
@@ -72,7 +72,7 @@ class UserError(ValueError):
 @dataclass(frozen=True)
 class User:
     name: str
-    role: str  # viewer | staff | admin
+    role: str  # viewer | staff | supervisor | admin
     department: str | None = None  # staff are bound to one department
 
     @property
@@ -82,6 +82,11 @@ class User:
     @property
     def can_write(self) -> bool:
         return self.role in ("staff", "admin")
+
+    @property
+    def can_review(self) -> bool:
+        """督查室 and admins review submissions and lock months (``require_supervisor``)."""
+        return self.role in ("supervisor", "admin")
 
 
 def require_admin(user: User | None) -> User:
@@ -96,8 +101,19 @@ def require_writer(user: User | None, department: str | None = None) -> User:
         raise PermissionDenied("请先登录后再填报。")
     if user.role == "viewer":
         raise PermissionDenied(f"账号“{user.name}”只有查看权限，不能填报或修改数据。")
+    if user.role == "supervisor":
+        raise PermissionDenied(f"账号“{user.name}”是督查室账号，负责审核和锁定，不能填报或修改数据。")
     if user.role == "staff" and department is not None and department != user.department:
         raise PermissionDenied(f"账号“{user.name}”属于部门“{user.department}”，不能填报部门“{department}”的数据。")
+    return user
+
+
+def require_supervisor(user: User | None) -> User:
+    """督查室 (supervisor) and admins review submissions and 情况说明 and lock months; nobody else."""
+    if user is None:
+        raise PermissionDenied("请先用督查室或管理员账号登录。")
+    if not user.can_review:
+        raise PermissionDenied(f"账号“{user.name}”不是督查室或管理员账号，不能审核或锁定。")
     return user
 
 

@@ -106,6 +106,8 @@ class Settings:
     issuer: str = "三乡镇人民政府督查室"
     rectify_days: int = 10
     town_code: str = "442000114"
+    lock_day: int = 10  # not before tracker.ingest.DUE_DAY
+    auto_lock_from: str = ""
 
 
 def settings(path: Path | None = None) -> Settings:

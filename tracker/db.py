@@ -15,7 +15,7 @@ import duckdb
 
 from tracker import config, store
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: role supervisor (督查室), month_lock, review_event
 SEED_TIME = datetime(2023, 1, 3, 9, 0)
 SHARED_SQL = (
     "figure_current",
@@ -238,6 +238,20 @@ def _add_items(path: Path, data_dir: Path) -> None:
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(store.one(con, "select value from meta where key = 'schema_version'")[0])
+
+
+def upgrade(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring an older file's tables up to ``schema_sql`` (inside the caller's transaction). New tables come from their
+    "if not exists"; the users table of schema 2 allows no supervisor role in its check, and a check cannot be
+    altered, so it is rebuilt with the same rows."""
+    row = con.execute("select sql from duckdb_tables() where table_name = 'users' and database_name = current_database()").fetchone()
+    rebuild = row is not None and "supervisor" not in str(row[0])
+    if rebuild:
+        con.execute("alter table users rename to users_schema2")
+    con.execute(schema_sql())
+    if rebuild:
+        con.execute("insert into users select * from users_schema2")
+        con.execute("drop table users_schema2")
 
 
 def schema_sql() -> str:

@@ -116,6 +116,8 @@ class IndicatorStatus:
     amount_unit: str = ""
     reason: str | None = None
     item_type: ItemType = field(default="indicator", repr=False)
+    review: str | None = None  # the 督查室's review of the department's submission: 待审核 | 已审核 | 已退回 | None
+    locked: bool = False  # the month is locked (tracker.locks)
 
     def to_json(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
@@ -154,6 +156,8 @@ class ProjectStatus:
     leader: str = ""  # 责任领导: empty until an admin sets it, never invented
     problem: str | None = None  # 存在问题 of the month's report (``note`` is its 进展情况)
     item_type: ItemType = field(default="project", repr=False)
+    review: str | None = None  # the 督查室's review of the department's submission: 待审核 | 已审核 | 已退回 | None
+    locked: bool = False  # the month is locked (tracker.locks)
 
     def to_json(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
@@ -188,6 +192,8 @@ class TaskStatus:
     support_department_names: list[str] = field(default_factory=list)
     leader: str = ""
     item_type: ItemType = field(default="task", repr=False)
+    review: str | None = None  # the 督查室's review of the department's submission: 待审核 | 已审核 | 已退回 | None
+    locked: bool = False  # the month is locked (tracker.locks)
 
     @property
     def note(self) -> str | None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from tracker import model, progress
+from tracker import locks, model, progress, review
 from tracker.indicators import Indicator, data_stamp, database_name, registry, series_by_code, value_at, values
 from tracker.model import (
     Area,
@@ -407,7 +408,15 @@ def build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: st
 
     Kept in memory under the data stamp (a read never writes): a repeated call costs the two small queries of the
     stamp. The records are shared between callers: treat them as read-only."""
-    key = (database_name(con), data_stamp(con, list(registry().values())), year, month, area, progress.Rules.from_settings())
+    key = (
+        database_name(con),
+        data_stamp(con, list(registry().values())),
+        _review_stamp(con),
+        year,
+        month,
+        area,
+        progress.Rules.from_settings(),
+    )
     with _MONTHS_LOCK:
         cached = _MONTHS.get(key)
         if cached is not None:
@@ -421,12 +430,27 @@ def build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: st
     return built
 
 
+def _review_stamp(con: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
+    """Reviews and locks change no batch: their own stamp (and today's date, for the deadline locks)."""
+    row = _one(
+        con, "select (select max(id) from review_event), (select max(id) from month_lock), (select count(unlocked_at) from month_lock)"
+    )
+    return (*row, date.today())
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[object, ...]:
+    row = con.execute(sql).fetchone()
+    return tuple(row) if row else ()
+
+
 def _build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str | None) -> MonthStatus:
-    every = indicator_status(con, year, month, area)
+    states = review.department_states(con, year, month)
+    locked = locks.lock_state(con, year, month).locked
+    every = [replace(i, review=states.get(i.department), locked=locked) for i in indicator_status(con, year, month, area)]
     indicators = [i for i in every if not i.tracked]
     tracked = [i for i in every if i.tracked]
-    projects = project_status(con, year, month, area)
-    tasks = task_status(con, year, month, area)
+    projects = [replace(p, review=states.get(p.department), locked=locked) for p in project_status(con, year, month, area)]
+    tasks = [replace(t, review=states.get(t.department), locked=locked) for t in task_status(con, year, month, area)]
     return MonthStatus(
         year=year,
         month=month,

@@ -192,7 +192,7 @@ def _ensure_ready(path: Path) -> None:
             version = int(row[0]) if row else 0
             if version < db.SCHEMA_VERSION:
                 with transaction(con):
-                    con.execute(db.schema_sql())  # every statement is "if not exists" / "or replace"
+                    db.upgrade(con)  # every statement is "if not exists" / "or replace", plus the rebuilt tables
                     con.execute("delete from meta where key = 'schema_version'")
                     con.execute("insert into meta values ('schema_version', ?)", [str(db.SCHEMA_VERSION)])
         except duckdb.CatalogException as exc:

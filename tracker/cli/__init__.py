@@ -11,6 +11,7 @@ Each module adds its own sub-commands through ``register(subparsers)``; a handle
 - ``projects``: projects plans / plan (the town's own planned months)
 - ``items``: items (every indicator, project and task with 牵头/配合/责任领导) and items set (admins)
 - ``towns``: towns list / towns add (a town from its files; each town has its own store)
+- ``review``: review (督查室: accept or return a submission or a 情况说明), lock and unlock a month
 - ``guard`` (last): wraps every command: the store's refusals (busy, full disk, damaged file) as a Chinese line,
   audit rows marked as command-line writes by the OS user
 - ``output``: strict JSON and Chinese refusals, shared by all
@@ -34,6 +35,7 @@ COMMAND_MODULES = (
     "tracker.cli.projects",
     "tracker.cli.items",
     "tracker.cli.towns",
+    "tracker.cli.review",
     "tracker.cli.guard",
 )
 

@@ -41,6 +41,8 @@ Rules, decided here and shown to users in Chinese:
 - Running totals are checked against the month before and the month after (the file's rows and the current ones).
 - A metric for villages (place kind ``village``) is reported for villages and communities alike (村（社区）).
 - Missing 情况说明 never block figures: the preview lists the indicators at 滞后/预警 still without one.
+- A month the 督查室 locked (or past its deadline, ``tracker.locks``) refuses every row for it, for admins too, in the
+  preview and at the commit; the revert of a batch holding rows of a locked month is refused.
 """
 
 from tracker.ingest.batch import BATCH_KIND_NAMES, REVERTIBLE, BatchKind, CommitResult, add_explanation, commit, prepare, revert

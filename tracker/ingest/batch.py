@@ -11,7 +11,7 @@ from enum import StrEnum
 
 import duckdb
 
-from tracker import status, store
+from tracker import locks, status, store
 from tracker.auth import PermissionDenied, User, require_writer
 from tracker.indicators import registry
 from tracker.ingest.checks import NON_DECREASING, period_issue, validate
@@ -163,6 +163,7 @@ def add_explanation(indicator: str, year: int, month: int, text: str, user: User
     if problem:
         raise IngestError(problem[1] + "。")
     with store.writing() as con:
+        locks.check_writable(con, year, month, user, today)
         batch_id = store.new_batch(con, BatchKind.EXPLANATIONS, user.name, file_name="页面填写", rows=1)
         con.execute("insert into explanation values (?, ?, ?, ?, ?)", [indicator, year, month, text, batch_id])
         store.audit(con, user.name, "explanation.add", {"batch": batch_id, "indicator": indicator, "year": year, "month": month})
@@ -192,6 +193,8 @@ def revert(batch_id: int, user: User | None, now: datetime | None = None) -> Non
                 raise PermissionDenied(f"只有管理员或上传人“{owner}”本人可以撤销批次 {batch_id}。")
             if (created.year, created.month) != (now.year, now.month):
                 raise PermissionDenied(f"批次 {batch_id} 上传于 {created:%Y年%m月}，上传人只能在当月撤销，请联系管理员。")
+        for year, month in _months_of(con, batch_id):
+            locks.check_writable(con, year, month, user, now.date())
         series = con.execute("select distinct metric, place from figure where batch_id = ?", [batch_id]).fetchall()
         years = {int(y) for (y,) in con.execute("select distinct year from figure where batch_id = ?", [batch_id]).fetchall()}
         ruled = _ruled_targets_of(con, {m for m, _ in series}, years)
@@ -204,6 +207,20 @@ def revert(batch_id: int, user: User | None, now: datetime | None = None) -> Non
         moves = _moves(targets_before, _target_values(con, ruled))
         store.audit(con, user.name, "batch.revert", {"batch": batch_id, "kind": kind})
         _audit_moves(con, user.name, moves, batch_id, "revert")
+
+
+_MONTHS_SQL = """
+select year, month from figure where batch_id = $b
+union select year, month from explanation where batch_id = $b
+union select year, month from project_progress where batch_id = $b
+union select year, month from task_progress where batch_id = $b
+order by year, month
+"""
+
+
+def _months_of(con: duckdb.DuckDBPyConnection, batch_id: int) -> list[tuple[int, int]]:
+    """The months whose data a batch holds: its revert is a write for each of them (``tracker.locks``)."""
+    return [(int(y), int(m)) for y, m in con.execute(_MONTHS_SQL, {"b": batch_id}).fetchall()]
 
 
 def _write_figures(con: duckdb.DuckDBPyConnection, report: Report, created_at: datetime | None = None) -> int | None:

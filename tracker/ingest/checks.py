@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 import duckdb
 import pandas as pd
 
-from tracker import config
+from tracker import config, locks
 from tracker.auth import User, require_writer
 from tracker.indicators import Indicator, registry
 from tracker.ingest.cells import norm_text
@@ -86,6 +86,7 @@ class _Lookups:
     place_by_name: dict[tuple[str, str], str]  # (name, kind) → code
     departments: dict[str, str]  # code → name
     indicators: dict[str, Indicator]
+    gate: locks.Gate  # locked months
 
 
 def _lookups(con: duckdb.DuckDBPyConnection, user: User, today: date) -> _Lookups:
@@ -108,6 +109,7 @@ def _lookups(con: duckdb.DuckDBPyConnection, user: User, today: date) -> _Lookup
         place_by_name={(norm_text(name), kind): code for code, name, kind in places},
         departments=dict(con.execute("select code, name from department").fetchall()),
         indicators=registry(),
+        gate=locks.Gate(con, today),
     )
 
 
@@ -161,7 +163,9 @@ def _check_rows(look: _Lookups, raws: list[RawRow], issues: list[Issue]) -> tupl
             issues.append(_issue(raw, "metric", message))
             continue
         metric = look.metrics[code]
-        problem = _department_issue(look, raw, metric) or _period_issue(look, raw) or _tracked_year_issue(look, raw)
+        problem = (
+            _department_issue(look, raw, metric) or _period_issue(look, raw) or _tracked_year_issue(look, raw) or _lock_issue(look, raw)
+        )
         if problem:
             issues.append(problem)
             continue
@@ -226,6 +230,14 @@ def _tracked_year_issue(look: _Lookups, raw: RawRow) -> Issue | None:
         "year",
         f"{raw.year}年早于跟踪年度（{first}年起）：往年数值决定按上年确定的目标，只有管理员可以填报或修改，请联系管理员",
     )
+
+
+def _lock_issue(look: _Lookups, raw: RawRow) -> Issue | None:
+    """A month the 督查室 locked (or past its deadline) takes no figures (``tracker.locks``)."""
+    if raw.year is None or raw.month is None:
+        return None
+    problem = look.gate.refusal(raw.year, raw.month, look.user)
+    return _issue(raw, "month", problem) if problem else None
 
 
 def _resolve_place(look: _Lookups, raw: RawRow, metric: _Metric) -> tuple[str | None, Issue | None]:
@@ -407,6 +419,11 @@ def _check_explanations(raws: list[RawExplanation], look: _Lookups, issues: list
             issues.append(Issue("error", problem[1], raw.sheet, raw.row, column_label(raw.cols[problem[0]], problem[0])))
             continue
         if raw.year is None or raw.month is None:
+            continue
+        locked = look.gate.refusal(raw.year, raw.month, user)
+        if locked:
+            where = column_label(raw.cols["month"], "month") if "month" in raw.cols else col
+            issues.append(Issue("error", locked, raw.sheet, raw.row, where))
             continue
         key = (code, raw.year, raw.month)
         if key in out:

@@ -19,7 +19,7 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
-from tracker import model, progress, store
+from tracker import locks, model, progress, store
 from tracker.auth import User, require_writer
 from tracker.ingest.cells import UNSAVED_MESSAGE, CellError, Table, cell_at, column_letter, is_blank, parse_number, read_tables
 from tracker.ingest.checks import period_issue
@@ -231,6 +231,7 @@ def check_progress(con: duckdb.DuckDBPyConnection, parsed: ProgressParsed, user:
     supports = _supports(con)
     departments = dict(con.execute("select code, name from department").fetchall())
     rules = progress.Rules.from_settings()
+    gate = locks.Gate(con, today)
     seen: dict[tuple[str, str, int, int], int] = {}
     accepted: list[tuple[ProgressRow, _Item]] = []
     for raw in parsed.rows:
@@ -243,8 +244,11 @@ def check_progress(con: duckdb.DuckDBPyConnection, parsed: ProgressParsed, user:
         problem = _department_issue(raw, item, user, departments, supports.get(item.code, set()))
         if problem is None and raw.year is not None and raw.month is not None:
             period = period_issue(raw.year, raw.month, today)
+            locked = gate.refusal(raw.year, raw.month, user)
             if period:
                 problem = _issue(raw, period[0], period[1])
+            elif locked:
+                problem = _issue(raw, "month", locked)
             elif raw.year != item.year:
                 problem = _issue(raw, "year", f"“{item.name}”是{item.year}年的{KIND_NAMES[raw.kind]}，不能填报{raw.year}年")
         if problem:

@@ -58,7 +58,7 @@ create table if not exists explanation (
     text varchar not null, batch_id integer not null references batch (id)
 );
 create table if not exists users (
-    name varchar primary key, department varchar, role varchar not null check (role in ('viewer', 'staff', 'admin')),
+    name varchar primary key, department varchar, role varchar not null check (role in ('viewer', 'staff', 'supervisor', 'admin')),
     password_hash varchar not null, disabled boolean not null default false,
     failed_logins integer not null default 0, locked_until timestamp, created_at timestamp not null
 );
@@ -113,4 +113,23 @@ create table if not exists login_throttle (
     scope varchar not null check (scope in ('account', 'address')), key varchar not null,
     failures integer not null default 0, locked_until timestamp, last_failure timestamp not null,
     primary key (scope, key)
+);
+-- Month locks (schema 3): one row per lock; an admin's unlock fills unlocked_by / unlocked_at / reason. A month is
+-- locked while it has a row without unlocked_at (or, with no row at all, by the deadline rule of [lock] settings).
+create sequence if not exists month_lock_id_seq start 1;
+create table if not exists month_lock (
+    id integer primary key default nextval('month_lock_id_seq'),
+    year integer not null, month integer not null check (month between 1 and 12),
+    locked_by varchar not null, locked_at timestamp not null, automatic boolean not null default false,
+    unlocked_by varchar, unlocked_at timestamp, reason varchar
+);
+-- Reviews by the 督查室 (schema 3): a department's submission for a month (item null: its figures and progress), or
+-- one indicator's 情况说明 (item = the indicator's code). State accepted | returned; a submission newer than the
+-- newest review is 待审核 again.
+create sequence if not exists review_event_id_seq start 1;
+create table if not exists review_event (
+    id integer primary key default nextval('review_event_id_seq'),
+    department varchar not null, year integer not null, month integer not null check (month between 1 and 12),
+    item varchar, state varchar not null check (state in ('accepted', 'returned')), comment varchar,
+    user_name varchar not null, reviewed_at timestamp not null
 );
