@@ -27,11 +27,14 @@ from tracker.meeting import (
     Row,
     Slide,
     SummarySlide,
+    TaskRow,
+    TasksSlide,
     TitleSlide,
     TrackedSlide,
     deck_file_name,
     outline,
     running_header,
+    task_said,
 )
 from tracker.model import NO_DATA, ON_TRACK, STATUSES, Area, IndicatorStatus, MonthStatus
 from tracker.pptx_draw import (
@@ -365,6 +368,46 @@ def _lagging_slides(deck: _Deck, spec: LaggingSlide) -> None:
         )
 
 
+TASK_HEADER = ["重点工作", "领域", "状态", "最新进展情况", "牵头单位", "责任领导"]
+TASK_WIDTHS = [3.0, 1.1, 1.0, 4.6, 1.5, 1.3]
+TASK_ROWS_FIRST, TASK_ROWS = 5, 7  # under the status tiles; on a continuation slide
+
+
+def _task_row_cells(row: TaskRow) -> list[str]:
+    said = clip(task_said(row), 70)
+    return [clip(row.name, 30), row.area_name, status_label(row.status), said, row.department_name, clip(row.leader, 12)]
+
+
+def _no_task_rows(spec: TasksSlide) -> tuple[str, str]:
+    if not spec.reported:
+        return f"本月各项重点工作均为“{NO_DATA}”：尚无进展填报。", STATUS_COLORS[NO_DATA]
+    word = "未完成" if spec.final else "滞后"
+    return f"没有{word}的重点工作。", STATUS_COLORS[ON_TRACK]
+
+
+def _tasks_slides(deck: _Deck, spec: TasksSlide) -> None:
+    """重点工作: the tasks counted by status in tiles, then every 滞后 (December: 未完成) task with its latest 进展情况,
+    牵头单位 and 责任领导, continued on further slides when long."""
+    width = SLIDE_W - 2 * MARGIN
+    total = sum(spec.task_counts.values())
+    first, rest = list(spec.rows[:TASK_ROWS_FIRST]), spec.rows[TASK_ROWS_FIRST:]
+    pages = [first, *(chunked(rest, TASK_ROWS) if rest else [])]
+    for index, rows in enumerate(pages):
+        slide = deck.new_slide(spec.title if index == 0 else f"{spec.title}（续）")
+        top = BODY_TOP
+        if index == 0:
+            heading = f"重点工作 {total} 项（报告中没有量化目标的工作）"
+            deck.status_tiles(slide, MARGIN, top, width, spec.task_counts, heading, spec.statuses)
+            top += Inches(1.75)
+        if not rows:
+            text, color = _no_task_rows(spec)
+            textbox(slide, MARGIN, top, width, Inches(1), text, size=22, color=color, bold=True)
+            continue
+        cells = [_task_row_cells(r) for r in rows]
+        statuses = [r.status for r in rows]
+        deck.table(slide, MARGIN, top, width, TASK_HEADER, statuses, cells, TASK_WIDTHS, status_col=2, size=12, row_h=Inches(0.72))
+
+
 def _add_slides(deck: _Deck, spec: Slide) -> None:
     match spec:
         case TitleSlide():
@@ -379,6 +422,8 @@ def _add_slides(deck: _Deck, spec: Slide) -> None:
             _tracked_slide(deck, spec)
         case LaggingSlide():
             _lagging_slides(deck, spec)
+        case TasksSlide():
+            _tasks_slides(deck, spec)
 
 
 def build_deck(report: MonthStatus, areas: list[Area] | None = None) -> bytes:
