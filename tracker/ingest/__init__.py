@@ -61,6 +61,7 @@ from tracker.ingest.reporting import (
     NOTE_STATUSES,
     CurrentFigure,
     MetricInfo,
+    UnreportedItem,
     batches,
     current_figures,
     due_date,
@@ -71,6 +72,7 @@ from tracker.ingest.reporting import (
 from tracker.ingest.targets import TargetRow, check_targets, commit_targets, default_comparator, parse_targets, targets_for_year
 
 __all__ = [
+    "UnreportedItem",
     "BATCH_KIND_NAMES",
     "DUE_DAY",
     "MAX_TEXT",
