@@ -40,6 +40,7 @@ def navigation() -> st.navigation:
                 page("reporting", "填报情况", "fact_check"),
                 page("history", "上传记录", "history"),
                 page("targets", "目标管理", "flag"),
+                page("assignments", "责任分工", "assignment_ind"),
                 page("extract", "报告提取", "document_scanner"),
                 page("users", "用户管理", "manage_accounts"),
             ],

@@ -125,6 +125,7 @@ PAGES = [
     ("填报情况", "reporting", "reporting"),
     ("上传记录", "history", "history"),
     ("目标管理", "targets", "targets"),
+    ("责任分工", "assignments", "assignments"),
     ("报告提取", "extract", "extract"),
 ]
 LEADER_PAGES = PAGES[:9]
