@@ -9,6 +9,10 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 import streamlit as st
 
+from components.upload import too_large, upload_limit_mb
+from tracker import auth, items, store
+from tracker.auth import User
+from tracker.export import safe_frame
 from tracker.items import ITEM_KIND_NAMES, AssignmentChange, ItemRecord
 from tracker.wording import NO_LEADER
 
@@ -86,3 +90,41 @@ def changes(before: pd.DataFrame, after: pd.DataFrame) -> list[AssignmentChange]
         if leader != (old.责任领导 or "") or support != list(old.配合单位):
             out.append(AssignmentChange(str(old.code), leader, support, row=int(old.序号)))
     return out
+
+
+def list_csv(table: pd.DataFrame) -> bytes:
+    """The table as the upload expects it (事项编码, 事项, 类型, 牵头单位, 配合单位, 责任领导), UTF-8 with BOM for Excel."""
+    out = table.assign(配合单位=table["配合单位"].map("、".join), 责任领导=table["责任领导"].fillna(""))
+    out = out.rename(columns={"code": "事项编码"})[["事项编码", "事项", "类型", "牵头单位", "配合单位", "责任领导"]]
+    return safe_frame(out).to_csv(index=False).encode("utf-8-sig")
+
+
+def render_upload(table: pd.DataFrame, year: int, user: User) -> None:
+    """Download the list, edit it in Excel, upload it: the same checks and the same one batch as the table."""
+    st.subheader("上传事项清单")
+    st.caption(
+        "列：事项编码，以及 配合单位 和/或 责任领导（其他列不读）；配合单位写部门名称，多个用“、”分隔；单元格留空即清除。"
+        f".xlsx 或 .csv，不超过 {upload_limit_mb()} MB。"
+    )
+    st.download_button(
+        "下载当前事项清单（CSV）", list_csv(table), file_name=f"事项清单_{year}.csv", mime="text/csv", key="assignments_list"
+    )
+    uploaded = st.file_uploader("选择事项清单文件", type=["xlsx", "csv"], key="assignments_file")
+    if uploaded is None:
+        return
+    data = uploaded.getvalue()
+    if message := too_large(len(data)):
+        st.error(message)
+        return
+    if not st.button(f"按文件“{uploaded.name}”更新责任分工", type="primary", key="assignments_file_save"):
+        return
+    try:
+        changes = items.parse_assignment_file(data, uploaded.name)
+        batch = items.set_assignments(year, user, changes, file_name=uploaded.name, only_changed=True)
+    except (items.ItemError, auth.PermissionDenied, store.StoreError) as exc:
+        st.error("文件未导入，请修改后重新上传：\n\n" + "\n".join(f"- {line}" for line in str(exc).splitlines()))
+        return
+    if batch is None:
+        st.info("文件中的责任分工与当前相同，没有修改。")
+    else:
+        st.success(f"已按文件更新责任分工（批次 {batch}，可在“上传记录”页撤销）。")

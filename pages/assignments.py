@@ -37,13 +37,14 @@ def main() -> None:
         changed = assignments.changes(table, edited)
         if not changed:
             st.info("没有修改。")
-            return
-        try:
-            batch = items.set_assignments(year, user, changed, file_name="责任分工表", only_changed=True)
-        except (items.ItemError, auth.PermissionDenied, store.StoreError) as exc:
-            st.error("未保存，请修改后重试：\n\n" + "\n".join(f"- {line}" for line in str(exc).splitlines()))
-            return
-        st.success(f"已保存 {len(changed)} 项的责任分工（批次 {batch}，可在“上传记录”页撤销）。")
+        else:
+            try:
+                batch = items.set_assignments(year, user, changed, file_name="责任分工表", only_changed=True)
+            except (items.ItemError, auth.PermissionDenied, store.StoreError) as exc:
+                st.error("未保存，请修改后重试：\n\n" + "\n".join(f"- {line}" for line in str(exc).splitlines()))
+            else:
+                st.success(f"已保存 {len(changed)} 项的责任分工（批次 {batch}，可在“上传记录”页撤销）。")
+    assignments.render_upload(table, year, user)
 
 
 main()

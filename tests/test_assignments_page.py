@@ -113,3 +113,61 @@ def test_page_is_read_only_for_others_and_an_editor_for_admins(demo_db):
     assert not at.info and at.button(key="assignments_save")
     at.button(key="assignments_save").click().run()
     assert any("没有修改" in i.value for i in at.info)
+
+
+def test_the_downloaded_list_edited_and_uploaded_is_one_batch(demo_db):
+    """The page's CSV, edited as in Excel (names with 、, a leader typed), goes back through the same function."""
+    admin = make_admin(demo_db)
+    before, departments = table()
+    text = assignments.list_csv(before).decode("utf-8-sig").splitlines()
+    header, rows = text[0], text[1:]
+    assert header == "事项编码,事项,类型,牵头单位,配合单位,责任领导"
+    edited_rows = []
+    for line in rows:
+        if line.startswith("T_AIR_QUALITY,"):
+            cells = line.split(",")
+            cells[4], cells[5] = f"{departments['water']}、{departments['urban']}", "分管副镇长"
+            line = ",".join(cells)
+        edited_rows.append(line)
+    data = "\n".join([header, *edited_rows]).encode("gbk")  # as Excel in China saves a CSV
+    changes = items.parse_assignment_file(data, "事项清单.csv")
+    assert len(changes) == len(before)
+    batch = items.set_assignments(YEAR, admin, changes, file_name="事项清单.csv", only_changed=True)
+    assert current("T_AIR_QUALITY") == items.Assignment(["water", "urban"], "分管副镇长")
+    with store.connect() as con:
+        assert con.execute("select rows, file_name from batch where id = ?", [batch]).fetchone() == (1, "事项清单.csv")
+    assert items.set_assignments(YEAR, admin, changes, only_changed=True) is None  # the same file again: nothing to write
+
+
+def test_an_uploaded_workbook_with_bad_rows_names_sheet_row_and_column(demo_db, tmp_path):
+    import io
+
+    import openpyxl
+
+    admin = make_admin(demo_db)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "分工"
+    ws.append(["事项清单（2023年）"])
+    ws.append(["事项编码", "配合单位", "责任领导"])
+    ws.append(["T_BUS", "水务局", "副镇长甲"])
+    ws.append(["X_NONE", "", "某"])
+    ws.append(["T_AIR_QUALITY", "生态环境分局", ""])  # its own lead
+    ws.append([None, "水务局", ""])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(items.ItemError) as refused:
+        changes = items.parse_assignment_file(out.getvalue(), "分工.xlsx")
+    assert "工作表“分工”第6行：事项编码：不能为空" in str(refused.value)
+    ws.delete_rows(6)
+    out = io.BytesIO()
+    book.save(out)
+    changes = items.parse_assignment_file(out.getvalue(), "分工.xlsx")
+    with pytest.raises(items.ItemError) as refused:
+        items.set_assignments(YEAR, admin, changes, only_changed=True)
+    message = str(refused.value)
+    assert "工作表“分工”第4行：事项编码：2023年没有编码为“X_NONE”的事项" in message
+    assert "工作表“分工”第5行：配合单位：“生态环境分局”是" in message
+    assert current("T_BUS").leader == ""  # nothing written
+    with pytest.raises(items.ItemError, match="事项编码"):
+        items.parse_assignment_file("名称,备注\n甲,乙\n".encode(), "x.csv")

@@ -19,6 +19,9 @@ from tracker import store
 from tracker.auth import User, require_admin
 from tracker.indicators import registry
 from tracker.ingest.batch import BatchKind
+from tracker.ingest.cells import is_blank, read_tables
+from tracker.ingest.headers import find_header, read_text
+from tracker.ingest.model import IngestError
 
 ItemKind = Literal["indicator", "project", "task"]
 ITEM_KIND_NAMES = {"indicator": "指标", "project": "项目", "task": "重点工作"}
@@ -125,6 +128,11 @@ class AssignmentChange:
     leader: str | None = None
     support: list[str] | None = None  # department codes or names
     row: int | None = None
+    sheet: str | None = None  # the worksheet of an uploaded workbook
+
+    def where(self) -> str:
+        sheet = f"工作表“{self.sheet}”" if self.sheet else ""
+        return f"{sheet}第{self.row}行：" if self.row is not None else ""
 
 
 def set_assignment(
@@ -165,27 +173,30 @@ def set_assignments(
         seen: dict[str, int | None] = {}
         for change in changes:
             if change.code.strip() in seen:
-                where = f"第{change.row}行：" if change.row is not None else ""
-                problems.append(f"{where}事项编码：“{change.code}”出现多次，每个事项只能有一行。")
+                problems.append(f"{change.where()}事项编码：“{change.code}”出现多次，每个事项只能有一行。")
             seen[change.code.strip()] = change.row
         rows: list[tuple[ItemRecord, Assignment, list[str], str]] = []
         for change in changes:
-            where = f"第{change.row}行：" if change.row is not None else ""
+            where = change.where()
             item = known.get(change.code.strip())
             if item is None:
                 problems.append(f"{where}事项编码：{year}年没有编码为“{change.code}”的事项（指标、项目或重点工作）。")
                 continue
             was = current.get(item.code, Assignment([], ""))
             try:
-                support = was.support_departments if change.support is None else _support(change.support, departments, item)
+                support = was.support_departments if change.support is None else _support(change.support, departments)
             except ItemError as exc:
                 problems.append(f"{where}配合单位：{exc}")
                 continue
             leader = was.leader if change.leader is None else change.leader.strip()
+            if only_changed and (support, leader) == (was.support_departments, was.leader):
+                continue  # an unchanged row is not judged again (the seed may hold what a change may not)
+            if item.lead_department in support and support != was.support_departments:
+                lead = departments[item.lead_department]
+                problems.append(f"{where}配合单位：“{lead}”是“{item.name}”的牵头单位，不能同时作为配合单位。")
+                continue
             if len(leader) > MAX_LEADER:
                 problems.append(f"{where}责任领导：不能超过 {MAX_LEADER} 个字（“{item.name}”）。")
-                continue
-            if only_changed and (support, leader) == (was.support_departments, was.leader):
                 continue
             rows.append((item, was, support, leader))
         if problems:
@@ -206,8 +217,8 @@ def set_assignments(
     return batch_id
 
 
-def _support(values: list[str], departments: dict[str, str], item: ItemRecord) -> list[str]:
-    """Department codes from codes or names (水务局 or water); the lead department is refused."""
+def _support(values: list[str], departments: dict[str, str]) -> list[str]:
+    """Department codes from codes or names (水务局 or water), each once, in the order given."""
     by_name = {name: code for code, name in departments.items()}
     out: list[str] = []
     for value in (v.strip() for v in values):
@@ -216,8 +227,50 @@ def _support(values: list[str], departments: dict[str, str], item: ItemRecord) -
         code = value if value in departments else by_name.get(value)
         if code is None:
             raise ItemError(f"部门“{value}”不存在（可选：{'、'.join(departments.values())}）。")
-        if code == item.lead_department:
-            raise ItemError(f"“{departments[code]}”是“{item.name}”的牵头单位，不能同时作为配合单位。")
         if code not in out:
             out.append(code)
+    return out
+
+
+ASSIGNMENT_COLUMNS = {
+    "code": ("事项编码", "编码", "指标编码", "项目编码", "code", "item"),
+    "support": ("配合单位", "support", "supportdepartments"),
+    "leader": ("责任领导", "leader"),
+}
+
+
+def parse_assignment_file(data: bytes, file_name: str) -> list[AssignmentChange]:
+    """The rows of an uploaded item list (.xlsx or .csv with 事项编码 and 配合单位 and/or 责任领导; other columns such as
+    事项 are ignored). A blank cell clears (配合单位 none, 责任领导 未设置); a column left out keeps what is set.
+    配合单位 are department names or codes separated by 、，, or ;. Raises ItemError naming the problem in Chinese."""
+    try:
+        tables = read_tables(data, file_name)
+    except IngestError as exc:
+        raise ItemError(str(exc)) from exc
+    out: list[AssignmentChange] = []
+    problems: list[str] = []
+    for table in tables:
+        problems += [p.text() for p in table.problems]
+        found = find_header(table, ASSIGNMENT_COLUMNS, ("code",))
+        if not found or ("support" not in found[1] and "leader" not in found[1]):
+            continue
+        header, cols = found
+        for index in range(header + 1, len(table.rows)):
+            row = table.rows[index]
+            if all(is_blank(c) for c in row):
+                continue
+            code = read_text(row, cols, "code")
+            support = [s for s in re.split(r"[、，,;；\s]+", read_text(row, cols, "support")) if s] if "support" in cols else None
+            leader = read_text(row, cols, "leader") if "leader" in cols else None
+            where = AssignmentChange("", row=index + 1, sheet=table.sheet).where()
+            if not code:
+                problems.append(f"{where}事项编码：不能为空。")
+                continue
+            out.append(
+                AssignmentChange(code, leader, [s for s in support or [] if s] if support is not None else None, index + 1, table.sheet)
+            )
+    if problems:
+        raise ItemError("\n".join(problems))
+    if not out:
+        raise ItemError("没有找到表头：事项清单需要“事项编码”列，以及“配合单位”或“责任领导”列。")
     return out
