@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from tracker.bulletin_text import COUNT_WORDS, Formal, ItemParagraph, Lead
 from tracker.labels import cn_number
-from tracker.meeting import NO_PROGRESS, TASK_STATUSES, TaskRow, attention_statuses, count_statuses, task_row
-from tracker.model import DONE, LAGGING, NO_DATA, NOT_DONE, ON_TRACK, YEAR_END_STATUSES, MonthStatus, TaskStatus, by_severity
+from tracker.meeting import NO_PROGRESS, TASK_STATUSES, TaskRow, count_statuses, task_attention, task_row
+from tracker.model import DONE, LAGGING, NO_DATA, NOT_DONE, ON_TRACK, YEAR_END_STATUSES, MonthStatus, TaskStatus
 
 NOUN = "重点工作"
 LISTED_DONE = 12  # at most this many finished tasks are named in 主要进展; beyond it only their number
@@ -30,7 +30,12 @@ class TaskGroup:
 
 
 def _attention(report: MonthStatus) -> list[TaskStatus]:
-    return [t for t in by_severity(report.tasks) if t.status in attention_statuses(report.final)]
+    return task_attention(report)
+
+
+def tally_of(tasks: list[TaskStatus]) -> str:
+    """``滞后4项`` / ``未完成1项、滞后3项``: the tasks needing attention by status."""
+    return "、".join(f"{COUNT_WORDS[s]}{n}项" for s in (NOT_DONE, LAGGING) if (n := sum(t.status == s for t in tasks))) or "无"
 
 
 def counts_sentence(report: MonthStatus) -> str:
@@ -77,17 +82,13 @@ def item_paragraph(index: int, row: TaskRow) -> ItemParagraph:
 
 
 def attention_group(report: MonthStatus, number: int) -> TaskGroup | None:
-    """存在问题: every 滞后 (December: 未完成) task with its latest 进展情况, and the tasks not reported this month."""
+    """存在问题: every 滞后 and 未完成 task (``tracker.meeting.task_attention``) with its latest 进展情况, and the tasks
+    not reported this month."""
     if not report.tasks:
         return None
     tasks = _attention(report)
     status = NOT_DONE if report.final else LAGGING
-    if report.final:
-        heading = f"（{cn_number(number)}）未完成的{NOUN}（{len(tasks)}项）"
-    else:
-        heading = (
-            f"（{cn_number(number)}）{NOUN}（{COUNT_WORDS[status]}{len(tasks)}项）" if tasks else f"（{cn_number(number)}）{NOUN}（无）"
-        )
+    heading = f"（{cn_number(number)}）" + (f"未完成的{NOUN}（{len(tasks)}项）" if report.final else f"{NOUN}（{tally_of(tasks)}）")
     rows = [task_row(t) for t in tasks]
     missing = [t for t in report.tasks if t.status == NO_DATA]
     unreported = ""
@@ -115,7 +116,7 @@ def next_step(report: MonthStatus, when: Formal) -> str:
             )
         else:
             parts.append(
-                f"{NOUN}滞后{len(tasks)}项：{listed}。请各牵头单位会同配合单位查找原因、明确措施，"
+                f"{NOUN}{tally_of(tasks)}：{listed}。请各牵头单位会同配合单位查找原因、明确措施，"
                 f"于{when.deadline_text}前将推进措施报送{when.issuer}。"
             )
     missing: dict[str, int] = {}

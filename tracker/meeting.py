@@ -169,7 +169,7 @@ class TasksSlide:
     reported: bool
     task_counts: dict[str, int]
     statuses: tuple[str, ...]  # the verdicts a task can have this month, in tile order
-    rows: tuple[TaskRow, ...]  # 滞后 (December: 未完成) tasks, worst first
+    rows: tuple[TaskRow, ...]  # 未完成 and 滞后 tasks, worst first (``task_attention``)
     others: int  # tasks not listed
     final: bool = False
 
@@ -388,9 +388,15 @@ def task_said(row: TaskRow) -> str:
     return f"{said}；存在问题：{row.problem}" if row.problem else said
 
 
+def task_attention(report: MonthStatus) -> list[TaskStatus]:
+    """The tasks needing attention, worst first: 滞后, and 未完成 (at the year-end, or past a task's own deadline)."""
+    watch = {*attention_statuses(report.final), NOT_DONE}
+    return [t for t in by_severity(report.tasks) if t.status in watch]
+
+
 def _tasks_slide(report: MonthStatus) -> TasksSlide:
     tasks = report.tasks
-    watch = [t for t in by_severity(tasks) if t.status in attention_statuses(report.final)]
+    watch = task_attention(report)
     return TasksSlide(
         title="重点工作年度完成情况" if report.final else "重点工作推进情况",
         reported=_reported(tasks),
