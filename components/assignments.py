@@ -47,7 +47,11 @@ def show(table: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         key="assignments_table",
-        column_config={"code": None, "序号": st.column_config.NumberColumn("序号", width="small")},
+        column_config={
+            "code": None,
+            "序号": st.column_config.NumberColumn("序号", width="small"),
+            "事项": st.column_config.TextColumn("事项", width="medium", pinned=True),  # stays in view on a phone
+        },
     )
 
 
@@ -65,7 +69,7 @@ def edit(table: pd.DataFrame, department_names: Sequence[str]) -> pd.DataFrame:
         column_config={
             "code": None,
             "序号": st.column_config.NumberColumn("序号", width="small"),
-            "事项": st.column_config.TextColumn("事项", width="large"),
+            "事项": st.column_config.TextColumn("事项", width="large", pinned=True),
             "配合单位": st.column_config.MultiselectColumn("配合单位", options=list(department_names), width="large"),
             "责任领导": st.column_config.TextColumn("责任领导", help="领导姓名或职务；留空即“未设置”", max_chars=60),
         },
