@@ -42,6 +42,7 @@ def navigation(city: bool) -> st.navigation:
                 page("review", "审核与锁定", "verified"),
                 page("history", "上传记录", "history"),
                 page("targets", "目标管理", "flag"),
+                page("assignments", "责任分工", "assignment_ind"),
                 page("extract", "报告提取", "document_scanner"),
                 page("users", "用户管理", "manage_accounts"),
                 page("towns", "镇街管理", "holiday_village"),

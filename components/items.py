@@ -9,8 +9,9 @@ import streamlit as st
 
 from tracker.labels import status_label
 from tracker.model import ProjectStatus, TaskStatus
+from tracker.wording import NO_LEADER
 
-NO_LEADER = "未设置"
+__all__ = ["NO_LEADER"]
 
 TASK_COLUMNS = {
     "code": None,

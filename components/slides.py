@@ -23,11 +23,13 @@ from tracker.meeting import (
     Row,
     Slide,
     SummarySlide,
+    TasksSlide,
     TitleSlide,
     TrackedSlide,
     deck_file_name,
     period_label,
     report_file_name,
+    task_said,
 )
 from tracker.model import NO_DATA, ON_TRACK, STATUSES, Area, MonthStatus
 
@@ -198,6 +200,31 @@ def _lagging(spec: LaggingSlide, report: MonthStatus) -> None:
         st.html(f'<div class="mm-empty">{text}</div>')
 
 
+def _tasks(spec: TasksSlide, report: MonthStatus) -> None:
+    total = sum(spec.task_counts.values())
+    _heading(spec.title)
+    st.html(tiles_html(spec.task_counts, f"重点工作 {total} 项（报告中没有量化目标的工作）", spec.statuses))
+    if not spec.rows:
+        word = "未完成" if spec.final else "滞后"
+        empty = f"没有{word}的重点工作。" if spec.reported else f"本月各项重点工作均为“{NO_DATA}”：尚无进展填报。"
+        st.html(f'<div class="mm-empty">{empty}</div>')
+        return
+    head = "".join(f"<th>{h}</th>" for h in ("重点工作", "领域", "状态", "最新进展情况", "牵头单位", "责任领导"))
+    body = []
+    for r in spec.rows:
+        color = STATUS_COLORS.get(r.status or "", STATUS_COLORS[NO_DATA])
+        cells = [
+            f"<td>{escape(r.name)}</td>",
+            f"<td>{escape(r.area_name)}</td>",
+            f'<td style="color:{color};font-weight:700;white-space:nowrap">{escape(status_label(r.status))}</td>',
+            f"<td>{escape(task_said(r))}</td>",
+            f"<td>{escape(r.department_name)}</td>",
+            f"<td>{escape(r.leader)}</td>",
+        ]
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    st.html(f'<table class="mm-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+
+
 def render_slide(spec: Slide, report: MonthStatus) -> None:
     match spec:
         case TitleSlide():
@@ -212,6 +239,8 @@ def render_slide(spec: Slide, report: MonthStatus) -> None:
             _tracked(spec, report)
         case LaggingSlide():
             _lagging(spec, report)
+        case TasksSlide():
+            _tasks(spec, report)
 
 
 # ---------------------------------------------------------------- navigation and downloads

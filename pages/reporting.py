@@ -12,6 +12,7 @@ from components import tables
 from components.data import load_periods, load_status
 from components.sidebar import demo_banner, routed
 from tracker import ingest, review, store
+from tracker.items import ITEM_KIND_NAMES
 from tracker.labels import status_label
 
 
@@ -23,7 +24,10 @@ def _load(year: int, month: int, today: date, version: tuple) -> tuple[pd.DataFr
 
 def main() -> None:
     st.title("填报情况")
-    st.caption(f"各部门每月的填报率（已填报的指标·地点数 ÷ 应填报数）。每月数据应在次月 {ingest.DUE_DAY} 日前填报。")
+    st.caption(
+        "各部门每月的填报率：已填报数 ÷ 应填报数（数据指标·地点数＋牵头的重点项目和重点工作数；重点工作报送“已完成”后不再要求填报）。"
+        f"每月数据和进展应在次月 {ingest.DUE_DAY} 日前填报。"
+    )
     routed()
     filters = st.session_state.get("_filters")  # absent when the page runs on its own (AppTest)
     year = filters.year if filters else max(load_periods()["years"] or [date.today().year])
@@ -60,6 +64,7 @@ def main() -> None:
                     "月份": overdue["month"].map(lambda m: f"{m}月"),
                     "已填": overdue["reported"],
                     "应填": overdue["expected"],
+                    "未报项目和重点工作": overdue["unreported"].map(len),
                     "截止日期": overdue["due"].astype(str),
                 }
             ),
@@ -68,6 +73,24 @@ def main() -> None:
             key="reporting_overdue",
             placeholder="—",
         )
+        items = [(r.department_name, item) for r in overdue.itertuples(index=False) for item in r.unreported]
+        if items:
+            st.caption("逾期未报的重点项目和重点工作")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "部门": [d for d, _ in items],
+                        "月份": [f"{i.month}月" for _, i in items],
+                        "类型": [ITEM_KIND_NAMES[i.kind] for _, i in items],
+                        "编码": [i.code for _, i in items],
+                        "名称": [i.name for _, i in items],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+                key="reporting_overdue_items",
+                placeholder="—",
+            )
     st.subheader(f"{year}年{month}月 滞后、预警或未完成但情况说明未通过审核的指标")
     if not missing:
         st.success("所有滞后、预警指标的情况说明都已通过督查室审核。")

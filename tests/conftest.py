@@ -108,7 +108,7 @@ def current(metric: str, year: int, month: int, place: str | None = None) -> flo
 
 
 # (navigation title, url path, screenshot name) of the pages the browser tests walk, in navigation order; the
-# first nine are the leader pages.
+# first ten are the leader pages.
 PAGES = [
     ("总览", "", "overview"),
     ("经济发展", "area_economy", "area_economy"),
@@ -119,6 +119,7 @@ PAGES = [
     ("民生保障", "area_livelihood", "area_livelihood"),
     ("指标详情", "indicator", "indicator"),
     ("重点项目", "projects", "projects"),
+    ("重点工作", "tasks", "tasks"),
     ("地图", "map", "map"),
     ("会议模式", "meeting", "meeting"),
     ("数据填报", "upload", "upload"),
@@ -126,10 +127,12 @@ PAGES = [
     ("审核与锁定", "review", "review"),
     ("上传记录", "history", "history"),
     ("目标管理", "targets", "targets"),
+    ("责任分工", "assignments", "assignments"),
     ("报告提取", "extract", "extract"),
+    ("用户管理", "users", "users"),
     ("镇街管理", "towns", "towns"),
 ]
-LEADER_PAGES = PAGES[:9]
+LEADER_PAGES = PAGES[:10]
 
 
 def free_port() -> int:

@@ -63,12 +63,14 @@ def base_titles(prs) -> list[str]:
 
 
 def test_slides_in_meeting_order(prs, report, area_list):
-    """Title, 总体情况, one slide per area in order, 重点项目, 跟踪事项, 滞后事项清单; continuations follow their slide."""
+    """Title, 总体情况, one slide per area in order, 重点项目, 重点工作, 跟踪事项, 滞后事项清单; continuations follow
+    their slide."""
     expected = [
         f"三乡镇{YEAR}年政府工作报告目标推进情况",
         "总体情况：序时进度 50.0%",
         *[a.name for a in area_list],
         "重点项目推进情况",
+        "重点工作推进情况",
         "跟踪事项（不计入年度统计）",
         "滞后事项清单",
     ]
@@ -183,7 +185,8 @@ def test_month_without_data_says_no_data(empty_db):
     assert NO_DATA in text
     assert "尚无填报" in text
     assert "尚无进度填报" in text  # one sentence, not slides listing every project as 未填报
-    assert base_titles(prs)[2:-3] == [a.name for a in areas]  # then 重点项目, 跟踪事项, 滞后事项清单
+    assert base_titles(prs)[2:-4] == [a.name for a in areas]  # then 重点项目, 重点工作, 跟踪事项, 滞后事项清单
+    assert "本月各项重点工作均为“未填报”：尚无进展填报。" in text
     for slide in prs.slides:
         assert meeting.DEMO_MARK not in "\n".join(slide_texts(slide))
     # no completion to chart: the area slides say so instead of drawing empty bars

@@ -578,8 +578,9 @@ def test_reporting_status_expects_the_places_that_report_the_metric(demo_db):
         table = ingest.reporting_status(con, 2023, today=date(2024, 3, 1))
         reporting = con.execute("select count(distinct place) from figure_current where metric = 'village_sewage_pct'").fetchone()[0]
     water = table[table["department"] == "water"]
-    assert (water["rate"] == 1.0).all() and not water["overdue"].any()
-    assert reporting == 9 and water["expected"].iloc[0] == 28 + 12 + 9 + 1
+    assert (water["reported_figures"] == water["expected_figures"]).all()
+    assert all(row.unreported for row in water[water["overdue"]].itertuples())  # overdue only for a project or task
+    assert reporting == 9 and water["expected_figures"].iloc[0] == 28 + 12 + 9 + 1
 
 
 def test_reporting_status_on_an_empty_database_expects_every_village_and_community(empty_db):
@@ -587,7 +588,7 @@ def test_reporting_status_on_an_empty_database_expects_every_village_and_communi
         table = ingest.reporting_status(con, 2024, today=date(2024, 3, 1))
         kinds = dict(con.execute("select kind, count(*) from place group by kind").fetchall())
     water = table[table["department"] == "water"]
-    assert water["expected"].iloc[0] == kinds["channel"] + kinds["blackspot"] + kinds["village"] + kinds["community"] + 1
+    assert water["expected_figures"].iloc[0] == kinds["channel"] + kinds["blackspot"] + kinds["village"] + kinds["community"] + 1
 
 
 def test_targets_for_year(demo_db):

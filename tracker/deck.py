@@ -9,21 +9,13 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Sequence
-from typing import Any, TypeVar
 
 import duckdb
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
-from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
-from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.util import Emu, Inches, Length, Pt
+from pptx.util import Emu, Inches, Length
 
-from tracker import ooxml
 from tracker import status as status_mod
-from tracker.fonts import DECK_FONT, DECK_FONT_ZH
 from tracker.labels import STATUS_COLORS, fmt_pct, status_label
 from tracker.meeting import (
     DEMO_FLAG,
@@ -35,21 +27,36 @@ from tracker.meeting import (
     Row,
     Slide,
     SummarySlide,
+    TaskRow,
+    TasksSlide,
     TitleSlide,
     TrackedSlide,
     deck_file_name,
     outline,
     running_header,
+    task_said,
 )
 from tracker.model import NO_DATA, ON_TRACK, STATUSES, Area, IndicatorStatus, MonthStatus
+from tracker.pptx_draw import (
+    DEMO_COLOR,
+    INK,
+    MUTED,
+    PRIMARY,
+    Line,
+    PptxObject,
+    chunked,
+    clip,
+    completion_chart,
+    rect,
+    rgb,
+    stacked_status_chart,
+    textbox,
+    use_chinese_theme,
+    write,
+)
 
 __all__ = ["build_deck", "deck_file_name", "deck_for_month", "timed_deck_for_month"]
 
-PRIMARY = "#0F4C81"
-INK = "#1A1A1A"
-MUTED = "#5A5A5A"
-TIME_COLOR = "#9AA5B1"
-DEMO_COLOR = "#B3261E"
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
@@ -62,102 +69,6 @@ PROJECT_ROWS = 10
 TILE_H = Inches(1.05)
 ROW_H = Inches(0.55)
 
-Line = tuple[str, float, str, bool]  # a paragraph: text, size (pt), colour, bold
-PptxObject = Any  # slides, shapes, text frames and runs of python-pptx
-
-
-# ---------------------------------------------------------------- small drawing helpers
-
-
-def _rgb(color: str) -> RGBColor:
-    return RGBColor.from_string(color.lstrip("#").upper())
-
-
-def _style_run(run: PptxObject, size: float, color: str = INK, bold: bool = False) -> None:
-    font = run.font
-    font.size = Pt(size)
-    font.bold = bold
-    font.color.rgb = _rgb(color)
-    font.name = DECK_FONT
-    ooxml.drawing_run_fonts(run._r.get_or_add_rPr(), DECK_FONT)
-
-
-def _write(
-    frame: PptxObject,
-    lines: list[Line] | str,
-    size: float = 18,
-    color: str = INK,
-    bold: bool = False,
-    align: PP_ALIGN = PP_ALIGN.LEFT,
-) -> None:
-    """Fill a text frame; ``lines`` is text, or a list of (text, size, colour, bold) paragraphs."""
-    if isinstance(lines, str):
-        lines = [(lines, size, color, bold)]
-    frame.word_wrap = True
-    for index, (text, line_size, line_color, line_bold) in enumerate(lines):
-        para = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        para.alignment = align
-        run = para.add_run()
-        run.text = text
-        _style_run(run, line_size, line_color, line_bold)
-
-
-def _textbox(
-    slide: PptxObject,
-    left: int,
-    top: int,
-    width: int,
-    height: int,
-    lines: list[Line] | str,
-    size: float = 18,
-    color: str = INK,
-    bold: bool = False,
-    align: PP_ALIGN = PP_ALIGN.LEFT,
-    anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
-) -> PptxObject:
-    box = slide.shapes.add_textbox(left, top, width, height)
-    frame = box.text_frame
-    frame.vertical_anchor = anchor
-    frame.margin_left = frame.margin_right = Inches(0.05)
-    _write(frame, lines, size, color, bold, align)
-    return box
-
-
-def _rect(slide: PptxObject, left: int, top: int, width: int, height: int, fill: str, line: str | None = None) -> PptxObject:
-    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top, width, height)
-    shape.fill.solid()
-    shape.fill.fore_color.rgb = _rgb(fill)
-    if line:
-        shape.line.color.rgb = _rgb(line)
-    else:
-        shape.line.fill.background()
-    shape.shadow.inherit = False
-    return shape
-
-
-def _chart_fonts(chart: PptxObject, size: float = 12) -> None:
-    chart.font.size = Pt(size)
-    chart.font.name = DECK_FONT
-    chart.font.color.rgb = _rgb(INK)
-    ooxml.drawing_run_fonts(chart.font._rPr, DECK_FONT)
-
-
-def _use_chinese_theme(prs: PptxObject) -> None:
-    """Theme fonts: the deck's face for latin and east-asian text, so anything we did not style is Chinese too."""
-    theme = prs.slide_masters[0].part.part_related_by(RT.THEME)
-    ooxml.rewrite_part(theme, lambda root: ooxml.theme_fonts(root, DECK_FONT, DECK_FONT_ZH))
-
-
-T = TypeVar("T")
-
-
-def _chunks(rows: Sequence[T], size: int) -> list[Sequence[T]]:
-    return [rows[i : i + size] for i in range(0, len(rows), size)] or [[]]
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
 
 # ---------------------------------------------------------------- slide furniture
 
@@ -167,41 +78,41 @@ class _Deck:
         self.report = report
         self.prs = Presentation()
         self.prs.slide_width, self.prs.slide_height = SLIDE_W, SLIDE_H
-        _use_chinese_theme(self.prs)
+        use_chinese_theme(self.prs)
         self.blank = self.prs.slide_layouts[6]
 
     def new_slide(self, title: str, *, band: bool = True) -> PptxObject:
         slide = self.prs.slides.add_slide(self.blank)
         slide.name = title
         if band:
-            _rect(slide, 0, 0, SLIDE_W, TITLE_H, PRIMARY)
-            _textbox(slide, MARGIN, 0, SLIDE_W - 2 * MARGIN, TITLE_H, title, size=30, color="#FFFFFF", bold=True, anchor=MSO_ANCHOR.MIDDLE)
+            rect(slide, 0, 0, SLIDE_W, TITLE_H, PRIMARY)
+            textbox(slide, MARGIN, 0, SLIDE_W - 2 * MARGIN, TITLE_H, title, size=30, color="#FFFFFF", bold=True, anchor=MSO_ANCHOR.MIDDLE)
         self.footer(slide)
         return slide
 
     def footer(self, slide: PptxObject) -> None:
         """The running header on the left, the demo flag in the middle, the slide number on the right."""
         top, anchor = SLIDE_H - FOOTER_H, MSO_ANCHOR.MIDDLE
-        _textbox(slide, MARGIN, top, Inches(8), FOOTER_H, running_header(self.report), size=11, color=MUTED, anchor=anchor)
+        textbox(slide, MARGIN, top, Inches(8), FOOTER_H, running_header(self.report), size=11, color=MUTED, anchor=anchor)
         if self.report.demo:
             flag_x, mid = Inches(8.2), PP_ALIGN.CENTER
-            _textbox(slide, flag_x, top, Inches(3.2), FOOTER_H, DEMO_FLAG, size=12, color=DEMO_COLOR, bold=True, align=mid, anchor=anchor)
+            textbox(slide, flag_x, top, Inches(3.2), FOOTER_H, DEMO_FLAG, size=12, color=DEMO_COLOR, bold=True, align=mid, anchor=anchor)
         number, number_x = str(len(self.prs.slides)), SLIDE_W - MARGIN - Inches(1.2)
-        _textbox(slide, number_x, top, Inches(1.2), FOOTER_H, number, size=11, color=MUTED, align=PP_ALIGN.RIGHT, anchor=anchor)
+        textbox(slide, number_x, top, Inches(1.2), FOOTER_H, number, size=11, color=MUTED, align=PP_ALIGN.RIGHT, anchor=anchor)
 
     def status_tiles(
         self, slide: PptxObject, left: int, top: int, width: int, counts: dict[str, int], heading: str, statuses: Sequence[str] = STATUSES
     ) -> None:
-        _textbox(slide, left, top, width, Inches(0.45), heading, size=18, color=INK, bold=True)
+        textbox(slide, left, top, width, Inches(0.45), heading, size=18, color=INK, bold=True)
         gap = Inches(0.12)
         tile_w = int((width - gap * (len(statuses) - 1)) / len(statuses))
         size = 30
         for index, name in enumerate(statuses):
             x = left + index * (tile_w + gap)
-            tile = _rect(slide, x, top + Inches(0.5), tile_w, TILE_H, STATUS_COLORS[name])
+            tile = rect(slide, x, top + Inches(0.5), tile_w, TILE_H, STATUS_COLORS[name])
             frame = tile.text_frame
             frame.margin_top = frame.margin_bottom = Inches(0.02)
-            _write(
+            write(
                 frame,
                 [(str(counts.get(name, 0)), size, "#FFFFFF", True), (status_label(name), max(12, size * 0.45), "#FFFFFF", True)],
                 align=PP_ALIGN.CENTER,
@@ -232,15 +143,15 @@ class _Deck:
         for col, text in enumerate(header):
             cell = table.cell(0, col)
             cell.fill.solid()
-            cell.fill.fore_color.rgb = _rgb(PRIMARY)
+            cell.fill.fore_color.rgb = rgb(PRIMARY)
             cell.text_frame.text = ""
-            _write(cell.text_frame, text, size=size, color="#FFFFFF", bold=True)
+            write(cell.text_frame, text, size=size, color="#FFFFFF", bold=True)
         for r, (state, texts) in enumerate(zip(statuses, cells, strict=True), start=1):
             table.rows[r].height = row_h
             for col, text in enumerate(texts):
                 cell = table.cell(r, col)
                 cell.fill.solid()
-                cell.fill.fore_color.rgb = _rgb("#F2F5F9" if r % 2 else "#FFFFFF")
+                cell.fill.fore_color.rgb = rgb("#F2F5F9" if r % 2 else "#FFFFFF")
                 cell.margin_top = cell.margin_bottom = Inches(0.03)
                 cell.vertical_anchor = MSO_ANCHOR.MIDDLE
                 cell.text_frame.text = ""
@@ -249,88 +160,8 @@ class _Deck:
                     color, bold = STATUS_COLORS.get(state or "", MUTED), True
                 if text == NO_EXPLANATION:
                     color = MUTED
-                _write(cell.text_frame, text, size=size, color=color, bold=bold)
+                write(cell.text_frame, text, size=size, color=color, bold=bold)
         return shape
-
-
-# ---------------------------------------------------------------- native charts
-
-
-def _stacked_status_chart(
-    slide: PptxObject, x: int, y: int, cx: int, cy: int, by_group: dict[str, dict[str, int]], title: str, statuses: Sequence[str]
-) -> None:
-    data = CategoryChartData()
-    data.categories = list(by_group)
-    for name in statuses:
-        data.add_series(name, [by_group[g].get(name, 0) for g in by_group])
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_STACKED, x, y, cx, cy, data).chart
-    _chart_fonts(chart, 14)
-    chart.has_title = True
-    chart.chart_title.text_frame.text = ""
-    _write(chart.chart_title.text_frame, title, size=16, bold=True)
-    chart.has_legend = True
-    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-    chart.legend.include_in_layout = False
-    plot = chart.plots[0]
-    plot.gap_width = 60
-    for series, name in zip(plot.series, statuses, strict=True):
-        series.format.fill.solid()
-        series.format.fill.fore_color.rgb = _rgb(STATUS_COLORS[name])
-    chart.value_axis.has_major_gridlines = False
-    chart.value_axis.visible = False
-    plot.has_data_labels = True
-    labels = plot.data_labels
-    labels.font.size = Pt(13)
-    labels.font.color.rgb = _rgb("#FFFFFF")
-    labels.number_format = "0;;;"  # hide zeros
-    labels.number_format_is_linked = False
-
-
-def _completion_chart(slide: PptxObject, x: int, y: int, cx: int, cy: int, indicators: Sequence[IndicatorStatus], final: bool) -> None:
-    """完成率 bars in status colours and, before December, a 序时进度 bar only where 序时 applies."""
-    # Bars are drawn bottom-up; reverse so the first indicator reads first, from the top.
-    items = list(reversed(indicators))
-    data = CategoryChartData(number_format="0%")
-    data.categories = [_clip(i.name, 16) for i in items]
-    data.add_series("完成率", [i.completion for i in items])
-    with_time = not final and any(i.time_progress is not None for i in items)
-    if with_time:
-        data.add_series("序时进度", [i.time_progress for i in items])
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, x, y, cx, cy, data).chart
-    _chart_fonts(chart, 13)
-    chart.has_legend = True
-    chart.legend.position = XL_LEGEND_POSITION.TOP
-    chart.legend.include_in_layout = False
-    plot = chart.plots[0]
-    plot.gap_width = 50
-    plot.overlap = -10
-    done = plot.series[0]
-    done.invert_if_negative = False
-    done.format.fill.solid()
-    done.format.fill.fore_color.rgb = _rgb(PRIMARY)
-    for index, item in enumerate(items):
-        point = done.points[index]
-        point.format.fill.solid()
-        point.format.fill.fore_color.rgb = _rgb(STATUS_COLORS.get(item.status or "", STATUS_COLORS[NO_DATA]))
-    if with_time:
-        tp = plot.series[1]
-        tp.format.fill.solid()
-        tp.format.fill.fore_color.rgb = _rgb(TIME_COLOR)
-    else:
-        chart.has_legend = False
-    done.data_labels.show_value = True
-    done.data_labels.number_format = "0%"
-    done.data_labels.number_format_is_linked = False
-    done.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
-    done.data_labels.font.size = Pt(12)
-    axis = chart.value_axis
-    axis.minimum_scale = 0
-    top = max([i.completion or 0 for i in items] + [1.0])
-    axis.maximum_scale = min(2.0, round(top + 0.15, 1))
-    axis.tick_labels.number_format = "0%"
-    axis.tick_labels.number_format_is_linked = False
-    axis.has_major_gridlines = True
-    axis.major_gridlines.format.line.color.rgb = _rgb("#DDDDDD")
 
 
 # ---------------------------------------------------------------- one function per slide kind
@@ -347,17 +178,17 @@ ROW_WIDTHS = [3.4, 1.1, 2.3, 1.9, 3.5]
 
 def _title_slide(deck: _Deck, spec: TitleSlide) -> None:
     slide = deck.new_slide(spec.title, band=False)
-    _rect(slide, 0, Inches(2.2), SLIDE_W, Inches(2.6), PRIMARY)
+    rect(slide, 0, Inches(2.2), SLIDE_W, Inches(2.6), PRIMARY)
     width, white, center, middle = SLIDE_W - 2 * MARGIN, "#FFFFFF", PP_ALIGN.CENTER, MSO_ANCHOR.MIDDLE
-    _textbox(slide, MARGIN, Inches(2.4), width, Inches(1.3), spec.title, size=40, color=white, bold=True, align=center, anchor=middle)
-    _textbox(slide, MARGIN, Inches(3.7), width, Inches(0.8), spec.subtitle, size=26, color=white, align=center, anchor=middle)
+    textbox(slide, MARGIN, Inches(2.4), width, Inches(1.3), spec.title, size=40, color=white, bold=True, align=center, anchor=middle)
+    textbox(slide, MARGIN, Inches(3.7), width, Inches(0.8), spec.subtitle, size=26, color=white, align=center, anchor=middle)
     lines: list[Line] = []
     if not spec.reported:
         lines.append((f"本月各指标均为“{NO_DATA}”：尚无填报数据", 24, STATUS_COLORS[NO_DATA], True))
     if deck.report.demo:
         lines.append((f"{DEMO_MARK}：月度实际值为系统生成，并非各部门真实填报", 20, DEMO_COLOR, True))
     if lines:
-        _textbox(slide, MARGIN, Inches(5.2), SLIDE_W - 2 * MARGIN, Inches(1.2), lines, align=PP_ALIGN.CENTER)
+        textbox(slide, MARGIN, Inches(5.2), SLIDE_W - 2 * MARGIN, Inches(1.2), lines, align=PP_ALIGN.CENTER)
 
 
 def _summary_slide(deck: _Deck, spec: SummarySlide) -> None:
@@ -372,28 +203,28 @@ def _summary_slide(deck: _Deck, spec: SummarySlide) -> None:
         lines.append((f"另有跟踪事项 {spec.n_tracked} 项（多年目标、报告未设量化目标），不计入以上统计。", 13, MUTED, False))
     if not spec.reported:
         lines.append((f"本月尚无任何填报：全部为“{NO_DATA}”。", 20, STATUS_COLORS[NO_DATA], True))
-    _textbox(slide, MARGIN, BODY_TOP + Inches(3.75), left_w, Inches(2.0), lines)
+    textbox(slide, MARGIN, BODY_TOP + Inches(3.75), left_w, Inches(2.0), lines)
     chart_x = MARGIN + left_w + Inches(0.3)
     cx = SLIDE_W - MARGIN - chart_x
-    _stacked_status_chart(slide, chart_x, BODY_TOP, cx, BODY_H, spec.by_area, "各领域年度量化指标状态（项）", spec.statuses)
+    stacked_status_chart(slide, chart_x, BODY_TOP, cx, BODY_H, spec.by_area, "各领域年度量化指标状态（项）", spec.statuses)
 
 
 def _area_chart(slide: PptxObject, spec: AreaSlide, top: int, width: int) -> None:
     """The area's completion chart, or the sentence that stands in for it."""
     if not spec.indicators:
-        _textbox(slide, MARGIN, top, width, Inches(1), "本领域没有量化指标，见重点项目。", size=20, color=MUTED)
+        textbox(slide, MARGIN, top, width, Inches(1), "本领域没有量化指标，见重点项目。", size=20, color=MUTED)
     elif not spec.reported:
         lines: list[Line] = [
             (f"本月{NO_DATA}", 28, STATUS_COLORS[NO_DATA], True),
             ("各指标尚无本月数据，无法计算完成率。", 18, MUTED, False),
         ]
-        _textbox(slide, MARGIN, top, width, Inches(1.5), lines)
+        textbox(slide, MARGIN, top, width, Inches(1.5), lines)
     else:
         note = _measure_note(spec.indicators)
         height = BODY_H - Inches(0.8) - (Inches(0.45) if note else 0)
-        _completion_chart(slide, MARGIN, top, width, height, spec.indicators, spec.final)
+        completion_chart(slide, MARGIN, top, width, height, spec.indicators, spec.final)
         if note:
-            _textbox(slide, MARGIN, top + height, width, Inches(0.45), note, size=11, color=MUTED)
+            textbox(slide, MARGIN, top + height, width, Inches(0.45), note, size=11, color=MUTED)
 
 
 def _measure_note(indicators: Sequence[IndicatorStatus]) -> str:
@@ -401,7 +232,7 @@ def _measure_note(indicators: Sequence[IndicatorStatus]) -> str:
     groups: dict[str, list[str]] = {}
     for item in indicators:
         if item.measure != "完成率":
-            groups.setdefault(item.measure, []).append(_clip(item.name, 12))
+            groups.setdefault(item.measure, []).append(clip(item.name, 12))
     if not groups:
         return ""
     words = {"对照目标值": "对照目标值（每月保持，不计序时）", "较上年末增减": "较上年末增减（无百分比，见右表或通报）"}
@@ -409,8 +240,8 @@ def _measure_note(indicators: Sequence[IndicatorStatus]) -> str:
 
 
 def _area_row_cells(row: Row) -> list[str]:
-    name = _clip(f"【{row.type_name}】{row.name}", 22)
-    return [name, status_label(row.status), row.progress, row.department_name, _clip(row.explanation, 40)]
+    name = clip(f"【{row.type_name}】{row.name}", 22)
+    return [name, status_label(row.status), row.progress, row.department_name, clip(row.explanation, 40)]
 
 
 def _area_slides(deck: _Deck, spec: AreaSlide) -> None:
@@ -419,7 +250,7 @@ def _area_slides(deck: _Deck, spec: AreaSlide) -> None:
         (_counts_line(spec.indicator_counts, "指标"), 17, INK, True),
         (_counts_line(spec.project_counts, "项目"), 15, MUTED, False),
     ]
-    _textbox(slide, MARGIN, BODY_TOP - Inches(0.05), SLIDE_W - 2 * MARGIN, Inches(0.8), summary)
+    textbox(slide, MARGIN, BODY_TOP - Inches(0.05), SLIDE_W - 2 * MARGIN, Inches(0.8), summary)
     top = BODY_TOP + Inches(0.8)
     chart_w = Inches(5.0) if spec.rows else SLIDE_W - 2 * MARGIN
     _area_chart(slide, spec, top, chart_w)
@@ -429,13 +260,13 @@ def _area_slides(deck: _Deck, spec: AreaSlide) -> None:
     table_w = SLIDE_W - MARGIN - table_x
     header = ["事项", "状态", "进度", "部门", "情况说明"]
     widths = [2.1, 1.2, 2.4, 1.2, 1.9]  # the progress column names its measure, 上年末 and 序时: give it room
-    for index, rows in enumerate(_chunks(spec.rows, ROWS_PER_TABLE - 2)):
+    for index, rows in enumerate(chunked(spec.rows, ROWS_PER_TABLE - 2)):
         if index:
             slide = deck.new_slide(f"{spec.title}（续）")
             table_x, table_w, top = MARGIN, SLIDE_W - 2 * MARGIN, BODY_TOP
             header, widths = ROW_HEADER, ROW_WIDTHS
         heading = "未完成事项及情况说明" if spec.final else "滞后、预警事项及情况说明"
-        _textbox(slide, table_x, top - Inches(0.05), table_w, Inches(0.4), heading, size=16, color=INK, bold=True)
+        textbox(slide, table_x, top - Inches(0.05), table_w, Inches(0.4), heading, size=16, color=INK, bold=True)
         cells = [_area_row_cells(r) for r in rows]
         deck.table(
             slide,
@@ -460,21 +291,21 @@ def _no_project_rows(spec: ProjectsSlide) -> tuple[str, str]:
 
 
 def _projects_slides(deck: _Deck, spec: ProjectsSlide) -> None:
-    chunks = _chunks(spec.rows, PROJECT_ROWS)
+    chunks = chunked(spec.rows, PROJECT_ROWS)
     total = sum(spec.project_counts.values())
     for index, rows in enumerate(chunks):
         slide = deck.new_slide(spec.title if index == 0 else f"{spec.title}（续）")
         top = BODY_TOP
         if index == 0:
             line = _counts_line(spec.project_counts, f"重点项目 {total} 个")
-            _textbox(slide, MARGIN, top - Inches(0.05), SLIDE_W - 2 * MARGIN, Inches(0.5), line, size=18, bold=True)
+            textbox(slide, MARGIN, top - Inches(0.05), SLIDE_W - 2 * MARGIN, Inches(0.5), line, size=18, bold=True)
             top += Inches(0.55)
         if not rows:
             text, color = _no_project_rows(spec)
-            _textbox(slide, MARGIN, top, SLIDE_W - 2 * MARGIN, Inches(1), text, size=22, color=color, bold=True)
+            textbox(slide, MARGIN, top, SLIDE_W - 2 * MARGIN, Inches(1), text, size=22, color=color, bold=True)
             continue
         cells = [
-            [_clip(r.name, 26), r.area_name, status_label(r.status), r.progress, r.department_name, _clip(r.explanation, 36)] for r in rows
+            [clip(r.name, 26), r.area_name, status_label(r.status), r.progress, r.department_name, clip(r.explanation, 36)] for r in rows
         ]
         header = ["项目", "领域", "状态", "进度", "责任部门", "情况说明"]
         widths = [3.0, 1.2, 1.0, 2.6, 1.9, 3.0]
@@ -493,17 +324,17 @@ def _projects_slides(deck: _Deck, spec: ProjectsSlide) -> None:
         )
         if index == len(chunks) - 1 and spec.others:
             others = f"其余 {spec.others} 个项目正常推进或已完成。"
-            _textbox(slide, MARGIN, SLIDE_H - FOOTER_H - Inches(0.5), SLIDE_W - 2 * MARGIN, Inches(0.4), others, size=14, color=MUTED)
+            textbox(slide, MARGIN, SLIDE_H - FOOTER_H - Inches(0.5), SLIDE_W - 2 * MARGIN, Inches(0.4), others, size=14, color=MUTED)
 
 
 def _tracked_slide(deck: _Deck, spec: TrackedSlide) -> None:
     slide = deck.new_slide(spec.title)
     width = SLIDE_W - 2 * MARGIN
-    _textbox(slide, MARGIN, BODY_TOP - Inches(0.05), width, Inches(0.5), spec.note, size=15, color=MUTED)
+    textbox(slide, MARGIN, BODY_TOP - Inches(0.05), width, Inches(0.5), spec.note, size=15, color=MUTED)
     header = ["事项", "领域", "状态", "当前值", "目标", "较上年末", "上年同期", "责任部门"]
     widths = [3.0, 1.2, 1.0, 1.4, 1.9, 2.0, 1.6, 2.0]
     cells = [
-        [_clip(r.name, 26), r.area_name, status_label(r.status), r.value, r.target, r.change, r.last_year, r.department_name]
+        [clip(r.name, 26), r.area_name, status_label(r.status), r.value, r.target, r.change, r.last_year, r.department_name]
         for r in spec.rows
     ]
     statuses = [r.status for r in spec.rows]
@@ -512,29 +343,69 @@ def _tracked_slide(deck: _Deck, spec: TrackedSlide) -> None:
 
 def _lagging_row_cells(row: Row) -> list[str]:
     name = f"{row.area_name} · 【{row.type_name}】{row.name}"
-    return [_clip(name, 34), status_label(row.status), row.progress, row.department_name, _clip(row.explanation, 60)]
+    return [clip(name, 34), status_label(row.status), row.progress, row.department_name, clip(row.explanation, 60)]
 
 
 def _lagging_slides(deck: _Deck, spec: LaggingSlide) -> None:
     """滞后事项清单 (December: 未完成事项清单): every such item, continued on further slides when long."""
     width = SLIDE_W - 2 * MARGIN
-    for index, rows in enumerate(_chunks(spec.rows, ROWS_PER_TABLE)):
+    for index, rows in enumerate(chunked(spec.rows, ROWS_PER_TABLE)):
         slide = deck.new_slide(spec.title if index == 0 else f"{spec.title}（续）")
         if not rows:
             if not spec.reported:
                 text = f"本月尚无填报（{NO_DATA}），暂无可研判事项。"
             else:
                 text = f"没有{spec.status}事项。"
-            _textbox(slide, MARGIN, BODY_TOP + Inches(0.3), width, Inches(1), text, size=24, color=MUTED, bold=True)
+            textbox(slide, MARGIN, BODY_TOP + Inches(0.3), width, Inches(1), text, size=24, color=MUTED, bold=True)
             continue
         top = BODY_TOP
         if index == 0 and spec.subtitle:
-            _textbox(slide, MARGIN, top - Inches(0.05), width, Inches(0.45), spec.subtitle, size=16, color=MUTED)
+            textbox(slide, MARGIN, top - Inches(0.05), width, Inches(0.45), spec.subtitle, size=16, color=MUTED)
             top += Inches(0.45)
         cells = [_lagging_row_cells(r) for r in rows]
         deck.table(
             slide, MARGIN, top, width, ROW_HEADER, [r.status for r in rows], cells, ROW_WIDTHS, status_col=1, size=13, row_h=Inches(0.62)
         )
+
+
+TASK_HEADER = ["重点工作", "领域", "状态", "最新进展情况", "牵头单位", "责任领导"]
+TASK_WIDTHS = [3.0, 1.1, 1.0, 4.6, 1.5, 1.3]
+TASK_ROWS_FIRST, TASK_ROWS = 5, 7  # under the status tiles; on a continuation slide
+
+
+def _task_row_cells(row: TaskRow) -> list[str]:
+    said = clip(task_said(row), 70)
+    return [clip(row.name, 30), row.area_name, status_label(row.status), said, row.department_name, clip(row.leader, 12)]
+
+
+def _no_task_rows(spec: TasksSlide) -> tuple[str, str]:
+    if not spec.reported:
+        return f"本月各项重点工作均为“{NO_DATA}”：尚无进展填报。", STATUS_COLORS[NO_DATA]
+    word = "未完成" if spec.final else "滞后"
+    return f"没有{word}的重点工作。", STATUS_COLORS[ON_TRACK]
+
+
+def _tasks_slides(deck: _Deck, spec: TasksSlide) -> None:
+    """重点工作: the tasks counted by status in tiles, then every 滞后 (December: 未完成) task with its latest 进展情况,
+    牵头单位 and 责任领导, continued on further slides when long."""
+    width = SLIDE_W - 2 * MARGIN
+    total = sum(spec.task_counts.values())
+    first, rest = list(spec.rows[:TASK_ROWS_FIRST]), spec.rows[TASK_ROWS_FIRST:]
+    pages = [first, *(chunked(rest, TASK_ROWS) if rest else [])]
+    for index, rows in enumerate(pages):
+        slide = deck.new_slide(spec.title if index == 0 else f"{spec.title}（续）")
+        top = BODY_TOP
+        if index == 0:
+            heading = f"重点工作 {total} 项（报告中没有量化目标的工作）"
+            deck.status_tiles(slide, MARGIN, top, width, spec.task_counts, heading, spec.statuses)
+            top += Inches(1.75)
+        if not rows:
+            text, color = _no_task_rows(spec)
+            textbox(slide, MARGIN, top, width, Inches(1), text, size=22, color=color, bold=True)
+            continue
+        cells = [_task_row_cells(r) for r in rows]
+        statuses = [r.status for r in rows]
+        deck.table(slide, MARGIN, top, width, TASK_HEADER, statuses, cells, TASK_WIDTHS, status_col=2, size=12, row_h=Inches(0.72))
 
 
 def _add_slides(deck: _Deck, spec: Slide) -> None:
@@ -551,6 +422,8 @@ def _add_slides(deck: _Deck, spec: Slide) -> None:
             _tracked_slide(deck, spec)
         case LaggingSlide():
             _lagging_slides(deck, spec)
+        case TasksSlide():
+            _tasks_slides(deck, spec)
 
 
 def build_deck(report: MonthStatus, areas: list[Area] | None = None) -> bytes:

@@ -19,17 +19,21 @@ from typing import Literal
 from tracker import progress, towns, wording
 from tracker.labels import fmt_number, fmt_pct
 from tracker.model import (
+    DONE,
     LAGGING,
     NO_DATA,
     NOT_DONE,
+    ON_TRACK,
     STATUSES,
     WARNING,
     YEAR_END_STATUSES,
+    AnyItem,
     Area,
     IndicatorStatus,
     Item,
     MonthStatus,
     ProjectStatus,
+    TaskStatus,
     by_severity,
     status_counts,
 )
@@ -40,6 +44,8 @@ DEMO_FLAG = f"【{DEMO_MARK}，非真实填报】"  # in every page footer (deck
 ATTENTION = (LAGGING, WARNING)  # before the deadline
 YEAR_END_ATTENTION = (NOT_DONE,)  # at the deadline
 TRACKED_TITLE = "跟踪事项（不计入年度统计）"
+NO_PROGRESS = "未报送进展情况"
+TASK_STATUSES = (DONE, ON_TRACK, LAGGING, NO_DATA)  # a task has no 预警: its department says 正常推进 or 滞后
 # What a department writes when it has nothing to explain; under a 滞后/预警/未完成 verdict it contradicts it.
 ROUTINE_NOTES = ("按计划推进", "按序时推进", "正常推进", "进展顺利", "推进顺利", "进展正常", "稳步推进", "有序推进")
 _FILLER = re.compile(r"[\s。，,.;；！!、]|目前|当前|现|项目|工作|正在|中$")
@@ -139,7 +145,35 @@ class LaggingSlide:
     subtitle: str = ""
 
 
-Slide = TitleSlide | SummarySlide | AreaSlide | ProjectsSlide | TrackedSlide | LaggingSlide
+@dataclass(frozen=True)
+class TaskRow:
+    """A 重点工作 (a commitment without a number) needing attention: who leads it, who answers for it, what it last said."""
+
+    name: str
+    area_name: str
+    status: str | None
+    department_name: str  # 牵头单位
+    leader: str  # 责任领导, or wording.NO_LEADER
+    progress: str  # the latest 进展情况, or NO_PROGRESS
+    progress_month: int | None  # the month that 进展情况 was reported for
+    problem: str  # 存在问题 of the month, or ""
+    item: TaskStatus
+
+
+@dataclass(frozen=True)
+class TasksSlide:
+    """重点工作: the report's commitments without a number, counted by status, the ones needing attention listed."""
+
+    title: str
+    reported: bool
+    task_counts: dict[str, int]
+    statuses: tuple[str, ...]  # the verdicts a task can have this month, in tile order
+    rows: tuple[TaskRow, ...]  # 未完成 and 滞后 tasks, worst first (``task_attention``)
+    others: int  # tasks not listed
+    final: bool = False
+
+
+Slide = TitleSlide | SummarySlide | AreaSlide | ProjectsSlide | TrackedSlide | LaggingSlide | TasksSlide
 
 
 def period_label(report: MonthStatus) -> str:
@@ -159,7 +193,7 @@ def report_file_name(report: MonthStatus) -> str:
     return f"{towns.name()}工作报告目标推进通报_{report.year}年{report.month:02d}月.docx"
 
 
-def count_statuses(items: Iterable[Item]) -> dict[str, int]:
+def count_statuses(items: Iterable[AnyItem]) -> dict[str, int]:
     return status_counts(list(items))
 
 
@@ -276,7 +310,7 @@ def tracked_row(item: IndicatorStatus, month: int) -> TrackedRow:
     )
 
 
-def _reported(items: Iterable[Item]) -> bool:
+def _reported(items: Iterable[AnyItem]) -> bool:
     return any(i.status not in (None, NO_DATA) for i in items)
 
 
@@ -333,9 +367,49 @@ def _lagging_slide(report: MonthStatus, reported: bool) -> LaggingSlide:
     return LaggingSlide("滞后事项清单", tuple(rows), reported, status, "低于序时进度超出预警幅度的指标和项目：请研究推进措施")
 
 
+def task_row(item: TaskStatus) -> TaskRow:
+    return TaskRow(
+        name=item.name,
+        area_name=item.area_name,
+        status=item.status,
+        department_name=item.department_name,
+        leader=item.leader or wording.NO_LEADER,
+        progress=(item.progress or "").strip() or NO_PROGRESS,
+        progress_month=item.reported_month if item.progress else None,
+        problem=(item.problem or "").strip(),
+        item=item,
+    )
+
+
+def task_said(row: TaskRow) -> str:
+    """``（6月）进度滞后，正协调解决；存在问题：部门协调未到位``: the latest 进展情况 with its month, then the problem."""
+    said = row.progress if row.progress_month is None else f"（{row.progress_month}月）{row.progress}"
+    return f"{said}；存在问题：{row.problem}" if row.problem else said
+
+
+def task_attention(report: MonthStatus) -> list[TaskStatus]:
+    """The tasks needing attention, worst first: 滞后, and 未完成 (at the year-end, or past a task's own deadline)."""
+    watch = {*attention_statuses(report.final), NOT_DONE}
+    return [t for t in by_severity(report.tasks) if t.status in watch]
+
+
+def _tasks_slide(report: MonthStatus) -> TasksSlide:
+    tasks = report.tasks
+    watch = task_attention(report)
+    return TasksSlide(
+        title="重点工作年度完成情况" if report.final else "重点工作推进情况",
+        reported=_reported(tasks),
+        task_counts=count_statuses(tasks),
+        statuses=YEAR_END_STATUSES if report.final else TASK_STATUSES,
+        rows=tuple(task_row(t) for t in watch),
+        others=len(tasks) - len(watch),
+        final=report.final,
+    )
+
+
 def outline(report: MonthStatus, areas: list[Area] | None = None, rules: progress.Rules | None = None) -> list[Slide]:
     """The meeting's slides in order: title, 总体情况 (December: 年度目标完成情况), one per area, 重点项目,
-    跟踪事项 (when there are any), and the list of every 滞后 item (December: 未完成事项清单)."""
+    重点工作 (when the year has tasks), 跟踪事项 (when there are any), and the list of every 滞后 item (December: 未完成事项清单)."""
     areas = areas or areas_of(report)
     indicators, projects = report.indicators, report.projects
     reported = _reported(indicators) or _reported(projects)
@@ -364,6 +438,7 @@ def outline(report: MonthStatus, areas: list[Area] | None = None, rules: progres
         summary,
         *(_area_slide(report, area) for area in areas),
         _projects_slide(report, areas),
+        *([_tasks_slide(report)] if report.tasks else []),
         *tracked,
         _lagging_slide(report, reported),
     ]

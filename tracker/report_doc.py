@@ -23,6 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from tracker import bulletin_tasks as tasks_text
 from tracker import bulletin_text as text
 from tracker import ooxml, towns, wording
 from tracker import status as status_mod
@@ -316,6 +317,8 @@ class _Bulletin:
         for words in text.overview_paragraphs(self.report, self.summary):
             _paragraph(self.doc, words)
         self.indicator_table()
+        if words := tasks_text.counts_sentence(self.report):  # after table 1, which the paragraphs above refer to
+            _paragraph(self.doc, words)
 
     def indicator_table(self) -> None:
         caption = _paragraph(self.doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -383,8 +386,11 @@ class _Bulletin:
         if intro := text.unjudged(self.report, self.summary):
             _paragraph(self.doc, intro)
             return
-        for lead in text.progress_paragraphs(self.report):
+        leads = text.progress_paragraphs(self.report)
+        for lead in leads:
             self.lead_paragraph(lead.lead, lead.text)
+        if task_lead := tasks_text.progress_lead(self.report, len(leads) + 1):
+            self.lead_paragraph(task_lead.lead, task_lead.text)
 
     def attention(self) -> None:
         self.heading(self.sections[2])
@@ -401,6 +407,20 @@ class _Bulletin:
                 _paragraph(self.doc, group.empty)
             for index, item in enumerate(group.items, start=1):
                 self.attention_item(text.item_paragraph(index, item), item.row.status)
+        self.task_attention(len(groups) + 1)
+
+    def task_attention(self, number: int) -> None:
+        """存在问题 of 重点工作: each task needing attention with its 牵头单位, 责任领导 and latest 进展情况."""
+        group = tasks_text.attention_group(self.report, number)
+        if group is None:
+            return
+        self.heading(group.heading, level=2)
+        if not group.items:
+            _paragraph(self.doc, group.empty)
+        for words, status in group.items:
+            self.attention_item(words, status)
+        if group.unreported:
+            _paragraph(self.doc, group.unreported)
 
     def attention_item(self, words: text.ItemParagraph, status: str | None) -> None:
         para = _paragraph(self.doc)
@@ -414,6 +434,8 @@ class _Bulletin:
     def next_steps(self) -> None:
         self.heading(self.sections[3])
         sentences = text.next_steps(self.report, self.summary.reported, self.formal)
+        if task_sentence := tasks_text.next_step(self.report, self.formal):
+            sentences.append(task_sentence)
         if not sentences:
             _paragraph(self.doc, text.nothing_to_do(self.report))
             return

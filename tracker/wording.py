@@ -13,6 +13,8 @@ from tracker import progress
 from tracker.labels import fmt_number, fmt_pct, fmt_target
 from tracker.model import NO_DATA, NOT_DONE, IndicatorStatus, ProjectStatus
 
+NO_LEADER = "未设置"  # 责任领导 not yet set by an admin: never a guessed name
+
 
 def value_text(item: IndicatorStatus, month: int) -> str:
     """The value, with its month when it is not the month shown: ``51处（10月数）``."""

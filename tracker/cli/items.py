@@ -8,6 +8,7 @@ import dataclasses
 
 from tracker import auth, items, store
 from tracker.cli.output import err, known_user, print_json
+from tracker.wording import NO_LEADER
 
 JSON_FIELDS = ("code", "kind", "name", "area", "lead_department", "support_departments", "leader", "deadline", "source", "qualifier")
 
@@ -21,7 +22,7 @@ def cmd_items(args: argparse.Namespace) -> int:
     for r in rows:
         support = "、".join(r.support_departments) or "—"
         print(f"{items.ITEM_KIND_NAMES[r.kind]:<4} {r.code:<28} {r.name[:26]:<28} 牵头 {r.lead_department:<8} 配合 {support:<12} "
-              f"责任领导 {r.leader or '未设置'}")  # fmt: skip
+              f"责任领导 {r.leader or NO_LEADER}")  # fmt: skip
     return 0
 
 

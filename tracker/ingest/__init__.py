@@ -65,6 +65,7 @@ from tracker.ingest.reporting import (
     NOTE_STATUSES,
     CurrentFigure,
     MetricInfo,
+    UnreportedItem,
     batches,
     current_figures,
     due_date,
@@ -85,6 +86,7 @@ from tracker.ingest.targets import (
 )
 
 __all__ = [
+    "UnreportedItem",
     "BATCH_KIND_NAMES",
     "DUE_DAY",
     "MAX_TEXT",
