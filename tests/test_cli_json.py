@@ -23,6 +23,7 @@ ARGUMENTS = {
     ("extract",): [[REPORT]],
     ("projects", "plans"): [["--year", "2023"]],
     ("items",): [["--year", "2023"], ["--year", "2024"]],
+    ("actions", "list"): [[], ["--open", "--year", "2023"]],
 }
 
 

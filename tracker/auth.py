@@ -33,8 +33,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from tracker import config, store
 
-ROLES = ("viewer", "staff", "admin")
-ROLE_NAMES = {"viewer": "查看", "staff": "填报员", "admin": "管理员"}
+ROLES = ("viewer", "staff", "supervisor", "admin")
+ROLE_NAMES = {"viewer": "查看", "staff": "填报员", "supervisor": "督查室", "admin": "管理员"}
 MIN_PASSWORD = 10
 MIN_DISTINCT = 4  # "aaaaaaaaaa", "ababababab" and ten spaces are not passwords
 COMMON_PASSWORDS = config.DATA_DIR / "common_passwords.txt"
@@ -82,6 +82,13 @@ class User:
 def require_admin(user: User | None) -> User:
     if user is None or user.role != "admin":
         raise PermissionDenied("只有管理员可以执行此操作，请用管理员账号登录。")
+    return user
+
+
+def require_supervisor(user: User | None) -> User:
+    """The 督查室 (and admins): action items, 销号, review and locks."""
+    if user is None or user.role not in ("supervisor", "admin"):
+        raise PermissionDenied("只有督查室或管理员可以执行此操作，请用督查室账号登录。")
     return user
 
 

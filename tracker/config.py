@@ -43,6 +43,8 @@ class Settings:
     recipients: str = "各村（社区）、镇属各部门"
     issuer: str = "三乡镇人民政府督查室"
     rectify_days: int = 10
+    # [escalation] steps: (consecutive months of 滞后, the step's name), ascending; the highest reached applies.
+    escalation_steps: tuple[tuple[int, str], ...] = ((2, "督办单"), (3, "约谈"))
 
 
 @lru_cache(maxsize=4)
@@ -50,4 +52,7 @@ def settings(path: Path = SETTINGS_FILE) -> Settings:
     raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     flat = {k: v for section in raw.values() if isinstance(section, dict) for k, v in section.items()}
     known = {k: v for k, v in flat.items() if k in Settings.__dataclass_fields__}
+    steps = raw.get("escalation", {}).get("steps")
+    if steps is not None:
+        known["escalation_steps"] = tuple(sorted((int(months), str(name)) for months, name in steps))
     return Settings(**known)

@@ -15,7 +15,7 @@ import duckdb
 
 from tracker import config, store
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SEED_TIME = datetime(2023, 1, 3, 9, 0)
 SHARED_SQL = (
     "figure_current",

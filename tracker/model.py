@@ -109,6 +109,8 @@ class IndicatorStatus:
     support_departments: list[str] = field(default_factory=list)  # 配合单位 (codes); the lead is ``department``
     support_department_names: list[str] = field(default_factory=list)
     leader: str = ""  # 责任领导: empty until an admin sets it, never invented
+    consecutive_lagging: int = 0  # months of 滞后 in a row up to this one (tracker.escalation)
+    escalation: str | None = None  # the escalation step reached (e.g. 督办单, 约谈), or None
     item_type: ItemType = field(default="indicator", repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -147,6 +149,8 @@ class ProjectStatus:
     support_department_names: list[str] = field(default_factory=list)
     leader: str = ""  # 责任领导: empty until an admin sets it, never invented
     problem: str | None = None  # 存在问题 of the month's report (``note`` is its 进展情况)
+    consecutive_lagging: int = 0  # months of 滞后 in a row up to this one (tracker.escalation)
+    escalation: str | None = None  # the escalation step reached (e.g. 督办单, 约谈), or None
     item_type: ItemType = field(default="project", repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -181,6 +185,8 @@ class TaskStatus:
     support_departments: list[str] = field(default_factory=list)
     support_department_names: list[str] = field(default_factory=list)
     leader: str = ""
+    consecutive_lagging: int = 0  # months of 滞后 in a row up to this one (tracker.escalation)
+    escalation: str | None = None  # the escalation step reached (e.g. 督办单, 约谈), or None
     item_type: ItemType = field(default="task", repr=False)
 
     @property

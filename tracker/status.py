@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from tracker import model, progress
+from tracker import config, escalation, model, progress
 from tracker.indicators import Indicator, data_stamp, database_name, registry, series_by_code, value_at, values
 from tracker.model import (
     Area,
@@ -397,7 +397,8 @@ def build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: st
 
     Kept in memory under the data stamp (a read never writes): a repeated call costs the two small queries of the
     stamp. The records are shared between callers: treat them as read-only."""
-    key = (database_name(con), data_stamp(con, list(registry().values())), year, month, area, progress.Rules.from_settings())
+    key = (database_name(con), data_stamp(con, list(registry().values())), year, month, area, progress.Rules.from_settings(),
+           config.settings().escalation_steps)  # fmt: skip
     with _MONTHS_LOCK:
         cached = _MONTHS.get(key)
         if cached is not None:
@@ -417,7 +418,7 @@ def _build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: s
     tracked = [i for i in every if i.tracked]
     projects = project_status(con, year, month, area)
     tasks = task_status(con, year, month, area)
-    return MonthStatus(
+    built = MonthStatus(
         year=year,
         month=month,
         time_progress=round(progress.time_progress(month), 4),
@@ -428,6 +429,8 @@ def _build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: s
         final=month >= DEADLINE_MONTH,
         tasks=tasks,
     )
+    previous = build_status(con, year, month - 1, area) if month > 1 else None  # cached: each month is judged once
+    return escalation.apply(built, previous)
 
 
 ATTENTION = (model.NOT_DONE, model.LAGGING, model.WARNING)

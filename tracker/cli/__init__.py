@@ -10,6 +10,7 @@ Each module adds its own sub-commands through ``register(subparsers)``; a handle
 - ``extract``: extract (draft items from a report's text) and targets import (a reviewed draft's targets)
 - ``projects``: projects plans / plan (the town's own planned months)
 - ``items``: items (every indicator, project and task with 牵头/配合/责任领导) and items set (admins)
+- ``actions``: 督办事项 (actions add / list / progress / close)
 - ``guard`` (last): wraps every command: the store's refusals (busy, full disk, damaged file) as a Chinese line,
   audit rows marked as command-line writes by the OS user
 - ``output``: strict JSON and Chinese refusals, shared by all
@@ -31,6 +32,7 @@ COMMAND_MODULES = (
     "tracker.cli.extract",
     "tracker.cli.projects",
     "tracker.cli.items",
+    "tracker.cli.actions",
     "tracker.cli.guard",
 )
 
