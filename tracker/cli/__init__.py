@@ -11,6 +11,7 @@ Each module adds its own sub-commands through ``register(subparsers)``; a handle
 - ``projects``: projects plans / plan (the town's own planned months)
 - ``items``: items (every indicator, project and task with 牵头/配合/责任领导) and items set (admins)
 - ``actions``: 督办事项 (actions add / list / progress / close)
+- ``duban``: duban (督办单), notice (催报通知), ledger (督办台账)
 - ``guard`` (last): wraps every command: the store's refusals (busy, full disk, damaged file) as a Chinese line,
   audit rows marked as command-line writes by the OS user
 - ``output``: strict JSON and Chinese refusals, shared by all
@@ -33,6 +34,7 @@ COMMAND_MODULES = (
     "tracker.cli.projects",
     "tracker.cli.items",
     "tracker.cli.actions",
+    "tracker.cli.duban",
     "tracker.cli.guard",
 )
 
