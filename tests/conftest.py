@@ -121,6 +121,7 @@ PAGES = [
     ("重点项目", "projects", "projects"),
     ("地图", "map", "map"),
     ("会议模式", "meeting", "meeting"),
+    ("督办事项", "actions", "actions"),
     ("数据填报", "upload", "upload"),
     ("填报情况", "reporting", "reporting"),
     ("上传记录", "history", "history"),
