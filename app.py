@@ -34,7 +34,7 @@ def navigation(city: bool) -> st.navigation:
                 page("tasks", "重点工作", "task_alt"),
                 page("map", "地图", "map"),
             ],
-            "开会": [page("meeting", "会议模式", "co_present")],
+            "开会": [page("meeting", "会议模式", "co_present"), page("actions", "督办事项", "assignment_late")],
             **({"全市": [page("city", "全市总览", "location_city")]} if city else {}),
             "填报": [
                 page("upload", "数据填报", "upload_file"),

@@ -84,7 +84,8 @@ def attention_cards_html(frame: pd.DataFrame) -> str:
             '<article class="ux-card">'
             f'<div class="ux-card-head">{status_chip_html(status)}<span>{escape(row["类型"])} · {escape(row["领域"])}</span></div>'
             f'<div class="ux-card-name">{escape(row["事项"])}</div>'
-            f'<div class="ux-card-line"><b>差距</b>{escape(row["差距"])}</div>'
+            + (f'<div class="ux-card-line"><b>升级督办</b>{escape(row["升级督办"])}</div>' if row.get("升级督办", "—") != "—" else "")
+            + f'<div class="ux-card-line"><b>差距</b>{escape(row["差距"])}</div>'
             f'<div class="ux-card-line"><b>责任部门</b>{escape(row["责任部门"] or "—")}</div>'
             f'<div class="ux-card-line"><b>更新时间</b>{escape(row["更新时间"])}</div>'
             f'<div class="ux-card-line"><b>审核</b>{escape(row.get("审核") or "—")}</div>'

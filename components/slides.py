@@ -14,7 +14,7 @@ from html import escape
 import streamlit as st
 
 from components import charts
-from tracker import config
+from tracker import store
 from tracker.labels import STATUS_COLORS, STATUS_SYMBOLS, fmt_pct, status_label
 from tracker.meeting import (
     AreaSlide,
@@ -296,7 +296,7 @@ def render_downloads(report: MonthStatus, areas: list[Area]) -> None:
     """下载PPT and 下载通报(Word): each file is built (and cached) only when its button is clicked."""
     st.download_button(
         "下载PPT",
-        data=lambda: deck_bytes(report, areas, config.town_code()),
+        data=lambda: deck_bytes(report.year, report.month, store.data_version()),
         file_name=deck_file_name(report),
         icon=":material/download:",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -306,7 +306,7 @@ def render_downloads(report: MonthStatus, areas: list[Area]) -> None:
     )
     st.download_button(
         "下载通报(Word)",
-        data=lambda: bulletin_bytes(report, areas, date.today(), config.town_code()),
+        data=lambda: bulletin_bytes(report.year, report.month, date.today(), store.data_version()),
         file_name=report_file_name(report),
         icon=":material/description:",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -320,16 +320,19 @@ def render_downloads(report: MonthStatus, areas: list[Area]) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def deck_bytes(report: MonthStatus, areas: list[Area], town: str) -> bytes:
-    """The PPTX for exactly this status data of ``town`` (named on its slides); cached, so a second click costs nothing."""
+def deck_bytes(year: int, month: int, version: tuple) -> bytes:
+    """The month's PPTX with its 督办 slides, as ``python -m tracker deck`` makes it; cached per store fingerprint
+    (``version`` names the town's file), so a second click costs nothing."""
     from tracker import deck  # python-pptx loads only when someone downloads the deck
 
-    return deck.build_deck(report, areas)
+    with store.connect() as con:
+        return deck.deck_for_month(con, year, month)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def bulletin_bytes(report: MonthStatus, areas: list[Area], issued: date, town: str) -> bytes:
-    """The Word 通报 for exactly this status data, dated ``issued``; cached like the deck, built only on click."""
+def bulletin_bytes(year: int, month: int, issued: date, version: tuple) -> bytes:
+    """The month's Word 通报 with its 附件 of open actions, dated ``issued``; cached like the deck, built on click."""
     from tracker import report_doc  # python-docx loads only when someone downloads the 通报
 
-    return report_doc.build_report(report, areas, issued)
+    with store.connect() as con:
+        return report_doc.report_for_month(con, year, month, issued)

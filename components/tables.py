@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker import review, wording
+from tracker.escalation import escalated_first
 from tracker.export import safe_frame
 from tracker.labels import fmt_number, status_color, status_label, text_on_status
 from tracker.model import DONE, LAGGING, NO_DATA, NOT_DONE, ON_TRACK, WARNING, IndicatorStatus, Item, MonthStatus
@@ -210,9 +211,11 @@ def attention_frame(status: MonthStatus) -> pd.DataFrame:
             REVIEW_COL: review.mark(item.review),
             "报告原文": item.source,
         }
-        for item in attention_items(status)
+        | {"升级督办": f"{item.escalation}（连续{item.consecutive_lagging}个月滞后）" if item.escalation else "—"}
+        for item in escalated_first(attention_items(status))
     ]
-    return pd.DataFrame(rows, columns=["类型", "事项", "领域", STATUS_COL, "差距", "责任部门", "更新时间", REVIEW_COL, "报告原文"])
+    columns = ["类型", "事项", "领域", STATUS_COL, "升级督办", "差距", "责任部门", "更新时间", REVIEW_COL, "报告原文"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _gap_words(item: Item) -> str:
@@ -225,6 +228,7 @@ def _gap_words(item: Item) -> str:
 
 ATTENTION_COLUMNS = {
     "事项": st.column_config.TextColumn("事项", width="large"),
+    "升级督办": st.column_config.TextColumn("升级督办", help="连续滞后月数达到升级条件（设置：连续2个月督办单、3个月约谈），排在最前"),
     "差距": st.column_config.TextColumn("差距", help="指标：对照序时进度或目标值；项目：对照计划节点和计划进度"),
     "更新时间": st.column_config.TextColumn("更新时间", help="最近一次填报的时间；“—”：尚未填报"),
     REVIEW_COL: st.column_config.TextColumn("审核", help=REVIEW_HELP),

@@ -4,7 +4,9 @@ from html import escape
 
 import streamlit as st
 
+from components import actions as action_ui
 from components import cards, charts, tables
+from components.auth import current_user
 from components.data import load_history, load_lineage, load_periods, load_status
 from components.sidebar import current_filters, demo_banner
 from tracker import progress, review, wording
@@ -123,6 +125,8 @@ def render() -> None:
         st.subheader("部门说明")
         st.text(explanation.text)
         st.text(f"{tables.uploader_name(explanation.user, load_periods()['departments'])} · {explanation.at}")
+
+    action_ui.item_panel(item, year, month, current_user(), key="indicator_duban")
 
     st.subheader("数据来源")
     lineage = load_lineage(item.code, year)

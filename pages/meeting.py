@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import actions as action_ui
 from components import slides
+from components.auth import current_user
 from components.data import load_periods, load_status
 from components.sidebar import current_filters, demo_banner
 from tracker import meeting
@@ -28,6 +30,7 @@ def meeting_page() -> None:
     spec = outline[current - 1]
     slides.render_slide(spec, report)
     st.html(slides.position_html(current, count, report, spec.title))
+    action_ui.meeting_panel(report, current_user())
 
 
 meeting_page()

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components import actions as action_ui
 from components import cards, charts, tables
 from components.data import load_status
 from components.sidebar import current_filters, demo_banner
@@ -37,6 +38,13 @@ def render() -> None:
             tables.show(attention, tables.ATTENTION_COLUMNS, key="attention")
         with st.container(key="phone-attention"):
             st.html(cards.attention_cards_html(attention))
+
+    open_actions = [a for a in action_ui.load_actions(year) if a.is_open]
+    st.subheader(f"办理中的督办事项（{len(open_actions)}项）")
+    if open_actions:
+        action_ui.show_table(open_actions, key="overview_actions")
+    else:
+        st.caption("暂无办理中的督办事项。督查室可在“督办事项”页或各事项详情页发起督办。")
 
     st.subheader("各领域进展")
     area_codes = [area] if area else list(filters.area_names)

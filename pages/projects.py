@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from components import actions as action_ui
 from components import cards, charts, items, tables
+from components.auth import current_user
 from components.data import load_status
 from components.sidebar import current_filters, demo_banner
 from tracker.labels import status_label
@@ -50,6 +52,9 @@ def render() -> None:
     tables.show(tables.project_frame(shown), tables.PROJECT_COLUMNS, key="project_table")
     st.subheader("责任分工与最新进展")
     tables.show(items.assignment_frame(shown), items.ASSIGNMENT_COLUMNS, key="project_assignments")
+    names = {p.code: p.name for p in shown}
+    code = st.selectbox("督办：选择项目", list(names), format_func=names.get, key="project_duban_pick")
+    action_ui.item_panel(next(p for p in shown if p.code == code), year, month, current_user(), key="project_duban")
 
 
 render()

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components import actions as action_ui
 from components import tables
 from components.data import load_periods, load_status
 from components.sidebar import demo_banner, routed
@@ -91,6 +92,9 @@ def main() -> None:
                 key="reporting_overdue_items",
                 placeholder="—",
             )
+    st.subheader(f"{year}年{month}月 催报通知")
+    st.caption("按部门生成催报通知（Word）：未填报的事项、未报送情况说明的滞后事项、逾期未办结的督办事项。")
+    action_ui.notice_download(year, month, load_periods()["departments"])
     st.subheader(f"{year}年{month}月 滞后、预警或未完成但情况说明未通过审核的指标")
     if not missing:
         st.success("所有滞后、预警指标的情况说明都已通过督查室审核。")

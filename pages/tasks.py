@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from components import actions as action_ui
 from components import cards, items, tables
+from components.auth import current_user
 from components.data import load_status
 from components.sidebar import current_filters, demo_banner
 from tracker.labels import status_label
@@ -55,6 +57,7 @@ def render() -> None:
     if task.problem:
         st.caption("存在问题")
         st.text(task.problem)
+    action_ui.item_panel(task, year, month, current_user(), key="task_duban")
 
 
 render()

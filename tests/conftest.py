@@ -122,6 +122,7 @@ PAGES = [
     ("重点工作", "tasks", "tasks"),
     ("地图", "map", "map"),
     ("会议模式", "meeting", "meeting"),
+    ("督办事项", "actions", "actions"),
     ("数据填报", "upload", "upload"),
     ("填报情况", "reporting", "reporting"),
     ("审核与锁定", "review", "review"),

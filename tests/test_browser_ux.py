@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import ARTIFACTS, PAGES, LoginServer, StreamlitServer, assert_no_exception, goto, wait_for_app, wait_until_quiet
 from tracker import auth, status, store
+from tracker.escalation import escalated_first
 
 pytestmark = pytest.mark.browser
 
@@ -136,7 +137,8 @@ def test_phone_attention_list_shows_status_gap_and_department(server, browser_db
     scrolling; the report's sentence opens with a tap. The wide table is not shown on the phone."""
     open_page(phone, server, "", JUNE)
     with store.connect(browser_db) as con:
-        expected = status.attention_items(status.build_status(con, 2023, 6))
+        # escalated items first (tracker.escalation), then the one severity order
+        expected = escalated_first(status.attention_items(status.build_status(con, 2023, 6)))
     cards = phone.locator(".ux-card")
     assert cards.count() == len(expected) > 0
     assert not phone.locator(".st-key-wide-attention").is_visible()

@@ -24,6 +24,7 @@ ARGUMENTS = {
     ("projects", "plans"): [["--year", "2023"]],
     ("items",): [["--year", "2023"], ["--year", "2024"]],
     ("towns",): [[]],
+    ("actions", "list"): [[], ["--open", "--year", "2023"]],
 }
 
 

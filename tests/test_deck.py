@@ -63,8 +63,8 @@ def base_titles(prs) -> list[str]:
 
 
 def test_slides_in_meeting_order(prs, report, area_list):
-    """Title, 总体情况, one slide per area in order, 重点项目, 重点工作, 跟踪事项, 滞后事项清单; continuations follow
-    their slide."""
+    """Title, 总体情况, one slide per area in order, 重点项目, 重点工作, 跟踪事项, 滞后事项清单, 督办事项, 连续滞后升级督办;
+    continuations follow their slide."""
     expected = [
         f"三乡镇{YEAR}年政府工作报告目标推进情况",
         "总体情况：序时进度 50.0%",
@@ -73,6 +73,8 @@ def test_slides_in_meeting_order(prs, report, area_list):
         "重点工作推进情况",
         "跟踪事项（不计入年度统计）",
         "滞后事项清单",
+        "督办事项",
+        "连续滞后升级督办",
     ]
     assert base_titles(prs) == expected
     all_titles = titles(prs)
@@ -206,7 +208,7 @@ def test_cli_writes_a_deck(demo_db, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "已生成" in result.stdout
     prs = Presentation(str(out))
-    assert base_titles(prs)[-1] == "滞后事项清单"
+    assert base_titles(prs)[-3:] == ["滞后事项清单", "督办事项", "连续滞后升级督办"]
     assert any(charts(s) for s in prs.slides)
 
 

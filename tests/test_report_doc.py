@@ -86,15 +86,23 @@ def test_title_period_and_sections_in_order(doc, report):
     assert headings == ["一、总体情况", "二、主要进展", "三、存在问题", "四、下一步工作"]
 
 
+def before_annex(paragraphs: list) -> list:
+    """The body: the paragraphs before the 督办 附件 (texts or python-docx paragraphs)."""
+    texts = [p if isinstance(p, str) else p.text for p in paragraphs]
+    return paragraphs[: texts.index("附件")] if "附件" in texts else paragraphs
+
+
 def test_formal_elements(doc):
-    """文号 with the number left blank, 主送 flush left, the opening, 落款 and the document's date at the end."""
+    """文号 with the number left blank, 主送 flush left, the opening, 落款 and the document's date at the end of the body
+    (the 督办 附件 follows on a page of its own)."""
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "三乡督〔2023〕　　号"
     assert "各村（社区）、镇属各部门：" in texts
     recipients = doc.paragraphs[texts.index("各村（社区）、镇属各部门：")]
     assert recipients.paragraph_format.first_line_indent in (None, 0)
     assert texts[texts.index("各村（社区）、镇属各部门：") + 1].startswith(f"现将截至{YEAR}年{MONTH}月底")
-    filled = [p for p in doc.paragraphs if p.text]
+    filled = before_annex([p for p in doc.paragraphs if p.text])
+    assert doc.paragraphs[len(before_annex(doc.paragraphs))].paragraph_format.page_break_before
     assert [p.text for p in filled[-2:]] == ["三乡镇人民政府督查室", "2023年7月5日"]
     assert all(p.alignment == WD_ALIGN_PARAGRAPH.RIGHT for p in filled[-2:])
     # 整改措施 are due rectify_days (10) after the document's date
@@ -104,7 +112,7 @@ def test_formal_elements(doc):
 def test_the_document_date_defaults_to_today(con):
     doc = open_doc(report_doc.report_for_month(con, YEAR, MONTH))
     today = date.today()
-    assert [p.text for p in doc.paragraphs if p.text][-1] == f"{today.year}年{today.month}月{today.day}日"
+    assert before_annex([p.text for p in doc.paragraphs if p.text])[-1] == f"{today.year}年{today.month}月{today.day}日"
     assert doc.paragraphs[0].text == f"三乡督〔{today.year}〕　　号"
 
 
@@ -276,7 +284,7 @@ def test_cli_takes_the_document_date(demo_db, tmp_path):
     out = tmp_path / "通报.docx"
     result = run_cli(demo_db, "--year", str(YEAR), "--month", "12", "--date", "2024-01-08", "-o", str(out))
     assert result.returncode == 0, result.stderr
-    texts = [p.text for p in Document(str(out)).paragraphs if p.text]
+    texts = before_annex([p.text for p in Document(str(out)).paragraphs if p.text])
     assert texts[0] == "三乡督〔2024〕　　号" and texts[-1] == "2024年1月8日"
     bad = run_cli(demo_db, "--year", str(YEAR), "--month", "6", "--date", "7月5日", "-o", str(tmp_path / "x.docx"))
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr

@@ -109,11 +109,11 @@ def require_writer(user: User | None, department: str | None = None) -> User:
 
 
 def require_supervisor(user: User | None) -> User:
-    """督查室 (supervisor) and admins review submissions and 情况说明 and lock months; nobody else."""
+    """督查室 (supervisor) and admins review submissions and 情况说明, lock months, set and close 督办事项; nobody else."""
     if user is None:
         raise PermissionDenied("请先用督查室或管理员账号登录。")
     if not user.can_review:
-        raise PermissionDenied(f"账号“{user.name}”不是督查室或管理员账号，不能审核或锁定。")
+        raise PermissionDenied(f"账号“{user.name}”不是督查室或管理员账号，不能审核、锁定或督办。")
     return user
 
 

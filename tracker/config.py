@@ -108,6 +108,8 @@ class Settings:
     town_code: str = "442000114"
     lock_day: int = 10  # not before tracker.ingest.DUE_DAY
     auto_lock_from: str = ""
+    # [escalation] steps: (consecutive months of 滞后, the step's name), ascending; the highest reached applies.
+    escalation_steps: tuple[tuple[int, str], ...] = ((2, "督办单"), (3, "约谈"))
 
 
 def settings(path: Path | None = None) -> Settings:
@@ -124,4 +126,7 @@ def _settings(path: Path) -> Settings:
     raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     flat = {k: v for section in raw.values() if isinstance(section, dict) for k, v in section.items()}
     known = {k: v for k, v in flat.items() if k in Settings.__dataclass_fields__}
+    steps = raw.get("escalation", {}).get("steps")
+    if steps is not None:
+        known["escalation_steps"] = tuple(sorted((int(months), str(name)) for months, name in steps))
     return Settings(**known)

@@ -15,7 +15,7 @@ import duckdb
 
 from tracker import config, store
 
-SCHEMA_VERSION = 3  # 3: role supervisor (督查室), month_lock, review_event
+SCHEMA_VERSION = 3  # 3: role supervisor (督查室), month_lock, review_event, action_item, action_progress
 SEED_TIME = datetime(2023, 1, 3, 9, 0)
 SHARED_SQL = (
     "figure_current",

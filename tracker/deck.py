@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import duckdb
 from pptx import Presentation
@@ -426,18 +426,24 @@ def _add_slides(deck: _Deck, spec: Slide) -> None:
             _tasks_slides(deck, spec)
 
 
-def build_deck(report: MonthStatus, areas: list[Area] | None = None) -> bytes:
-    """The meeting deck for one month's status, as .pptx bytes."""
+def build_deck(report: MonthStatus, areas: list[Area] | None = None, extra: Callable[[_Deck], None] | None = None) -> bytes:
+    """The meeting deck for one month's status, as .pptx bytes; ``extra`` adds slides at the end (督办)."""
     deck = _Deck(report)
     for spec in outline(report, areas):
         _add_slides(deck, spec)
+    if extra:
+        extra(deck)
     out = io.BytesIO()
     deck.prs.save(out)
     return out.getvalue()
 
 
 def deck_for_month(con: duckdb.DuckDBPyConnection, year: int, month: int) -> bytes:
-    return build_deck(status_mod.build_status(con, year, month), status_mod.areas(con))
+    from tracker import deck_duban, supervision  # the 督办 slides use this module's furniture
+
+    report = status_mod.build_status(con, year, month)
+    facts = supervision.supervision_for(con, report)
+    return build_deck(report, status_mod.areas(con), lambda deck: deck_duban.supervision_slides(deck, facts))
 
 
 def timed_deck_for_month(con: duckdb.DuckDBPyConnection, year: int, month: int) -> tuple[bytes, float]:

@@ -115,6 +115,8 @@ class IndicatorStatus:
     amount_last_year: float | None = None
     amount_unit: str = ""
     reason: str | None = None
+    consecutive_lagging: int = 0  # months of 滞后 in a row up to this one (tracker.escalation)
+    escalation: str | None = None  # the escalation step reached (e.g. 督办单, 约谈), or None
     item_type: ItemType = field(default="indicator", repr=False)
     review: str | None = None  # the 督查室's review of the department's submission: 待审核 | 已审核 | 已退回 | None
     locked: bool = False  # the month is locked (tracker.locks)
@@ -155,6 +157,8 @@ class ProjectStatus:
     support_department_names: list[str] = field(default_factory=list)
     leader: str = ""  # 责任领导: empty until an admin sets it, never invented
     problem: str | None = None  # 存在问题 of the month's report (``note`` is its 进展情况)
+    consecutive_lagging: int = 0  # months of 滞后 in a row up to this one (tracker.escalation)
+    escalation: str | None = None  # the escalation step reached (e.g. 督办单, 约谈), or None
     item_type: ItemType = field(default="project", repr=False)
     review: str | None = None  # the 督查室's review of the department's submission: 待审核 | 已审核 | 已退回 | None
     locked: bool = False  # the month is locked (tracker.locks)
@@ -191,6 +195,8 @@ class TaskStatus:
     support_departments: list[str] = field(default_factory=list)
     support_department_names: list[str] = field(default_factory=list)
     leader: str = ""
+    consecutive_lagging: int = 0  # months of 滞后 in a row up to this one (tracker.escalation)
+    escalation: str | None = None  # the escalation step reached (e.g. 督办单, 约谈), or None
     item_type: ItemType = field(default="task", repr=False)
     review: str | None = None  # the 督查室's review of the department's submission: 待审核 | 已审核 | 已退回 | None
     locked: bool = False  # the month is locked (tracker.locks)

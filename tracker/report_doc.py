@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -54,6 +55,7 @@ DEMO_COLOR = "B3261E"
 STATUS_TINT = 0.78  # status cells: the status colour mixed with this much white, black text on top
 
 DocxObject = Any  # documents, paragraphs, runs, tables and cells of python-docx
+Annex = Callable[[DocxObject], None]
 CHAR = Pt(BODY_SIZE)  # one character of body text: indents are counted in characters
 
 
@@ -271,8 +273,9 @@ def _text_width(words: str) -> float:
 
 
 class _Bulletin:
-    def __init__(self, report: MonthStatus, areas: list[Area] | None, issued: date | None):
+    def __init__(self, report: MonthStatus, areas: list[Area] | None, issued: date | None, annex: Annex | None = None):
         self.report = report
+        self.annex = annex
         self.slides = outline(report, areas)
         self.summary = summary_of(self.slides)
         self.formal = text.formal(issued)
@@ -462,18 +465,24 @@ class _Bulletin:
         self.attention()
         self.next_steps()
         self.signature()
+        if self.annex:
+            self.annex(self.doc)
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
 
 
-def build_report(report: MonthStatus, areas: list[Area] | None = None, issued: date | None = None) -> bytes:
-    """The month's 通报 for one ``build_status`` object, dated ``issued`` (default today), as .docx bytes."""
-    return _Bulletin(report, areas, issued).build()
+def build_report(report: MonthStatus, areas: list[Area] | None = None, issued: date | None = None, annex: Annex | None = None) -> bytes:
+    """The month's 通报 for one ``build_status`` object, dated ``issued`` (default today), as .docx bytes; ``annex``
+    adds pages after the 落款 (the 督办 附件)."""
+    return _Bulletin(report, areas, issued, annex).build()
 
 
 def report_for_month(con: duckdb.DuckDBPyConnection, year: int, month: int, issued: date | None = None) -> bytes:
-    return build_report(status_mod.build_status(con, year, month), status_mod.areas(con), issued)
+    from tracker import duban_doc  # it lays out with this module's helpers
+
+    report = status_mod.build_status(con, year, month)
+    return build_report(report, status_mod.areas(con), issued, duban_doc.annex_for(con, report, issued))
 
 
 def timed_report_for_month(con: duckdb.DuckDBPyConnection, year: int, month: int, issued: date | None = None) -> tuple[bytes, float]:

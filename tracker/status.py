@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from tracker import locks, model, progress, review
+from tracker import config, escalation, locks, model, progress, review
 from tracker.indicators import Indicator, data_stamp, database_name, registry, series_by_code, value_at, values
 from tracker.model import (
     Area,
@@ -416,6 +416,7 @@ def build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: st
         month,
         area,
         progress.Rules.from_settings(),
+        config.settings().escalation_steps,
     )
     with _MONTHS_LOCK:
         cached = _MONTHS.get(key)
@@ -451,7 +452,7 @@ def _build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: s
     tracked = [i for i in every if i.tracked]
     projects = [replace(p, review=states.get(p.department), locked=locked) for p in project_status(con, year, month, area)]
     tasks = [replace(t, review=states.get(t.department), locked=locked) for t in task_status(con, year, month, area)]
-    return MonthStatus(
+    built = MonthStatus(
         year=year,
         month=month,
         time_progress=round(progress.time_progress(month), 4),
@@ -462,6 +463,8 @@ def _build_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: s
         final=month >= DEADLINE_MONTH,
         tasks=tasks,
     )
+    previous = build_status(con, year, month - 1, area) if month > 1 else None  # cached: each month is judged once
+    return escalation.apply(built, previous)
 
 
 ATTENTION = (model.NOT_DONE, model.LAGGING, model.WARNING)

@@ -12,6 +12,8 @@ Each module adds its own sub-commands through ``register(subparsers)``; a handle
 - ``items``: items (every indicator, project and task with 牵头/配合/责任领导) and items set (admins)
 - ``towns``: towns list / towns add (a town from its files; each town has its own store)
 - ``review``: review (督查室: accept or return a submission or a 情况说明), lock and unlock a month
+- ``actions``: 督办事项 (actions add / list / progress / close)
+- ``duban``: duban (督办单), notice (催报通知), ledger (督办台账)
 - ``guard`` (last): wraps every command: the store's refusals (busy, full disk, damaged file) as a Chinese line,
   audit rows marked as command-line writes by the OS user
 - ``output``: strict JSON and Chinese refusals, shared by all
@@ -36,6 +38,8 @@ COMMAND_MODULES = (
     "tracker.cli.items",
     "tracker.cli.towns",
     "tracker.cli.review",
+    "tracker.cli.actions",
+    "tracker.cli.duban",
     "tracker.cli.guard",
 )
 

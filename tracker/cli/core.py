@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from tracker import config, db, demo, status, store, wording
+from tracker import actions, config, db, demo, status, store, wording
 from tracker.cli.output import print_json
 
 
@@ -33,8 +33,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 2
     with store.connect() as con:
         report = status.build_status(con, args.year, args.month, args.area)
+        open_actions = actions.open_counts(actions.list_actions(con, year=args.year, open_only=True))
     if args.json:
-        print_json(report.to_json())
+        print_json(actions.with_open_actions(report.to_json(), open_actions))
         return 0
     heading = f"{args.year}年{args.month}月  序时进度 {_pct(report.time_progress)}" + ("（年终评定）" if report.final else "")
     print(heading + ("  【演示数据】" if report.demo else ""))

@@ -133,3 +133,23 @@ create table if not exists review_event (
     item varchar, state varchar not null check (state in ('accepted', 'returned')), comment varchar,
     user_name varchar not null, reviewed_at timestamp not null
 );
+-- 督办事项 (schema 3): an action a supervisor sets on an item (what must be done, by whom, by when), the progress its
+-- responsible department reports on it, and its 销号 (closed by a supervisor with evidence). Portable SQL: the store
+-- may be PostgreSQL. Nothing is deleted: a closed action keeps its rows.
+create sequence if not exists action_id_seq start 1;
+create table if not exists action_item (
+    id integer primary key default nextval('action_id_seq'),
+    item varchar not null, item_kind varchar not null check (item_kind in ('indicator', 'project', 'task')),
+    year integer not null, month integer not null check (month between 1 and 12),  -- the month it arose in
+    text varchar not null, department varchar not null references department (code),
+    leader varchar not null default '',  -- 责任领导: the item's by default, empty when nobody is set
+    due date not null, status varchar not null default 'open' check (status in ('open', 'closed')),
+    created_by varchar not null, created_at timestamp not null,
+    closed_by varchar, closed_at timestamp, evidence varchar
+);
+create sequence if not exists action_progress_id_seq start 1;
+create table if not exists action_progress (
+    id integer primary key default nextval('action_progress_id_seq'),
+    action_id integer not null references action_item (id), text varchar not null,
+    user_name varchar not null, created_at timestamp not null
+);
