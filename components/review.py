@@ -162,14 +162,16 @@ def review_history() -> None:
 
 
 def returned_notice(user: User, year: int, month: int) -> None:
-    """On the upload page: what the 督查室 returned to this department for the month, with its comment, and the lock."""
+    """On the upload page: whatever the 督查室 returned to this department in the year (any month, not only the one
+    selected: the page opens on the month now due), with its comment; and the selected month's lock."""
+    department = user.department if user.role == "staff" else None
     with store.connect() as con:
-        returned = review.returned_for(con, user.department if user.role == "staff" else None, year, month)
+        returned = [(m, s) for m in range(1, 13) for s in review.returned_for(con, department, year, m)]
         state = locks.lock_state(con, year, month)
-    for s in returned:
+    for m, s in returned:
         what = f"“{s.item_name}”的情况说明" if s.item else f"{s.department_name}的填报"
         st.warning(
-            f"督查室退回了{year}年{month}月{what}（{s.reviewed_by}，{_when(s.reviewed_at)}）：{s.comment or '—'}。请修改后重新提交。",
+            f"督查室退回了{year}年{m}月{what}（{s.reviewed_by}，{_when(s.reviewed_at)}）：{s.comment or '—'}。请修改后重新提交。",
             icon=":material/undo:",
         )
     if state.locked:

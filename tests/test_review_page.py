@@ -80,6 +80,7 @@ def test_return_with_a_comment_shows_on_the_upload_page_then_accept_and_lock(peo
     assert "unlock_month" not in {b.key for b in at.button}  # a supervisor locks; only an admin unlocks
     assert "review_submit" not in {b.key for b in at.button}
     upload = app_page("pages/upload.py", user=STAFF, query=JUNE)
+    upload.selectbox(key="upload_month_2023").set_value(6).run()  # the page opens on the month now due (December)
     assert "2023年6月已锁定（督查室 zhang 于" in texts(upload)
 
 
