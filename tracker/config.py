@@ -19,6 +19,12 @@ def db_path() -> Path:
     return Path(os.environ.get("TRACKER_DB", DATA_DIR / "tracker.duckdb"))
 
 
+def database_url() -> str:
+    """PostgreSQL as the store of record: ``$TRACKER_DATABASE_URL`` if set, else ``database_url`` in
+    ``data/settings.toml``; empty means the DuckDB file of ``db_path()`` (the default, one machine)."""
+    return os.environ.get("TRACKER_DATABASE_URL") or settings().database_url
+
+
 def queries_dir() -> Path:
     """The indicator SQL files: ``$TRACKER_QUERIES`` if set (benchmarks at larger scales), else ``queries/``."""
     return Path(os.environ.get("TRACKER_QUERIES", QUERIES_DIR))
@@ -43,6 +49,7 @@ class Settings:
     recipients: str = "各村（社区）、镇属各部门"
     issuer: str = "三乡镇人民政府督查室"
     rectify_days: int = 10
+    database_url: str = ""
 
 
 @lru_cache(maxsize=4)
