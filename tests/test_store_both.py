@@ -90,11 +90,12 @@ def test_status_of_a_month_is_the_same_on_both_stores(any_store, demo_db_templat
     assert mine == reference
 
 
-def _upload_in_process(i: int) -> subprocess.Popen:
+def _upload_in_process(i: int, same_file: bool = False) -> subprocess.Popen:
+    row = "[FLOWS[0], 2024, 1, 4242, None, 'same']" if same_file else f"[FLOWS[{i}], 2024, 1, {1000 + i}, None, 'p{i}']"
     code = (
         "from bench.upload import FLOWS; from tests.conftest import make_csv, TODAY; from tracker import ingest;"
-        f"from tracker.auth import User; r = ingest.commit(make_csv([[FLOWS[{i}], 2024, 1, {1000 + i}, None, 'p{i}']]),"
-        f" 'p{i}.csv', User('boss', 'admin', None), today=TODAY); print(r.batch_id)"
+        f"from tracker.auth import User; r = ingest.commit(make_csv([{row}]),"
+        f" 'p{i}.csv', User('boss', 'admin', None), today=TODAY); print(r.batch_id, r.duplicate_of)"
     )
     return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, text=True)
 
@@ -102,11 +103,23 @@ def _upload_in_process(i: int) -> subprocess.Popen:
 def test_uploads_from_several_processes_are_serialised_without_loss(any_store):
     before = counts()
     procs = [_upload_in_process(i) for i in range(6)]
-    ids = [int(p.communicate(timeout=180)[0].strip().splitlines()[-1]) for p in procs]
+    ids = [int(p.communicate(timeout=180)[0].strip().splitlines()[-1].split()[0]) for p in procs]
     assert all(p.returncode == 0 for p in procs)
     assert len(set(ids)) == 6
     assert counts()[:2] == (before[0] + 6, before[1] + 6)
     assert [current(FLOWS[i], 2024, 1) for i in range(6)] == [1000 + i for i in range(6)]
+
+
+def test_the_same_file_from_several_processes_is_stored_once(any_store):
+    """The duplicate-file rule holds across processes: one commit, the others told it is a duplicate of it."""
+    before = counts()
+    procs = [_upload_in_process(i, same_file=True) for i in range(4)]
+    answers = [p.communicate(timeout=180)[0].strip().splitlines()[-1].split() for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    committed = [int(a[0]) for a in answers if a[0] != "None"]
+    assert len(committed) == 1
+    assert sorted(a[1] for a in answers) == ["None"] + [str(committed[0])] * 3
+    assert counts()[:2] == (before[0] + 1, before[1] + 1)
 
 
 # ---------------------------------------------------------------- PostgreSQL itself

@@ -210,13 +210,21 @@ class Mirror:
                 self.db.execute(f"select max(nextval('{name}')) from range({pg_last - mine})").fetchone()
         return True
 
-    def ensure(self, pg: psycopg.Connection, schema: str, *, locked: bool) -> None:
-        """Refill when PostgreSQL's stamp moved; under the write lock, also line the sequences up."""
+    def ensure(self, pg: psycopg.Connection, schema: Callable[[], str], *, locked: bool) -> None:
+        """Refill when PostgreSQL's stamp moved; under the write lock, also line the sequences up. Outside the
+        lock the copy is read in one repeatable-read snapshot, so it never mixes states of two commits."""
         with self.lock:
-            if self.db is None or self.stamp != pg_stamp(pg):
-                self.fill(pg, schema)
-            elif locked and not self.align_sequences(pg, schema):
-                self.fill(pg, schema)
+            if locked:
+                if self.db is None or self.stamp != pg_stamp(pg) or not self.align_sequences(pg, schema()):
+                    self.fill(pg, schema())
+                return
+            if self.db is not None and self.stamp == pg_stamp(pg):
+                return
+            pg.execute("begin isolation level repeatable read read only")
+            try:
+                self.fill(pg, schema())
+            finally:
+                pg.execute("rollback")
 
 
 # ---------------------------------------------------------------- the connection callers get
@@ -231,7 +239,7 @@ class PgConnection:
     def __init__(self, url: str, pg: psycopg.Connection, schema: Callable[[], str], write_lock: threading.RLock) -> None:
         self.url, self.pg, self._schema, self._write_lock = url, pg, schema, write_lock
         self.mirror = mirror(url)
-        self.mirror.ensure(pg, schema(), locked=False)
+        self.mirror.ensure(pg, schema, locked=False)
         self._cur = self.mirror.cursor()
         self._in_tx = False
         self._wrote = False
@@ -243,7 +251,7 @@ class PgConnection:
         try:
             self.pg.execute("begin")
             self.pg.execute("select pg_advisory_xact_lock(%s)", [LOCK_KEY])
-            self.mirror.ensure(self.pg, self._schema(), locked=True)
+            self.mirror.ensure(self.pg, self._schema, locked=True)
             self._cur = self.mirror.cursor()
             self._cur.execute("begin")
         except BaseException:
