@@ -170,6 +170,26 @@ def test_init_force_rebuilds_postgresql_from_data(pg_db):
     assert table_counts()["figure"] == pg_rows("select count(*) from figure")[0][0]
 
 
+def test_an_older_postgresql_schema_is_brought_up_to_date_on_first_connect(pg_db):
+    """The same migration as the DuckDB file's: a store of an older schema version gets the missing tables."""
+    with psycopg.connect(pg_db, autocommit=True) as pg:
+        pg.execute("drop table login_throttle")
+        pg.execute("update meta set value = '1' where key = 'schema_version'")
+    store._PG_READY.discard(pg_db)
+    pgstore.close_all(pg_db)
+    with store.connect() as con:
+        assert con.execute("select count(*) from login_throttle").fetchone() == (0,)
+    assert pg_rows("select value from meta where key = 'schema_version'") == [(str(db.SCHEMA_VERSION),)]
+    assert pg_rows("select count(*) from login_throttle") == [(0,)]
+
+
+def test_statements_are_routed_by_what_they_do():
+    assert pgstore.is_local("select 1") and pgstore.is_local("create or replace temp table x as select 1")
+    assert pgstore.is_local("drop table if exists temp.figure_current")
+    assert not pgstore.is_local("with x as (select 1) insert into t select * from x")
+    assert not pgstore.is_local("insert into t values (?)") and not pgstore.is_local("update batch set status = ?")
+
+
 def test_sql_translation_for_postgresql():
     assert pgstore.pg_sql("select * from t where a = ? and b like '%?%'", [1]) == "select * from t where a = %s and b like '%%?%%'"
     assert pgstore.pg_sql("x double, y double precision", None) == "x double precision, y double precision"

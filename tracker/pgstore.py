@@ -12,6 +12,10 @@ parameters, ``store.writing()``, ``store.transaction(con)``, ``.df()``) and gets
   macros of ``queries/_shared/`` run unchanged. The copy is refilled from PostgreSQL when the data stamp
   (``meta.data_stamp``, bumped by every committed write) differs from the one it was filled at; each
   ``connect()`` costs one PostgreSQL round trip to read the stamp. Why this read path: see bench/RESULTS.md.
+- What a write may say: portable SQL with ``?`` parameters (``on conflict``, ``returning`` and ``list_contains(?,
+  col)`` are fine); column defaults constants or sequences (a time is passed from Python), since the copy and
+  PostgreSQL each evaluate the statement. A new table in schema.sql (``create table if not exists``) and a new
+  sequence are picked up by name; a store built earlier gets them when ``db.SCHEMA_VERSION`` is raised.
 - PostgreSQL holds the tables and sequences of ``tracker/sql/schema.sql`` (``double`` written as ``double
   precision``); the views and macros are the read side and live in the mirror only. The mirror's sequences
   are advanced to PostgreSQL's under the lock, so ids returned by the mirror are the ids PostgreSQL stored.
@@ -53,6 +57,15 @@ def statements(sql: str) -> list[str]:
 def _first_word(sql: str) -> str:
     match = re.match(r"\s*\(*\s*(\w+)", _strip_comments(sql))
     return match.group(1).lower() if match else ""
+
+
+def is_local(sql: str) -> bool:
+    """A read (or a temporary table, a view, a macro): the in-memory copy alone runs it. A ``with … insert`` is a
+    write."""
+    word = _first_word(sql)
+    if word == "with" and re.search(r"\b(insert|update|delete)\b", _strip_comments(sql), re.I):
+        return False
+    return word in _READ_WORDS or bool(_LOCAL_ONLY.match(sql))
 
 
 def pg_sql(sql: str, params: Any) -> str:
@@ -309,7 +322,7 @@ class PgConnection:
             if not self._in_tx:
                 raise duckdb.TransactionException("TransactionContext Error: cannot rollback - no transaction is active")
             self.rollback()
-        elif word in _READ_WORDS or _LOCAL_ONLY.match(sql):
+        elif is_local(sql):
             self._local(sql, params)
         else:
             self._write(lambda: self._both(sql, params))
