@@ -194,3 +194,12 @@ def test_sql_translation_for_postgresql():
     assert pgstore.pg_sql("select * from t where a = ? and b like '%?%'", [1]) == "select * from t where a = %s and b like '%%?%%'"
     assert pgstore.pg_sql("x double, y double precision", None) == "x double precision, y double precision"
     assert pgstore.pg_sql("where list_contains(?, code)", [[1]]) == "where code = any(%s)"
+
+
+@pytest.mark.parametrize("page", ["overview", "indicator", "projects", "tasks", "map", "meeting", "reporting", "history", "upload"])
+def test_pages_render_on_postgresql(pg_db, page):
+    from tests.conftest import app_page
+
+    at = app_page(f"pages/{page}.py", user=User("boss", "admin", None) if page in ("reporting", "history", "upload") else None)
+    assert not at.exception
+    assert at.main.children  # the page drew something from the store
