@@ -16,7 +16,7 @@ import pytest
 
 from bench.upload import FLOWS
 from tests.conftest import ROOT, TODAY, counts, current, make_csv
-from tracker import config, db, ingest, pgstore, store
+from tracker import config, db, ingest, pgadmin, pgstore, store
 from tracker.auth import User
 from tracker.status import build_status
 
@@ -175,7 +175,7 @@ def test_an_older_postgresql_schema_is_brought_up_to_date_on_first_connect(pg_db
     with psycopg.connect(pg_db, autocommit=True) as pg:
         pg.execute("drop table login_throttle")
         pg.execute("update meta set value = '1' where key = 'schema_version'")
-    store._PG_READY.discard(pg_db)
+    pgadmin.forget(pg_db)
     pgstore.close_all(pg_db)
     with store.connect() as con:
         assert con.execute("select count(*) from login_throttle").fetchone() == (0,)
@@ -203,3 +203,38 @@ def test_pages_render_on_postgresql(pg_db, page):
     at = app_page(f"pages/{page}.py", user=User("boss", "admin", None) if page in ("reporting", "history", "upload") else None)
     assert not at.exception
     assert at.main.children  # the page drew something from the store
+
+
+def test_backup_and_restore_on_postgresql(pg_db, tmp_path):
+    """A backup is one committed state; restoring it brings that state back, and writing goes on after it."""
+    kept = ingest.commit(make_csv([["cultural_events", 2024, 1, 61, None, None]]), "kept.csv", STAFF, today=TODAY)
+    backup = store.backup(tmp_path)
+    assert backup.exists() and backup.stat().st_mode & 0o777 == 0o600
+    at_backup = table_counts()
+    ingest.commit(make_csv([["cultural_events", 2024, 2, 62, None, None]]), "lost.csv", STAFF, today=TODAY)
+    store.restore(backup)
+    assert table_counts() == at_backup
+    assert pg_rows("select count(*) from batch where file_name in ('kept.csv', 'lost.csv')") == [(1,)]
+    assert (current("cultural_events", 2024, 1), current("cultural_events", 2024, 2)) != (61, 62)
+    after = ingest.commit(make_csv([["cultural_events", 2024, 2, 63, None, None]]), "after.csv", STAFF, today=TODAY)
+    assert after.batch_id > kept.batch_id
+    assert pg_rows("select file_name from batch where id = %s", [after.batch_id]) == [("after.csv",)]
+
+
+def test_migrate_a_duckdb_file_into_an_empty_postgresql_database(demo_db, pg_admin):
+    from tests import pgserver
+
+    name = pgserver.create_database(pg_admin)
+    url = pgserver.url_of(name)
+    try:
+        done = subprocess.run([sys.executable, "-m", "tracker", "migrate-to", url], cwd=ROOT, capture_output=True, text=True,
+                              env={**os.environ, "TRACKER_DB": str(demo_db)}, timeout=300)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "各表行数一致" in done.stdout
+        with store.connect(demo_db) as con:
+            figures = con.execute("select count(*) from figure").fetchone()[0]
+        with psycopg.connect(url) as pg:
+            assert pg.execute("select count(*) from figure").fetchone()[0] == figures
+    finally:
+        pgstore.close_all(url)
+        pgserver.drop_database(pg_admin, name)

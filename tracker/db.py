@@ -194,7 +194,9 @@ def build(path: Path | None = None, data_dir: Path | None = None, demo: bool = T
     path = Path(path or config.db_path())
     data_dir = Path(data_dir or config.DATA_DIR)
     if config.database_url():  # PostgreSQL: the same statements through tracker.store, in one locked transaction
-        store.build_postgres(lambda con: _fill(con, data_dir, demo), force)
+        from tracker import pgadmin
+
+        pgadmin.build(lambda con: _fill(con, data_dir, demo), force)
         return path
     if path.exists() and not force:
         _add_items(path, data_dir)

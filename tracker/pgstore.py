@@ -206,21 +206,22 @@ class Mirror:
         self.db, self.stamp = new, pg_stamp(pg)
         self.fills += 1
 
-    def align_sequences(self, pg: psycopg.Connection, schema: str) -> bool:
+    def align_sequences(self, pg: psycopg.Connection, schema: str, cur: duckdb.DuckDBPyConnection | None = None) -> bool:
         """Bring the copy's sequences to PostgreSQL's (a rolled-back write elsewhere burns ids there); False when
         the copy is ahead (it then needs a new fill)."""
-        assert self.db is not None
+        db = cur or self.db  # a caller's cursor sees the sequences its open transaction created
+        assert db is not None
         _, sequences = tables_and_sequences(schema)
         for name in sequences:
             pg_last = _pg_sequence(pg, name)
-            row = self.db.execute(
+            row = db.execute(
                 "select coalesce(last_value, start_value - 1) from duckdb_sequences() where sequence_name = ?", [name]
             ).fetchone()
             mine = int(row[0]) if row else 0
             if mine > pg_last:
                 return False
             if mine < pg_last:
-                self.db.execute(f"select max(nextval('{name}')) from range({pg_last - mine})").fetchone()
+                db.execute(f"select max(nextval('{name}')) from range({pg_last - mine})").fetchone()
         return True
 
     def ensure(self, pg: psycopg.Connection, schema: Callable[[], str], *, locked: bool) -> None:

@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -208,71 +208,15 @@ def server_message(exc: BaseException) -> StoreError:
     return StoreError(f"数据库服务器（PostgreSQL）出错，本次操作没有完成，原有数据完好：{_short(exc)}。请稍后重试或联系管理员。")
 
 
-def _schema() -> str:
-    from tracker import db
-
-    return db.schema_sql()
-
-
-_PG_READY: set[str] = set()
-
-
-def _ensure_pg_ready(url: str) -> None:
-    """Once per URL per process: build an empty database from ``data/`` (as a missing file is built), or bring
-    an older schema up to date in one transaction (the same schema version in ``meta`` as the DuckDB file)."""
-    if url in _PG_READY:
-        return
-    from tracker import db
-
-    with WRITE_LOCK:
-        with pgstore.connect(url, _schema, WRITE_LOCK) as con:
-            built = pgstore.pg_stamp(con.pg) != ""
-        if not built:
-            db.build()
-        else:
-            with pgstore.connect(url, _schema, WRITE_LOCK) as con, transaction(cast(Connection, con)):
-                version = int(one(cast(Connection, con), "select value from meta where key = 'schema_version'")[0])
-                if version < db.SCHEMA_VERSION:
-                    con.execute(db.schema_sql())
-                    con.execute("update meta set value = ? where key = 'schema_version'", [str(db.SCHEMA_VERSION)])
-        _PG_READY.add(url)
-
-
-@contextmanager
-def _connect_pg(url: str) -> Iterator[Connection]:
-    try:
-        _ensure_pg_ready(url)
-        with pgstore.connect(url, _schema, WRITE_LOCK) as con:
-            yield cast(Connection, con)
-    except pgstore.PgError as exc:
-        raise server_message(exc) from exc
-
-
-def build_postgres(fill: Any, force: bool) -> bool:
-    """``db.build`` on PostgreSQL: ``fill(con)`` loads schema and seed in one locked transaction; False when the
-    database already holds the store and ``force`` is not given."""
-    url = config.database_url()
-    try:
-        with WRITE_LOCK, pgstore.connect(url, _schema, WRITE_LOCK) as pg_con, transaction(cast(Connection, pg_con)) as con:
-            if pgstore.pg_stamp(pg_con.pg) != "":
-                if not force:
-                    return False
-                pgstore.drop_everything(pg_con, _schema())
-            fill(con)
-            con.execute("insert into meta values ('data_stamp', ?)", [str(time.time_ns())])
-    except pgstore.PgError as exc:
-        raise server_message(exc) from exc
-    _PG_READY.add(url)
-    return True
-
-
 @contextmanager
 def connect(path: Path | None = None, wait_seconds: float = 30.0) -> Iterator[Connection]:
     """Open the store for one operation; build it from ``data/`` first if the file is missing. With a
     PostgreSQL URL configured (``config.database_url()``), the store is that database and ``path`` is unused."""
     url = config.database_url()
     if url:
-        with _connect_pg(url) as con:
+        from tracker import pgadmin
+
+        with pgadmin.connect(url) as con:
             yield con
         return
     path = Path(path or config.db_path())
@@ -451,8 +395,10 @@ def check(path: Path | None = None) -> None:
     a restored file is checked again). Builds a missing file; raises DatabaseDamaged (Chinese) otherwise.
     On PostgreSQL: builds or upgrades the database and reads every table once (through the mirror)."""
     if config.database_url():
+        from tracker import db
+
         with connect() as con:
-            for table in pgstore.tables_and_sequences(_schema())[0]:
+            for table in pgstore.tables_and_sequences(db.schema_sql())[0]:
                 con.execute(f"select count(*) from {table}").fetchone()
         return
     path = Path(path or config.db_path())
@@ -473,11 +419,6 @@ def location() -> str:
     """Where the store is, for messages: the DuckDB file, or the PostgreSQL URL without its password."""
     url = config.database_url()
     return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url) if url else str(config.db_path())
-
-
-def _file_only(what: str) -> None:
-    if config.database_url():
-        raise StoreError(f"数据存放在 PostgreSQL 服务器上，请用 PostgreSQL 自带的 pg_dump / pg_restore {what}。")
 
 
 def _private_copy(source: Path, target: Path) -> None:
@@ -517,7 +458,10 @@ def backup(dest_dir: Path | None = None, keep: int | None = None) -> Path:
     Names carry the time to the microsecond and are never reused; the newest ``keep`` backups (settings
     ``[backup] keep``, 0 keeps all) stay, older ones in the folder are removed after a successful copy.
     """
-    _file_only("备份")
+    if config.database_url():
+        from tracker import pgadmin
+
+        return pgadmin.backup(dest_dir, keep)
     source = config.db_path()
     dest_dir = Path(dest_dir or _backup_dir(source))
     dest_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -555,7 +499,10 @@ def restore(backup_file: Path, path: Path | None = None) -> Restored:
     would make it unopenable), and the copy is moved in atomically. Raises StoreError (Chinese)."""
     from tracker import db
 
-    _file_only("恢复")
+    if config.database_url():
+        from tracker import pgadmin
+
+        return pgadmin.restore(Path(backup_file))
     path = Path(path or config.db_path())
     backup_file = Path(backup_file)
     if not backup_file.is_file():
