@@ -16,6 +16,11 @@ the write is rolled back, nothing is lost) and ``DatabaseDamaged`` (not a DuckDB
 A file that does not start with DuckDB's magic bytes is refused before DuckDB opens it (a SQLite header would
 otherwise make DuckDB look for an extension), and extensions are never installed or loaded automatically.
 The database file, its write-ahead log and backups are private to the server's OS user (mode 0600).
+
+With ``TRACKER_DATABASE_URL`` (or ``database_url`` in settings) the store is a PostgreSQL database instead: the
+same functions hand out ``tracker.pgstore.PgConnection``s, which callers use exactly as DuckDB connections
+(writes under one advisory lock across processes; reads on an in-memory copy), and ``tracker.pgadmin`` builds,
+upgrades, backs up and restores it.
 """
 
 from __future__ import annotations
@@ -285,7 +290,7 @@ def data_version(path: Path | None = None) -> tuple[str, float, int]:
     url = config.database_url()
     if url:
         try:
-            return (url, 0, int(pgstore.stamp(url) or 0))
+            return (location(), 0, int(pgstore.stamp(url) or 0))
         except pgstore.PgError as exc:
             raise server_message(exc) from exc
     path = Path(path or config.db_path())
