@@ -29,7 +29,8 @@ TODAY = date(2024, 3, 20)  # "today" for upload tests: 2024-01 and 2024-02 may b
 
 sys.path.insert(0, str(ROOT))
 
-from tracker import db, store  # noqa: E402
+from tests import pgserver  # noqa: E402
+from tracker import db, pgstore, store  # noqa: E402
 from tracker.model import IndicatorStatus  # noqa: E402
 
 SLOW_MODULES = {"test_concurrency.py", "test_bench.py"}
@@ -61,6 +62,7 @@ def demo_db(demo_db_template, tmp_path, monkeypatch) -> Path:
     path = tmp_path / "tracker.duckdb"
     shutil.copy(demo_db_template, path)
     monkeypatch.setenv("TRACKER_DB", str(path))
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
     return path
 
 
@@ -69,7 +71,55 @@ def empty_db(empty_db_template, tmp_path, monkeypatch) -> Path:
     path = tmp_path / "tracker.duckdb"
     shutil.copy(empty_db_template, path)
     monkeypatch.setenv("TRACKER_DB", str(path))
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> str:
+    """The admin URL of a running PostgreSQL (started here when it is not running)."""
+    return pgserver.ensure_server()
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_admin):
+    """A PostgreSQL database holding the demo store, built once per session; tests copy it."""
+    name = pgserver.create_database(pg_admin)
+    url = pgserver.url_of(name)
+    saved = os.environ.get("TRACKER_DATABASE_URL")
+    os.environ["TRACKER_DATABASE_URL"] = url
+    try:
+        db.build()
+    finally:
+        os.environ.pop("TRACKER_DATABASE_URL")
+        if saved is not None:
+            os.environ["TRACKER_DATABASE_URL"] = saved
+        pgstore.close_all(url)
+    yield name
+    pgserver.drop_database(pg_admin, name)
+
+
+@pytest.fixture
+def pg_db(pg_admin, pg_demo_template, tmp_path, monkeypatch) -> str:
+    """A fresh PostgreSQL copy of the demo store, and TRACKER_DATABASE_URL pointing at it (TRACKER_DB at an
+    unused path, so nothing falls back to a file by accident)."""
+    name = pgserver.create_database(pg_admin, template=pg_demo_template)
+    url = pgserver.url_of(name)
+    monkeypatch.setenv("TRACKER_DATABASE_URL", url)
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "unused.duckdb"))
+    yield url
+    pgstore.close_all(url)
+    pgserver.drop_database(pg_admin, name)
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def any_store(request) -> str:
+    """The demo store on each backend in turn: the DuckDB file, then PostgreSQL."""
+    if request.param == "duckdb":
+        request.getfixturevalue("demo_db")
+    else:
+        request.getfixturevalue("pg_db")
+    return request.param
 
 
 @pytest.fixture

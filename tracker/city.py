@@ -36,12 +36,17 @@ _CACHE_LOCK = threading.Lock()
 _CACHE_MAX = 24
 
 
+def _version(code: str) -> tuple:
+    with config.use_town(code):
+        return store.data_version()
+
+
 def town_statuses(year: int, month: int) -> dict[str, MonthStatus]:
     """Each town's own status of the month, read from its own store. Kept in memory under every store's file
     fingerprint (a stat, no connection): a warm call opens no database at all; a write in one town recomputes
     only that town (its status is cached per data stamp in ``tracker.status``)."""
     served = towns.installed()
-    key = (year, month, tuple((t.code, store.data_version(t.store)) for t in served))
+    key = (year, month, tuple((t.code, _version(t.code)) for t in served))
     with _CACHE_LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)

@@ -79,6 +79,17 @@ def town_queries_dir() -> Path | None:
     return None if is_home_town() else town_dir(town_code()) / "queries"
 
 
+def database_url() -> str:
+    """PostgreSQL as the store of record: ``$TRACKER_DATABASE_URL`` if set, else ``database_url`` in
+    ``data/settings.toml``; empty means the DuckDB file of ``db_path()`` (the default, one machine)."""
+    if is_home_town():
+        return os.environ.get("TRACKER_DATABASE_URL") or settings().database_url
+    # Another town: only its own settings.toml may name a PostgreSQL database (never the home town's: one database
+    # shared by two towns would mix their rows); without one, its own DuckDB file.
+    own = data_dir() / "settings.toml"
+    return _settings(own).database_url if own.exists() else ""
+
+
 def queries_dir() -> Path:
     """The indicator SQL files: ``$TRACKER_QUERIES`` if set (benchmarks at larger scales), else ``queries/``."""
     return Path(os.environ.get("TRACKER_QUERIES", QUERIES_DIR))
@@ -110,6 +121,7 @@ class Settings:
     auto_lock_from: str = ""
     # [escalation] steps: (consecutive months of 滞后, the step's name), ascending; the highest reached applies.
     escalation_steps: tuple[tuple[int, str], ...] = ((2, "督办单"), (3, "约谈"))
+    database_url: str = ""
 
 
 def settings(path: Path | None = None) -> Settings:

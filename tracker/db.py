@@ -193,6 +193,11 @@ def build(path: Path | None = None, data_dir: Path | None = None, demo: bool = T
     """
     path = Path(path or config.db_path())
     data_dir = Path(data_dir or config.data_dir())
+    if config.database_url():  # PostgreSQL: the same statements through tracker.store, in one locked transaction
+        from tracker import pgadmin
+
+        pgadmin.build(lambda con: _fill(con, data_dir, demo), force)
+        return path
     if path.exists() and not force:
         _add_items(path, data_dir)
         return path
@@ -203,11 +208,7 @@ def build(path: Path | None = None, data_dir: Path | None = None, demo: bool = T
     con = duckdb.connect(str(tmp))
     try:
         con.execute("begin")
-        con.execute(schema_sql())
-        _load_seed(con, data_dir)
-        if demo:
-            _load_demo(con, data_dir)
-        con.execute("insert into meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        _fill(con, data_dir, demo)
         con.execute("commit")
         con.execute("checkpoint")
     finally:
@@ -216,6 +217,14 @@ def build(path: Path | None = None, data_dir: Path | None = None, demo: bool = T
         old.unlink(missing_ok=True)
     os.replace(tmp, path)
     return path
+
+
+def _fill(con: duckdb.DuckDBPyConnection, data_dir: Path, demo: bool) -> None:
+    con.execute(schema_sql())
+    _load_seed(con, data_dir)
+    if demo:
+        _load_demo(con, data_dir)
+    con.execute("insert into meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
 
 _ITEMS_CHECKED: set[str] = set()

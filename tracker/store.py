@@ -16,6 +16,11 @@ the write is rolled back, nothing is lost) and ``DatabaseDamaged`` (not a DuckDB
 A file that does not start with DuckDB's magic bytes is refused before DuckDB opens it (a SQLite header would
 otherwise make DuckDB look for an extension), and extensions are never installed or loaded automatically.
 The database file, its write-ahead log and backups are private to the server's OS user (mode 0600).
+
+With ``TRACKER_DATABASE_URL`` (or ``database_url`` in settings) the store is a PostgreSQL database instead: the
+same functions hand out ``tracker.pgstore.PgConnection``s, which callers use exactly as DuckDB connections
+(writes under one advisory lock across processes; reads on an in-memory copy), and ``tracker.pgadmin`` builds,
+upgrades, backs up and restores it.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import contextvars
 import errno
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -37,7 +43,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from tracker import config
+from tracker import config, pgstore
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -203,9 +209,21 @@ def _ensure_ready(path: Path) -> None:
         _READY.add(key)
 
 
+def server_message(exc: BaseException) -> StoreError:
+    return StoreError(f"数据库服务器（PostgreSQL）出错，本次操作没有完成，原有数据完好：{_short(exc)}。请稍后重试或联系管理员。")
+
+
 @contextmanager
 def connect(path: Path | None = None, wait_seconds: float = 30.0) -> Iterator[Connection]:
-    """Open the store for one operation; build it from ``data/`` first if the file is missing."""
+    """Open the store for one operation; build it from ``data/`` first if the file is missing. With a
+    PostgreSQL URL configured (``config.database_url()``), the store is that database and ``path`` is unused."""
+    url = config.database_url()
+    if url:
+        from tracker import pgadmin
+
+        with pgadmin.connect(url) as con:
+            yield con
+        return
     path = Path(path or config.db_path())
     if not path.exists():
         from tracker import db
@@ -267,7 +285,14 @@ def writing(path: Path | None = None) -> Iterator[Connection]:
 
 
 def data_version(path: Path | None = None) -> tuple[str, float, int]:
-    """A cheap fingerprint of the database file, for cache keys: changes whenever a write lands (and only then)."""
+    """A cheap fingerprint of the database file, for cache keys: changes whenever a write lands (and only then).
+    On PostgreSQL: the data stamp every committed write bumps (one round trip)."""
+    url = config.database_url()
+    if url:
+        try:
+            return (location(), 0, int(pgstore.stamp(url) or 0))
+        except pgstore.PgError as exc:
+            raise server_message(exc) from exc
     path = Path(path or config.db_path())
     stats = [p.stat() for p in (path, path.with_name(path.name + ".wal")) if p.exists()]
     return (str(path), max((s.st_mtime_ns for s in stats), default=0), sum(s.st_size for s in stats))
@@ -278,6 +303,9 @@ def insert_rows(con: Connection, table: str, columns: Sequence[str], rows: Seque
     if not rows:
         return
     frame = pd.DataFrame([list(r) for r in rows], columns=list(columns))
+    if isinstance(con, pgstore.PgConnection):
+        con.insert_rows(table, columns, frame)
+        return
     con.register("_rows", frame)
     try:
         con.execute(f"insert into {table} ({', '.join(columns)}) select {', '.join(columns)} from _rows")
@@ -369,7 +397,15 @@ _CHECKED: set[tuple[str, int, int]] = set()
 
 def check(path: Path | None = None) -> None:
     """The start-up check: the file is ours and every table reads back. Once per file per process (by inode, so
-    a restored file is checked again). Builds a missing file; raises DatabaseDamaged (Chinese) otherwise."""
+    a restored file is checked again). Builds a missing file; raises DatabaseDamaged (Chinese) otherwise.
+    On PostgreSQL: builds or upgrades the database and reads every table once (through the mirror)."""
+    if config.database_url():
+        from tracker import db
+
+        with connect() as con:
+            for table in pgstore.tables_and_sequences(db.schema_sql())[0]:
+                con.execute(f"select count(*) from {table}").fetchone()
+        return
     path = Path(path or config.db_path())
     if not path.exists():
         from tracker import db
@@ -382,6 +418,12 @@ def check(path: Path | None = None) -> None:
         _verify(path, read_only=False)
         _ensure_ready(path)
         _CHECKED.add(key)
+
+
+def location() -> str:
+    """Where the store is, for messages: the DuckDB file, or the PostgreSQL URL without its password."""
+    url = config.database_url()
+    return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url) if url else str(config.db_path())
 
 
 def _private_copy(source: Path, target: Path) -> None:
@@ -421,6 +463,10 @@ def backup(dest_dir: Path | None = None, keep: int | None = None) -> Path:
     Names carry the time to the microsecond and are never reused; the newest ``keep`` backups (settings
     ``[backup] keep``, 0 keeps all) stay, older ones in the folder are removed after a successful copy.
     """
+    if config.database_url():
+        from tracker import pgadmin
+
+        return pgadmin.backup(dest_dir, keep)
     source = config.db_path()
     dest_dir = Path(dest_dir or _backup_dir(source))
     dest_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -458,6 +504,10 @@ def restore(backup_file: Path, path: Path | None = None) -> Restored:
     would make it unopenable), and the copy is moved in atomically. Raises StoreError (Chinese)."""
     from tracker import db
 
+    if config.database_url():
+        from tracker import pgadmin
+
+        return pgadmin.restore(Path(backup_file))
     path = Path(path or config.db_path())
     backup_file = Path(backup_file)
     if not backup_file.is_file():

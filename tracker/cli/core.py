@@ -22,8 +22,8 @@ def _num(value: float | None) -> str:
 
 def cmd_init(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    path = db.build(config.db_path(), force=args.force, demo=not args.no_demo)
-    print(f"数据库已就绪：{path}（{time.perf_counter() - started:.2f} 秒）")
+    db.build(config.db_path(), force=args.force, demo=not args.no_demo)
+    print(f"数据库已就绪：{store.location()}（{time.perf_counter() - started:.2f} 秒）")
     return 0
 
 

@@ -152,6 +152,27 @@ def cmd_backup(args) -> int:
     return 0
 
 
+def cmd_migrate_to(args) -> int:
+    """The DuckDB file (a backup of it) restored into the PostgreSQL database at URL; row counts compared."""
+    import os
+
+    from tracker import pgadmin
+
+    os.environ.pop("TRACKER_DATABASE_URL", None)
+    copy = store.backup()
+    before = pgadmin.row_counts()
+    os.environ["TRACKER_DATABASE_URL"] = args.url
+    store.restore(copy)
+    after = pgadmin.row_counts()
+    # audit and meta gain their own rows on the way (the restore's audit row, PostgreSQL's data stamp)
+    differ = {t: (before[t], after.get(t)) for t in before if after.get(t) != before[t] and t not in ("audit", "meta")}
+    if differ:
+        print(f"行数不一致：{differ}", file=sys.stderr)
+        return 1
+    print(f"已迁移到 {store.location()}：{sum(before.values())} 行，各表行数一致（备份 {copy}）。")
+    return 0
+
+
 def cmd_restore(args) -> int:
     """Check the backup, move the current file (and its .wal) aside, put the backup in place."""
     done = store.restore(Path(args.backup))
@@ -198,6 +219,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backup", help="备份数据库到 data/backups/")
     p.add_argument("--dir", help="备份目录（默认：数据库所在目录下的 backups/）")
     p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("migrate-to", help="把本机 DuckDB 数据库迁移到 PostgreSQL（先备份，再导入，逐表核对行数）")
+    p.add_argument("url", help="postgresql://用户:密码@主机/数据库")
+    p.set_defaults(func=cmd_migrate_to)
 
     p = sub.add_parser("restore", help="从备份恢复数据库（先检查备份；原文件移到 data/replaced/ 保留）")
     p.add_argument("backup", help="备份文件，如 data/backups/tracker-20240101-120000-000000.duckdb")

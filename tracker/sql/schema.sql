@@ -7,16 +7,16 @@ create table if not exists metric (
     department varchar not null references department (code),
     kind varchar not null check (kind in ('flow', 'stock')),
     per_place boolean not null, place_kind varchar,
-    min_value double, max_value double, description varchar
+    min_value double precision, max_value double precision, description varchar
 );
 create table if not exists place (
     code varchar primary key, name varchar not null, kind varchar not null, parent varchar,
-    geometry varchar, label_lng double, label_lat double, schematic boolean not null default true,
+    geometry varchar, label_lng double precision, label_lat double precision, schematic boolean not null default true,
     note varchar, version integer not null default 1
 );
 create table if not exists place_history (
-    code varchar, name varchar, kind varchar, parent varchar, geometry varchar, label_lng double,
-    label_lat double, schematic boolean, note varchar, version integer, replaced_at timestamp,
+    code varchar, name varchar, kind varchar, parent varchar, geometry varchar, label_lng double precision,
+    label_lat double precision, schematic boolean, note varchar, version integer, replaced_at timestamp,
     replaced_by varchar
 );
 create sequence if not exists batch_id_seq start 1;
@@ -31,10 +31,10 @@ create table if not exists batch (
 create table if not exists figure (
     metric varchar not null references metric (code), year integer not null,
     month integer not null check (month between 1 and 12), place varchar,
-    value double, note varchar, batch_id integer not null references batch (id)
+    value double precision, note varchar, batch_id integer not null references batch (id)
 );
 create table if not exists target (
-    indicator varchar not null, year integer not null, value double,
+    indicator varchar not null, year integer not null, value double precision,
     comparator varchar not null check (comparator in ('>=', '<=', '=')),
     rule varchar not null default 'fixed' check (rule in ('fixed', 'last_year')),
     note varchar, batch_id integer not null references batch (id)
@@ -50,7 +50,7 @@ create table if not exists project (
 create table if not exists project_progress (
     project varchar not null references project (code), year integer not null,
     month integer not null check (month between 1 and 12),
-    stage varchar not null, percent double, note varchar, batch_id integer not null references batch (id),
+    stage varchar not null, percent double precision, note varchar, batch_id integer not null references batch (id),
     problem varchar  -- 存在问题 (note is the 进展情况)
 );
 create table if not exists explanation (
