@@ -186,6 +186,22 @@ PAGES = [
 LEADER_PAGES = PAGES[:10]
 
 
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    """``python -m tracker ARGS`` in this process: (exit code, stdout, stderr)."""
+    from tracker.cli import main
+
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def write(tmp_path, name: str, header: str, *rows: str) -> str:
+    """A small text file (a CSV upload) of a header and rows; its path."""
+    path = tmp_path / name
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return str(path)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

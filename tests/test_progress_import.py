@@ -10,9 +10,8 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, add_users
+from tests.conftest import ROOT, add_users, run, write
 from tracker import store
-from tracker.cli import main
 
 PROJECT_HEADER = "项目编码,年,月,阶段,形象进度,进展情况"
 TASK_HEADER = "事项编码,年,月,进展情况,完成情况"
@@ -29,18 +28,6 @@ def strict_json(text: str):
 def staff_db(demo_db):
     add_users(demo_db, ("wang", "staff", "water"), ("li", "staff", "nature"), ("zhao", "staff", "env"), ("admin", "admin", None))
     return demo_db
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def write(tmp_path, name: str, header: str, *rows: str) -> str:
-    path = tmp_path / name
-    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-    return str(path)
 
 
 def rows_in(table: str) -> int:

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import add_users
+from tests.conftest import add_users, run, write
 from tracker import auth, config, ingest, locks, review, store
 from tracker.auth import PermissionDenied, User
-from tracker.cli import main
 
 WANG = User("wang", "staff", "water")
 ZHANG = User("zhang", "supervisor", None)
@@ -28,18 +27,6 @@ LOCKED_JUNE = "2023年6月已锁定（督查室 zhang 于"
 def month_db(demo_db):
     add_users(demo_db, ("wang", "staff", "water"), ("zhang", "supervisor", None), ("boss", "admin", None))
     return demo_db
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def write(tmp_path, name: str, header: str, *rows: str) -> str:
-    path = tmp_path / name
-    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-    return str(path)
 
 
 def rows() -> dict[str, int]:

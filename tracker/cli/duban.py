@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from tracker import duban_doc, ledger, store
@@ -26,26 +27,24 @@ def _usage(args: argparse.Namespace, suffix: str) -> str | None:
     return None
 
 
-def cmd_duban(args: argparse.Namespace) -> int:
+def _document(args: argparse.Namespace, build: Callable[[store.Connection], bytes]) -> int:
+    """A .docx of the month built by ``build``, or the refusal in Chinese."""
     if problem := _usage(args, ".docx"):
         return err(problem, 2)
     try:
         with store.connect() as con:
-            data = duban_doc.duban_for_item(con, args.item, args.year, args.month)
+            data = build(con)
     except duban_doc.DubanError as exc:
         return err(str(exc))
     return _save(args, data)
+
+
+def cmd_duban(args: argparse.Namespace) -> int:
+    return _document(args, lambda con: duban_doc.duban_for_item(con, args.item, args.year, args.month))
 
 
 def cmd_notice(args: argparse.Namespace) -> int:
-    if problem := _usage(args, ".docx"):
-        return err(problem, 2)
-    try:
-        with store.connect() as con:
-            data = duban_doc.notice_for_department(con, args.department, args.year, args.month)
-    except duban_doc.DubanError as exc:
-        return err(str(exc))
-    return _save(args, data)
+    return _document(args, lambda con: duban_doc.notice_for_department(con, args.department, args.year, args.month))
 
 
 def cmd_ledger(args: argparse.Namespace) -> int:
