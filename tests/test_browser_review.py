@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from tests.conftest import ARTIFACTS, LoginServer, assert_no_exception, goto, login_in_sidebar, screenshot, wait_for_app
-from tracker import auth, store
+from tracker import actions, auth, store
 
 pytestmark = pytest.mark.browser
 JUNE = "year=2023&month=6"
@@ -120,3 +120,61 @@ def test_the_review_page_on_a_phone(review_server, browser):
         screenshot(tab, "review_phone")
     finally:
         context.close()
+
+
+def test_an_action_from_meeting_mode_is_open_next_month_then_closed_and_the_ledger_says_so(review_server, browser, tmp_path):
+    """The rest of the 督办 loop, through the pages: the 督查室 creates an action in 会议模式 for a lagging item →
+    in July it is listed open on the overview → staff report progress → the 督查室 closes it (销号) with evidence →
+    the 督办台账 downloaded from the page says 已销号."""
+    import openpyxl
+
+    requirement = "7月底前补齐截污工程资料并报送施工计划"
+    evidence = "已报送施工计划，7月28日现场核查属实"
+    boss_context, boss = tab_of(browser)
+    staff_context, staff = tab_of(browser)
+    try:
+        goto(boss, review_server, "", JUNE)
+        login_in_sidebar(boss, "duban_web", "duban-web-password")
+        goto(boss, review_server, "meeting", JUNE + "&slide=1")
+        boss.get_by_text("督办事项（办理中").first.click()
+        wait_for_app(boss)
+        boss.locator("[data-testid='stSelectbox']").filter(has_text="会上决定督办的事项").click()
+        boss.get_by_role("option").filter(has_text="重点整治河涌截污工程完工").first.click()
+        wait_for_app(boss)
+        boss.get_by_label("督办要求").fill(requirement)
+        boss.get_by_role("button", name="发起督办").click()
+        boss.get_by_text("已发起督办事项").wait_for(timeout=30_000)
+        wait_for_app(boss)
+        assert_no_exception(boss)
+        screenshot(boss, "duban_from_meeting")
+
+        goto(boss, review_server, "", "year=2023&month=7")
+        boss.get_by_text("办理中的督办事项（1项）").wait_for(timeout=30_000)  # the table itself is drawn on a canvas
+        with store.connect(review_server.db_path) as con:
+            (made,) = [a for a in actions.list_actions(con) if a.text == requirement]
+        assert (made.year, made.month, made.department, made.is_open) == (2023, 6, "water", True)
+
+        goto(staff, review_server, "", JUNE)
+        login_in_sidebar(staff, "water_web", "water-web-password")
+        goto(staff, review_server, "actions", "year=2023&month=7")
+        staff.get_by_label("进展情况").fill("已完成资料补齐，施工计划报镇政府审定")
+        staff.get_by_role("button", name="报送进展").click()
+        staff.get_by_text("的进展").first.wait_for(timeout=30_000)
+        assert_no_exception(staff)
+
+        goto(boss, review_server, "actions", "year=2023&month=7")
+        boss.get_by_label("销号依据").fill(evidence)
+        boss.get_by_role("button", name="销号").click()
+        boss.get_by_text("已销号").first.wait_for(timeout=30_000)
+        wait_for_app(boss)
+        with boss.expect_download() as got:
+            boss.get_by_role("button", name="下载督办台账（Excel）").click()
+        path = tmp_path / "ledger.xlsx"
+        got.value.save_as(path)
+        rows = [[str(c) if c is not None else "" for c in row] for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True)]
+        (row,) = [r for r in rows if any(requirement in c for c in r)]
+        assert "已销号" in row and any("截污" in c for c in row)
+        screenshot(boss, "duban_closed")
+    finally:
+        boss_context.close()
+        staff_context.close()

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from tracker import actions, store, supervision
+from tracker import actions, store, supervision, towns
 from tracker import status as status_mod
 from tracker.actions import Action
 from tracker.export import write_text
@@ -72,7 +72,7 @@ def ledger_xlsx(report: MonthStatus, listed: Sequence[Action]) -> bytes:
     ws = wb.active
     ws.title = f"{report.year}年{report.month}月督办台账"[:31]
     last = get_column_letter(len(HEADER))
-    ws.append([f"三乡镇{report.year}年政府工作报告重点任务督办台账　截至{report.year}年{report.month}月"])
+    ws.append([f"{towns.name()}{report.year}年政府工作报告重点任务督办台账　截至{report.year}年{report.month}月"])
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font = Font(size=16, bold=True)
     ws.row_dimensions[1].height = 28
