@@ -111,7 +111,7 @@ def load_places_geojson() -> str:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _city(year: int, month: int, versions: tuple[tuple[str, float, int], ...]) -> tuple[list[city.TownRow], pd.DataFrame]:
     reports = city.town_statuses(year, month)
-    return city.rollup(reports), city.shared_indicators(reports)
+    return city.rollup(reports, city.open_actions(year, month)), city.shared_indicators(reports)
 
 
 def load_city(year: int, month: int) -> tuple[list[city.TownRow], pd.DataFrame]:

@@ -15,6 +15,8 @@ COLUMNS = {
     "进入": st.column_config.LinkColumn("进入", display_text="进入该镇街", help="打开该镇街的总览（同一年月）"),
     "事项": st.column_config.NumberColumn("事项", help="本月评定的指标、项目和重点工作"),
     "填报率": st.column_config.NumberColumn("填报率", format="%.1f%%", help="本月已填报的事项占比"),
+    "升级督办": st.column_config.NumberColumn("升级督办", help="连续滞后达到升级督办（督办单、约谈）的事项数"),
+    "办理中的督办事项": st.column_config.NumberColumn("办理中的督办事项", help="截至本月已发起、尚未销号的督办事项"),
 }
 
 
@@ -27,6 +29,8 @@ def town_frame(rows: list[city.TownRow], year: int, month: int, statuses: list[s
                 "事项": r.items,
                 **{status_label(s): r.counts[s] for s in statuses},
                 "填报率": None if r.report_rate is None else round(r.report_rate * 100, 1),
+                "升级督办": r.escalated,
+                "办理中的督办事项": r.open_actions,
             }
             for r in rows
         ]

@@ -315,3 +315,18 @@ def test_a_town_that_needs_a_login_shows_nothing_to_another_towns_user(demo_db, 
     assert any("本系统需要登录后查看" in i.value for i in theirs.info)
     assert not theirs.dataframe and not theirs.metric  # nothing of 横栏镇 is shown
     assert "user" not in theirs.session_state  # the login of 三乡镇 is not a login of 横栏镇
+
+
+def test_the_city_rollup_counts_escalated_items_and_open_actions_per_town(two_towns):
+    from datetime import date
+
+    from tracker import actions, city
+    from tracker.auth import User
+
+    reports = city.town_statuses(2023, 6)
+    lagging = next(i for i in reports[HOME].all_items if i.status == "滞后")
+    actions.create_action(lagging.code, 2023, 6, "7月底前报送整改措施", date(2023, 7, 31), User("admin", "admin"))
+    rows = {r.code: r for r in city.rollup(reports, city.open_actions(2023, 6))}
+    assert rows[HOME].open_actions == 1 and rows[HENGLAN].open_actions == 0
+    assert rows[HOME].escalated == sum(1 for i in reports[HOME].all_items if i.escalation) > 0
+    assert city.open_actions(2023, 5)[HOME] == 0  # not yet arisen in May

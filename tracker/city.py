@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tracker import config, status, store, towns
+from tracker import actions, config, status, store, towns
 from tracker.model import ALL_STATUSES, NO_DATA, MonthStatus, status_counts
 
 
@@ -24,6 +24,8 @@ class TownRow:
     counts: dict[str, int]  # items per status
     reported: int  # items with something reported for the month
     demo: bool
+    escalated: int = 0  # items whose consecutive months of 滞后 reached an escalation step
+    open_actions: int = 0  # 督办事项 still open (not 销号) that arose up to the month
 
     @property
     def report_rate(self) -> float | None:
@@ -39,6 +41,15 @@ _CACHE_MAX = 24
 def _version(code: str) -> tuple:
     with config.use_town(code):
         return store.data_version()
+
+
+def open_actions(year: int, month: int) -> dict[str, int]:
+    """Each town's 督办事项 open in the month (arisen by then, not closed), from its own store."""
+    out = {}
+    for town in towns.installed():
+        with config.use_town(town.code), store.connect() as con:
+            out[town.code] = sum(1 for a in actions.list_actions(con, year=year) if a.open_in(year, month))
+    return out
 
 
 def town_statuses(year: int, month: int) -> dict[str, MonthStatus]:
@@ -62,7 +73,7 @@ def town_statuses(year: int, month: int) -> dict[str, MonthStatus]:
     return out
 
 
-def rollup(reports: dict[str, MonthStatus]) -> list[TownRow]:
+def rollup(reports: dict[str, MonthStatus], open_by_town: dict[str, int] | None = None) -> list[TownRow]:
     """One row per town, in the order of ``towns.installed()`` (the home town first)."""
     names = {t.code: t.name for t in towns.installed()}
     rows = []
@@ -76,6 +87,8 @@ def rollup(reports: dict[str, MonthStatus]) -> list[TownRow]:
                 counts=status_counts(items),
                 reported=sum(1 for i in items if i.status != NO_DATA),
                 demo=report.demo,
+                escalated=sum(1 for i in items if i.escalation),
+                open_actions=(open_by_town or {}).get(code, 0),
             )
         )
     return rows
