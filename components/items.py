@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from components.tables import REVIEW_COL, REVIEW_HELP
+from tracker import review
 from tracker.labels import status_label
 from tracker.model import ProjectStatus, TaskStatus
 from tracker.wording import NO_LEADER
@@ -18,11 +20,13 @@ TASK_COLUMNS = {
     "重点工作": st.column_config.TextColumn("重点工作", width="medium", pinned=True),
     "最新进展情况": st.column_config.TextColumn("最新进展情况", width="large"),
     "报告原文": st.column_config.TextColumn("报告原文", width="large", help="双击单元格可查看全文"),
+    REVIEW_COL: st.column_config.TextColumn(REVIEW_COL, help=REVIEW_HELP),
 }
 ASSIGNMENT_COLUMNS = {
     "code": None,
     "项目": st.column_config.TextColumn("项目", width="medium", pinned=True),
     "最新进展情况": st.column_config.TextColumn("最新进展情况", width="large"),
+    REVIEW_COL: st.column_config.TextColumn(REVIEW_COL, help=REVIEW_HELP),
 }
 
 
@@ -43,11 +47,13 @@ def task_frame(tasks: Sequence[TaskStatus]) -> pd.DataFrame:
             "责任领导": t.leader or NO_LEADER,
             "最新进展情况": t.progress or "",
             "存在问题": t.problem or "",
+            REVIEW_COL: review.mark(t.review),
             "报告原文": t.source,
         }
         for t in tasks
     ]
-    columns = ["code", "重点工作", "领域", "状态", "完成情况", "牵头单位", "配合单位", "责任领导", "最新进展情况", "存在问题", "报告原文"]
+    columns = ["code", "重点工作", "领域", "状态", "完成情况", "牵头单位", "配合单位", "责任领导", "最新进展情况", "存在问题", REVIEW_COL,
+               "报告原文"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -62,7 +68,8 @@ def assignment_frame(projects: Sequence[ProjectStatus]) -> pd.DataFrame:
             "责任领导": p.leader or NO_LEADER,
             "最新进展情况": p.note or "",
             "存在问题": p.problem or "",
+            REVIEW_COL: review.mark(p.review),
         }
         for p in projects
     ]
-    return pd.DataFrame(rows, columns=["code", "项目", "牵头单位", "配合单位", "责任领导", "最新进展情况", "存在问题"])
+    return pd.DataFrame(rows, columns=["code", "项目", "牵头单位", "配合单位", "责任领导", "最新进展情况", "存在问题", REVIEW_COL])

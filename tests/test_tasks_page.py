@@ -25,3 +25,11 @@ def test_projects_page_shows_lead_support_and_leader(demo_db):
     row = table[table["项目"] == "茅湾涌防洪排涝整治工程一期"].iloc[0]
     assert (row["牵头单位"], row["配合单位"], row["责任领导"]) == ("水务局", "自然资源分局", "未设置")
     assert row["最新进展情况"]
+
+
+def test_tasks_and_projects_carry_the_review_marker(demo_db):
+    """A leader sees whether the 督查室 reviewed a department's month on the 重点工作 and 重点项目 tables too."""
+    tasks = frame(open_page("tasks"), "重点工作")
+    projects = frame(open_page("projects"), "牵头单位")
+    for table in (tasks, projects):
+        assert set(table["审核"]) <= {"未审核", "已审核", "已退回", "—"} and "未审核" in set(table["审核"])
