@@ -24,7 +24,8 @@ PHONE_AGENT = (
 JUNE = {"year": "2023", "month": "6"}
 
 # Latin words a Chinese reader expects: file formats, product names and key names. Anything else fails the walk.
-ALLOWED_WORDS = {"Excel", "PPT", "Word", "MB", "CSV", "XLSX", "xlsx", "csv", "GBK", "UTF", "SHA", "PNG", "Ctrl", "Enter", "GeoJSON"}
+ALLOWED_WORDS = {"Excel", "PPT", "Word", "MB", "CSV", "XLSX", "xlsx", "csv", "ZIP", "zip", "GBK", "UTF", "SHA", "PNG", "Ctrl", "Enter",
+                 "GeoJSON"}  # fmt: skip
 # Never shown for a missing value: "—" is (with its meaning in the column's help).
 MISSING_WORDS = ("None", "nan", "NaN", "NaT", "null", "undefined")
 ADMIN, ADMIN_PASSWORD = "uxwalk", "ux-walk-password-1"
