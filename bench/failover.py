@@ -339,6 +339,9 @@ def report(
         "viewer_errors": len(viewer_errors),
         "viewer_error_examples": sorted({str(r["error"] or r["status"])[:120] for r in viewer_errors})[:5],
         "recovery_s": round(max(recovery), 2) if recovery else None,
+        "slowest_load_around_kill_s": round(
+            max((r["seconds"] for r in viewers.loads if killed_server_at - 1 <= r["at"] <= killed_server_at + 5), default=0), 3
+        ),
         "load_average": os.getloadavg(),
     }
 
