@@ -53,7 +53,11 @@ from tests import pgserver  # noqa: E402
 # 0 lost, 0 duplicated; the only upload error a staff member sees is the one whose backend was killed (and its
 # retry stores it); a page answers within 2 s at p95 while 20 staff upload; no viewer sees an error when a server
 # dies (nginx passes the request to another server); every viewer of the dead server loads a page within 10 s.
-FLOOR = {"lost": 0, "duplicated": 0, "upload_errors_besides_killed": 0, "page_p95_s": 2.0, "viewer_errors": 0, "recovery_s": 10.0}
+# A staff member waits <= 10 s for a commit (bench/load.py's floor), also with 20 committing at once.
+FLOOR = {
+    "lost": 0, "duplicated": 0, "upload_errors_besides_killed": 0, "upload_p95_s": 10.0, "page_p95_s": 2.0, "viewer_errors": 0,
+    "recovery_s": 10.0,
+}  # fmt: skip
 DEADLINE_S = 170
 UPSTREAM_HEADER = "add_header X-Upstream $upstream_addr always;"  # which server answered
 
@@ -342,7 +346,7 @@ def report(
         "slowest_load_around_kill_s": round(
             max((r["seconds"] for r in viewers.loads if killed_server_at - 1 <= r["at"] <= killed_server_at + 5), default=0), 3
         ),
-        "load_average": os.getloadavg(),
+        "load_average_after": round(os.getloadavg()[0], 2),
     }
 
 
@@ -354,19 +358,27 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=60)
     parser.add_argument("--viewers", type=int, default=50)
     args = parser.parse_args()
-    started = time.time()
+    started, load_before = time.time(), os.getloadavg()[0]
     r = run(args)
+    r["load_average_before"] = round(load_before, 2)
     r["total_s"] = round(time.time() - started, 1)
-    verdict = (
-        r["lost"] <= FLOOR["lost"] and r["duplicated"] <= FLOOR["duplicated"] and r["never_accepted_but_stored"] == 0
-        and r["uploads_accepted"] == r["uploads_sent"] and r["failed_processes"] == 0
-        and r["upload_errors_besides_killed"] <= FLOOR["upload_errors_besides_killed"]
-        and r["page_p95_s"] <= FLOOR["page_p95_s"] and r["viewer_errors"] <= FLOOR["viewer_errors"]
-        and r["recovery_s"] is not None and r["recovery_s"] <= FLOOR["recovery_s"]
-        and r["backend_recovery_s"] is not None and r["backend_recovery_s"] <= FLOOR["recovery_s"]
-    )  # fmt: skip
+    checks = {
+        "lost": r["lost"] <= FLOOR["lost"] and r["never_accepted_but_stored"] == 0 and r["uploads_accepted"] == r["uploads_sent"],
+        "duplicated": r["duplicated"] <= FLOOR["duplicated"],
+        "upload_errors_besides_killed": r["upload_errors_besides_killed"] <= FLOOR["upload_errors_besides_killed"]
+        and r["failed_processes"] == 0,
+        "upload_p95_s": r["upload_p95_s"] <= FLOOR["upload_p95_s"],
+        "page_p95_s": r["page_p95_s"] <= FLOOR["page_p95_s"],
+        "viewer_errors": r["viewer_errors"] <= FLOOR["viewer_errors"],
+        "recovery_s": r["recovery_s"] is not None
+        and r["recovery_s"] <= FLOOR["recovery_s"]
+        and r["backend_recovery_s"] is not None
+        and r["backend_recovery_s"] <= FLOOR["recovery_s"],
+    }
+    failed = [name for name, good in checks.items() if not good]
+    verdict = not failed
     print(json.dumps(r, ensure_ascii=False, indent=1))
-    print("floor:", json.dumps(FLOOR), "✓" if verdict else "✗ below the floor")
+    print("floor:", json.dumps(FLOOR), "✓" if verdict else f"✗ below the floor: {', '.join(failed)}")
     sys.exit(0 if verdict else 1)
 
 
