@@ -1,5 +1,6 @@
 """The benchmark script runs end to end (a smoke test: no timing is asserted, by design)."""
 
+import json
 import subprocess
 import sys
 
@@ -23,3 +24,21 @@ def test_quick_benchmark_prints_every_section():
         assert row in result.stdout, row
     assert "error" not in result.stdout.split("| figure |")[1]
     assert (ROOT / "bench" / "out" / "RESULTS-quick.md").exists()
+
+
+@pytest.mark.timeout(300)
+def test_failover_bench_small_stores_every_accepted_upload_once():
+    """bench/failover.py with small numbers (2 servers, 4 staff, 10 viewers): whatever was killed, every accepted
+    upload is stored exactly once, nothing refused is half stored, and no viewer saw an error. Times are printed by
+    the bench, not asserted here."""
+    command = [sys.executable, "bench/failover.py", "--servers", "2", "--staff", "4", "--files", "2", "--rows", "60", "--viewers", "10"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert "floor:" in result.stdout, result.stderr[-2000:]
+    figures = json.loads(result.stdout.split("\nfloor:")[0])
+    assert figures["uploads_sent"] == 8
+    assert figures["uploads_accepted"] == figures["uploads_stored"] == 8
+    assert figures["lost"] == figures["duplicated"] == figures["never_accepted_but_stored"] == 0
+    assert figures["failed_processes"] == 0 and figures["upload_errors_besides_killed"] == 0
+    assert figures["viewer_errors"] == 0 and figures["page_loads"] > 0
+    for message in figures["upload_error_messages"]:
+        assert message.startswith("数据库服务器（PostgreSQL）出错，本次操作没有完成，原有数据完好")

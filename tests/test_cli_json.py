@@ -25,6 +25,7 @@ ARGUMENTS = {
     ("items",): [["--year", "2023"], ["--year", "2024"]],
     ("towns",): [[]],
     ("actions", "list"): [[], ["--open", "--year", "2023"]],
+    ("health",): [[]],
 }
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import cast
 
 import duckdb
+import psycopg
 
 from tracker import config, pgstore, store
 from tracker.store import WRITE_LOCK, Connection, StoreError, server_message, transaction
@@ -63,7 +64,7 @@ def connect(url: str) -> Iterator[Connection]:
         ensure_ready(url)
         with pgstore.connect(url, _schema, WRITE_LOCK) as con:
             yield cast(Connection, con)
-    except pgstore.PgError as exc:
+    except (pgstore.PgError, psycopg.Error) as exc:  # psycopg's own: a backend ended at begin or commit (bench/failover.py)
         raise server_message(exc) from exc
 
 

@@ -14,6 +14,7 @@ Each module adds its own sub-commands through ``register(subparsers)``; a handle
 - ``review``: review (督查室: accept or return a submission or a 情况说明), lock and unlock a month
 - ``actions``: 督办事项 (actions add / list / progress / close)
 - ``duban``: duban (督办单), notice (催报通知), ledger (督办台账)
+- ``health``: is the store usable (opens, schema current, a read works; PostgreSQL answers in time), exit 0 / 1
 - ``guard`` (last): wraps every command: the store's refusals (busy, full disk, damaged file) as a Chinese line,
   audit rows marked as command-line writes by the OS user
 - ``output``: strict JSON and Chinese refusals, shared by all
@@ -40,6 +41,7 @@ COMMAND_MODULES = (
     "tracker.cli.review",
     "tracker.cli.actions",
     "tracker.cli.duban",
+    "tracker.cli.health",
     "tracker.cli.guard",
 )
 

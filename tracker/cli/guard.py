@@ -28,8 +28,9 @@ def os_user() -> str:
         return "unknown"
 
 
-# Commands that make or replace the file, or never open it: no check of the current file first.
-UNCHECKED = frozenset({"init", "restore", "demo-data"})
+# Commands that make or replace the file, or never open it: no check of the current file first. ``health`` checks
+# the store itself and must not build a missing one.
+UNCHECKED = frozenset({"init", "restore", "demo-data", "health"})
 
 
 def guarded(func: Callable[[argparse.Namespace], int], check: bool = True) -> Callable[[argparse.Namespace], int]:
