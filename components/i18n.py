@@ -165,7 +165,7 @@ _SCRIPT = """
   };
   const filter = {
     acceptNode: (node) =>
-      node.nodeType === Node.ELEMENT_NODE && (node.namespaceURI !== "http://www.w3.org/1999/xhtml" ||
+      node.nodeType === Node.ELEMENT_NODE && (!(node instanceof HTMLElement) ||
         node.getAttribute("translate") === "no" || node.tagName === "SCRIPT" || node.tagName === "STYLE")
         ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
   };

@@ -10,7 +10,6 @@ import itertools
 import os
 import shutil
 import subprocess
-import time
 
 import psycopg
 
@@ -35,16 +34,16 @@ def ensure_server() -> str:
         subprocess.run(["pg_ctlcluster", clusters[0][0], clusters[0][1], "start"], check=True)
     user = os.environ.get("USER") or subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
     url = f"postgresql:///postgres?host={SOCKET_DIR}"
-    for _ in range(50):
-        try:
-            psycopg.connect(url, connect_timeout=2).close()
-            return url
-        except psycopg.OperationalError as exc:
-            if "does not exist" in str(exc) and "role" in str(exc):
-                _as_postgres(f"create role {user} superuser login")
-            else:
-                time.sleep(0.2)
-    raise RuntimeError("PostgreSQL did not accept connections")
+    # Wait for the server itself (pg_isready blocks until it accepts connections or the timeout passes).
+    if subprocess.run(["pg_isready", "-q", "-h", SOCKET_DIR, "-t", "60"]).returncode != 0:
+        raise RuntimeError("PostgreSQL did not accept connections")
+    try:
+        psycopg.connect(url, connect_timeout=10).close()
+    except psycopg.OperationalError as exc:
+        if not ("does not exist" in str(exc) and "role" in str(exc)):
+            raise
+        _as_postgres(f"create role {user} superuser login")
+    return url
 
 
 def url_of(name: str) -> str:

@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, counts, make_csv
-from tracker import auth, store
+from tracker import auth, backups, store
 
 
 def cli(db_path: Path, *args: str, stdin: str = "", limit_file_size: int | None = None) -> subprocess.CompletedProcess:
@@ -88,7 +88,7 @@ def test_the_app_says_what_is_wrong_at_start_up_instead_of_a_traceback(demo_db):
 
 
 def test_backups_never_collide_are_private_and_kept_to_the_setting(demo_db, monkeypatch):
-    made = [store.backup(keep=3) for _ in range(5)]  # five in well under a second
+    made = [backups.backup(keep=3) for _ in range(5)]  # five in well under a second
     assert len(set(made)) == 5
     left = sorted((demo_db.parent / "backups").glob("*.duckdb"))
     assert left == sorted(made)[-3:]
@@ -100,7 +100,7 @@ def test_backups_never_collide_are_private_and_kept_to_the_setting(demo_db, monk
 
 
 def test_restore_checks_the_backup_keeps_the_broken_file_aside_and_handles_the_wal(demo_db):
-    backup = store.backup()
+    backup = backups.backup()
     before = counts()
     damage(demo_db, "zeroed block")
     demo_db.with_name(demo_db.name + ".wal").write_bytes(b"stale write-ahead log")

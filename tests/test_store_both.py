@@ -16,7 +16,7 @@ import pytest
 
 from bench.upload import FLOWS
 from tests.conftest import ROOT, TODAY, counts, current, make_csv
-from tracker import config, db, ingest, pgadmin, pgstore, store
+from tracker import backups, config, db, ingest, pgadmin, pgstore, store
 from tracker.auth import User
 from tracker.status import build_status
 
@@ -208,11 +208,11 @@ def test_pages_render_on_postgresql(pg_db, page):
 def test_backup_and_restore_on_postgresql(pg_db, tmp_path):
     """A backup is one committed state; restoring it brings that state back, and writing goes on after it."""
     kept = ingest.commit(make_csv([["cultural_events", 2024, 1, 61, None, None]]), "kept.csv", STAFF, today=TODAY)
-    backup = store.backup(tmp_path)
+    backup = backups.backup(tmp_path)
     assert backup.exists() and backup.stat().st_mode & 0o777 == 0o600
     at_backup = table_counts()
     ingest.commit(make_csv([["cultural_events", 2024, 2, 62, None, None]]), "lost.csv", STAFF, today=TODAY)
-    store.restore(backup)
+    backups.restore(backup)
     assert table_counts() == at_backup
     assert pg_rows("select count(*) from batch where file_name in ('kept.csv', 'lost.csv')") == [(1,)]
     assert (current("cultural_events", 2024, 1), current("cultural_events", 2024, 2)) != (61, 62)

@@ -20,7 +20,7 @@ from typing import cast
 import duckdb
 import psycopg
 
-from tracker import config, pgstore, store
+from tracker import backups, config, pgstore, store
 from tracker.store import WRITE_LOCK, Connection, StoreError, server_message, transaction
 
 _READY: set[str] = set()
@@ -138,7 +138,7 @@ def backup(dest_dir: Path | None = None, keep: int | None = None) -> Path:
     return target
 
 
-def restore(backup_file: Path) -> store.Restored:
+def restore(backup_file: Path) -> backups.Restored:
     """Replace the whole PostgreSQL store with a backup file (of either store), in one locked transaction: every
     table emptied and refilled, sequences set past the restored ids. Nothing is kept aside: take a backup first
     (``restore`` refuses a file that is not ours or from a newer version, before touching anything)."""
@@ -181,4 +181,4 @@ def restore(backup_file: Path) -> store.Restored:
     finally:
         source.close()
     _READY.discard(url)
-    return store.Restored(backup_file, Path(store.location()), [])
+    return backups.Restored(backup_file, Path(store.location()), [])

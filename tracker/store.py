@@ -30,13 +30,11 @@ import errno
 import json
 import os
 import re
-import shutil
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +51,7 @@ WRITE_LOCK = threading.RLock()
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 PRIVATE = 0o600
-_DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 # What the operating system says when a write cannot grow a file: the disk is full, a quota or the process's
 # file size limit (ulimit -f) is reached.
 _FULL_WORDS = ("no space left on device", "file too large", "disk quota exceeded", "not enough space")
@@ -105,7 +103,7 @@ def diagnose(exc: BaseException, path: Path | None = None) -> StoreError | None:
 
 def damaged_message(path: Path, reason: str) -> str:
     """What the user reads when the file cannot be used: the file, why, and the two ways back."""
-    backups = sorted(_backup_dir(path).glob(f"{path.stem}-*.duckdb"))
+    backups = sorted(backup_dir(path).glob(f"{path.stem}-*.duckdb"))
     newest = f"最近的备份是 {backups[-1]}。" if backups else "目前没有找到备份文件。"
     return (
         f"数据库文件 {path} 无法使用：{reason}。{newest}"
@@ -141,16 +139,16 @@ def make_private(path: Path) -> None:
             pass
 
 
-def _open(path: Path, wait_seconds: float, read_only: bool = False) -> Connection:
+def open_file(path: Path, wait_seconds: float, read_only: bool = False) -> Connection:
     """A connection, waiting (with backoff) while another process holds the file; Chinese StoreErrors otherwise."""
     _refuse_foreign(path)
     deadline = time.monotonic() + wait_seconds
     delay = 0.02
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config=dict(_DUCKDB_CONFIG))
+            return duckdb.connect(str(path), read_only=read_only, config=dict(DUCKDB_CONFIG))
         except duckdb.Error as exc:
-            if not _is_lock_error(exc):
+            if not is_lock_error(exc):
                 full = storage_full(exc)
                 if full:
                     raise full from exc
@@ -161,7 +159,7 @@ def _open(path: Path, wait_seconds: float, read_only: bool = False) -> Connectio
             delay = min(delay * 2, 0.5)
 
 
-def _is_lock_error(exc: BaseException) -> bool:
+def is_lock_error(exc: BaseException) -> bool:
     """DuckDB's "Could not set lock on file ...: Conflicting lock is held in ..." (another process has it)."""
     text = str(exc).lower()
     return "could not set lock" in text or "conflicting lock" in text
@@ -181,7 +179,7 @@ def _identity(path: Path) -> tuple[str, int, int]:
     return (str(path.resolve()), st.st_dev, st.st_ino)
 
 
-def _ensure_ready(path: Path) -> None:
+def ensure_ready(path: Path) -> None:
     """Once per file per process: refuse a foreign file, bring an older schema up to date, make it private."""
     key = _identity(path)
     if key in _READY:
@@ -192,7 +190,7 @@ def _ensure_ready(path: Path) -> None:
         from tracker import db
 
         make_private(path)
-        con = _open(path, 30.0)
+        con = open_file(path, 30.0)
         try:
             row = con.execute("select value from meta where key = 'schema_version'").fetchone()
             version = int(row[0]) if row else 0
@@ -229,8 +227,8 @@ def connect(path: Path | None = None, wait_seconds: float = 30.0) -> Iterator[Co
         from tracker import db
 
         db.build(path)
-    _ensure_ready(path)
-    con = _open(path, wait_seconds)
+    ensure_ready(path)
+    con = open_file(path, wait_seconds)
     try:
         yield con
     finally:
@@ -364,25 +362,25 @@ def audit(con: Connection, user: str, action: str, detail: dict[str, Any] | None
 # ---------------------------------------------------------------- the file itself: check, backup, restore
 
 
-def _backup_dir(path: Path) -> Path:
+def backup_dir(path: Path) -> Path:
     return path.parent / "backups"
 
 
-def _read_everything(con: Connection) -> None:
+def read_everything(con: Connection) -> None:
     """Read every row of every table: a damaged block fails its checksum here rather than on some later page."""
     tables = [r[0] for r in con.execute("select table_name from duckdb_tables() where database_name = current_database()").fetchall()]
     for table in tables:
         con.execute(f'select count(*) from (select cast(t as varchar) as row_text from "{table}" t) where row_text is null').fetchone()
 
 
-def _verify(path: Path, *, read_only: bool) -> int:
+def verify(path: Path, *, read_only: bool) -> int:
     """Open a database file and read all of it; its schema version. Raises DatabaseDamaged."""
-    con = _open(path, 30.0, read_only=read_only)
+    con = open_file(path, 30.0, read_only=read_only)
     try:
         row = con.execute("select value from meta where key = 'schema_version'").fetchone()
         if row is None:
             raise DatabaseDamaged(damaged_message(path, "文件里没有本系统的版本记录"))
-        _read_everything(con)
+        read_everything(con)
         return int(row[0])
     except duckdb.CatalogException as exc:
         raise DatabaseDamaged(damaged_message(path, "文件里没有本系统的数据表")) from exc
@@ -415,8 +413,8 @@ def check(path: Path | None = None) -> None:
     if key in _CHECKED:
         return
     with WRITE_LOCK:
-        _verify(path, read_only=False)
-        _ensure_ready(path)
+        verify(path, read_only=False)
+        ensure_ready(path)
         _CHECKED.add(key)
 
 
@@ -424,123 +422,3 @@ def location() -> str:
     """Where the store is, for messages: the DuckDB file, or the PostgreSQL URL without its password."""
     url = config.database_url()
     return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url) if url else str(config.db_path())
-
-
-def _private_copy(source: Path, target: Path) -> None:
-    """Copy ``source`` to a new file ``target`` (mode 0600, never overwriting), through a temporary name so a
-    crash or a full disk never leaves half a file under the final name."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            shutil.copyfileobj(src, out, 1 << 20)
-            out.flush()
-            os.fsync(out.fileno())
-        os.link(tmp, target)  # fails if the name exists: a backup is never overwritten
-    except OSError as exc:
-        full = storage_full(exc)
-        if full:
-            raise full from exc
-        raise
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _backup_name(source: Path, dest_dir: Path) -> Path:
-    """A name that sorts by time and never collides: microseconds, then a counter if two land at once."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-    target = dest_dir / f"{source.stem}-{stamp}.duckdb"
-    n = 1
-    while target.exists():
-        target = dest_dir / f"{source.stem}-{stamp}-{n}.duckdb"
-        n += 1
-    return target
-
-
-def backup(dest_dir: Path | None = None, keep: int | None = None) -> Path:
-    """A consistent copy: checkpoint, then copy the file while we hold it (no process can write meanwhile).
-
-    Names carry the time to the microsecond and are never reused; the newest ``keep`` backups (settings
-    ``[backup] keep``, 0 keeps all) stay, older ones in the folder are removed after a successful copy.
-    """
-    if config.database_url():
-        from tracker import pgadmin
-
-        return pgadmin.backup(dest_dir, keep)
-    source = config.db_path()
-    dest_dir = Path(dest_dir or _backup_dir(source))
-    dest_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    keep = config.settings().backup_keep if keep is None else keep
-    with WRITE_LOCK, connect() as con:
-        con.execute("checkpoint")
-        for _ in range(5):
-            target = _backup_name(source, dest_dir)
-            try:
-                _private_copy(source, target)
-                break
-            except FileExistsError:
-                continue
-        else:
-            raise StoreError("备份文件名冲突，请稍后再试。")
-        with transaction(con):
-            audit(con, "cli", "backup", {"file": str(target)})
-    if keep:
-        ours = sorted(dest_dir.glob(f"{source.stem}-*.duckdb"))
-        for old in ours[:-keep]:
-            old.unlink(missing_ok=True)
-    return target
-
-
-@dataclass(frozen=True)
-class Restored:
-    backup: Path
-    database: Path
-    kept_aside: list[Path]  # the replaced file and its write-ahead log, renamed, never deleted
-
-
-def restore(backup_file: Path, path: Path | None = None) -> Restored:
-    """Put a backup in place of the database file: the backup is checked first (ours, readable, not newer than
-    this code), the current file and its write-ahead log are moved aside (a stale .wal beside a restored file
-    would make it unopenable), and the copy is moved in atomically. Raises StoreError (Chinese)."""
-    from tracker import db
-
-    if config.database_url():
-        from tracker import pgadmin
-
-        return pgadmin.restore(Path(backup_file))
-    path = Path(path or config.db_path())
-    backup_file = Path(backup_file)
-    if not backup_file.is_file():
-        raise StoreError(f"找不到备份文件：{backup_file}")
-    if backup_file.resolve() == path.resolve():
-        raise StoreError("备份文件就是当前的数据库文件，无需恢复。")
-    try:
-        version = _verify(backup_file, read_only=True)
-    except DatabaseDamaged as exc:
-        raise DatabaseDamaged(f"备份文件 {backup_file} 不能用于恢复：它不是本系统的数据库文件，或已损坏。") from exc
-    if version > db.SCHEMA_VERSION:
-        raise StoreError(f"备份文件 {backup_file} 来自更新版本的程序（数据版本 {version}），请先升级程序再恢复。")
-    with WRITE_LOCK:
-        if path.exists() and is_duckdb_file(path):
-            try:  # another process (a running server mid-operation) holding the file: do not pull it away
-                duckdb.connect(str(path), config=dict(_DUCKDB_CONFIG)).close()
-            except duckdb.Error as exc:
-                if _is_lock_error(exc):
-                    raise DatabaseBusy("数据库正被其他程序占用，请先停止本系统再恢复。") from exc
-        aside_dir = path.parent / "replaced"
-        aside_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-        staged = path.with_name(f".{path.name}.restore.{os.getpid()}")
-        staged.unlink(missing_ok=True)
-        _private_copy(backup_file, staged)
-        kept: list[Path] = []
-        for current in (path, path.with_name(path.name + ".wal")):
-            if current.exists():
-                target = aside_dir / f"{current.name}.{stamp}"
-                os.replace(current, target)
-                kept.append(target)
-        os.replace(staged, path)
-        _ensure_ready(path)
-        with connect(path) as con, transaction(con):
-            audit(con, "cli", "restore", {"from": str(backup_file), "kept_aside": [str(k) for k in kept]})
-    return Restored(backup_file, path, kept)

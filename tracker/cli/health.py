@@ -79,7 +79,7 @@ def check_duckdb(path: Path, timeout: float) -> int:
     if not path.exists():
         raise Unhealthy(f"数据库文件不存在：{path}。请运行 python -m tracker init 建立。")
     try:
-        con = store._open(path, timeout, read_only=True)
+        con = store.open_file(path, timeout, read_only=True)
     except store.StoreError as exc:
         raise Unhealthy(str(exc)) from exc
     try:
@@ -90,7 +90,7 @@ def check_duckdb(path: Path, timeout: float) -> int:
         problem = _version_problem(version)
         if problem:
             raise Unhealthy(problem, version)
-        store._read_everything(con)  # as the server's start-up check: a damaged block fails its checksum here
+        store.read_everything(con)  # as the server's start-up check: a damaged block fails its checksum here
         return version
     except duckdb.CatalogException as exc:
         raise Unhealthy(store.damaged_message(path, "文件里没有本系统的数据表")) from exc

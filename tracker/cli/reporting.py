@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tracker import auth, ingest, store, template
+from tracker import auth, backups, ingest, store, template
 from tracker.cli.output import err, existing_file, known_user, print_json
 from tracker.ingest import submit
 
@@ -148,7 +148,7 @@ def cmd_revert(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    print(f"已备份到：{store.backup(Path(args.dir) if args.dir else None)}")
+    print(f"已备份到：{backups.backup(Path(args.dir) if args.dir else None)}")
     return 0
 
 
@@ -159,10 +159,10 @@ def cmd_migrate_to(args) -> int:
     from tracker import pgadmin
 
     os.environ.pop("TRACKER_DATABASE_URL", None)
-    copy = store.backup()
+    copy = backups.backup()
     before = pgadmin.row_counts()
     os.environ["TRACKER_DATABASE_URL"] = args.url
-    store.restore(copy)
+    backups.restore(copy)
     after = pgadmin.row_counts()
     # audit and meta gain their own rows on the way (the restore's audit row, PostgreSQL's data stamp)
     differ = {t: (before[t], after.get(t)) for t in before if after.get(t) != before[t] and t not in ("audit", "meta")}
@@ -175,7 +175,7 @@ def cmd_migrate_to(args) -> int:
 
 def cmd_restore(args) -> int:
     """Check the backup, move the current file (and its .wal) aside, put the backup in place."""
-    done = store.restore(Path(args.backup))
+    done = backups.restore(Path(args.backup))
     print(f"已从 {done.backup} 恢复数据库 {done.database}。")
     for kept in done.kept_aside:
         print(f"原文件已移到：{kept}")

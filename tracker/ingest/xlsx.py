@@ -9,41 +9,27 @@ Formulas count by the result Excel saved with them; a formula without one is ``U
 
 from __future__ import annotations
 
-import io
 import math
-import posixpath
 import re
-import struct
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import IO, Any
 
 from tracker.ingest.cells import EMPTY, UNSAVED_FORMULA, Cell, Table, column_letter
 from tracker.ingest.limits import (
     MAX_CELL_CHARS,
-    MAX_CELLS,
     MAX_COLUMNS,
-    MAX_MEMBER_BYTES,
-    MAX_MEMBERS,
-    MAX_RATIO,
-    MAX_ROW_ELEMENTS,
     MAX_SHARED_CHARS,
     MAX_SHARED_STRINGS,
     MAX_SHEET_ROWS,
     MAX_SHEETS,
-    MAX_TOTAL_BYTES,
-    MAX_XML_ELEMENTS,
-    RATIO_FLOOR,
-    XML_HEAD,
 )
 from tracker.ingest.model import IngestError, Issue
+from tracker.ingest.package import BROKEN, Budget, local, open_zip, part_info, records, relationships, too_many, walk
 
-BROKEN = "无法打开 Excel 文件：文件可能已损坏，或不是 .xlsx 格式。请在 Excel 中打开后“另存为” .xlsx 再上传。"
-_EOCD = b"PK\x05\x06"
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _INTEGER = re.compile(r"^[+-]?\d{1,15}$")
 # Excel's built-in number formats that matter here: percentages, and the date and time formats (14-22 and 45-47
@@ -55,163 +41,6 @@ _NOT_FORMAT = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _EXCEL_EPOCH_1904 = datetime(1904, 1, 1)
 _MAX_SERIAL = 2_958_465  # 9999-12-31
-
-
-def _local(tag: str) -> str:
-    """A tag or attribute without its namespace (transitional and strict OOXML name the same parts)."""
-    return tag.rpartition("}")[2]
-
-
-def _too_many(what: str, limit: int, unit: str = "个") -> IngestError:
-    return IngestError(f"文件过大或结构异常：{what}超过 {limit:,} {unit}（本系统的上限），请删去多余内容或拆分后分批上传。")
-
-
-@dataclass
-class _Budget:
-    """What reading this file may still cost: unpacked bytes, XML elements, values."""
-
-    bytes_left: int = MAX_TOTAL_BYTES
-    elements_left: int = MAX_XML_ELEMENTS
-    cells_left: int = MAX_CELLS
-
-    def element(self) -> None:
-        self.elements_left -= 1
-        if self.elements_left < 0:
-            raise _too_many("XML 元素", MAX_XML_ELEMENTS)
-
-    def cell(self) -> None:
-        self.cells_left -= 1
-        if self.cells_left < 0:
-            raise _too_many("有内容的单元格", MAX_CELLS)
-
-
-class _Part(io.RawIOBase):
-    """One zip part as a stream: counts unpacked bytes against the budget and refuses a DTD at its start."""
-
-    def __init__(self, raw: IO[bytes], name: str, budget: _Budget):
-        self._raw, self._name, self._budget = raw, name, budget
-        self._head = b""
-        self._checked = False
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self._raw.read(len(buffer))
-        self._budget.bytes_left -= len(data)
-        if self._budget.bytes_left < 0:
-            raise _too_many("解压后的内容", MAX_TOTAL_BYTES // (1024 * 1024), "MB")
-        if not self._checked:
-            self._head = (self._head + data)[:XML_HEAD]
-            folded = self._head.lower().replace(b"\x00", b"")
-            if b"<!doctype" in folded or b"<!entity" in folded:
-                raise IngestError(f"{BROKEN}（{self._name} 含有文档类型声明，Excel 文件不会有）")
-            self._checked = len(self._head) >= XML_HEAD or not data
-        buffer[: len(data)] = data
-        return len(data)
-
-
-# ---------------------------------------------------------------- the zip
-
-
-def _member_count(data: bytes) -> int:
-    """Entries in the zip's directory, from its end record (read before zipfile parses the directory)."""
-    at = data.rfind(_EOCD, max(0, len(data) - 65_557))
-    if at < 0 or at + 22 > len(data):
-        raise IngestError(BROKEN)
-    (entries,) = struct.unpack_from("<H", data, at + 10)
-    return entries
-
-
-def _open_zip(data: bytes) -> zipfile.ZipFile:
-    entries = _member_count(data)
-    if entries == 0xFFFF or entries > MAX_MEMBERS:
-        raise _too_many("压缩包里的文件数", MAX_MEMBERS)
-    try:
-        return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, struct.error, NotImplementedError) as exc:
-        raise IngestError(BROKEN) from exc
-
-
-def _info(archive: zipfile.ZipFile, name: str, label: str) -> zipfile.ZipInfo | None:
-    """The directory entry of a part, checked before it is unpacked: not encrypted, stored or deflated, and its
-    declared size and compression ratio within the limits."""
-    try:
-        info = archive.getinfo(name)
-    except KeyError:
-        return None
-    if info.flag_bits & 0x1:
-        raise IngestError("文件设置了密码或被加密，无法读取：请在 Excel 中取消密码后另存为 .xlsx 再上传。")
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise IngestError(f"{BROKEN}（{label}使用了不支持的压缩方式）")
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise _too_many(f"{label}解压后的大小", MAX_MEMBER_BYTES // (1024 * 1024), "MB")
-    if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        ratio = info.file_size / max(info.compress_size, 1)
-        raise IngestError(
-            f"文件结构异常：{label}的压缩比为 {ratio:,.0f} 倍，超过 {MAX_RATIO} 倍的上限（正常 Excel 文件不超过几十倍），"
-            "可能是恶意构造的文件，已拒绝。"
-        )
-    return info
-
-
-def _walk(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, budget: _Budget, record_depth: int
-) -> Iterator[tuple[str, int, ET.Element]]:
-    """(event, depth, element) of a part streamed through the XML parser (the root is depth 1). An element at depth
-    ``record_depth`` or above is a complete record at its end event and is dropped from its parent after it is
-    yielded, and a record may hold at most ``MAX_ROW_ELEMENTS`` elements: memory stays one record deep however
-    large the part. Every element counts against the budget."""
-    stack: list[ET.Element] = []
-    inside = 0
-    try:
-        with archive.open(info) as raw:
-            stream = io.BufferedReader(_Part(raw, info.filename, budget), 64 * 1024)
-            for event, element in ET.iterparse(stream, events=("start", "end")):
-                if event == "start":
-                    budget.element()
-                    stack.append(element)
-                    if len(stack) == record_depth:
-                        inside = 0
-                    elif len(stack) > record_depth:
-                        inside += 1
-                        if inside > MAX_ROW_ELEMENTS:
-                            raise IngestError(f"{BROKEN}（{label}中有一行或一项的结构异常，元素过多）")
-                    yield event, len(stack), element
-                    continue
-                depth = len(stack)
-                stack.pop()
-                yield event, depth, element
-                if stack and depth <= record_depth:
-                    stack[-1].remove(element)
-    except ET.ParseError as exc:
-        line = exc.position[0] if exc.position else "?"
-        raise IngestError(f"{BROKEN}（{label}不是有效的 XML，第 {line} 行）") from exc
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise IngestError(f"{BROKEN}（{label}已损坏）") from exc
-
-
-def _records(archive: zipfile.ZipFile, name: str | None, label: str, budget: _Budget, depth: int) -> Iterator[ET.Element]:
-    """The elements at ``depth`` and above of a part, each at its end (nothing when the part is absent)."""
-    info = _info(archive, name, label) if name else None
-    if info is None:
-        return
-    for event, _depth, element in _walk(archive, info, label, budget, depth):
-        if event == "end":
-            yield element
-
-
-def _relationships(archive: zipfile.ZipFile, part: str, budget: _Budget) -> dict[str, tuple[str, str]]:
-    """Id → (type, part name) of a part's relationships (``xl/_rels/workbook.xml.rels``), targets resolved."""
-    folder, name = posixpath.split(part)
-    out: dict[str, tuple[str, str]] = {}
-    for rel in _records(archive, posixpath.join(folder, "_rels", name + ".rels"), "关系表", budget, 2):
-        if _local(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
-            continue
-        target = rel.get("Target") or ""
-        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        out[rel.get("Id") or ""] = (_local(rel.get("Type") or "").rpartition("/")[2], resolved)
-    return out
 
 
 # ---------------------------------------------------------------- workbook, styles, shared strings
@@ -227,13 +56,13 @@ def _is_date_format(code: str) -> bool:
     return bool(_DATE_TOKENS.search(_NOT_FORMAT.sub("", code)))
 
 
-def _styles(archive: zipfile.ZipFile, part: str | None, budget: _Budget) -> list[_Style]:
+def _styles(archive: zipfile.ZipFile, part: str | None, budget: Budget) -> list[_Style]:
     """The number format of every cell style (``cellXfs``), by index: is it a percentage, a date."""
     custom: dict[int, str] = {}
     ids: list[int] = []
     in_cell_xfs = False
     for event, depth, element in _walk_part(archive, part, "样式表", budget, 3):
-        name = _local(element.tag)
+        name = local(element.tag)
         if depth == 2 and name == "cellXfs":
             in_cell_xfs = event == "start"
         if event != "end" or depth != 3:
@@ -258,11 +87,11 @@ def _styles(archive: zipfile.ZipFile, part: str | None, budget: _Budget) -> list
 
 
 def _walk_part(
-    archive: zipfile.ZipFile, part: str | None, label: str, budget: _Budget, record_depth: int
+    archive: zipfile.ZipFile, part: str | None, label: str, budget: Budget, record_depth: int
 ) -> Iterator[tuple[str, int, ET.Element]]:
-    info = _info(archive, part, label) if part else None
+    info = part_info(archive, part, label) if part else None
     if info is not None:
-        yield from _walk(archive, info, label, budget, record_depth)
+        yield from walk(archive, info, label, budget, record_depth)
 
 
 class _TooLong(str):
@@ -273,15 +102,15 @@ def _text_of(element: ET.Element) -> str:
     """The text of a shared or inline string: its <t>, or its runs' <t>, never the phonetic <rPh> guide."""
     parts: list[str] = []
     for child in element:
-        name = _local(child.tag)
+        name = local(child.tag)
         if name == "t":
             parts.append(child.text or "")
         elif name == "r":
-            parts += [t.text or "" for t in child if _local(t.tag) == "t"]
+            parts += [t.text or "" for t in child if local(t.tag) == "t"]
     return "".join(parts)
 
 
-def _shared_strings(archive: zipfile.ZipFile, part: str | None, budget: _Budget) -> list[str]:
+def _shared_strings(archive: zipfile.ZipFile, part: str | None, budget: Budget) -> list[str]:
     strings: list[str] = []
     chars = 0
     for event, depth, element in _walk_part(archive, part, "共享字符串表", budget, 2):
@@ -289,17 +118,17 @@ def _shared_strings(archive: zipfile.ZipFile, part: str | None, budget: _Budget)
             if depth == 1:
                 declared = element.get("uniqueCount") or element.get("count") or "0"
                 if declared.isdigit() and int(declared) > MAX_SHARED_STRINGS:
-                    raise _too_many("共享字符串", MAX_SHARED_STRINGS)
+                    raise too_many("共享字符串", MAX_SHARED_STRINGS)
             continue
-        if depth != 2 or _local(element.tag) != "si":
+        if depth != 2 or local(element.tag) != "si":
             continue
         text = _text_of(element)
         chars += len(text)
         if chars > MAX_SHARED_CHARS:
-            raise _too_many("共享字符串的总字数", MAX_SHARED_CHARS, "字")
+            raise too_many("共享字符串的总字数", MAX_SHARED_CHARS, "字")
         strings.append(_TooLong(str(len(text))) if len(text) > MAX_CELL_CHARS else text)
         if len(strings) > MAX_SHARED_STRINGS:
-            raise _too_many("共享字符串", MAX_SHARED_STRINGS)
+            raise too_many("共享字符串", MAX_SHARED_STRINGS)
     return strings
 
 
@@ -309,28 +138,28 @@ class _Sheet:
     part: str
 
 
-def _workbook(archive: zipfile.ZipFile, budget: _Budget) -> tuple[list[_Sheet], str | None, str | None, bool]:
+def _workbook(archive: zipfile.ZipFile, budget: Budget) -> tuple[list[_Sheet], str | None, str | None, bool]:
     """The worksheets in order, the styles and shared-strings parts, and whether dates count from 1904."""
     start = "xl/workbook.xml"
-    for kind, target in _relationships(archive, "_rels/.rels", budget).values():
+    for kind, target in relationships(archive, "_rels/.rels", budget).values():
         if kind == "officeDocument":
             start = target
-    if _info(archive, start, "工作簿") is None:
+    if part_info(archive, start, "工作簿") is None:
         raise IngestError(BROKEN)
-    rels = _relationships(archive, start, budget)
+    rels = relationships(archive, start, budget)
     sheets: list[_Sheet] = []
     date1904 = False
-    for element in _records(archive, start, "工作簿", budget, 3):
-        name = _local(element.tag)
+    for element in records(archive, start, "工作簿", budget, 3):
+        name = local(element.tag)
         if name == "workbookPr":
             date1904 = (element.get("date1904") or "").lower() in ("1", "true")
         elif name == "sheet":
-            rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
+            rid = next((v for k, v in element.attrib.items() if local(k) == "id"), "")
             kind, target = rels.get(rid, ("", ""))
             if kind == "worksheet":
                 sheets.append(_Sheet((element.get("name") or "")[:31], target))
     if len(sheets) > MAX_SHEETS:
-        raise _too_many("工作表", MAX_SHEETS)
+        raise too_many("工作表", MAX_SHEETS)
     by_kind = {kind: target for kind, target in rels.values()}
     return sheets, by_kind.get("styles"), by_kind.get("sharedStrings"), date1904
 
@@ -341,7 +170,7 @@ def _workbook(archive: zipfile.ZipFile, budget: _Budget) -> tuple[list[_Sheet], 
 class _SheetReader:
     """One worksheet streamed into a Table: rows kept dense up to the last row with a value."""
 
-    def __init__(self, sheet: _Sheet, strings: list[str], styles: list[_Style], date1904: bool, budget: _Budget):
+    def __init__(self, sheet: _Sheet, strings: list[str], styles: list[_Style], date1904: bool, budget: Budget):
         self.sheet, self.strings, self.styles, self.budget = sheet, strings, styles, budget
         self.epoch = _EXCEL_EPOCH_1904 if date1904 else _EXCEL_EPOCH
         self.table = Table(sheet.name, [])
@@ -356,11 +185,11 @@ class _SheetReader:
 
     def read(self, archive: zipfile.ZipFile) -> Table:
         label = f"工作表“{self.sheet.name}”"
-        if _info(archive, self.sheet.part, label) is None:
+        if part_info(archive, self.sheet.part, label) is None:
             raise IngestError(f"{BROKEN}（缺少{label}的内容）")
         # worksheet (1) > sheetData (2) > row (3, a record) > c (4) > v, f, is (5)
         for event, depth, element in _walk_part(archive, self.sheet.part, label, self.budget, 3):
-            name = _local(element.tag)
+            name = local(element.tag)
             if depth == 3 and name == "row":
                 if event == "start":
                     self.start_row(element)
@@ -420,7 +249,7 @@ class _SheetReader:
         formula = False
         inline: str | None = None
         for child in element:
-            name = _local(child.tag)
+            name = local(child.tag)
             if name == "v":
                 raw = child.text or ""
             elif name == "f":
@@ -495,8 +324,8 @@ def _column_index(letters: str) -> int:
 def read_xlsx(data: bytes) -> list[Table]:
     """Every worksheet of a workbook as cells, in the workbook's order. Raises IngestError (Chinese, naming the
     limit or the part) for a file that is not readable or costs more than the limits allow."""
-    budget = _Budget()
-    with _open_zip(data) as archive:
+    budget = Budget()
+    with open_zip(data) as archive:
         try:
             sheets, styles_part, strings_part, date1904 = _workbook(archive, budget)
             styles = _styles(archive, styles_part, budget)
