@@ -69,8 +69,23 @@ class Explanation:
     at: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class Supervised:
+    """What the 督办 cycle adds to every item's status, set after its verdict (``dataclasses.replace``)."""
+
+    consecutive_lagging: int = 0  # months of 滞后 in a row up to this one (tracker.escalation)
+    escalation: str | None = None  # the escalation step reached (e.g. 督办单, 约谈), or None
+    review: str | None = None  # the 督查室's review of the department's submission: 待审核 | 已审核 | 已退回 | None
+    locked: bool = False  # the month is locked (tracker.locks)
+
+    def to_json(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        del out["item_type"]
+        return out
+
+
 @dataclass(frozen=True)
-class IndicatorStatus:
+class IndicatorStatus(Supervised):
     code: str
     name: str
     area: str
@@ -115,20 +130,11 @@ class IndicatorStatus:
     amount_last_year: float | None = None
     amount_unit: str = ""
     reason: str | None = None
-    consecutive_lagging: int = 0  # months of 滞后 in a row up to this one (tracker.escalation)
-    escalation: str | None = None  # the escalation step reached (e.g. 督办单, 约谈), or None
     item_type: ItemType = field(default="indicator", repr=False)
-    review: str | None = None  # the 督查室's review of the department's submission: 待审核 | 已审核 | 已退回 | None
-    locked: bool = False  # the month is locked (tracker.locks)
-
-    def to_json(self) -> dict[str, Any]:
-        out = dataclasses.asdict(self)
-        del out["item_type"]
-        return out
 
 
 @dataclass(frozen=True)
-class ProjectStatus:
+class ProjectStatus(Supervised):
     code: str
     name: str
     area: str
@@ -157,20 +163,11 @@ class ProjectStatus:
     support_department_names: list[str] = field(default_factory=list)
     leader: str = ""  # 责任领导: empty until an admin sets it, never invented
     problem: str | None = None  # 存在问题 of the month's report (``note`` is its 进展情况)
-    consecutive_lagging: int = 0  # months of 滞后 in a row up to this one (tracker.escalation)
-    escalation: str | None = None  # the escalation step reached (e.g. 督办单, 约谈), or None
     item_type: ItemType = field(default="project", repr=False)
-    review: str | None = None  # the 督查室's review of the department's submission: 待审核 | 已审核 | 已退回 | None
-    locked: bool = False  # the month is locked (tracker.locks)
-
-    def to_json(self) -> dict[str, Any]:
-        out = dataclasses.asdict(self)
-        del out["item_type"]
-        return out
 
 
 @dataclass(frozen=True)
-class TaskStatus:
+class TaskStatus(Supervised):
     """A commitment without a number, judged from its lead department's self-assessment (完成情况)."""
 
     code: str
@@ -195,20 +192,11 @@ class TaskStatus:
     support_departments: list[str] = field(default_factory=list)
     support_department_names: list[str] = field(default_factory=list)
     leader: str = ""
-    consecutive_lagging: int = 0  # months of 滞后 in a row up to this one (tracker.escalation)
-    escalation: str | None = None  # the escalation step reached (e.g. 督办单, 约谈), or None
     item_type: ItemType = field(default="task", repr=False)
-    review: str | None = None  # the 督查室's review of the department's submission: 待审核 | 已审核 | 已退回 | None
-    locked: bool = False  # the month is locked (tracker.locks)
 
     @property
     def note(self) -> str | None:
         return self.progress
-
-    def to_json(self) -> dict[str, Any]:
-        out = dataclasses.asdict(self)
-        del out["item_type"]
-        return out
 
 
 Item = IndicatorStatus | ProjectStatus
