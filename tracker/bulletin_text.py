@@ -37,6 +37,8 @@ from tracker.model import (
     NO_TARGET,
     NOT_DONE,
     ON_TRACK,
+    TARGET_PENDING,
+    UNJUDGED,
     WARNING,
     IndicatorStatus,
     MonthStatus,
@@ -138,10 +140,13 @@ def table_caption(report: MonthStatus) -> str:
 # ---------------------------------------------------------------- 总体情况
 
 
-def counts_clause(counts: dict[str, int], total: int, noun: str, measure: str, statuses: Sequence[str]) -> str:
-    """``16项年度量化指标中，已完成1项、进度正常4项、预警6项、滞后4项、未填报1项``; zero counts are left out."""
+def counts_clause(counts: dict[str, int], total: int, noun: str, measure: str, statuses: Sequence[str], pending: int = 0) -> str:
+    """``16项年度量化指标中，已完成1项、进度正常4项、预警6项、滞后4项、未填报1项``; zero counts are left out. ``pending``:
+    items whose target is still to be entered (目标待录入), counted apart from 未设目标."""
     parts = [f"{COUNT_WORDS[s]}{counts.get(s, 0)}{measure}" for s in statuses if counts.get(s, 0)]
-    rest = total - sum(counts.get(s, 0) for s in statuses)
+    if pending:
+        parts.append(f"{TARGET_PENDING}{pending}{measure}")
+    rest = total - sum(counts.get(s, 0) for s in statuses) - pending
     if rest:
         parts.append(f"{NO_TARGET}{rest}{measure}")
     return f"{total}{measure}{noun}中，" + ("、".join(parts) if parts else "暂无可统计事项")
@@ -159,14 +164,19 @@ def tracked_clause(report: MonthStatus, shown: bool = True) -> str:
 
 
 def no_targets(report: MonthStatus) -> bool:
-    """A year whose targets have not been entered: nothing can be judged (every indicator is 未设目标)."""
-    return not report.projects and all(i.status == NO_TARGET for i in report.indicators)
+    """A year whose targets have not been entered: nothing can be judged (every indicator is 未设目标 or 目标待录入)."""
+    return not report.projects and all(i.status in UNJUDGED for i in report.indicators)
+
+
+def unjudged_word(report: MonthStatus) -> str:
+    """目标待录入 when a started year holds blank targets to enter, else 未设目标."""
+    return TARGET_PENDING if any(i.status == TARGET_PENDING for i in report.indicators) else NO_TARGET
 
 
 def unjudged(report: MonthStatus, summary: SummarySlide) -> str | None:
     """The one sentence 主要进展 and 存在问题 say when nothing can be judged; None when something can."""
     if no_targets(report):
-        return f"{report.year}年政府工作报告目标尚未录入，各项指标均为“{NO_TARGET}”，暂无法研判。"
+        return f"{report.year}年政府工作报告目标尚未录入，各项指标均为“{unjudged_word(report)}”，暂无法研判。"
     if not summary.reported:
         return f"本月各项指标和重点项目均为“{NO_DATA}”，暂无法研判。"
     return None
@@ -174,9 +184,11 @@ def unjudged(report: MonthStatus, summary: SummarySlide) -> str | None:
 
 def overview_paragraphs(report: MonthStatus, summary: SummarySlide) -> list[str]:
     if no_targets(report):
-        return [f"{report.year}年政府工作报告目标尚未录入：{summary.n_indicators}项量化指标均为“{NO_TARGET}”，暂无法评判推进情况。"]
+        word = unjudged_word(report)
+        return [f"{report.year}年政府工作报告目标尚未录入：{summary.n_indicators}项量化指标均为“{word}”，暂无法评判推进情况。"]
     statuses = verdicts(report.final)
-    indicators = counts_clause(summary.indicator_counts, summary.n_indicators, INDICATOR_NOUN, "项", statuses)
+    pending = sum(i.status == TARGET_PENDING for i in report.indicators)
+    indicators = counts_clause(summary.indicator_counts, summary.n_indicators, INDICATOR_NOUN, "项", statuses, pending)
     projects = counts_clause(summary.project_counts, summary.n_projects, PROJECT_NOUN, "个", statuses)
     counted = f"纳入统计的是报告确定的{summary.n_indicators}项{INDICATOR_NOUN}和{summary.n_projects}个{PROJECT_NOUN}"
     if report.final:

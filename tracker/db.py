@@ -15,7 +15,8 @@ import duckdb
 
 from tracker import config, store
 
-SCHEMA_VERSION = 3  # 3: role supervisor (督查室), month_lock, review_event, action_item, action_progress
+SCHEMA_VERSION = 4  # 3: role supervisor (督查室), month_lock, review_event, action_item, action_progress
+# 4: project and task keyed by (code, year); their progress and plans reference (code, year)
 SEED_TIME = datetime(2023, 1, 3, 9, 0)
 SHARED_SQL = (
     "figure_current",
@@ -96,7 +97,8 @@ def _load_seed(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
         load_places(con, json.loads(geojson.read_text(encoding="utf-8"))["features"])
     for row in _read_csv("projects.csv", data_dir) if (data_dir / "projects.csv").exists() else []:
         con.execute(
-            "insert into project values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into project (code, year, name, area, department, project_type, place, milestone, target_stage, ongoing, "
+            "start_month, finish_month, source) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 row["code"],
                 int(row["year"]),
@@ -257,10 +259,35 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> None:
     rebuild = row is not None and "supervisor" not in str(row[0])
     if rebuild:
         con.execute("alter table users rename to users_schema2")
+    keyed = _keyed_by_code_alone(con)
+    for table in keyed:  # a key cannot be altered either: copied aside, dropped (children first), rebuilt below
+        con.execute(f"create temp table {table}_schema3 as select * from {table}")
+    for table in keyed:
+        con.execute(f"drop table {table}")
     con.execute(schema_sql())
     if rebuild:
         con.execute("insert into users select * from users_schema2")
         con.execute("drop table users_schema2")
+    for table in reversed(keyed):  # parents first
+        con.execute(f"insert into {table} by name select * from {table}_schema3")
+        con.execute(f"drop table {table}_schema3")
+
+
+# Schema 3's tables keyed by a project's or task's code alone, children before parents.
+YEAR_KEYED = ("project_progress", "project_plan", "task_progress", "project", "task")
+
+
+def _keyed_by_code_alone(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of ``YEAR_KEYED`` to rebuild: all of them when project or task still has the one-column key of
+    schema 3, none otherwise (or before those tables existed: schema.sql creates them)."""
+    rows = con.execute(
+        "select table_name from duckdb_constraints() where database_name = current_database() and constraint_type = 'PRIMARY KEY' "
+        "and table_name in ('project', 'task') and len(constraint_column_names) = 1"
+    ).fetchall()
+    if not rows:
+        return []
+    present = {r[0] for r in con.execute("select table_name from duckdb_tables() where database_name = current_database()").fetchall()}
+    return [t for t in YEAR_KEYED if t in present]
 
 
 def schema_sql() -> str:

@@ -20,8 +20,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from tracker import towns, wording
-from tracker.labels import DEMO_NOTICE, NO_TARGET, status_color, status_label, text_on_status
-from tracker.model import NO_DATA, IndicatorStatus
+from tracker.labels import DEMO_NOTICE, status_color, status_label, text_on_status
+from tracker.model import NO_DATA, UNJUDGED, IndicatorStatus
 
 # (header, width, number format, getter)
 COLUMNS: list[tuple[str, float, str | None, Callable[[IndicatorStatus, int], object]]] = [
@@ -138,7 +138,7 @@ def indicators_xlsx(indicators: Sequence[IndicatorStatus], year: int, month: int
             cell.font = Font(bold=True, color=text_on_status(status).lstrip("#"))
         elif status == NO_DATA:
             cell.fill = PatternFill("solid", fgColor="E6E6E6")
-        elif cell.value == NO_TARGET:
+        elif cell.value in UNJUDGED:
             cell.font = Font(italic=True)
 
     ws.freeze_panes = ws.cell(row=header_row + 1, column=2)

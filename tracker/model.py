@@ -20,6 +20,10 @@ LAGGING = "滞后"
 NO_DATA = "未填报"
 NOT_DONE = "未完成"
 NO_TARGET = "未设目标"
+# A year started from last year's items (tracker.years) holds each indicator's target as a blank to be entered from
+# the new report: not judged (no verdict, not 未填报) until an admin enters the number.
+TARGET_PENDING = "目标待录入"
+UNJUDGED = (NO_TARGET, TARGET_PENDING)
 STATUSES = (DONE, ON_TRACK, WARNING, LAGGING, NO_DATA)
 YEAR_END_STATUSES = (DONE, NOT_DONE, NO_DATA)
 ALL_STATUSES = (DONE, ON_TRACK, WARNING, LAGGING, NOT_DONE, NO_DATA)
@@ -163,6 +167,7 @@ class ProjectStatus(Supervised):
     support_department_names: list[str] = field(default_factory=list)
     leader: str = ""  # 责任领导: empty until an admin sets it, never invented
     problem: str | None = None  # 存在问题 of the month's report (``note`` is its 进展情况)
+    source_year: int | None = None  # the sentence is that year's report's, copied into a new year: to be checked
     item_type: ItemType = field(default="project", repr=False)
 
 
@@ -192,6 +197,7 @@ class TaskStatus(Supervised):
     support_departments: list[str] = field(default_factory=list)
     support_department_names: list[str] = field(default_factory=list)
     leader: str = ""
+    source_year: int | None = None  # the sentence is that year's report's, copied into a new year: to be checked
     item_type: ItemType = field(default="task", repr=False)
 
     @property

@@ -49,8 +49,33 @@ def ensure_ready(url: str) -> None:
                 version = int(store.one(cast(Connection, con), "select value from meta where key = 'schema_version'")[0])
                 if version < db.SCHEMA_VERSION:
                     con.execute(db.schema_sql())
+                    _key_by_year(con)
                     con.execute("update meta set value = ? where key = 'schema_version'", [str(db.SCHEMA_VERSION)])
         _READY.add(url)
+
+
+def _key_by_year(con: pgstore.PgConnection) -> None:
+    """Schema 4 in PostgreSQL (inside the caller's transaction): project and task keyed by (code, year), their
+    progress and plans referencing (code, year). PostgreSQL alters keys in place; the mirror is filled from
+    schema.sql, so it has the new keys already."""
+    one_column = con.pg.execute(
+        "select c.conrelid::regclass::text, c.conname from pg_constraint c where c.contype = 'p' and array_length(c.conkey, 1) = 1 "
+        "and c.conrelid in (to_regclass('project'), to_regclass('task'))"
+    ).fetchall()
+    for table in ("project", "task"):
+        con._pg_execute(f"alter table {table} add column if not exists source_year integer")
+    if not one_column:
+        return
+    for table, name in con.pg.execute(
+        "select c.conrelid::regclass::text, c.conname from pg_constraint c where c.contype = 'f' "
+        "and c.confrelid in (to_regclass('project'), to_regclass('task'))"
+    ).fetchall():
+        con._pg_execute(f'alter table {table} drop constraint "{name}"')
+    for table, name in one_column:
+        con._pg_execute(f'alter table {table} drop constraint "{name}", add primary key (code, year)')
+    for child, column, parent in (("project_progress", "project", "project"), ("project_plan", "project", "project"),
+                                  ("task_progress", "task", "task")):  # fmt: skip
+        con._pg_execute(f"alter table {child} add foreign key ({column}, year) references {parent} (code, year)")
 
 
 def forget(url: str) -> None:

@@ -66,11 +66,11 @@ touched as (
     where f.year = $y and f.month = $m
     union all
     select p.department, b.batch_id, b.status, b.created_at, b.reverted_at
-    from project_progress r join project p on p.code = r.project join batches b on b.batch_id = r.batch_id
+    from project_progress r join project p on p.code = r.project and p.year = r.year join batches b on b.batch_id = r.batch_id
     where r.year = $y and r.month = $m
     union all
     select t.department, b.batch_id, b.status, b.created_at, b.reverted_at
-    from task_progress r join task t on t.code = r.task join batches b on b.batch_id = r.batch_id
+    from task_progress r join task t on t.code = r.task and t.year = r.year join batches b on b.batch_id = r.batch_id
     where r.year = $y and r.month = $m
 )
 select department,

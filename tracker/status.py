@@ -69,7 +69,7 @@ def latest_period(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
 def years(con: duckdb.DuckDBPyConnection) -> list[int]:
     rows = con.execute(
         "select distinct year from (select year from target_current union select year from figure_current "
-        "union select year from project) order by year"
+        "union select year from project union select year from task) order by year"
     ).fetchall()
     return [int(r[0]) for r in rows]
 
@@ -213,6 +213,8 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
         if target.rule == "last_year" and base is None and verdict.status == model.NO_TARGET:
             # The target is last year-end's figure, which nobody reported: the missing figure is the problem.
             verdict = progress.Judgement(None, model.NO_DATA)
+        elif verdict.status == model.NO_TARGET and ind.code in targets:  # a blank kept for the new report's number
+            verdict = progress.Judgement(None, model.TARGET_PENDING, measure=verdict.measure)
         metric_facts = [facts[m] for m in ind.metrics if m in facts]
         updated = max((f["updated"] for f in metric_facts), default=None)
         is_level = ind.kind != "cumulative"
@@ -270,7 +272,8 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
     rows = con.execute(
         """
         select p.code, p.name, p.area, a.name as area_name, p.department, d.name as department_name,
-               p.project_type, p.place, p.milestone, p.target_stage, p.ongoing, plan.start_month, plan.finish_month, p.source,
+               p.project_type, p.place, p.milestone, p.target_stage, p.ongoing, plan.start_month, plan.finish_month,
+               p.source, p.source_year,
                pp.stage, pp.percent, pp.note, pp.problem, pp.demo, pp.created_at
         from project p
         join area a on a.code = p.area
@@ -327,6 +330,7 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
                 support_department_names=who.get(r["code"], _NOBODY)[1],
                 leader=who.get(r["code"], _NOBODY)[2],
                 problem=r["problem"],
+                source_year=None if r["source_year"] is None else int(r["source_year"]),
             )
         )
     return out
@@ -347,7 +351,7 @@ def task_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str
         ),
         final as (
             select t.code, t.name, t.area, a.name as area_name, t.department, d.name as department_name, t.qualifier,
-                   t.ongoing, t.deadline_month, t.source, m.self_assessment, m.progress as month_progress, m.problem,
+                   t.ongoing, t.deadline_month, t.source, t.source_year, m.self_assessment, m.progress as month_progress, m.problem,
                    m.demo, m.created_at, l.progress, l.done_before, l.last_month
             from task t
             join area a on a.code = t.area
@@ -363,7 +367,7 @@ def task_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str
     area_order = {a.code: i for i, a in enumerate(areas(con))}
     who = _who(con, year)
     out: list[TaskStatus] = []
-    for (code, name, area_code, area_name, dept, dept_name, qualifier, ongoing, deadline, source, assessment, month_progress,
+    for (code, name, area_code, area_name, dept, dept_name, qualifier, ongoing, deadline, source, source_year, assessment, month_progress,
          problem, demo, created, latest_progress, done_before, last_month) in rows:  # fmt: skip
         final = month >= int(deadline)
         state = progress.judge_task(assessment, month_progress, bool(done_before), final, bool(ongoing))
@@ -391,6 +395,7 @@ def task_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str
                 support_departments=support,
                 support_department_names=support_names,
                 leader=leader,
+                source_year=source_year,
             )
         )
     return sorted(out, key=lambda t: (area_order.get(t.area, 99), t.code))
@@ -479,7 +484,7 @@ def department_ranking(report: MonthStatus) -> list[dict[str, Any]]:
     """Departments by the share of their items (with a status) that are 已完成 or 正常, best first."""
     rows: dict[str, dict[str, Any]] = {}
     for item in report.items:
-        if item.status == model.NO_TARGET:
+        if item.status in model.UNJUDGED:
             continue
         name = item.department_name or item.department
         row = rows.setdefault(name, {"department": name, "items": 0, "on_track": 0} | {s: 0 for s in model.ALL_STATUSES})

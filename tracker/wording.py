@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from tracker import progress
+from tracker import model, progress
 from tracker.labels import fmt_number, fmt_pct, fmt_target
 from tracker.model import NO_DATA, NOT_DONE, IndicatorStatus, ProjectStatus
 
@@ -28,6 +28,8 @@ def target_text(item: IndicatorStatus) -> str:
     """``≥35家（力争）``, ``≥800亩（约）``, ``多年目标≥100家``; a tracked item without a number says so."""
     if item.tracked:
         return f"多年目标{fmt_target(item.target, item.comparator, item.unit)}" if item.target is not None else "报告未设量化目标"
+    if item.status == model.TARGET_PENDING:
+        return model.TARGET_PENDING
     text = fmt_target(item.target, item.comparator, item.unit)
     if item.basis == "growth" and item.target is not None:
         text = f"增速{text}"

@@ -173,7 +173,7 @@ def place_figures(con: duckdb.DuckDBPyConnection, code: str, year: int) -> pd.Da
         """
         select pp.month, p.name as item, pp.percent as value, '%' as unit,
                pp.stage || coalesce('；' || pp.note, '') as note, pp.user_name, pp.created_at
-        from project_progress_latest pp join project p on p.code = pp.project
+        from project_progress_latest pp join project p on p.code = pp.project and p.year = pp.year
         where p.place = ? and pp.year = ?
         """,
         [code, year],
@@ -192,7 +192,7 @@ def shows_demo(con: duckdb.DuckDBPyConnection, year: int, month: int) -> bool:
             select demo from figure_current
             where list_contains(?, metric) and year <= ? and year * 100 + month <= ? * 100 + ?
             union all
-            select pp.demo from project_progress_latest pp join project p on p.code = pp.project
+            select pp.demo from project_progress_latest pp join project p on p.code = pp.project and p.year = pp.year
             where p.place is not null and pp.year = ? and pp.month = ?
         )
         """,

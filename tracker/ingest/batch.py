@@ -12,7 +12,7 @@ from enum import StrEnum
 import duckdb
 
 from tracker import locks, status, store
-from tracker.auth import PermissionDenied, User, require_writer
+from tracker.auth import PermissionDenied, User, require_admin, require_writer
 from tracker.indicators import registry
 from tracker.ingest.checks import NON_DECREASING, period_issue, validate
 from tracker.ingest.figures import parse
@@ -34,6 +34,7 @@ class BatchKind(StrEnum):
     PLANS = "plans"
     PROGRESS = "progress"  # project and task progress reported by staff (tracker.ingest.progress)
     ITEMS = "items"  # 配合单位 and 责任领导 set by admins (tracker.items)
+    YEAR = "year"  # a year started from last year's items (tracker.years)
     SEED = "seed"
 
 
@@ -46,10 +47,13 @@ BATCH_KIND_NAMES = {
     BatchKind.PLANS: "镇计划",
     BatchKind.PROGRESS: "项目和重点工作进展",
     BatchKind.ITEMS: "责任分工",
+    BatchKind.YEAR: "开始新年度",
     BatchKind.SEED: "初始数据",
 }
 # Only batches whose rows are versioned can be reverted: the previous rows then show again.
-REVERTIBLE = frozenset({BatchKind.FIGURES, BatchKind.TARGETS, BatchKind.EXPLANATIONS, BatchKind.PLANS, BatchKind.PROGRESS, BatchKind.ITEMS})
+# A started year is revertible while nothing was reported for its items (tracker.years.undo says why not).
+REVERTIBLE = frozenset({BatchKind.FIGURES, BatchKind.TARGETS, BatchKind.EXPLANATIONS, BatchKind.PLANS, BatchKind.PROGRESS, BatchKind.ITEMS,
+                        BatchKind.YEAR})  # fmt: skip
 
 
 @dataclass
@@ -193,6 +197,11 @@ def revert(batch_id: int, user: User | None, now: datetime | None = None) -> Non
                 raise PermissionDenied(f"只有管理员或上传人“{owner}”本人可以撤销批次 {batch_id}。")
             if (created.year, created.month) != (now.year, now.month):
                 raise PermissionDenied(f"批次 {batch_id} 上传于 {created:%Y年%m月}，上传人只能在当月撤销，请联系管理员。")
+        if kind == BatchKind.YEAR:
+            from tracker.years import undo  # years writes batches of this module's kinds
+
+            undo(con, batch_id, require_admin(user), now)
+            return
         for year, month in _months_of(con, batch_id):
             locks.check_writable(con, year, month, user, now.date())
         series = con.execute("select distinct metric, place from figure where batch_id = ?", [batch_id]).fetchall()

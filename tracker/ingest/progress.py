@@ -200,21 +200,22 @@ class _Item:
     ongoing: bool = False
 
 
-def _items(con: duckdb.DuckDBPyConnection) -> dict[tuple[ProgressKind, str], _Item]:
-    out: dict[tuple[ProgressKind, str], _Item] = {}
+def _items(con: duckdb.DuckDBPyConnection) -> dict[tuple[ProgressKind, str, int], _Item]:
+    """Every project and task by (kind, code, year): a year started from last year's holds the same codes."""
+    out: dict[tuple[ProgressKind, str, int], _Item] = {}
     for code, name, year, dept, target, start, finish, ongoing in con.execute(
         "select p.code, p.name, p.year, p.department, p.target_stage, c.start_month, c.finish_month, p.ongoing "
         "from project p join project_plan_current c on c.project = p.code and c.year = p.year"
     ).fetchall():
-        out[("project", code)] = _Item("project", code, name, int(year), dept, target, start, finish, bool(ongoing))
+        out[("project", code, int(year))] = _Item("project", code, name, int(year), dept, target, start, finish, bool(ongoing))
     for code, name, year, dept in con.execute("select code, name, year, department from task").fetchall():
-        out[("task", code)] = _Item("task", code, name, int(year), dept)
+        out[("task", code, int(year))] = _Item("task", code, name, int(year), dept)
     return out
 
 
-def _supports(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
-    rows = con.execute("select item, support_departments from item_assignment_current").fetchall()
-    return {item: {d for d in (s or "").split(",") if d} for item, s in rows}
+def _supports(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], set[str]]:
+    rows = con.execute("select item, year, support_departments from item_assignment_current").fetchall()
+    return {(item, int(year)): {d for d in (s or "").split(",") if d} for item, year, s in rows}
 
 
 def _issue(raw: ProgressRow, key: str, message: str) -> Issue:
@@ -227,7 +228,8 @@ def check_progress(con: duckdb.DuckDBPyConnection, parsed: ProgressParsed, user:
     today = today or date.today()
     report = ProgressReport(parsed=parsed, user=user, issues=list(parsed.issues))
     items = _items(con)
-    by_name = {(i.kind, i.name): i for i in items.values()}
+    newest_last = sorted(items.values(), key=lambda i: i.year)  # a code or name of several years: the row's year, else the newest
+    by_code = {(i.kind, i.name): i for i in newest_last} | {(i.kind, i.code): i for i in newest_last}
     supports = _supports(con)
     departments = dict(con.execute("select code, name from department").fetchall())
     rules = progress.Rules.from_settings()
@@ -235,13 +237,15 @@ def check_progress(con: duckdb.DuckDBPyConnection, parsed: ProgressParsed, user:
     seen: dict[tuple[str, str, int, int], int] = {}
     accepted: list[tuple[ProgressRow, _Item]] = []
     for raw in parsed.rows:
-        item = items.get((raw.kind, raw.code)) or by_name.get((raw.kind, raw.code))
+        item = by_code.get((raw.kind, raw.code))
+        if item is not None and raw.year is not None:
+            item = items.get((raw.kind, item.code, raw.year), item)
         if item is None:
             where = "“项目”工作表" if raw.kind == "project" else "“任务”工作表"
             report.issues.append(_issue(raw, raw.kind, f"未知的{COLUMN_NAMES[raw.kind]}“{raw.code[:40]}”（可在模板{where}中查看编码）"))
             continue
         raw.code = item.code
-        problem = _department_issue(raw, item, user, departments, supports.get(item.code, set()))
+        problem = _department_issue(raw, item, user, departments, supports.get((item.code, item.year), set()))
         if problem is None and raw.year is not None and raw.month is not None:
             period = period_issue(raw.year, raw.month, today)
             locked = gate.refusal(raw.year, raw.month, user)
@@ -353,7 +357,7 @@ def _task_issue(raw: ProgressRow, item: _Item) -> Issue | None:
 PREVIEW_COLUMNS = ["类别", "编码", "名称", "年", "月", "原阶段/完成情况", "新阶段/完成情况", "原形象进度", "新形象进度", "进展情况", "变化"]
 
 
-def _preview(con: duckdb.DuckDBPyConnection, rows: list[ProgressRow], items: dict[tuple[ProgressKind, str], _Item]) -> pd.DataFrame:
+def _preview(con: duckdb.DuckDBPyConnection, rows: list[ProgressRow], items: dict[tuple[ProgressKind, str, int], _Item]) -> pd.DataFrame:
     old_projects = {
         (p, y, m): (s, pc, n, pr)
         for p, y, m, s, pc, n, pr in con.execute(
@@ -373,7 +377,7 @@ def _preview(con: duckdb.DuckDBPyConnection, rows: list[ProgressRow], items: dic
         new = (raw.stage, raw.percent, raw.progress or None, raw.problem or None) if raw.kind == "project" else (
             raw.self_assessment, None, raw.progress or None, raw.problem or None)  # fmt: skip
         change = "新增" if old is None else ("不变" if tuple(old) == new else "修改")
-        out.append([KIND_NAMES[raw.kind], raw.code, items[(raw.kind, raw.code)].name, raw.year, raw.month,
+        out.append([KIND_NAMES[raw.kind], raw.code, items[(raw.kind, raw.code, raw.year or 0)].name, raw.year, raw.month,
                     old[0] if old else None, new[0], old[1] if old else None, new[1], raw.progress, change])  # fmt: skip
     return pd.DataFrame(out, columns=PREVIEW_COLUMNS)
 

@@ -39,19 +39,24 @@ create table if not exists target (
     rule varchar not null default 'fixed' check (rule in ('fixed', 'last_year')),
     note varchar, batch_id integer not null references batch (id)
 );
+-- Projects and tasks are keyed by (code, year) since schema 4: a year started from last year's items holds the same
+-- named work under the same code (tracker.years), with its own progress.
 create table if not exists project (
-    code varchar primary key, year integer not null, name varchar not null,
+    code varchar not null, year integer not null, name varchar not null,
     area varchar not null references area (code), department varchar not null references department (code),
     project_type varchar, place varchar, milestone varchar,
     target_stage varchar not null,
     ongoing boolean not null default false,  -- 持续推进: no completion this year, so never 已完成
-    start_month integer, finish_month integer, source varchar not null
+    start_month integer, finish_month integer, source varchar not null,
+    source_year integer,  -- schema 4: the sentence is the source_year report's, copied into a new year: to be checked
+    primary key (code, year)
 );
 create table if not exists project_progress (
-    project varchar not null references project (code), year integer not null,
+    project varchar not null, year integer not null,
     month integer not null check (month between 1 and 12),
     stage varchar not null, percent double precision, note varchar, batch_id integer not null references batch (id),
-    problem varchar  -- 存在问题 (note is the 进展情况)
+    problem varchar,  -- 存在问题 (note is the 进展情况)
+    foreign key (project, year) references project (code, year)
 );
 create table if not exists explanation (
     indicator varchar not null, year integer not null, month integer not null,
@@ -70,24 +75,28 @@ create table if not exists audit (
 -- The town's own plan for a named work (planned start and finish months): not the report's words, editable by
 -- admins, versioned like figures (the newest committed batch wins; a revert brings the previous plan back).
 create table if not exists project_plan (
-    project varchar not null references project (code), year integer not null,
+    project varchar not null, year integer not null,
     start_month integer check (start_month between 1 and 12), finish_month integer check (finish_month between 1 and 12),
-    note varchar, batch_id integer not null references batch (id)
+    note varchar, batch_id integer not null references batch (id),
+    foreign key (project, year) references project (code, year)
 );
 -- A commitment of the report without a number (an item of kind task): judged from what its lead department reports.
 create table if not exists task (
-    code varchar primary key, year integer not null, name varchar not null,
+    code varchar not null, year integer not null, name varchar not null,
     area varchar not null references area (code), department varchar not null references department (code),
     deadline_month integer not null default 12 check (deadline_month between 1 and 12),
     qualifier varchar not null default '' check (qualifier in ('', '力争', '确保', '约')),
     ongoing boolean not null default true,  -- a level kept or work pushed all year: done at the deadline when on track
-    source varchar not null
+    source varchar not null,
+    source_year integer,  -- schema 4: the sentence is the source_year report's, copied into a new year: to be checked
+    primary key (code, year)
 );
 create table if not exists task_progress (
-    task varchar not null references task (code), year integer not null,
+    task varchar not null, year integer not null,
     month integer not null check (month between 1 and 12),
     progress varchar, self_assessment varchar not null check (self_assessment in ('已完成', '正常推进', '滞后')),
-    problem varchar, batch_id integer not null references batch (id)
+    problem varchar, batch_id integer not null references batch (id),
+    foreign key (task, year) references task (code, year)
 );
 -- Who answers for an item beyond its lead department: 配合单位 and 责任领导, set by admins, versioned like figures
 -- (the newest committed batch wins; a revert brings the previous assignment back). Seeded from data/items.csv.
