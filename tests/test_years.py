@@ -251,3 +251,42 @@ def test_the_bulletin_says_targets_are_to_be_entered(admin_db):
                                          model.STATUSES, pending)  # fmt: skip
     assert f"{model.TARGET_PENDING}{pending}项" in clause and model.NO_TARGET not in clause
     assert bulletin_text.unjudged_word(report) == model.TARGET_PENDING
+
+
+def strict(text: str):
+    def refuse(name: str):
+        raise ValueError(name)
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_cli_year_start_and_list(admin_db, capsys):
+    code, out, _ = run(capsys, "year", "list", "--json")
+    assert code == 0 and 2024 not in [y["year"] for y in strict(out)]
+    code, _, err = run(capsys, "year", "start", "2024", "--user", "wang")
+    assert code == 1 and "管理员" in err
+    code, out, _ = run(capsys, "year", "start", "2024", "--from", "2023", "--user", "admin")
+    assert code == 0 and "已由2023年开始2024年" in out and "可撤销" in out
+    code, _, err = run(capsys, "year", "start", "2024", "--user", "admin")
+    assert code == 1 and "2024年已有事项" in err
+    code, out, _ = run(capsys, "year", "list", "--json")
+    listed = {y["year"]: y for y in strict(out)}
+    assert listed[2024] == {"year": 2024, "indicators": 19, "projects": 33, "tasks": 54, "targets_pending": 18, "assignments": 108}
+    assert listed[2023]["targets_pending"] == 0 and listed[2023]["projects"] == 33
+    code, out, _ = run(capsys, "status", "--year", "2024", "--month", "2", "--json")
+    assert model.TARGET_PENDING in {i["status"] for i in strict(out)["indicators"]}
+
+
+def test_cli_year_start_honours_the_town(demo_db, tmp_path):
+    from tests.test_towns import HENGLAN, cli, write_town_files
+
+    data, queries = write_town_files(tmp_path / "henglan-files")
+    assert cli(demo_db, "towns", "add", HENGLAN, "--data", str(data), "--queries", str(queries)).returncode == 0
+    added = cli(demo_db, "--town", HENGLAN, "users", "add", "hl_admin", "--role", "admin", stdin="a-long-password\na-long-password\n")
+    assert added.returncode == 0, added.stderr
+    started = cli(demo_db, "year", "start", "2024", "--user", "hl_admin", "--town", HENGLAN)
+    assert started.returncode == 0, started.stderr
+    theirs = {y["year"]: y for y in strict(cli(demo_db, "--town", HENGLAN, "year", "list", "--json").stdout)}
+    ours = {y["year"]: y for y in strict(cli(demo_db, "year", "list", "--json").stdout)}
+    assert theirs[2024]["indicators"] == 2 and theirs[2024]["targets_pending"] == 2
+    assert 2024 not in ours or ours[2024]["indicators"] == 0

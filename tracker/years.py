@@ -45,6 +45,10 @@ class YearCounts:
     def items(self) -> int:
         return self.indicators + self.projects + self.tasks
 
+    def to_json(self) -> dict[str, int]:
+        return {"year": self.year, "indicators": self.indicators, "projects": self.projects, "tasks": self.tasks,
+                "targets_pending": self.targets_pending, "assignments": self.assignments}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class YearStarted:

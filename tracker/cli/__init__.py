@@ -9,6 +9,7 @@ Each module adds its own sub-commands through ``register(subparsers)``; a handle
 - ``documents``: deck (.pptx) and report (通报, .docx)
 - ``extract``: extract (draft items from a report's text) and targets import (a reviewed draft's targets)
 - ``projects``: projects plans / plan (the town's own planned months)
+- ``years``: year list / year start (a year started from last year's items, admins)
 - ``items``: items (every indicator, project and task with 牵头/配合/责任领导) and items set (admins)
 - ``towns``: towns list / towns add (a town from its files; each town has its own store)
 - ``review``: review (督查室: accept or return a submission or a 情况说明), lock and unlock a month
@@ -36,6 +37,7 @@ COMMAND_MODULES = (
     "tracker.cli.documents",
     "tracker.cli.extract",
     "tracker.cli.projects",
+    "tracker.cli.years",
     "tracker.cli.items",
     "tracker.cli.towns",
     "tracker.cli.review",
