@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker.labels import fmt_pct, status_color, status_label, text_on_status
-from tracker.model import ALL_STATUSES, NO_DATA, SEVERITY, STATUSES
+from tracker.model import ALL_STATUSES, NO_DATA, SEVERITY, STATUSES, UNJUDGED
 
 _STATUS_ORDER = sorted(ALL_STATUSES, key=lambda s: SEVERITY[s])
 _LEGEND_ORDER = sorted(STATUSES, key=lambda s: SEVERITY[s])
@@ -22,7 +22,7 @@ def status_chip_html(status: str | None, count: int | None = None) -> str:
     """A coloured chip with symbol and text (and an optional count), e.g. ``✖ 滞后 3``."""
     color = status_color(status)
     fg = text_on_status(status)
-    bg = "#E6E6E6" if status in (None, NO_DATA) else color
+    bg = "#E6E6E6" if status in (None, NO_DATA, *UNJUDGED) else color
     text = status_label(status) + (f" {count}" if count is not None else "")
     return (
         f'<span style="display:inline-block;background:{bg};color:{fg};border-radius:0.4rem;'
@@ -32,7 +32,9 @@ def status_chip_html(status: str | None, count: int | None = None) -> str:
 
 
 def status_chips(counts: dict[str, int], hide_zero: bool = True) -> str:
-    return "".join(status_chip_html(s, counts.get(s, 0)) for s in _STATUS_ORDER if counts.get(s, 0) or not hide_zero)
+    """Chips in severity order; 目标待录入 / 未设目标 (no verdict) last, when counted."""
+    order = [*_STATUS_ORDER, *(s for s in UNJUDGED if s in counts)]
+    return "".join(status_chip_html(s, counts.get(s, 0)) for s in order if counts.get(s, 0) or not hide_zero)
 
 
 def status_legend(final: bool = False) -> None:

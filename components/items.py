@@ -11,7 +11,7 @@ from components.tables import REVIEW_COL, REVIEW_HELP
 from tracker import review
 from tracker.labels import status_label
 from tracker.model import ProjectStatus, TaskStatus
-from tracker.wording import NO_LEADER
+from tracker.wording import NO_LEADER, source_text
 
 __all__ = ["NO_LEADER"]
 
@@ -48,7 +48,7 @@ def task_frame(tasks: Sequence[TaskStatus]) -> pd.DataFrame:
             "最新进展情况": t.progress or "",
             "存在问题": t.problem or "",
             REVIEW_COL: review.mark(t.review),
-            "报告原文": t.source,
+            "报告原文": source_text(t),
         }
         for t in tasks
     ]

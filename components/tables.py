@@ -163,7 +163,7 @@ def project_frame(projects: Sequence[dict]) -> pd.DataFrame:
             "责任部门": p.department_name,
             "更新时间": when_text(p.last_update),
             "进展说明": p.note or "",
-            "报告原文": p.source,
+            "报告原文": wording.source_text(p),
         }
         for p in projects
     ]
@@ -209,7 +209,7 @@ def attention_frame(status: MonthStatus) -> pd.DataFrame:
             "责任部门": item.department_name,
             "更新时间": when_text(item.last_update),
             REVIEW_COL: review.mark(item.review),
-            "报告原文": item.source,
+            "报告原文": wording.source_text(item),
         }
         | {"升级督办": f"{item.escalation}（连续{item.consecutive_lagging}个月滞后）" if item.escalation else "—"}
         for item in escalated_first(attention_items(status))

@@ -7,6 +7,7 @@ from components import cards, charts, tables
 from components.data import load_status
 from components.sidebar import current_filters, demo_banner
 from tracker.meeting import verdicts
+from tracker.model import TARGET_PENDING
 from tracker.status import status_counts
 
 
@@ -25,6 +26,12 @@ def render() -> None:
     demo_banner(status.demo)
     cards.headline(year, month, status.time_progress, status_counts(status.indicators), status_counts(status.projects), final=status.final)
     cards.status_legend(final=status.final)
+    pending = sum(i.status == TARGET_PENDING for i in status.indicators)
+    if pending:
+        st.info(
+            f"{pending}项指标{TARGET_PENDING}：{year}年由上一年度的事项开始，目标值须按{year}年政府工作报告在“目标管理”录入，录入前不作判定。",
+            icon=":material/edit_note:",
+        )
 
     st.subheader("需关注事项：未完成" if status.final else "需关注事项：滞后与预警")
     attention = tables.attention_frame(status)
@@ -54,8 +61,9 @@ def render() -> None:
             columns = st.columns(3)  # one row of cards at a time, so a phone stacks them in reading order
         name = filters.area_names.get(code, code)
         ind = status_counts([i for i in status.indicators if i.area == code])
+        ind |= {TARGET_PENDING: n} if (n := sum(i.area == code and i.status == TARGET_PENDING for i in status.indicators)) else {}
         proj = status_counts([p for p in status.projects if p.area == code])
-        per_area[name] = {s: ind[s] + proj[s] for s in ind}
+        per_area[name] = {s: ind[s] + proj[s] for s in proj}
         with columns[n % 3]:
             cards.area_card(name, ind, proj)
     charts.show(

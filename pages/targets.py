@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components import new_year
 from components.auth import current_user
 from components.sidebar import routed
 from components.tables import EMPTY_CELL
@@ -84,6 +85,7 @@ def main() -> None:
     if user is None or not user.is_admin:
         st.caption("录入或上传目标需要管理员账号。")
         return
+    new_year.render(user)
     st.subheader("上传目标文件")
     st.caption(f"列：指标编码、年、目标值，可选 比较（>=、<=、=）和 备注；.xlsx 或 .csv，不超过 {upload_limit_mb()} MB。")
     uploaded = st.file_uploader("选择目标文件", type=["xlsx", "csv"], key=f"targets_file_{st.session_state.get('targets_upload_round', 0)}")

@@ -10,6 +10,7 @@ from components.sidebar import current_filters, demo_banner
 from tracker.labels import status_label
 from tracker.model import ALL_STATUSES, SEVERITY, by_severity
 from tracker.status import status_counts
+from tracker.wording import source_text
 
 
 def render() -> None:
@@ -51,7 +52,7 @@ def render() -> None:
     leader = task.leader or items.NO_LEADER
     st.text(f"状态：{status_label(task.status)}　牵头单位：{task.department_name}　配合单位：{support}　责任领导：{leader}")
     st.caption("报告原文")
-    st.text(task.source)
+    st.text(source_text(task))
     st.caption(f"最新进展情况（{task.reported_month}月）" if task.reported_month else "最新进展情况")
     st.text(task.progress or "尚未填报")
     if task.problem:

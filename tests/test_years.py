@@ -290,3 +290,27 @@ def test_cli_year_start_honours_the_town(demo_db, tmp_path):
     ours = {y["year"]: y for y in strict(cli(demo_db, "year", "list", "--json").stdout)}
     assert theirs[2024]["indicators"] == 2 and theirs[2024]["targets_pending"] == 2
     assert 2024 not in ours or ours[2024]["indicators"] == 0
+
+
+def test_the_targets_page_starts_a_year_and_the_sidebar_offers_it(demo_db):
+    """开始新年度 on 目标管理 (admins): preview, confirm, success; then the overview's 年度 box lists the year and its
+    indicators show 目标待录入, not 未填报."""
+    from tests.test_pages import open_page
+    from tests.test_upload_pages import ADMIN as PAGE_ADMIN
+    from tests.test_upload_pages import STAFF, all_text, frame_with, page
+
+    assert "开始新年度" not in [s.value for s in page("targets", STAFF).subheader]
+    at = page("targets", PAGE_ADMIN)
+    assert at.selectbox(key="new_year").value == 2024 and at.selectbox(key="new_year_source").value == 2023
+    preview = frame_with(at, "2023年现有")
+    assert list(preview["2023年现有"]) == [33, 54, 108, 19]
+    assert at.button(key="new_year_start").disabled
+    at.checkbox(key="new_year_agree").check().run()
+    at.button(key="new_year_start").click().run()
+    assert not at.exception
+    assert any("已开始2024年" in s.value and "18项指标目标待录入" in s.value for s in at.success), all_text(at)
+    assert 2024 not in at.selectbox(key="new_year").options
+    overview = open_page("overview", year="2024", month="3")
+    assert "2024" in overview.selectbox(key="year").options
+    assert any("15项指标目标待录入" in i.value for i in overview.info)
+    assert "目标待录入" in " ".join(str(e.value) for e in overview.markdown)  # the area cards count them apart

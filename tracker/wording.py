@@ -11,7 +11,7 @@ import math
 
 from tracker import model, progress
 from tracker.labels import fmt_number, fmt_pct, fmt_target
-from tracker.model import NO_DATA, NOT_DONE, IndicatorStatus, ProjectStatus
+from tracker.model import NO_DATA, NOT_DONE, IndicatorStatus, ProjectStatus, TaskStatus
 
 NO_LEADER = "未设置"  # 责任领导 not yet set by an admin: never a guessed name
 
@@ -22,6 +22,12 @@ def value_text(item: IndicatorStatus, month: int) -> str:
     if item.value is not None and item.value_month is not None and item.value_month != month:
         text += f"（{item.value_month}月数）"
     return text
+
+
+def source_text(item: IndicatorStatus | ProjectStatus | TaskStatus) -> str:
+    """The report's sentence; a project's or task's copied into a new year says whose report it is, to be checked."""
+    year = getattr(item, "source_year", None)
+    return f"{item.source}（沿用{year}年报告原文，待按新报告核对）" if year else item.source
 
 
 def target_text(item: IndicatorStatus) -> str:
