@@ -129,6 +129,7 @@ def _summary(spec: SummarySlide, report: MonthStatus) -> None:
             + tiles_html(spec.project_counts, f"重点项目 {spec.n_projects} 个", spec.statuses)
             + f'<div class="mm-big">{escape(big)}</div><div class="mm-note">{escape(spec.rule)}</div>'
             + (tracked if spec.n_tracked else "")
+            + (f'<div class="mm-note">{escape(spec.pending_note)}</div>' if spec.pending_note else "")
         )
         if not spec.reported:
             st.html(f'<div class="mm-empty">本月尚无任何填报：全部为“{NO_DATA}”。</div>')

@@ -314,3 +314,24 @@ def test_the_targets_page_starts_a_year_and_the_sidebar_offers_it(demo_db):
     assert "2024" in overview.selectbox(key="year").options
     assert any("15项指标目标待录入" in i.value for i in overview.info)
     assert "目标待录入" in " ".join(str(e.value) for e in overview.markdown)  # the area cards count them apart
+
+
+def test_the_deck_and_the_bulletin_of_a_started_year_say_targets_are_to_be_entered(admin_db):
+    from datetime import date
+
+    from pptx import Presentation
+
+    from tests.test_report_doc import body_text, open_doc
+    from tracker import deck, report_doc
+
+    years.start_year(2024, ADMIN)
+    with store.connect() as con:
+        report = status.build_status(con, 2024, 3)
+        slides = Presentation(__import__("io").BytesIO(deck.deck_for_month(con, 2024, 3)))
+        text = body_text(open_doc(report_doc.build_report(report, status.areas(con), date(2024, 4, 5))))
+    said = " ".join(shape.text_frame.text for slide in slides.slides for shape in slide.shapes if shape.has_text_frame)
+    tables = " ".join(
+        cell.text for slide in slides.slides for shape in slide.shapes if shape.has_table for row in shape.table.rows for cell in row.cells
+    )
+    assert model.TARGET_PENDING in said + tables
+    assert f"{model.TARGET_PENDING}15项" in text and "未设目标" not in text

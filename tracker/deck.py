@@ -201,6 +201,8 @@ def _summary_slide(deck: _Deck, spec: SummarySlide) -> None:
     lines: list[Line] = [(big, 24, PRIMARY, True), (spec.rule, 13, MUTED, False)]
     if spec.n_tracked:
         lines.append((f"另有跟踪事项 {spec.n_tracked} 项（多年目标、报告未设量化目标），不计入以上统计。", 13, MUTED, False))
+    if spec.pending_note:
+        lines.append((spec.pending_note, 13, PRIMARY, True))
     if not spec.reported:
         lines.append((f"本月尚无任何填报：全部为“{NO_DATA}”。", 20, STATUS_COLORS[NO_DATA], True))
     textbox(slide, MARGIN, BODY_TOP + Inches(3.75), left_w, Inches(2.0), lines)

@@ -25,6 +25,7 @@ from tracker.model import (
     NOT_DONE,
     ON_TRACK,
     STATUSES,
+    TARGET_PENDING,
     WARNING,
     YEAR_END_STATUSES,
     AnyItem,
@@ -102,6 +103,7 @@ class SummarySlide:
     statuses: tuple[str, ...] = STATUSES  # the verdicts the month can have, in the order tiles show them
     rule: str = ""  # how the statuses are decided, with the tolerance and the 预警 margin
     n_tracked: int = 0  # tracked items, counted apart
+    pending_note: str = ""  # a started year's indicators whose target is still to be entered (目标待录入), or ""
 
 
 @dataclass(frozen=True)
@@ -431,6 +433,7 @@ def outline(report: MonthStatus, areas: list[Area] | None = None, rules: progres
         statuses=verdicts(report.final),
         rule=status_rule(report.final, rules),
         n_tracked=len(report.tracked),
+        pending_note=pending_note(report),
     )
     tracked = [_tracked_slide(report)] if report.tracked else []
     return [
@@ -442,6 +445,14 @@ def outline(report: MonthStatus, areas: list[Area] | None = None, rules: progres
         *tracked,
         _lagging_slide(report, reported),
     ]
+
+
+def pending_note(report: MonthStatus) -> str:
+    """``15项指标目标待录入：…``: the indicators a started year cannot judge yet, and why; "" when there are none."""
+    n = sum(i.status == TARGET_PENDING for i in report.indicators)
+    if not n:
+        return ""
+    return f"{n}项指标{TARGET_PENDING}：须按{report.year}年政府工作报告录入目标值，录入前不作判定，不计入以上统计。"
 
 
 def summary_of(slides: Iterable[Slide]) -> SummarySlide:

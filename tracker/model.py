@@ -134,6 +134,7 @@ class IndicatorStatus(Supervised):
     amount_last_year: float | None = None
     amount_unit: str = ""
     reason: str | None = None
+    target_pending: bool = False  # the target is a blank of a started year, to be entered from the new report
     item_type: ItemType = field(default="indicator", repr=False)
 
 

@@ -213,7 +213,8 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
         if target.rule == "last_year" and base is None and verdict.status == model.NO_TARGET:
             # The target is last year-end's figure, which nobody reported: the missing figure is the problem.
             verdict = progress.Judgement(None, model.NO_DATA)
-        elif verdict.status == model.NO_TARGET and ind.code in targets:  # a blank kept for the new report's number
+        pending = target.value is None and target.rule == "fixed" and ind.code in targets  # a blank for the new report
+        if pending and verdict.status == model.NO_TARGET:
             verdict = progress.Judgement(None, model.TARGET_PENDING, measure=verdict.measure)
         metric_facts = [facts[m] for m in ind.metrics if m in facts]
         updated = max((f["updated"] for f in metric_facts), default=None)
@@ -262,6 +263,7 @@ def indicator_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area
                 amount_last_year=_round(growth.amount_last_year) if growth else None,
                 amount_unit=ind.unit if growth and ind.kind != "ratio" else "",
                 reason=growth.reason if growth else None,
+                target_pending=pending,
             )
         )
     return out

@@ -32,10 +32,10 @@ def source_text(item: IndicatorStatus | ProjectStatus | TaskStatus) -> str:
 
 def target_text(item: IndicatorStatus) -> str:
     """``≥35家（力争）``, ``≥800亩（约）``, ``多年目标≥100家``; a tracked item without a number says so."""
+    if item.target_pending:
+        return model.TARGET_PENDING
     if item.tracked:
         return f"多年目标{fmt_target(item.target, item.comparator, item.unit)}" if item.target is not None else "报告未设量化目标"
-    if item.status == model.TARGET_PENDING:
-        return model.TARGET_PENDING
     text = fmt_target(item.target, item.comparator, item.unit)
     if item.basis == "growth" and item.target is not None:
         text = f"增速{text}"
@@ -142,6 +142,8 @@ def target_phrase(item: IndicatorStatus) -> str:
     number = fmt_number(item.target, item.unit)
     core = f"不超过{number}" if item.comparator == "<=" else number
     core = f"{item.qualifier}{core}"
+    if item.target_pending:
+        return model.TARGET_PENDING
     if item.tracked:
         return f"多年目标{core}"
     if item.basis == "growth":
