@@ -335,3 +335,14 @@ def test_the_deck_and_the_bulletin_of_a_started_year_say_targets_are_to_be_enter
     )
     assert model.TARGET_PENDING in said + tables
     assert f"{model.TARGET_PENDING}15项" in text and "未设目标" not in text
+
+
+def test_targets_open_on_the_started_year_and_entering_one_judges_it(admin_db):
+    years.start_year(2024, ADMIN)
+    with store.connect() as con:
+        assert ingest.planning_year(con) == 2024
+    ingest.commit_targets([ingest.TargetRow("cultural_events", 2024, 320.0, ">=", "原文（2024年报告）")], ADMIN)
+    with store.connect() as con:
+        event = next(i for i in status.build_status(con, 2024, 3).indicators if i.code == "cultural_events")
+        assert ingest.planning_year(con) == 2024  # the other blanks still wait
+    assert event.target == 320.0 and event.status != model.TARGET_PENDING and not event.target_pending

@@ -69,9 +69,13 @@ def targets_for_year(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
 
 
 def planning_year(con: duckdb.DuckDBPyConnection, today: date | None = None) -> int:
-    """The year 目标管理 opens on: the one after the latest year with targets, or this year if that is later
-    (never past next year, the last year targets may be entered for)."""
+    """The year 目标管理 opens on: the first year with targets still to be entered (目标待录入); else the one after
+    the latest year with targets, or this year if that is later (never past next year, the last year targets may
+    be entered for)."""
     today = today or date.today()
+    (pending,) = con.execute("select min(year) from target_current where value is null and rule = 'fixed'").fetchone() or (None,)
+    if pending is not None:  # a started year's blank targets wait for the new report's numbers (tracker.years)
+        return int(pending)
     (latest,) = con.execute("select max(year) from target_current").fetchone() or (None,)
     return min(max(int(latest) + 1 if latest is not None else today.year, today.year), today.year + 1)
 
