@@ -26,6 +26,7 @@ ARGUMENTS = {
     ("towns",): [[]],
     ("actions", "list"): [[], ["--open", "--year", "2023"]],
     ("health",): [[]],
+    ("year", "list"): [[]],
 }
 
 

@@ -26,9 +26,6 @@ def cmd_start(args: argparse.Namespace) -> int:
         started = years.start_year(args.year, user, source=args.source)
     except (auth.PermissionDenied, years.YearError) as exc:
         return err(str(exc))
-    if args.json:
-        print_json(started)
-        return 0
     c = started.counts
     print(
         f"已由{started.source}年开始{started.year}年（批次 {started.batch_id}，可撤销）：重点项目 {c.projects} 个、重点工作 {c.tasks} 项、"
@@ -47,5 +44,4 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("year", type=int)
     q.add_argument("--from", dest="source", type=int, help="来源年度（默认为上一年）")
     q.add_argument("--user", required=True)
-    q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_start)
