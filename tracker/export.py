@@ -133,13 +133,13 @@ def indicators_xlsx(indicators: Sequence[IndicatorStatus], year: int, month: int
                 cell.number_format = number_format
         status = item.status
         cell = ws.cell(row=row, column=STATUS_COLUMN)
-        if status and status != NO_DATA:
+        if status in UNJUDGED:  # no verdict: no status colour
+            cell.font = Font(italic=True)
+        elif status and status != NO_DATA:
             cell.fill = PatternFill("solid", fgColor=status_color(status).lstrip("#"))
             cell.font = Font(bold=True, color=text_on_status(status).lstrip("#"))
         elif status == NO_DATA:
             cell.fill = PatternFill("solid", fgColor="E6E6E6")
-        elif cell.value in UNJUDGED:
-            cell.font = Font(italic=True)
 
     ws.freeze_panes = ws.cell(row=header_row + 1, column=2)
     ws.auto_filter.ref = f"A{header_row}:{last_col}{max(row, header_row)}"
