@@ -36,7 +36,7 @@ def render(user: User | None) -> None:
     st.subheader("开始新年度")
     st.caption(
         "由上一年度的事项开始新年度：复制重点项目、重点工作和责任分工，指标目标留空待按新年度政府工作报告录入"
-        "（不沿用上年目标值）。上一年度的数据不受影响；新年度尚无填报时可在“批次记录”中撤销。"
+        "（不沿用上年目标值）。上一年度的数据不受影响；新年度尚无填报时可在“上传记录”中撤销该批次。"
     )
     done = st.session_state.pop(DONE_KEY, None)
     if done:

@@ -231,6 +231,8 @@ def test_revert_removes_the_copied_items_until_something_is_reported(admin_db, t
     ingest.revert(started.batch_id, ADMIN)
     with store.connect() as con:
         assert years.counts(con, 2024).items == 0
+        (detail,) = store.one(con, "select detail from audit where action = 'year.revert'")
+        assert len(json.loads(detail)["projects"]) == 33 and "P_MAOWAN_1" in json.loads(detail)["projects"]
         assert 2024 not in [y.year for y in years.list_years(con) if y.items]
     assert status_json(2023, 12) == before
     again = years.start_year(2024, ADMIN)  # a reverted start may be made again

@@ -176,10 +176,14 @@ def undo(con: store.Connection, batch_id: int, user: User, now: datetime) -> int
             if n
         )
         raise YearError(f"{year}年的事项已有填报或办理记录（{used}），不能撤销开始该年度；已填报的内容请逐项处理。")
+    # The copies go (the audit names them; year ``source`` still holds what they were copied from).
+    removed = {}
+    for table in ("project", "task"):
+        removed[table] = [c for (c,) in con.execute(f"select code from {table} where year = ? order by code", [year]).fetchall()]
     con.execute("delete from project where year = ?", [year])
     con.execute("delete from task where year = ?", [year])
     con.execute("update batch set status = 'reverted', reverted_at = ?, reverted_by = ? where id = ?", [now, user.name, batch_id])
-    store.audit(con, user.name, "year.revert", {"batch": batch_id, "year": year})
+    store.audit(con, user.name, "year.revert", {"batch": batch_id, "year": year, "projects": removed["project"], "tasks": removed["task"]})
     return year
 
 
