@@ -4,9 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, tables
+from components.auth import current_user
 from components.data import load_city
 from components.sidebar import current_filters, demo_banner
-from tracker import city
+from tracker import city, city_users
 from tracker.labels import fmt_number, fmt_pct, fmt_target, status_label
 from tracker.meeting import verdicts
 
@@ -38,6 +39,10 @@ def town_frame(rows: list[city.TownRow], year: int, month: int, statuses: list[s
 
 
 def render() -> None:
+    if not city_users.can_view_city(current_user()):
+        st.title("全市总览")
+        st.info("全市总览对比各镇街的数据，需用市级账号登录（左侧“登录”，账号所属选“市级账号”）。", icon=":material/lock:")
+        return
     filters = current_filters()
     year, month = filters.year, filters.month
     rows, shared = load_city(year, month)

@@ -35,6 +35,21 @@ def is_home_town() -> bool:
     return town_code() == home_town()
 
 
+def city_code() -> str:
+    """The city whose 督查室 follows the towns (official code, ``[town] city_code``): its accounts (city roles) live
+    in a store of their own, served as the tenant of this code, which holds users and logins and no items."""
+    return settings(SETTINGS_FILE).city_code
+
+
+def city_name() -> str:
+    return settings(SETTINGS_FILE).city_name
+
+
+def is_city() -> bool:
+    """Whether the tenant being served is the city's accounts store (``use_town(city_code())``)."""
+    return town_code() == city_code()
+
+
 @contextmanager
 def use_town(code: str | None) -> Iterator[None]:
     """Serve ``code`` inside the block (None: the home town): its store, its data files, its own indicator files."""
@@ -117,6 +132,8 @@ class Settings:
     issuer: str = "三乡镇人民政府督查室"
     rectify_days: int = 10
     town_code: str = "442000114"
+    city_code: str = "442000"
+    city_name: str = "中山市"
     lock_day: int = 10  # not before tracker.ingest.DUE_DAY
     auto_lock_from: str = ""
     # [escalation] steps: (consecutive months of 滞后, the step's name), ascending; the highest reached applies.

@@ -10,16 +10,19 @@ from tracker.cli.output import Refused, err, print_json
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    rows = towns.installed()
+    rows = [towns.summary(t) for t in towns.installed()]
     if args.json:
-        print_json([{"code": t.code, "name": t.name, "home": t.home, "geometry": t.has_geometry} for t in rows])
+        print_json(rows)
         return 0
     for t in rows:
-        print(f"{t.code}  {t.name}{'（本镇）' if t.home else ''}{'' if t.has_geometry else '（无地图数据）'}")
+        notes = ("（本镇）" if t["home"] else "") + ("" if t["geometry"] else "（无地图数据）")
+        print(f"{t['code']}  {t['name']}{notes}  事项 {t['items']}  账号 {t['users']}")
     return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    if args.name and args.name != towns.official().get(args.code, args.name):
+        raise Refused(f"镇街代码 {args.code} 在官方名录中是“{towns.official()[args.code]}”，不是“{args.name}”。")
     for folder in (args.data, args.queries):
         if folder and not Path(folder).is_dir():
             raise Refused(f"找不到文件夹：{folder}")
@@ -36,10 +39,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_list)
     ps = p.add_subparsers(dest="towns_command")
+    q = ps.add_parser("list", help="列出本平台的镇街（代码、名称、事项数、账号数）")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_list)
     q = ps.add_parser("add", help="按 data/ 同格式的文件添加一个镇街（运维命令）")
     q.add_argument("code", help="中山市官方镇街代码，如 442000103")
+    q.add_argument("--name", help="镇街名称（须与官方名录一致，用于核对代码）")
     q.add_argument(
         "--data",
+        "--from",
+        dest="data",
         required=True,
         help="该镇街的 areas.csv、departments.csv、metrics.csv、targets.csv 等所在文件夹，或 extract --out-dir 写出的草稿文件夹",
     )
