@@ -22,9 +22,9 @@ def _users() -> list[dict]:
         return auth.list_users(con)
 
 
-def _role_name(role: str) -> str:
+def _role_name(role: str, city: bool | None = None) -> str:
     """A role as the people it is about call it: in the city's store, the city role it stands for."""
-    return ROLE_NAMES["city-" + role] if config.is_city() else ROLE_NAMES[role]
+    return ROLE_NAMES["city-" + role] if (config.is_city() if city is None else city) else ROLE_NAMES[role]
 
 
 def _table(users: list[dict], departments: dict[str, str]) -> pd.DataFrame:
@@ -61,10 +61,11 @@ def _attempt(action, message: str) -> None:
 
 
 def _role_fields(prefix: str, departments: dict[str, str], role: str = "staff", department: str | None = None) -> tuple[str, str | None]:
-    roles = [r for r in auth.ROLES if not (config.is_city() and r == "staff")]
+    city = config.is_city()
+    roles = [r for r in auth.ROLES if not (city and r == "staff")]
     role = role if role in roles else roles[0]
-    chosen = st.selectbox("角色", roles, index=roles.index(role), format_func=_role_name, key=f"{prefix}_role")
-    if config.is_city():
+    chosen = st.selectbox("角色", roles, index=roles.index(role), format_func=lambda r: _role_name(r, city), key=f"{prefix}_role")
+    if city:
         return chosen, None  # city accounts belong to no department
     codes = [NO_DEPARTMENT, *departments]
     dept = st.selectbox(

@@ -199,3 +199,27 @@ def test_the_city_supervisor_reviews_on_the_page(two_towns_with_city):
     with pytest.raises(auth.PermissionDenied):
         data = make_csv([["new_industrial_above_scale", 2023, 6, 30]], header=("指标编码", "年", "月", "数值"))
         ingest.commit(data, "x.csv", boss, today=TODAY)
+
+
+def test_the_city_admin_manages_city_accounts_on_the_users_page(two_towns_with_city):
+    from tests.conftest import app_page
+
+    boss = city_users.load("中山市·zs_admin")
+    at = app_page("pages/users.py", user=boss)
+    table = at.dataframe[0].value
+    assert sorted(table["用户名"]) == ["zs_admin", "zs_duban", "zs_view"]
+    assert set(table["角色"]) == {"市级管理员", "市督查室", "市级查看"}
+    assert at.selectbox(key="users_new_role").options == ["市级查看", "市督查室", "市级管理员"]  # no 填报员 in the city
+    at.text_input(key="users_new_name").input("zs_duban2")
+    at.selectbox(key="users_new_role").select("supervisor")
+    at.text_input(key="users_new_password").input(PASSWORD)
+    at.text_input(key="users_new_password2").input(PASSWORD)
+    next(b for b in at.button if b.label == "新建用户").click().run()
+    assert not at.exception and any("已新建用户“zs_duban2”" in s.value for s in at.success)
+    assert city_users.load("中山市·zs_duban2") == User("中山市·zs_duban2", "city-supervisor", None)
+    with store.connect() as con:  # 三乡镇's own accounts untouched
+        assert store.one(con, "select count(*) from users")[0] == 0
+    with city_users.serving(), store.connect() as con:
+        assert con.execute("select user_name from audit where action = 'user.add' order by id desc limit 1").fetchone() == (
+            "中山市·zs_admin",
+        )
