@@ -32,6 +32,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from tracker import config, store
+from tracker.errors import Refusal
 
 ROLES = ("viewer", "staff", "supervisor", "admin")
 # City accounts (``tracker.city_users``): kept in the city's own store with a town role, served to a town as these.
@@ -67,7 +68,7 @@ def _dummy_hash() -> str:
     return _hasher.hash("not-a-password-of-anyone")
 
 
-class PermissionDenied(PermissionError):
+class PermissionDenied(Refusal, PermissionError):
     """The user may not make this write. The message is shown to the user as it is (Chinese)."""
 
 
@@ -75,7 +76,7 @@ class LoginFailed(PermissionError):
     """Wrong name or password, a disabled account or too many attempts. The message is shown as it is."""
 
 
-class UserError(ValueError):
+class UserError(Refusal, ValueError):
     """A bad user-management request (name taken, weak password, unknown department...)."""
 
 

@@ -26,6 +26,7 @@ import duckdb
 
 from tracker import config, db, indicators, store
 from tracker.auth import User, require_admin
+from tracker.errors import Refusal
 from tracker.extract import town_files
 
 OFFICIAL_LIST = config.DATA_DIR / "source" / "zhongshan_towns_official_2022.csv"
@@ -34,7 +35,7 @@ OPTIONAL_FILES = ("projects.csv", "tasks.csv", "items.csv", "places.geojson", "s
 MAX_ZIP_BYTES = 20 * 1024 * 1024  # unpacked: a town's text files are kilobytes; its geometry a few megabytes
 
 
-class TownError(ValueError):
+class TownError(Refusal, ValueError):
     """A town that cannot be added or served; the message is Chinese, for users."""
 
 

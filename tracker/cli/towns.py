@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from tracker import towns
-from tracker.cli.output import Refused, err, print_json
+from tracker.cli.output import Refused, print_json
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -26,10 +26,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     for folder in (args.data, args.queries):
         if folder and not Path(folder).is_dir():
             raise Refused(f"找不到文件夹：{folder}")
-    try:
-        town = towns.add(args.code, Path(args.data), Path(args.queries) if args.queries else None, demo=args.demo, year=args.year)
-    except towns.TownError as exc:
-        return err(str(exc))
+    town = towns.add(args.code, Path(args.data), Path(args.queries) if args.queries else None, demo=args.demo, year=args.year)
     print(f"已添加 {town.name}（{town.code}）：数据库 {town.store}。用 --town {town.code} 操作该镇街。")
     return 0
 

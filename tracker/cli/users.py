@@ -13,7 +13,7 @@ import sys
 from contextlib import AbstractContextManager, nullcontext
 
 from tracker import auth, city_users, store
-from tracker.cli.output import err, print_json
+from tracker.cli.output import print_json
 
 
 def _city(args: argparse.Namespace) -> bool:
@@ -58,14 +58,11 @@ def _describe(user: auth.User, city: bool = False) -> str:
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
-    try:
-        role = _role(args)
-        password = _read_password()
-        scope, name = _scope(args)
-        with scope, store.connect() as con:
-            user = auth.create_user(con, name, role, password, args.department)
-    except auth.UserError as exc:
-        return err(str(exc))
+    role = _role(args)
+    password = _read_password()
+    scope, name = _scope(args)
+    with scope, store.connect() as con:
+        user = auth.create_user(con, name, role, password, args.department)
     print(f"已创建用户{_describe(user, _city(args))}。")
     return 0
 
@@ -87,12 +84,9 @@ def cmd_users_list(args: argparse.Namespace) -> int:
 
 def _simple(action, done: str):
     def run(args: argparse.Namespace) -> int:
-        try:
-            scope, name = _scope(args)
-            with scope, store.connect() as con:
-                action(con, name)
-        except auth.UserError as exc:
-            return err(str(exc))
+        scope, name = _scope(args)
+        with scope, store.connect() as con:
+            action(con, name)
         print(done.format(name=auth.normalize_name(args.name)))
         return 0
 
@@ -100,25 +94,19 @@ def _simple(action, done: str):
 
 
 def cmd_users_reset_password(args: argparse.Namespace) -> int:
-    try:
-        password = _read_password()
-        scope, name = _scope(args)
-        with scope, store.connect() as con:
-            auth.reset_password(con, name, password)
-    except auth.UserError as exc:
-        return err(str(exc))
+    password = _read_password()
+    scope, name = _scope(args)
+    with scope, store.connect() as con:
+        auth.reset_password(con, name, password)
     print(f"已为用户“{auth.normalize_name(args.name)}”设置新密码，该用户已登录的浏览器需重新登录。")
     return 0
 
 
 def cmd_users_set_role(args: argparse.Namespace) -> int:
-    try:
-        role = _role(args)
-        scope, name = _scope(args)
-        with scope, store.connect() as con:
-            user = auth.set_role(con, name, role, args.department)
-    except auth.UserError as exc:
-        return err(str(exc))
+    role = _role(args)
+    scope, name = _scope(args)
+    with scope, store.connect() as con:
+        user = auth.set_role(con, name, role, args.department)
     print(f"已将用户改为{_describe(user, _city(args))}，下次刷新页面时生效。")
     return 0
 
