@@ -56,6 +56,10 @@ def test_a_login_belongs_to_its_town(town_server, browser):
     # On 三乡镇 the same browser is nobody: 横栏镇's account does not exist there.
     goto(tab, town_server, query="town=三乡镇&year=2023&month=6")
     assert "已登录" not in sidebar_text(tab) and "登录（填报需要登录）" in sidebar_text(tab)
+    # Nor can it upload there: 三乡镇's 数据填报 page has no uploader for it.
+    goto(tab, town_server, "upload", "town=三乡镇")
+    tab.get_by_text("尚未登录：填报需要用填报员或管理员账号登录").wait_for(timeout=30_000)
+    assert tab.locator("[data-testid='stFileUploader']").count() == 0
     goto(tab, town_server, query="town=横栏镇&year=2023&month=6")
     tab.get_by_text("已登录：hl_market_web").wait_for(timeout=30_000)
     # Moving to another page through the navigation stays in the town (and logged in there).

@@ -21,10 +21,13 @@ def _city(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "city", False) or (role and role in auth.CITY_ROLES) or city_users.raw_name(getattr(args, "name", "") or ""))
 
 
-def _scope(args: argparse.Namespace) -> tuple[AbstractContextManager, str]:
-    """Where the account lives (the city's store or the town's) and its name there."""
+def _scope(args: argparse.Namespace, creating: bool = False) -> tuple[AbstractContextManager, str]:
+    """Where the account lives (the city's store or the town's) and its name there. The city's store is made with
+    its first account, never by another command."""
     if not _city(args):
         return nullcontext(), getattr(args, "name", "")
+    if not creating and not city_users.exists():
+        raise auth.UserError("本平台还没有市级账号：先用 users add 名称 --role city-admin（或 city-supervisor、city-viewer）新建。")
     name = getattr(args, "name", "") or ""
     return city_users.serving(), city_users.raw_name(name) or name
 
@@ -60,7 +63,7 @@ def _describe(user: auth.User, city: bool = False) -> str:
 def cmd_users_add(args: argparse.Namespace) -> int:
     role = _role(args)
     password = _read_password()
-    scope, name = _scope(args)
+    scope, name = _scope(args, creating=True)
     with scope, store.connect() as con:
         user = auth.create_user(con, name, role, password, args.department)
     print(f"已创建用户{_describe(user, _city(args))}。")
@@ -68,9 +71,12 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
 
 def cmd_users_list(args: argparse.Namespace) -> int:
-    scope, _ = _scope(args)
-    with scope, store.connect() as con:
-        users = auth.list_users(con)
+    if _city(args) and not city_users.exists():
+        users = []  # a listing makes no store: the city's is made with its first account
+    else:
+        scope, _ = _scope(args)
+        with scope, store.connect() as con:
+            users = auth.list_users(con)
     if _city(args):
         users = [u | {"name": city_users.qualified(u["name"]), "role": "city-" + u["role"]} for u in users]
     if args.json:
