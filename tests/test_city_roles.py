@@ -60,6 +60,11 @@ def test_no_town_account_can_take_a_city_accounts_name(demo_db):
     with store.connect() as con, pytest.raises(auth.UserError, match="用户名只能包含"):
         auth.create_user(con, "中山市·zs_duban", "admin", PASSWORD)
     assert auth.load_user("中山市·zs_duban") is None  # no city accounts yet: nobody
+    # Reading or changing city accounts before there are any makes no store.
+    assert json.loads(cli(demo_db, "users", "list", "--city", "--json").stdout) == []
+    refused = cli(demo_db, "users", "disable", "中山市·zs_duban")
+    assert refused.returncode == 1 and "本平台还没有市级账号" in refused.stderr
+    assert not (demo_db.parent / "towns").exists()
 
 
 def test_the_city_supervisor_reviews_and_locks_in_any_town(two_towns_with_city):
