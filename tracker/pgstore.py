@@ -35,7 +35,8 @@ import pandas as pd
 import psycopg
 from psycopg_pool import ConnectionPool
 
-LOCK_KEY = 7_372_817_101  # the one advisory lock of the store: held by every write transaction
+LOCK_KEY = 7_372_817_101  # the one advisory lock of the store (per database: a town on its own database has its own)
+CONNECT_TIMEOUT = 5  # seconds to reach the server before a store is called unreachable
 _DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 _READ_WORDS = ("select", "with", "from", "pragma", "describe", "show", "explain", "summarize", "checkpoint", "set", "use")
 _LOCAL_ONLY = re.compile(r"^\s*(create\s+(or\s+replace\s+)?(temp|temporary|view|macro)\b|drop\s+(view|macro)\b|.*\btemp\.)", re.I | re.S)
@@ -119,6 +120,7 @@ def pool(url: str) -> ConnectionPool:
     with _GLOBAL:
         found = _POOLS.get(url)
         if found is None:
+            _reachable(url)
             found = ConnectionPool(url, min_size=1, max_size=10, kwargs={"autocommit": True}, open=False, timeout=30)
             try:
                 found.open(wait=True, timeout=15)
@@ -127,6 +129,15 @@ def pool(url: str) -> ConnectionPool:
                 raise PgError(str(exc)) from exc
             _POOLS[url] = found
         return found
+
+
+def _reachable(url: str) -> None:
+    """One plain connection before a pool is made: a wrong password or a server that is down fails here at once
+    (the pool would retry until its timeout, 15 s, on every call: the city's roll-up asks every town's store)."""
+    try:
+        psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT).close()
+    except psycopg.Error as exc:
+        raise PgError(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__) from exc
 
 
 def close_all(url: str | None = None) -> None:

@@ -208,7 +208,14 @@ def ensure_ready(path: Path) -> None:
 
 
 def server_message(exc: BaseException) -> StoreError:
-    return StoreError(f"数据库服务器（PostgreSQL）出错，本次操作没有完成，原有数据完好：{_short(exc)}。请稍后重试或联系管理员。")
+    """The PostgreSQL server refused or could not be reached; another town than the home town is named first (its
+    store is its own database: the other towns go on working)."""
+    whose = ""
+    if not config.is_home_town():
+        from tracker import towns
+
+        whose = f"{towns.name()}（{config.town_code()}）的"
+    return StoreError(f"{whose}数据库服务器（PostgreSQL）出错，本次操作没有完成，原有数据完好：{_short(exc)}。请稍后重试或联系管理员。")
 
 
 @contextmanager
@@ -421,4 +428,9 @@ def check(path: Path | None = None) -> None:
 def location() -> str:
     """Where the store is, for messages: the DuckDB file, or the PostgreSQL URL without its password."""
     url = config.database_url()
-    return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url) if url else str(config.db_path())
+    return mask_url(url) if url else str(config.db_path())
+
+
+def mask_url(url: str) -> str:
+    """A PostgreSQL URL without its password, for messages."""
+    return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)

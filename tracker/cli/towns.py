@@ -12,7 +12,7 @@ from tracker.cli.output import Refused, err, print_json
 def cmd_list(args: argparse.Namespace) -> int:
     rows = towns.installed()
     if args.json:
-        print_json([{"code": t.code, "name": t.name, "home": t.home, "geometry": t.has_geometry} for t in rows])
+        print_json([{"code": t.code, "name": t.name, "home": t.home, "geometry": t.has_geometry, "database": t.database} for t in rows])
         return 0
     for t in rows:
         print(f"{t.code}  {t.name}{'（本镇）' if t.home else ''}{'' if t.has_geometry else '（无地图数据）'}")
@@ -24,10 +24,17 @@ def cmd_add(args: argparse.Namespace) -> int:
         if folder and not Path(folder).is_dir():
             raise Refused(f"找不到文件夹：{folder}")
     try:
-        town = towns.add(args.code, Path(args.data), Path(args.queries) if args.queries else None, demo=args.demo, year=args.year)
+        town = towns.add(
+            args.code,
+            Path(args.data),
+            Path(args.queries) if args.queries else None,
+            demo=args.demo,
+            year=args.year,
+            database_url=args.database_url,
+        )
     except towns.TownError as exc:
         return err(str(exc))
-    print(f"已添加 {town.name}（{town.code}）：数据库 {town.store}。用 --town {town.code} 操作该镇街。")
+    print(f"已添加 {town.name}（{town.code}）：数据库 {town.database or town.store}。用 --town {town.code} 操作该镇街。")
     return 0
 
 
@@ -44,6 +51,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="该镇街的 areas.csv、departments.csv、metrics.csv、targets.csv 等所在文件夹，或 extract --out-dir 写出的草稿文件夹",
     )
     q.add_argument("--queries", help="该镇街自有的指标 SQL 文件夹（<领域>/<编码>.sql），可省略")
+    q.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="该镇街自己的 PostgreSQL 数据库（postgresql://…，须为新建的空库，不能是本镇或其他镇街的库）；省略则用 DuckDB 文件",
+    )
     q.add_argument("--demo", action="store_true", help="同时载入文件夹 demo/ 下的演示数据")
     q.add_argument("--year", type=int, help="--data 为“报告提取”草稿文件夹时，事项所属年度（草稿未写年度时）")
     q.set_defaults(func=cmd_add)
