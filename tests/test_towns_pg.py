@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 
 import psycopg
 import pytest
@@ -281,3 +282,51 @@ def test_a_town_whose_own_settings_name_its_database(demo_db, tmp_path, monkeypa
     with config.use_town(HENGLAN):
         assert config.settings().issuer == "横栏镇人民政府督查室"
     shutil.rmtree(tmp_path / "files")
+
+
+def test_backup_and_health_of_a_town_on_postgresql(pg_towns, capsys):
+    code, out, err = run(capsys, "--town", HENGLAN, "backup")
+    assert code == 0, err
+    made = list((config.town_dir(HENGLAN) / "backups").glob("tracker-*.duckdb"))
+    assert len(made) == 1 and str(made[0]) in out  # in the town's own folder, not among the home town's backups
+    code, out, _ = run(capsys, "--town", HENGLAN, "health", "--json")
+    assert code == 0 and json.loads(out)["ok"] is True
+    break_town(HENGLAN, "postgresql:///nothing?host=/nonexistent-socket-dir")
+    code, out, _ = run(capsys, "--town", HENGLAN, "health", "--json")
+    assert code == 1 and json.loads(out)["ok"] is False
+    assert run(capsys, "--town", DONGFENG, "health", "--json")[0] == 0
+
+
+def test_two_towns_writers_do_not_wait_on_each_other(pg_towns):
+    """One town's write transaction held open: another town's write goes through meanwhile (its own database, its
+    own lock in this process too); a second write of the same town waits for the first."""
+    held, let_go = threading.Event(), threading.Event()
+    events: list[str] = []
+    done = {code: threading.Event() for code in ("other town", "same town")}
+
+    def write(code: str, name: str, hold: bool = False) -> None:
+        with config.use_town(code), store.writing() as con:
+            events.append(f"{name} in")
+            store.audit(con, "bench", "lock_test", {"writer": name})
+            if hold:
+                held.set()
+                let_go.wait(120)
+            events.append(f"{name} out")
+        if name in done:
+            done[name].set()
+
+    first = threading.Thread(target=write, args=(DONGFENG, "first", True))
+    first.start()
+    assert held.wait(120)
+    other = threading.Thread(target=write, args=(HENGLAN, "other town"))
+    same = threading.Thread(target=write, args=(DONGFENG, "same town"))
+    other.start()
+    same.start()
+    finished_while_held = done["other town"].wait(120)
+    let_go.set()
+    for thread in (first, other, same):
+        thread.join(120)
+    assert finished_while_held and events.index("other town out") < events.index("first out")
+    assert events.index("first out") < events.index("same town in")
+    with config.use_town(DONGFENG), store.connect() as con:
+        assert store.one(con, "select count(*) from audit where action = 'lock_test'") == (2,)

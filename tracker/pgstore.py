@@ -28,7 +28,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import pandas as pd
@@ -40,6 +40,14 @@ CONNECT_TIMEOUT = 5  # seconds to reach the server before a store is called unre
 _DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 _READ_WORDS = ("select", "with", "from", "pragma", "describe", "show", "explain", "summarize", "checkpoint", "set", "use")
 _LOCAL_ONLY = re.compile(r"^\s*(create\s+(or\s+replace\s+)?(temp|temporary|view|macro)\b|drop\s+(view|macro)\b|.*\btemp\.)", re.I | re.S)
+
+
+class WriteLock(Protocol):
+    """This process's write lock of the store (``tracker.store.WRITE_LOCK``)."""
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool: ...
+
+    def release(self) -> None: ...
 
 
 class PgError(RuntimeError):
@@ -261,7 +269,7 @@ class PgConnection:
     ``execute`` returns the connection itself, as DuckDB's does; fetchone / fetchall / df / register and the
     rest are the mirror cursor's."""
 
-    def __init__(self, url: str, pg: psycopg.Connection, schema: Callable[[], str], write_lock: threading.RLock) -> None:
+    def __init__(self, url: str, pg: psycopg.Connection, schema: Callable[[], str], write_lock: WriteLock) -> None:
         self.url, self.pg, self._schema, self._write_lock = url, pg, schema, write_lock
         self.mirror = mirror(url)
         self.mirror.ensure(pg, schema, locked=False)
@@ -418,7 +426,7 @@ class PgConnection:
 
 
 @contextmanager
-def connect(url: str, schema: Callable[[], str], write_lock: threading.RLock) -> Iterator[PgConnection]:
+def connect(url: str, schema: Callable[[], str], write_lock: WriteLock) -> Iterator[PgConnection]:
     """A pooled PostgreSQL connection wrapped for the callers; PgError when the server cannot be reached."""
     try:
         handle = pool(url).connection()

@@ -45,9 +45,44 @@ from tracker import config, pgstore
 
 Connection = duckdb.DuckDBPyConnection
 
-# Serialises writes of threads in this process (DuckDB's file lock already serialises processes), so two
-# sessions committing at once never hit a write-write conflict and duplicate checks stay exact.
-WRITE_LOCK = threading.RLock()
+
+class StoreLocks:
+    """This process's write lock, one per store: writes of threads to one store go in turn (DuckDB's file lock and
+    PostgreSQL's advisory lock already order processes), so two sessions committing at once never hit a write-write
+    conflict and duplicate checks stay exact; writes to two towns' stores (two files, two databases) do not wait on
+    each other. Used as ``with WRITE_LOCK:`` or acquire/release (``tracker.pgstore``): the lock is the store of the
+    town being served when it is taken, and each release gives back the newest lock this thread took (re-entrant)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, threading.RLock] = {}
+        self._guard = threading.Lock()
+        self._held = threading.local()
+
+    def _taken(self) -> list[threading.RLock]:
+        if not hasattr(self._held, "locks"):
+            self._held.locks = []
+        return self._held.locks
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        key = location()
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.RLock())
+        got = lock.acquire(blocking, timeout)
+        if got:
+            self._taken().append(lock)
+        return got
+
+    def release(self) -> None:
+        self._taken().pop().release()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+WRITE_LOCK = StoreLocks()
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 PRIVATE = 0o600
