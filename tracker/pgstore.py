@@ -54,6 +54,10 @@ class PgError(RuntimeError):
     """PostgreSQL refused or could not be reached; ``tracker.store`` turns it into a Chinese StoreError."""
 
 
+class PgUnreachable(PgError):
+    """No connection at all: the server is down or not where the URL says, or it refused the user or password."""
+
+
 def _strip_comments(sql: str) -> str:
     return re.sub(r"--[^\n]*", "", sql)
 
@@ -134,7 +138,7 @@ def pool(url: str) -> ConnectionPool:
                 found.open(wait=True, timeout=15)
             except Exception as exc:  # noqa: BLE001 - any failure to reach the server is one message
                 found.close()
-                raise PgError(str(exc)) from exc
+                raise PgUnreachable(str(exc)) from exc
             _POOLS[url] = found
         return found
 
@@ -145,7 +149,7 @@ def _reachable(url: str) -> None:
     try:
         psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT).close()
     except psycopg.Error as exc:
-        raise PgError(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__) from exc
+        raise PgUnreachable(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__) from exc
 
 
 def close_all(url: str | None = None) -> None:

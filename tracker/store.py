@@ -250,6 +250,11 @@ def server_message(exc: BaseException) -> StoreError:
         from tracker import towns
 
         whose = f"{towns.name()}（{config.town_code()}）的"
+    if isinstance(exc, pgstore.PgUnreachable):  # the server's own words (English) are for `health`, not for users
+        return StoreError(
+            f"{whose}数据库无法连接（PostgreSQL 服务器没有应答，或数据库地址、用户名、密码不对），没有读写任何数据。"
+            f"请联系管理员（可运行 python -m tracker --town {config.town_code()} health 查看原因）。"
+        )
     return StoreError(f"{whose}数据库服务器（PostgreSQL）出错，本次操作没有完成，原有数据完好：{_short(exc)}。请稍后重试或联系管理员。")
 
 
