@@ -25,7 +25,7 @@ def town_frame(rows: list[city.TownRow], year: int, month: int, statuses: list[s
     return pd.DataFrame(
         [
             {
-                "镇街": r.name + ("（演示数据）" if r.demo else ""),
+                "镇街": r.name + (f"（{r.error}）" if r.error else "（演示数据）" if r.demo else ""),
                 "进入": f"./?town={r.name}&year={year}&month={month}",  # a bound select box reads its label
                 "事项": r.items,
                 **{status_label(s): r.counts[s] for s in statuses},

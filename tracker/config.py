@@ -60,6 +60,21 @@ def use_town(code: str | None) -> Iterator[None]:
         _TOWN.reset(token)
 
 
+# A store being built for a town not yet in place (``tracker.towns.add`` with a PostgreSQL database): its URL, until
+# the town's folder, whose settings.toml names it, is moved into place.
+_BUILDING_URL: ContextVar[str | None] = ContextVar("tracker_building_url", default=None)
+
+
+@contextmanager
+def building_database(url: str) -> Iterator[None]:
+    """Inside the block the store is the PostgreSQL database ``url`` (a town being added, before its folder exists)."""
+    token = _BUILDING_URL.set(url)
+    try:
+        yield
+    finally:
+        _BUILDING_URL.reset(token)
+
+
 def set_town(code: str | None) -> None:
     """Serve ``code`` from now on in this thread's context (a page run sets it once, at its start)."""
     _TOWN.set(code)
@@ -97,6 +112,9 @@ def town_queries_dir() -> Path | None:
 def database_url() -> str:
     """PostgreSQL as the store of record: ``$TRACKER_DATABASE_URL`` if set, else ``database_url`` in
     ``data/settings.toml``; empty means the DuckDB file of ``db_path()`` (the default, one machine)."""
+    building = _BUILDING_URL.get()
+    if building:
+        return building
     if is_home_town():
         return os.environ.get("TRACKER_DATABASE_URL") or settings().database_url
     # Another town: only its own settings.toml may name a PostgreSQL database (never the home town's: one database

@@ -16,7 +16,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     for t in rows:
         notes = ("（本镇）" if t["home"] else "") + ("" if t["geometry"] else "（无地图数据）")
-        print(f"{t['code']}  {t['name']}{notes}  事项 {t['items']}  账号 {t['users']}")
+        counts = f"事项 {t['items']}  账号 {t['users']}" if t["error"] is None else str(t["error"])
+        print(f"{t['code']}  {t['name']}{notes}  {counts}")
     return 0
 
 
@@ -26,8 +27,15 @@ def cmd_add(args: argparse.Namespace) -> int:
     for folder in (args.data, args.queries):
         if folder and not Path(folder).is_dir():
             raise Refused(f"找不到文件夹：{folder}")
-    town = towns.add(args.code, Path(args.data), Path(args.queries) if args.queries else None, demo=args.demo, year=args.year)
-    print(f"已添加 {town.name}（{town.code}）：数据库 {town.store}。用 --town {town.code} 操作该镇街。")
+    town = towns.add(
+        args.code,
+        Path(args.data),
+        Path(args.queries) if args.queries else None,
+        demo=args.demo,
+        year=args.year,
+        database_url=args.database_url,
+    )
+    print(f"已添加 {town.name}（{town.code}）：数据库 {town.database or town.store}。用 --town {town.code} 操作该镇街。")
     return 0
 
 
@@ -50,6 +58,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="该镇街的 areas.csv、departments.csv、metrics.csv、targets.csv 等所在文件夹，或 extract --out-dir 写出的草稿文件夹",
     )
     q.add_argument("--queries", help="该镇街自有的指标 SQL 文件夹（<领域>/<编码>.sql），可省略")
+    q.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="该镇街自己的 PostgreSQL 数据库（postgresql://…，须为新建的空库，不能是本镇或其他镇街的库）；省略则用 DuckDB 文件",
+    )
     q.add_argument("--demo", action="store_true", help="同时载入文件夹 demo/ 下的演示数据")
     q.add_argument("--year", type=int, help="--data 为“报告提取”草稿文件夹时，事项所属年度（草稿未写年度时）")
     q.set_defaults(func=cmd_add)
