@@ -114,10 +114,15 @@ def _city(year: int, month: int, versions: tuple[tuple[str, float, int], ...]) -
     return city.rollup(reports, city.open_actions(year, month)), city.shared_indicators(reports)
 
 
-def load_city(year: int, month: int) -> tuple[list[city.TownRow], pd.DataFrame]:
-    """``tracker.city``'s roll-up of every town for the month, and the indicators towns share; keyed on every store."""
+def city_versions() -> tuple[tuple[str, float, int], ...]:
+    """Every town's store fingerprint: the key of anything cached over the whole city."""
     versions = []
     for town in towns.installed():
         with config.use_town(town.code):
             versions.append(store.data_version())
-    return _city(year, month, tuple(versions))
+    return tuple(versions)
+
+
+def load_city(year: int, month: int) -> tuple[list[city.TownRow], pd.DataFrame]:
+    """``tracker.city``'s roll-up of every town for the month, and the indicators towns share; keyed on every store."""
+    return _city(year, month, city_versions())

@@ -103,7 +103,7 @@ def _title_slide(deck: _CityDeck) -> None:
 def _totals_line(facts: CityMonth) -> list[Line]:
     counts = "  ".join(f"{status_label(s)} {facts.totals[s]}" for s in facts.statuses)
     rate = "—" if facts.report_rate is None else fmt_pct(facts.report_rate)
-    lines: list[Line] = [(f"全市 {len(facts.rows)} 个镇街 · 事项 {facts.items} 项：{counts} · 填报率 {rate}", 18, INK, True)]
+    lines: list[Line] = [(f"全市 {len(facts.rows)} 个镇街 · 事项 {facts.items} 项 · 填报率 {rate}：{counts}", 17, INK, True)]
     if facts.unreported:
         lines.append((f"本月{NO_DATA}：" + "、".join(r.name for r in facts.unreported), 16, DEMO_COLOR, True))
     return lines
@@ -111,8 +111,8 @@ def _totals_line(facts: CityMonth) -> list[Line]:
 
 def _rollup_slides(deck: _CityDeck) -> None:
     facts = deck.facts
-    header = ["序号", "镇街", "事项", *(status_label(s) for s in facts.statuses), "填报率", "升级督办", "督办事项"]
-    widths = [0.7, 1.9, 0.9, *([1.15] * len(facts.statuses)), 1.3, 1.2, 1.2]
+    header = ["序号", "镇街", "事项", *facts.statuses, "填报率", "升级督办", "督办事项"]
+    widths = [0.7, 2.2, 0.9, *([1.1] * len(facts.statuses)), 1.3, 1.4, 1.4]
     chunks = chunked(facts.rows, TOWN_ROWS)
     width = SLIDE_W - 2 * MARGIN
     for index, rows in enumerate(chunks):
@@ -120,8 +120,8 @@ def _rollup_slides(deck: _CityDeck) -> None:
         top = BODY_TOP - Inches(0.1)
         if index == 0:
             lines = _totals_line(facts)
-            textbox(slide, MARGIN, top, width, Inches(0.4) * len(lines), lines)
-            top += Inches(0.42) * len(lines)
+            textbox(slide, MARGIN, top, width, Inches(0.45) * len(lines), lines)
+            top += Inches(0.45) * len(lines) + Inches(0.05)
         cells, states = [], []
         for number, r in enumerate(rows, start=index * TOWN_ROWS + 1):
             silent = unreported(r)

@@ -19,7 +19,7 @@ from docx.shared import Mm, Pt
 from tracker.city_outline import RUNNING_HEADER, TITLE, CityMonth, SharedIndicator, TownItem, rate_text, unreported
 from tracker.fonts import HEADING_FONT, SUBHEADING_FONT, TITLE_FONT
 from tracker.labels import STATUS_COLORS, cn_number, fmt_pct, status_label
-from tracker.meeting import DEMO_FLAG, DEMO_MARK
+from tracker.meeting import DEMO_MARK
 from tracker.model import LAGGING, NO_DATA, NOT_DONE
 from tracker.report_doc import (
     CHAR,
@@ -87,13 +87,17 @@ def _grid(doc: DocxObject, header: Sequence[str], widths: Sequence[float]) -> Do
     return table
 
 
-def _row(table: DocxObject, words: Sequence[str], widths: Sequence[float], status: str | None = None, status_col: int = -1) -> None:
+def _row(
+    table: DocxObject, words: Sequence[str], widths: Sequence[float], status: str | None = None, status_col: int = -1, keep: bool = True
+) -> None:
+    """A row; ``keep`` holds it on the page of the next one (a short table is never split from its total)."""
     row = table.add_row()
     _row_flags(row)
     for index, (cell, text, width) in enumerate(zip(row.cells, words, widths, strict=True)):
         cell.width = Mm(width)
         color = STATUS_COLORS.get(status or "") if index == status_col % len(words) else None
         _cell(cell, text, align=WD_ALIGN_PARAGRAPH.CENTER, fill=_tint(color) if color else None)
+        cell.paragraphs[0].paragraph_format.keep_with_next = keep
 
 
 def _counts_clause(counts: dict[str, int], statuses: Sequence[str]) -> str:
@@ -134,7 +138,7 @@ class _CityBulletin:
             notice.paragraph_format.space_before = Pt(6)
             _run(notice, f"【{DEMO_MARK}】", font=HEADING_FONT, size=12, bold=True, color=DEMO_COLOR)
             towns = "、".join(self.facts.demo_towns)
-            _run(notice, f"{towns}的月度实际值为系统生成的演示数据，并非各部门真实填报。{DEMO_FLAG}", size=12, color=DEMO_COLOR)
+            _run(notice, f"{towns}的月度实际值为系统生成的演示数据，并非各部门真实填报。", size=12, color=DEMO_COLOR)
             _box(notice, DEMO_COLOR)
         _paragraph(self.doc, indent=False)
 
@@ -172,7 +176,7 @@ class _CityBulletin:
         total_rate = "—" if facts.report_rate is None else fmt_pct(facts.report_rate)
         totals = [str(facts.totals[s]) for s in facts.statuses]
         escalated, actions = sum(r.escalated for r in facts.rows), sum(r.open_actions for r in facts.rows)
-        _row(table, ["全市合计", str(facts.items), *totals, total_rate, str(escalated), str(actions)], widths)
+        _row(table, ["全市合计", str(facts.items), *totals, total_rate, str(escalated), str(actions)], widths, keep=False)
         _note(
             self.doc,
             "注：各项数字为各镇街自行评定结果之和；“—”表示该镇街本月未填报、无法评定；"
@@ -205,7 +209,8 @@ class _CityBulletin:
         _caption(self.doc, f"表{number}　{indicator.name}")
         table = _grid(self.doc, SHARED_HEADER, SHARED_WIDTHS_MM)
         for p in indicator.points:
-            _row(table, [p.town, p.target, p.value, p.progress, status_label(p.status)], SHARED_WIDTHS_MM, p.status, status_col=-1)
+            words = [p.town, p.target, p.value, p.progress, status_label(p.status)]
+            _row(table, words, SHARED_WIDTHS_MM, p.status, status_col=-1, keep=p is not indicator.points[-1])
 
     def attention(self) -> None:
         facts = self.facts

@@ -265,6 +265,7 @@ def ranked_bar_chart(
     chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, x, y, cx, cy, data).chart
     chart_fonts(chart, size)
     chart.has_legend = False
+    chart.has_title = False
     plot = chart.plots[0]
     plot.gap_width = 40
     series = plot.series[0]
