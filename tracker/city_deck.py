@@ -38,7 +38,7 @@ from tracker.pptx_draw import (
 
 __all__ = ["build_city_deck"]
 
-TOWN_ROWS = 12  # towns on one roll-up slide (23 towns: two slides)
+TOWN_ROWS = 10  # towns on one roll-up slide (23 towns: three slides)
 ITEM_ROWS = 8  # attention items on one slide
 PER_TOWN = 3  # the worst items of each town listed; the rest counted
 BIG = 16  # points: table text read from the back of a meeting room
@@ -103,7 +103,10 @@ def _title_slide(deck: _CityDeck) -> None:
 def _totals_line(facts: CityMonth) -> list[Line]:
     counts = "  ".join(f"{status_label(s)} {facts.totals[s]}" for s in facts.statuses)
     rate = "—" if facts.report_rate is None else fmt_pct(facts.report_rate)
-    lines: list[Line] = [(f"全市 {len(facts.rows)} 个镇街 · 事项 {facts.items} 项 · 填报率 {rate}：{counts}", 17, INK, True)]
+    lines: list[Line] = [
+        (f"全市 {len(facts.rows)} 个镇街 · 事项 {facts.items} 项 · 填报率 {rate}", 18, INK, True),
+        (f"合计：{counts}", 18, INK, True),
+    ]
     if facts.unreported:
         lines.append((f"本月{NO_DATA}：" + "、".join(r.name for r in facts.unreported), 16, DEMO_COLOR, True))
     return lines
@@ -151,8 +154,8 @@ def _shared_slide(deck: _CityDeck, indicator: SharedIndicator) -> None:
     slide = deck.new_slide(clip(f"共同指标对比：{indicator.name}", 30))
     width = SLIDE_W - 2 * MARGIN
     targets = {p.target for p in indicator.points}
-    measure = "完成率（%）" if indicator.by_share else f"完成值（{indicator.unit}）"
-    target = f"目标：{targets.pop()}" if len(targets) == 1 else "目标：各镇街按本镇街报告（见下表或通报）"
+    measure = f"{indicator.measure}（%）" if indicator.by_share else f"完成值（{indicator.unit}）"
+    target = f"目标：{targets.pop()}" if len(targets) == 1 else "目标：各镇街按本镇街报告所定（见全市通报）"
     textbox(slide, MARGIN, BODY_TOP - Inches(0.1), width, Inches(0.45), f"{measure}　{target}", size=18, color=MUTED)
     labels = [p.town + (f"（{NO_DATA}）" if p.bar is None else "") for p in indicator.points]
     colors = [STATUS_COLORS.get(p.status, STATUS_COLORS[NO_DATA]) for p in indicator.points]

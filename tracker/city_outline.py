@@ -49,6 +49,7 @@ class SharedIndicator:
     name: str
     unit: str
     by_share: bool  # bars are completions (%), else values in ``unit``
+    measure: str  # what a bar's share is: 完成率 / 较上年末进度 / 对照目标值 (the first reporting town's)
     points: tuple[SharedPoint, ...]  # the highest bar first, towns without one last
 
 
@@ -146,6 +147,7 @@ def _shared(reports: dict[str, MonthStatus], names: dict[str, str], month: int) 
     for code in dict.fromkeys(frame["code"]):
         items = {t: next(i for i in reports[t].indicators if i.code == code) for t in frame.loc[frame["code"] == code, "town"]}
         by_share = any(i.completion is not None for i in items.values())
+        measure = next((i.measure for i in items.values() if i.completion is not None), "完成值")
         points = [
             SharedPoint(
                 town=names[t],
@@ -159,7 +161,7 @@ def _shared(reports: dict[str, MonthStatus], names: dict[str, str], month: int) 
         ]
         points.sort(key=lambda p: (p.bar is None, -(p.bar or 0.0)))
         first = next(iter(items.values()))
-        out.append(SharedIndicator(code=code, name=first.name, unit=first.unit, by_share=by_share, points=tuple(points)))
+        out.append(SharedIndicator(code=code, name=first.name, unit=first.unit, by_share=by_share, measure=measure, points=tuple(points)))
     return out
 
 

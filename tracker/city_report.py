@@ -176,7 +176,7 @@ class _CityBulletin:
         total_rate = "—" if facts.report_rate is None else fmt_pct(facts.report_rate)
         totals = [str(facts.totals[s]) for s in facts.statuses]
         escalated, actions = sum(r.escalated for r in facts.rows), sum(r.open_actions for r in facts.rows)
-        _row(table, ["全市合计", str(facts.items), *totals, total_rate, str(escalated), str(actions)], widths, keep=False)
+        _row(table, ["全市合计", str(facts.items), *totals, total_rate, str(escalated), str(actions)], widths)  # kept with its note
         _note(
             self.doc,
             "注：各项数字为各镇街自行评定结果之和；“—”表示该镇街本月未填报、无法评定；"
