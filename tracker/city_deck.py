@@ -9,6 +9,7 @@ can still edit them); the slide size and margins are the town deck's.
 from __future__ import annotations
 
 import io
+import math
 
 from pptx import Presentation
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
@@ -18,7 +19,7 @@ from tracker.city_outline import RUNNING_HEADER, TITLE, CityMonth, SharedIndicat
 from tracker.deck import BODY_H, BODY_TOP, FOOTER_H, MARGIN, SLIDE_H, SLIDE_W, TITLE_H
 from tracker.labels import STATUS_COLORS, fmt_pct, status_label
 from tracker.meeting import DEMO_FLAG, DEMO_MARK
-from tracker.model import NO_DATA, SEVERITY
+from tracker.model import LAGGING, NO_DATA, NOT_DONE, SEVERITY
 from tracker.pptx_draw import (
     DEMO_COLOR,
     INK,
@@ -39,9 +40,11 @@ from tracker.pptx_draw import (
 __all__ = ["build_city_deck"]
 
 TOWN_ROWS = 10  # towns on one roll-up slide (23 towns: three slides)
-ITEM_ROWS = 8  # attention items on one slide
+TOWN_ATTENTION_ROWS = 8  # towns on one slide of escalated and lagging items
 PER_TOWN = 3  # the worst items of each town listed; the rest counted
 BIG = 16  # points: table text read from the back of a meeting room
+CHART_ROWS = 12  # bars in one column of a comparison chart at CHART_FONT; more towns take two columns
+CHART_FONT = 18
 
 
 class _CityDeck:
@@ -95,8 +98,7 @@ def _title_slide(deck: _CityDeck) -> None:
     textbox(slide, MARGIN, Inches(3.7), width, Inches(0.8), subtitle, size=26, color=white, align=center, anchor=middle)
     lines: list[Line] = [("各镇街按本镇街政府工作报告目标、用同一套规则自行评定；全市合计为各镇街之和", 18, MUTED, False)]
     if facts.demo:
-        towns = "、".join(facts.demo_towns)
-        lines.append((f"{DEMO_MARK}：{clip(towns, 60)}的月度实际值为系统生成，并非真实填报", 20, DEMO_COLOR, True))
+        lines.append((f"{DEMO_MARK}：{clip(facts.demo_who, 40)}的月度实际值为系统生成，并非真实填报", 20, DEMO_COLOR, True))
     textbox(slide, MARGIN, Inches(5.1), width, Inches(1.4), lines, align=PP_ALIGN.CENTER)
 
 
@@ -130,8 +132,7 @@ def _rollup_slides(deck: _CityDeck) -> None:
             silent = unreported(r)
             # a town that reported nothing: its judged columns are empty, not zeros
             judged = ["—" if silent and s != NO_DATA else str(r.counts[s]) for s in facts.statuses]
-            name = r.name + ("（演示）" if r.demo else "")
-            cells.append([str(number), name, str(r.items), *judged, rate_text(r), str(r.escalated), str(r.open_actions)])
+            cells.append([str(number), facts.town_label(r), str(r.items), *judged, rate_text(r), str(r.escalated), str(r.open_actions)])
             states.append(NO_DATA if silent else _worst(r.counts))
         table(slide, MARGIN, top, width, header, states, cells, widths, status_col=1, size=BIG, row_h=Inches(0.4))
 
@@ -159,54 +160,56 @@ def _shared_slide(deck: _CityDeck, indicator: SharedIndicator) -> None:
     textbox(slide, MARGIN, BODY_TOP - Inches(0.1), width, Inches(0.45), f"{measure}　{target}", size=18, color=MUTED)
     labels = [p.town + (f"（{NO_DATA}）" if p.bar is None else "") for p in indicator.points]
     colors = [STATUS_COLORS.get(p.status, STATUS_COLORS[NO_DATA]) for p in indicator.points]
+    values = [p.bar for p in indicator.points]
     number_format = "0%" if indicator.by_share else "#,##0.0"
-    size = 18 if len(labels) <= 12 else 14
-    top = BODY_TOP + Inches(0.4)
-    ranked_bar_chart(
-        slide, MARGIN, top, width, BODY_H - Inches(0.4), labels, [p.bar for p in indicator.points], colors, number_format, size
-    )
+    top, height = BODY_TOP + Inches(0.4), BODY_H - Inches(0.4)
+    # More towns than fit at projector size in one column: two columns on one scale, the ranking read down then across.
+    halves = chunked(range(len(labels)), -(-len(labels) // 2)) if len(labels) > CHART_ROWS else [range(len(labels))]
+    top_value = max([v for v in values if v is not None] + [0.0])
+    step = 0.2 if indicator.by_share else 10 ** math.floor(math.log10(top_value or 1.0))
+    maximum = math.ceil(top_value * 1.15 / step) * step if len(halves) > 1 and top_value > 0 else None
+    gap = Inches(0.3)
+    column_w = int((width - gap * (len(halves) - 1)) / len(halves))
+    for index, half in enumerate(halves):
+        x = MARGIN + index * (column_w + gap)
+        picked = list(half)
+        ranked_bar_chart(
+            slide, x, top, column_w, height, [labels[i] for i in picked], [values[i] for i in picked], [colors[i] for i in picked],
+            number_format, CHART_FONT, maximum, step if maximum else None,
+        )  # fmt: skip
 
 
-def _item_cells(item: TownItem) -> list[str]:
-    step = f"{item.escalation}（连续{item.consecutive_lagging}个月滞后）" if item.escalation else "—"
-    return [
-        item.town,
-        clip(f"【{item.type_name}】{item.name}", 24),
-        status_label(item.status),
-        clip(item.progress, 34),
-        item.department_name,
-        step,
-    ]
+def _item_words(item: TownItem) -> str:
+    step = f"{item.escalation}·连续{item.consecutive_lagging}个月滞后" if item.escalation else item.status
+    return f"【{item.type_name}】{clip(item.name, 16)}（{step}）"
 
 
 def _attention_slides(deck: _CityDeck) -> None:
+    """One row per town with such items (weakest town first): how many, and its worst few, each named."""
     facts = deck.facts
-    title = "各镇街升级督办及" + ("未完成事项" if facts.final else "滞后事项")
+    word = "未完成" if facts.final else "滞后"
     by_town: dict[str, list[TownItem]] = {}
     for item in facts.attention:
         by_town.setdefault(item.town, []).append(item)
-    shown = [i for items in by_town.values() for i in items[:PER_TOWN]]
-    more = {town: len(items) - PER_TOWN for town, items in by_town.items() if len(items) > PER_TOWN}
     width = SLIDE_W - 2 * MARGIN
-    header = ["镇街", "事项", "状态", "进度", "牵头单位", "升级督办"]
-    widths = [1.3, 3.2, 1.1, 3.4, 1.6, 2.2]
-    chunks = chunked(shown, ITEM_ROWS)
-    for index, items in enumerate(chunks):
-        slide = deck.new_slide(title + ("（续）" if index else ""))
-        top = BODY_TOP - Inches(0.1)
-        if index == 0:
-            note = f"每个镇街列出最需关注的{PER_TOWN}项（升级督办在前）；镇街按薄弱程度排序"
-            textbox(slide, MARGIN, top, width, Inches(0.4), note, size=16, color=MUTED)
-            top += Inches(0.45)
-        if not items:
-            said = "各镇街本月没有滞后或升级督办事项。" if facts.reported else f"各镇街本月均{NO_DATA}，暂无可研判事项。"
-            textbox(slide, MARGIN, top + Inches(0.3), width, Inches(1), said, size=24, color=MUTED, bold=True)
+    header = ["镇街", f"{word}事项", "升级督办", f"最需关注的事项（每镇街前{PER_TOWN}项，升级督办在前）"]
+    widths = [1.5, 1.2, 1.2, 8.4]
+    towns = list(by_town.items())
+    chunks = chunked(towns, TOWN_ATTENTION_ROWS)
+    for index, rows in enumerate(chunks):
+        slide = deck.new_slide(f"各镇街升级督办及{word}事项" + ("（续）" if index else ""))
+        if not rows:
+            said = f"各镇街本月没有{word}或升级督办事项。" if facts.reported else f"各镇街本月均{NO_DATA}，暂无可研判事项。"
+            textbox(slide, MARGIN, BODY_TOP + Inches(0.3), width, Inches(1), said, size=24, color=MUTED, bold=True)
             continue
-        cells = [_item_cells(i) for i in items]
-        table(slide, MARGIN, top, width, header, [i.status for i in items], cells, widths, status_col=2, size=14, row_h=Inches(0.6))
-        if index == len(chunks) - 1 and more:
-            rest = "另有：" + "；".join(f"{town} {n} 项" for town, n in more.items()) + "（见全市通报）"
-            textbox(slide, MARGIN, SLIDE_H - FOOTER_H - Inches(0.5), width, Inches(0.45), clip(rest, 90), size=14, color=MUTED)
+        cells = []
+        for town, items in rows:
+            lagging = sum(1 for i in items if i.status in (LAGGING, NOT_DONE))
+            named = "；".join(_item_words(i) for i in items[:PER_TOWN])
+            more = f"；另有{len(items) - PER_TOWN}项" if len(items) > PER_TOWN else ""
+            cells.append([town, str(lagging), str(sum(1 for i in items if i.escalation)), named + more])
+        states = [LAGGING] * len(cells)
+        table(slide, MARGIN, BODY_TOP, width, header, states, cells, widths, status_col=1, size=14, row_h=Inches(0.62))
 
 
 def build_city_deck(facts: CityMonth) -> bytes:

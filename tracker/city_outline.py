@@ -90,6 +90,16 @@ class CityMonth:
     def demo(self) -> bool:
         return bool(self.demo_towns)
 
+    @property
+    def demo_who(self) -> str:
+        """Whose figures are demo: 各镇街 when every town's, else their names."""
+        return "各镇街" if len(self.demo_towns) == len(self.rows) else "、".join(self.demo_towns)
+
+    def town_label(self, row: city.TownRow) -> str:
+        """The town's name, marked （演示） only when some towns' figures are demo and others' are not."""
+        mixed = self.demo and len(self.demo_towns) < len(self.rows)
+        return row.name + ("（演示）" if mixed and row.demo else "")
+
 
 def unreported(row: city.TownRow) -> bool:
     return row.items > 0 and row.reported == 0
@@ -105,11 +115,12 @@ def rate_text(row: city.TownRow) -> str:
 
 
 def weakness(row: city.TownRow) -> tuple:
-    """A 督查室's order: towns that reported nothing, then the largest share of 滞后 and 未完成, the most escalations,
-    the largest share of 预警, the lowest 填报率; towns without items last."""
+    """A 督查室's order: towns that reported nothing, then the largest share of 滞后, 未完成 and 未填报 (an item not
+    reported is one the town cannot show is on track), the most escalations, the largest share of 预警, the lowest
+    填报率; towns without items last."""
     if not row.items:
         return (2, 0.0, 0, 0.0, 0.0, row.code)
-    bad = (row.counts.get(LAGGING, 0) + row.counts.get(NOT_DONE, 0)) / row.items
+    bad = sum(row.counts.get(s, 0) for s in (LAGGING, NOT_DONE, NO_DATA)) / row.items
     amber = row.counts.get(WARNING, 0) / row.items
     return (0 if unreported(row) else 1, -bad, -row.escalated, -amber, row.report_rate or 0.0, row.code)
 

@@ -137,8 +137,7 @@ class _CityBulletin:
             notice.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
             notice.paragraph_format.space_before = Pt(6)
             _run(notice, f"【{DEMO_MARK}】", font=HEADING_FONT, size=12, bold=True, color=DEMO_COLOR)
-            towns = "、".join(self.facts.demo_towns)
-            _run(notice, f"{towns}的月度实际值为系统生成的演示数据，并非各部门真实填报。", size=12, color=DEMO_COLOR)
+            _run(notice, f"{self.facts.demo_who}的月度实际值为系统生成的演示数据，并非各部门真实填报。", size=12, color=DEMO_COLOR)
             _box(notice, DEMO_COLOR)
         _paragraph(self.doc, indent=False)
 

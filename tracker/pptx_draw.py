@@ -15,6 +15,8 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
+from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Length, Pt
 
 from tracker import ooxml
@@ -245,6 +247,20 @@ def table(
     return shape
 
 
+def _every_category_label(axis: Any) -> None:
+    """``c:tickLblSkip val=1``: every bar keeps its label (viewers otherwise skip some when bars are many)."""
+    skip = axis.find(qn("c:tickLblSkip"))
+    if skip is None:
+        skip = OxmlElement("c:tickLblSkip")
+        after = [axis.find(qn(tag)) for tag in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")]
+        successor = next((e for e in after if e is not None), None)
+        if successor is not None:
+            successor.addprevious(skip)
+        else:
+            axis.append(skip)
+    skip.set("val", "1")
+
+
 def ranked_bar_chart(
     slide: PptxObject,
     x: int,
@@ -256,9 +272,12 @@ def ranked_bar_chart(
     colors: Sequence[str],
     number_format: str,
     size: float = 16,
+    maximum: float | None = None,
+    major: float | None = None,
 ) -> PptxObject:
     """One horizontal bar per label (the first on top), each in its own colour, its value printed at its end; a
-    missing value draws no bar (its label says why). Large type: it is read on a projector."""
+    missing value draws no bar (its label says why). Large type: it is read on a projector. ``maximum`` fixes the
+    value axis (``major`` its step), so two charts side by side share one scale."""
     data = CategoryChartData(number_format=number_format)
     data.categories = list(reversed(labels))  # bars are drawn bottom-up
     data.add_series("数值", list(reversed(values)))
@@ -282,8 +301,14 @@ def ranked_bar_chart(
     labels_.font.size = Pt(size)
     axis = chart.value_axis
     axis.minimum_scale = 0
+    if maximum is not None:
+        axis.maximum_scale = maximum
+    if major is not None:
+        axis.major_unit = major
+    axis.tick_labels.font.size = Pt(max(12, size - 4))  # the values are on the bars; the scale is a guide
     axis.tick_labels.number_format = number_format
     axis.tick_labels.number_format_is_linked = False
     axis.has_major_gridlines = True
     axis.major_gridlines.format.line.color.rgb = rgb("#DDDDDD")
+    _every_category_label(chart.category_axis._element)
     return chart

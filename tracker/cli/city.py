@@ -28,7 +28,7 @@ def _table(facts: city_outline.CityMonth) -> None:
         judged = [str(r.counts[s]) for s in facts.statuses]
         lines.append(
             [
-                r.name + ("（演示）" if r.demo else ""),
+                facts.town_label(r),
                 r.code,
                 str(r.items),
                 *judged,
@@ -61,7 +61,7 @@ def _table(facts: city_outline.CityMonth) -> None:
     if facts.unreported:
         print("本月未填报：" + "、".join(r.name for r in facts.unreported))
     if facts.demo:
-        print("演示数据：" + "、".join(facts.demo_towns) + "的月度实际值为系统生成，并非真实填报。")
+        print(f"演示数据：{facts.demo_who}的月度实际值为系统生成，并非真实填报。")
 
 
 def cmd_city(args: argparse.Namespace) -> int:
