@@ -29,8 +29,8 @@ def city_report_bytes(year: int, month: int, versions: tuple) -> bytes:
 def render_downloads(year: int, month: int) -> None:
     """下载全市汇报PPT and 下载全市通报: the same files as ``python -m tracker city deck`` / ``city report``."""
     stem = city_outline.file_stem(year, month)
-    left, right = st.columns(2)
-    with left:
+    row = st.container(horizontal=True, gap="medium")  # side by side on a PC, wrapping on a phone
+    with row:
         st.download_button(
             "下载全市汇报PPT",
             data=lambda: city_deck_bytes(year, month, city_versions()),
@@ -41,7 +41,6 @@ def render_downloads(year: int, month: int) -> None:
             key="city_deck_download",
             help="各镇街推进情况（由弱到强）、共同指标对比图（可编辑图表）、各镇街升级督办及滞后事项",
         )
-    with right:
         st.download_button(
             "下载全市通报",
             data=lambda: city_report_bytes(year, month, city_versions()),

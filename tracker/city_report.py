@@ -47,7 +47,7 @@ COUNT_WORDS = {"已完成": "已完成", "正常": "进度正常", "预警": "�
 TOWN_FIXED_MM = {"镇街": 24, "事项": 13, "填报率": 19, "升级督办": 16, "督办事项": 16}  # the statuses share the rest of 156 mm
 SHARED_HEADER = ("镇街", "目标", "完成值", "进度", "状态")
 SHARED_WIDTHS_MM = (24, 30, 32, 46, 24)
-PER_TOWN = 5  # items named per town in 四; the rest counted
+PER_TOWN = 3  # items named per town in 四 (escalated first); the rest counted, in the town's own 通报
 
 
 def _heading(doc: DocxObject, words: str, level: int = 1) -> None:
@@ -232,7 +232,8 @@ class _CityBulletin:
         if partial:
             groups += 1
             _heading(self.doc, f"（{cn_number(groups)}）填报不全的镇街", level=2)
-            _paragraph(self.doc, "；".join(f"{r.name}填报率{fmt_pct(r.report_rate)}" for r in partial) + "。")
+            named = "、".join(f"{r.name}（{fmt_pct(r.report_rate)}）" for r in partial)
+            _paragraph(self.doc, f"本月填报率未达100%的镇街{len(partial)}个：{named}。")
         if not groups:
             _paragraph(self.doc, f"本月各镇街均已填报，没有{word}或升级督办事项。")
 
