@@ -176,3 +176,39 @@ def test_the_city_documents_render_in_libreoffice(two_towns, tmp_path):
         subprocess.run([pdftoppm, "-r", "50", "-png", str(pdf), str(out / Path(name).stem)], check=True, timeout=120)
     pages = sorted(out.glob("city_deck*.png")), sorted(out.glob("city_report*.png"))
     assert len(pages[0]) == len(Presentation(str(tmp_path / "city_deck.pptx")).slides) and len(pages[1]) >= 2
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_both_city_downloads_in_chromium(two_towns, browser):
+    """全市总览 in a real server and Chromium: each button gives its file (built on click), which opens and names both
+    towns; the page has no exception."""
+    from tests.conftest import StreamlitServer, assert_no_exception, screenshot
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    server = StreamlitServer(two_towns, ARTIFACTS / "streamlit_city_docs.log")
+    try:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", accept_downloads=True)
+        tab = context.new_page()
+        tab.goto(f"{server.url}/city?year=2023&month=6")
+        tab.get_by_text("下载全市汇报材料").first.wait_for(timeout=120_000)
+        files = {}
+        for label in ("下载全市汇报PPT", "下载全市通报"):
+            button = tab.get_by_role("button", name=label)
+            button.scroll_into_view_if_needed()
+            with tab.expect_download(timeout=120_000) as download:
+                button.click()
+            files[label] = (download.value.suggested_filename, Path(download.value.path()).read_bytes())
+        screenshot(tab, "city_downloads_390")
+        assert_no_exception(tab)
+        context.close()
+    finally:
+        server.stop()
+    deck_name, deck = files["下载全市汇报PPT"]
+    report_name, report = files["下载全市通报"]
+    assert deck_name == "中山市各镇街工作报告目标推进_2023年06月.pptx" and report_name.endswith("通报_2023年06月.docx")
+    slides = Presentation(io.BytesIO(deck)).slides
+    assert {"横栏镇", "三乡镇"} <= {
+        c.text.removesuffix("（演示）") for s in slides for sh in s.shapes if sh.has_table for r in sh.table.rows for c in r.cells
+    }
+    assert "横栏镇本月未填报任何事项" in "\n".join(p.text for p in Document(io.BytesIO(report)).paragraphs)
