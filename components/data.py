@@ -114,6 +114,11 @@ def _city(year: int, month: int, versions: tuple[tuple[str, tuple], ...]) -> tup
     return city.rollup(reports, city.open_actions(year, month)), city.shared_indicators(reports)
 
 
+def city_versions() -> tuple:
+    """Every town's store fingerprint (``tracker.city.versions``): the key of anything cached over the whole city."""
+    return city.versions()
+
+
 def load_city(year: int, month: int) -> tuple[list[city.TownRow], pd.DataFrame]:
     """``tracker.city``'s roll-up of every town for the month, and the indicators towns share; keyed on every store."""
-    return _city(year, month, city.versions())  # a town whose store is unreachable has its own key and row
+    return _city(year, month, city_versions())  # a town whose store is unreachable has its own key and row

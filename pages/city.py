@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from components import charts, tables
+from components import charts, city_downloads, tables
 from components.auth import current_user
 from components.data import load_city
 from components.sidebar import current_filters, demo_banner
@@ -68,6 +68,8 @@ def render() -> None:
         key="city_counts",
         demo=any(r.demo for r in rows),
     )
+    st.subheader("下载全市汇报材料")
+    city_downloads.render_downloads(year, month)
     st.subheader("各镇街共有的指标")
     if shared.empty:
         st.info("各镇街之间暂无共有的指标。")

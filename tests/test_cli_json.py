@@ -27,6 +27,7 @@ ARGUMENTS = {
     ("towns", "list"): [[]],
     ("actions", "list"): [[], ["--open", "--year", "2023"]],
     ("health",): [[]],
+    ("city",): [["--year", "2023", "--month", "6"], ["--year", "2023", "--month", "12"]],
 }
 
 

@@ -182,6 +182,15 @@ def test_a_town_whose_database_cannot_be_reached_is_named_and_spares_the_others(
     assert henglan.items is None and set(henglan.counts.values()) == {None} and henglan.report_rate is None  # never zeros
     assert rows[HOME] == good_rows[HOME] and rows[DONGFENG] == good_rows[DONGFENG]
     assert city.totals(list(rows.values())) == {s: rows[HOME].counts[s] + rows[DONGFENG].counts[s] for s in ALL_STATUSES}
+    # The city's documents and command name it and count it nowhere.
+    from tracker import city_outline
+
+    facts = city_outline.city_month(2023, 6)
+    assert [r.code for r in facts.unreachable] == [HENGLAN] and HENGLAN not in {r.code for r in facts.rows}
+    assert facts.unreachable_text == "横栏镇数据库无法连接，本期未能读取其数据，未纳入统计。"
+    code, out, _ = run(capsys, "city", "--year", "2023", "--month", "6", "--json")
+    listed = {t["code"]: t for t in json.loads(out)}
+    assert code == 0 and listed[HENGLAN]["error"] == "数据库无法连接" and listed[HENGLAN]["items"] is None
 
 
 def test_the_city_page_renders_with_one_town_unreachable(pg_towns):
