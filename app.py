@@ -5,9 +5,9 @@ from pathlib import Path
 import streamlit as st
 
 from components import i18n, styles
-from components.auth import render_login
+from components.auth import current_user, render_login
 from components.sidebar import render_filters, render_town
-from tracker import store, towns
+from tracker import city_users, store, towns
 
 HERE = Path(__file__).parent
 PAGES = HERE / "pages"
@@ -63,7 +63,7 @@ def main() -> None:
     except store.StoreError as exc:
         st.error(str(exc), icon=":material/database:")
         st.stop()
-    nav = navigation(city=len(served) > 1)
+    nav = navigation(city=len(served) > 1 and city_users.can_view_city(current_user()))
     st.session_state["_filters"] = render_filters()
     render_login()
     nav.run()

@@ -39,11 +39,14 @@ def _csv(rows: list[list], note: str) -> bytes:
 
 
 def worker(spec_file: str) -> None:
-    """One process: wait for the start time, commit its files one after the other, print the times as JSON."""
-    from tracker import ingest
+    """One process: wait for the start time, commit its files one after the other (to the spec's town, if it names
+    one: bench/towns_load.py), print the times as JSON."""
+    from tracker import config, ingest
     from tracker.auth import User
 
     spec = json.loads(Path(spec_file).read_text())
+    config.set_town(spec.get("town"))
+    waited = _time_lock_waits()
     user = User("bench", "admin", None)
     files = [Path(f).read_bytes() for f in spec["files"]]
     while time.time() < spec["start"]:
@@ -54,7 +57,22 @@ def worker(spec_file: str) -> None:
         result = ingest.commit(data, f"load-{spec['worker']}-{i}.csv", user, today=TODAY)
         times.append(time.perf_counter() - started)
         ids.append(result.batch_id)
-    print(json.dumps({"times": times, "ids": ids}))
+    print(json.dumps({"times": times, "ids": ids, "begin_s": waited}))
+
+
+def _time_lock_waits() -> list[float]:
+    """The seconds each PostgreSQL write transaction spent in ``begin``: waiting for the store's advisory lock, then
+    refilling this process's copy when another writer moved the data stamp meanwhile."""
+    waited: list[float] = []
+    begin = pgstore.PgConnection.begin
+
+    def timed(self: pgstore.PgConnection) -> None:
+        started = time.perf_counter()
+        begin(self)
+        waited.append(time.perf_counter() - started)
+
+    pgstore.PgConnection.begin = timed  # type: ignore[method-assign]
+    return waited
 
 
 def _store_env(kind: str, work: Path, admin: str | None) -> tuple[dict[str, str], str | None]:

@@ -56,7 +56,7 @@ def _notice(code: str, year: int, month: int, today: date, version: tuple[str, f
 
 
 def is_supervisor(user: User | None) -> bool:
-    return user is not None and user.role in ("supervisor", "admin")
+    return user is not None and user.can_review
 
 
 def state_text(action: Action) -> str:

@@ -19,13 +19,14 @@ login a test puts in ``st.session_state["user"]`` (with ``"auth_session"``) stan
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
 import streamlit as st
 
-from tracker import auth, config, sessions, store, towns
+from tracker import auth, city_users, config, sessions, store, towns
 from tracker.auth import ROLE_NAMES, LoginFailed, Session, User, start_session
 
 CLAIM_PATH = "/_auth/claim"
@@ -58,9 +59,12 @@ def _set_cookie(response, token: str, expires: datetime, name: str) -> None:
 
 
 def _served_town(code: object) -> str | None:
-    """The town a login route acts for: one served here (refused otherwise), None for the home town."""
+    """The tenant a login route acts for: a town served here or the city's accounts (refused otherwise), None for
+    the home town."""
     if code in (None, "", config.home_town()):
         return None
+    if code == config.city_code() and city_users.exists():
+        return code
     if not isinstance(code, str) or code not in {t.code for t in towns.installed()}:
         raise ValueError("unknown town")
     return code
@@ -166,8 +170,19 @@ class _Checked:
     expires_at: datetime
 
 
-def _cookie_token() -> str | None:
-    return st.context.cookies.get(sessions.cookie_name())
+def _cookie_token() -> tuple[str | None, str | None]:
+    """This browser's login token here and the tenant it belongs to: the town's own login first, else a city
+    account's (tenant: the city's code)."""
+    token = st.context.cookies.get(sessions.cookie_name())
+    if token or config.is_city() or not city_users.exists():
+        return token, None
+    with city_users.serving():
+        return st.context.cookies.get(sessions.cookie_name()), config.city_code()
+
+
+def _tenant(code: str | None):
+    """Serve the tenant of a login: the city's accounts for a city login, else the town being served."""
+    return city_users.serving() if code == config.city_code() else nullcontext()
 
 
 def _client_address() -> str:
@@ -179,24 +194,26 @@ def current_user() -> User | None:
     """The logged-in user of this browser, or None for an anonymous viewer."""
     if not _served():
         return _memory_user()
-    token = _cookie_token()
+    token, tenant = _cookie_token()
     checked: _Checked | None = st.session_state.get(_CHECKED)
     if not token:
         st.session_state.pop(_CHECKED, None)
         return None
     now = datetime.now()
-    digest, version = sessions.digest(token), store.data_version()
-    if checked and checked.digest == digest and checked.version == version and (checked.user is None or checked.expires_at > now):
-        return checked.user
-    with store.connect() as con:
-        found = sessions.lookup(con, token, now)
+    with _tenant(tenant):
+        digest, version = sessions.digest(token), store.data_version()
+        if checked and checked.digest == digest and checked.version == version and (checked.user is None or checked.expires_at > now):
+            return checked.user
+        with store.connect() as con:
+            found = sessions.lookup(con, token, now)
     if found is None:
         if checked and checked.digest == digest and checked.user is not None and checked.expires_at <= now:
             st.session_state[_EXPIRED] = True
         st.session_state[_CHECKED] = _Checked(digest, version, None, now)
         return None
-    st.session_state[_CHECKED] = _Checked(digest, version, found.user, found.expires_at)
-    return found.user
+    user = city_users.served_as(found.user) if tenant else found.user
+    st.session_state[_CHECKED] = _Checked(digest, version, user, found.expires_at)
+    return user
 
 
 def _memory_user() -> User | None:
@@ -228,20 +245,23 @@ def _forget_memory() -> None:
     st.session_state.pop("auth_session", None)
 
 
-def sign_in(name: str, password: str) -> User:
+def sign_in(name: str, password: str, city: bool = False) -> User:
     """Check the password (tracker does the counting and waiting) and start the login: in a browser, hand the
-    page a one-time ticket for the cookie; under AppTest, remember the user in the session."""
+    page a one-time ticket for the cookie; under AppTest, remember the user in the session. ``city``: a city
+    account, checked and kept in the city's own store."""
     if _served() and not _ROUTES_INSTALLED:
         raise LoginFailed("登录功能需要用 streamlit run serve.py 启动本系统（见 README“安全”一节），请联系管理员。")
-    user = auth.login(name, password, _client_address())
+    tenant = config.city_code() if city else None
+    with _tenant(tenant):
+        user = auth.login(name, password, _client_address())
     st.session_state.pop(_EXPIRED, None)
     if not _served():
-        st.session_state["user"] = user
-        st.session_state["auth_session"] = start_session(user)
-        return user
-    with store.writing() as con:
-        st.session_state[_HANDOFF] = sessions.begin(con, user, _client_address(), st.context.headers.get("User-Agent"))
-    return user
+        st.session_state["user"] = city_users.served_as(user) if city else user
+        st.session_state["auth_session"] = start_session(st.session_state["user"])
+        return st.session_state["user"]
+    with _tenant(tenant), store.writing() as con:
+        st.session_state[_HANDOFF] = (sessions.begin(con, user, _client_address(), st.context.headers.get("User-Agent")), tenant)
+    return city_users.served_as(user) if city else user
 
 
 def logout() -> None:
@@ -249,23 +269,24 @@ def logout() -> None:
     if not _served():
         _forget_memory()
         return
-    token = _cookie_token()
+    token, tenant = _cookie_token()
     if token:
-        with store.writing() as con:
+        with _tenant(tenant), store.writing() as con:
             sessions.end(con, token)
     st.session_state.pop(_CHECKED, None)
-    st.session_state[_CLEAR_COOKIE] = True
+    st.session_state[_CLEAR_COOKIE] = tenant or config.town_code()
 
 
 # ---------------------------------------------------------------- the sidebar box
 
 
-def _handoff(ticket: str) -> None:
-    """Post the ticket for the cookie, then reload so the new websocket carries it."""
+def _handoff(ticket: str, tenant: str | None) -> None:
+    """Post the ticket for the cookie (of the town, or of the city for a city account), then reload so the new
+    websocket carries it."""
     failed = "登录未能完成：请刷新页面后重新登录；如仍不行，请联系管理员（本系统需用 serve.py 启动）。"
     show_failure = f"document.getElementById('auth-handoff').textContent = {json.dumps(failed)};"
     then = f"if (r && r.ok) {{ window.location.reload(); }} else {{ {show_failure} }}"
-    claim = _fetch_script(CLAIM_PATH, {"ticket": ticket, "town": config.town_code()}, then)
+    claim = _fetch_script(CLAIM_PATH, {"ticket": ticket, "town": tenant or config.town_code()}, then)
     st.html(f"<p id='auth-handoff'>正在登录……</p>{claim}", unsafe_allow_javascript=True)
 
 
@@ -284,12 +305,12 @@ def render_login() -> User | None:
     if user is not None and not _served():
         user = _refresh_memory(user)
     with st.sidebar:
-        ticket = st.session_state.pop(_HANDOFF, None)
-        if ticket and user is None:
-            _handoff(ticket)
+        handoff = st.session_state.pop(_HANDOFF, None)
+        if handoff and user is None:
+            _handoff(*handoff)
             st.stop()
-        if st.session_state.pop(_CLEAR_COOKIE, False):
-            st.html(_fetch_script(LOGOUT_PATH, {"town": config.town_code()}, ""), unsafe_allow_javascript=True)
+        if cleared := st.session_state.pop(_CLEAR_COOKIE, None):
+            st.html(_fetch_script(LOGOUT_PATH, {"town": cleared}, ""), unsafe_allow_javascript=True)
         if st.session_state.pop(_EXPIRED, False):
             st.info("登录已超时，请重新登录。", icon=":material/timer_off:")
         if user is not None:
@@ -307,12 +328,15 @@ def render_login() -> User | None:
 
 def _login_form() -> None:
     with st.form("login_form", clear_on_submit=False):
+        # Only where the city has accounts: a town's own users see the form they always saw.
+        kinds = [towns.name(), f"{config.city_name()}（市级账号）"] if city_users.exists() else [towns.name()]
+        kind = st.radio("账号所属", kinds, key="login_kind", horizontal=True) if len(kinds) > 1 else kinds[0]
         name = st.text_input("用户名", key="login_name", autocomplete="username")
         password = st.text_input("密码", type="password", key="login_password", autocomplete="current-password")
         submitted = st.form_submit_button("登录", type="primary")
     if submitted:
         try:
-            sign_in(name, password)
+            sign_in(name, password, city=kind != kinds[0])
         except LoginFailed as exc:
             st.error(str(exc))
             return

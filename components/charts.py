@@ -298,7 +298,7 @@ def status_count_chart(
             textfont={"size": ts.tick, "color": text_on_status(status)},
             hovertemplate=f"%{{y}}<br>{status_label(status)}：%{{x}}项<extra></extra>",
         )
-    most = max((sum(counts[a].get(s, 0) for s in statuses) for a in areas), default=0)
+    most = max((sum(counts[a].get(s) or 0 for s in statuses) for a in areas), default=0)  # None: a town not read
     fig.update_xaxes(title_text=axis_title, dtick=2 if most <= 30 else None, fixedrange=True)
     fig.update_yaxes(fixedrange=True)
     fig = _style(fig, title, _height(ts, 340, 200, 52, len(areas)), subtitle, ts)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tracker import city, config, drilldown, geo, status, store, towns
+from tracker import city, drilldown, geo, status, store
 from tracker.model import MonthStatus
 
 
@@ -109,15 +109,16 @@ def load_places_geojson() -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _city(year: int, month: int, versions: tuple[tuple[str, float, int], ...]) -> tuple[list[city.TownRow], pd.DataFrame]:
+def _city(year: int, month: int, versions: tuple[tuple[str, tuple], ...]) -> tuple[list[city.TownRow], pd.DataFrame]:
     reports = city.town_statuses(year, month)
     return city.rollup(reports, city.open_actions(year, month)), city.shared_indicators(reports)
 
 
+def city_versions() -> tuple:
+    """Every town's store fingerprint (``tracker.city.versions``): the key of anything cached over the whole city."""
+    return city.versions()
+
+
 def load_city(year: int, month: int) -> tuple[list[city.TownRow], pd.DataFrame]:
     """``tracker.city``'s roll-up of every town for the month, and the indicators towns share; keyed on every store."""
-    versions = []
-    for town in towns.installed():
-        with config.use_town(town.code):
-            versions.append(store.data_version())
-    return _city(year, month, tuple(versions))
+    return _city(year, month, city_versions())  # a town whose store is unreachable has its own key and row

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from components import charts, tables
+from components import charts, city_downloads, tables
+from components.auth import current_user
 from components.data import load_city
 from components.sidebar import current_filters, demo_banner
-from tracker import city
+from tracker import city, city_users
 from tracker.labels import fmt_number, fmt_pct, fmt_target, status_label
 from tracker.meeting import verdicts
 
@@ -24,7 +25,7 @@ def town_frame(rows: list[city.TownRow], year: int, month: int, statuses: list[s
     return pd.DataFrame(
         [
             {
-                "镇街": r.name + ("（演示数据）" if r.demo else ""),
+                "镇街": r.name + (f"（{r.error}）" if r.error else "（演示数据）" if r.demo else ""),
                 "进入": f"./?town={r.name}&year={year}&month={month}",  # a bound select box reads its label
                 "事项": r.items,
                 **{status_label(s): r.counts[s] for s in statuses},
@@ -38,6 +39,10 @@ def town_frame(rows: list[city.TownRow], year: int, month: int, statuses: list[s
 
 
 def render() -> None:
+    if not city_users.can_view_city(current_user()):
+        st.title("全市总览")
+        st.info("全市总览对比各镇街的数据，需用市级账号登录（左侧“登录”，账号所属选“市级账号”）。", icon=":material/lock:")
+        return
     filters = current_filters()
     year, month = filters.year, filters.month
     rows, shared = load_city(year, month)
@@ -63,6 +68,8 @@ def render() -> None:
         key="city_counts",
         demo=any(r.demo for r in rows),
     )
+    st.subheader("下载全市汇报材料")
+    city_downloads.render_downloads(year, month)
     st.subheader("各镇街共有的指标")
     if shared.empty:
         st.info("各镇街之间暂无共有的指标。")

@@ -1,5 +1,6 @@
 """用户管理: administrators add accounts, disable or enable them, set a new password, change role and department,
-and lift the wait after failed logins. The same functions as ``python -m tracker users``."""
+and lift the wait after failed logins. The same functions as ``python -m tracker users``. A city administrator
+manages the city's accounts here (kept in the city's own store, ``tracker.city_users``), not a town's."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import streamlit as st
 
 from components.auth import current_user
 from components.data import load_periods
-from tracker import auth, store
+from tracker import auth, city_users, config, store
 from tracker.auth import ROLE_NAMES, User
 from tracker.export import safe_frame
 
@@ -21,13 +22,18 @@ def _users() -> list[dict]:
         return auth.list_users(con)
 
 
+def _role_name(role: str, city: bool | None = None) -> str:
+    """A role as the people it is about call it: in the city's store, the city role it stands for."""
+    return ROLE_NAMES["city-" + role] if (config.is_city() if city is None else city) else ROLE_NAMES[role]
+
+
 def _table(users: list[dict], departments: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
                 "用户名": u["name"],
                 "状态": "停用" if u["disabled"] else ("暂停登录" if u["locked"] else "正常"),
-                "角色": ROLE_NAMES.get(u["role"], u["role"]),
+                "角色": _role_name(u["role"]),
                 "部门": departments.get(u["department"], u["department"]) if u["department"] else "—",
                 "已登录的浏览器": u["sessions"],
                 "创建时间": u["created_at"],
@@ -55,8 +61,12 @@ def _attempt(action, message: str) -> None:
 
 
 def _role_fields(prefix: str, departments: dict[str, str], role: str = "staff", department: str | None = None) -> tuple[str, str | None]:
-    roles = list(auth.ROLES)
-    chosen = st.selectbox("角色", roles, index=roles.index(role), format_func=lambda r: ROLE_NAMES[r], key=f"{prefix}_role")
+    city = config.is_city()
+    roles = [r for r in auth.ROLES if not (city and r == "staff")]
+    role = role if role in roles else roles[0]
+    chosen = st.selectbox("角色", roles, index=roles.index(role), format_func=lambda r: _role_name(r, city), key=f"{prefix}_role")
+    if city:
+        return chosen, None  # city accounts belong to no department
     codes = [NO_DEPARTMENT, *departments]
     dept = st.selectbox(
         "部门",
@@ -124,13 +134,23 @@ def main() -> None:
     st.title("用户管理")
     st.caption("新建账号、停用或启用、重设密码、修改角色和部门。每次改动都记入审计日志；停用或重设密码后，该账号已登录的浏览器立即退出。")
     admin = current_user()
+    if admin is not None and admin.role == "city-admin":
+        st.caption(
+            f"您是{config.city_name()}的市级管理员：这里管理的是市级账号（各镇街可查看；市督查室可审核、锁定、督办），不是镇街账号。"
+        )
+        with city_users.serving():
+            _manage(admin, {})
+        return
     if admin is None or not admin.is_admin:
         st.info("只有管理员可以管理用户，请用管理员账号登录（左侧“登录”）。", icon=":material/lock:")
         return
+    _manage(admin, load_periods()["departments"])
+
+
+def _manage(admin: User, departments: dict[str, str]) -> None:
     flash = st.session_state.pop(_FLASH, None)
     if flash:
         st.success(flash, icon=":material/check_circle:")
-    departments = load_periods()["departments"]
     users = _users()
     st.dataframe(safe_frame(_table(users, departments)), hide_index=True, width="stretch", key="users_table")
     add, change = st.tabs(["新建用户", "修改用户"])

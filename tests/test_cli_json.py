@@ -19,14 +19,16 @@ ARGUMENTS = {
     ("figures",): [["--year", "2023", "--month", "6"], ["--year", "2023", "--month", "11"]],
     ("batches",): [[]],
     ("metrics",): [[]],
-    ("users", "list"): [[]],
+    ("users", "list"): [[], ["--city"]],
     ("extract",): [[REPORT]],
     ("projects", "plans"): [["--year", "2023"]],
     ("items",): [["--year", "2023"], ["--year", "2024"]],
     ("towns",): [[]],
+    ("towns", "list"): [[]],
     ("actions", "list"): [[], ["--open", "--year", "2023"]],
     ("health",): [[]],
     ("year", "list"): [[]],
+    ("city",): [["--year", "2023", "--month", "6"], ["--year", "2023", "--month", "12"]],
 }
 
 

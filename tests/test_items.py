@@ -75,6 +75,10 @@ def test_items_csv_names_every_item_once_and_invents_no_leader() -> None:
     assert all(r["leader"] == "" for r in rows)
     departments = {r["code"] for r in _csv("departments.csv")}
     assert all(d in departments for r in rows for d in r["support_departments"].split(";") if d)
+    # A lead department does not support its own item.
+    lead = {code: ind.department for code, ind in registry().items()}
+    lead |= {r["code"]: r["department"] for r in _csv("projects.csv") + _csv("tasks.csv")}
+    assert [r["code"] for r in rows if lead[r["code"]] in r["support_departments"].split(";")] == []
 
 
 def test_the_page_counts() -> None:

@@ -258,7 +258,7 @@ def test_add_from_zip_as_the_page_does(demo_db, tmp_path, monkeypatch):
     with config.use_town(HENGLAN), store.connect() as con:
         assert con.execute("select user_name, action from audit where action = 'town_add'").fetchall() == [("admin", "town_add")]
     # Only the platform's own administrators add towns: not an administrator of another town.
-    with config.use_town(HENGLAN), pytest.raises(towns.TownError, match="只有三乡镇（平台所在镇街）的管理员可以添加镇街"):
+    with config.use_town(HENGLAN), pytest.raises(towns.TownError, match="只有市级管理员或三乡镇（平台所在镇街）的管理员可以添加镇街"):
         towns.add_from_zip("442000101", archive, admin)
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from tracker import items, store
 from tracker.auth import PermissionDenied, User, require_supervisor
+from tracker.errors import Refusal
 
 OPEN, CLOSED = "open", "closed"
 STATUS_NAMES = {OPEN: "办理中", CLOSED: "已销号"}
@@ -30,7 +31,7 @@ OVERDUE = "逾期"
 MAX_TEXT = 500
 
 
-class ActionError(ValueError):
+class ActionError(Refusal, ValueError):
     """A request about an action that cannot be done; the message is Chinese, for users."""
 
 

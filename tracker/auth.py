@@ -32,9 +32,20 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from tracker import config, store
+from tracker.errors import Refusal
 
 ROLES = ("viewer", "staff", "supervisor", "admin")
-ROLE_NAMES = {"viewer": "查看", "staff": "填报员", "supervisor": "督查室", "admin": "管理员"}
+# City accounts (``tracker.city_users``): kept in the city's own store with a town role, served to a town as these.
+CITY_ROLES = ("city-viewer", "city-supervisor", "city-admin")
+ROLE_NAMES = {
+    "viewer": "查看",
+    "staff": "填报员",
+    "supervisor": "督查室",
+    "admin": "管理员",
+    "city-viewer": "市级查看",
+    "city-supervisor": "市督查室",
+    "city-admin": "市级管理员",
+}
 MIN_PASSWORD = 10
 MIN_DISTINCT = 4  # "aaaaaaaaaa", "ababababab" and ten spaces are not passwords
 COMMON_PASSWORDS = config.DATA_DIR / "common_passwords.txt"
@@ -57,7 +68,7 @@ def _dummy_hash() -> str:
     return _hasher.hash("not-a-password-of-anyone")
 
 
-class PermissionDenied(PermissionError):
+class PermissionDenied(Refusal, PermissionError):
     """The user may not make this write. The message is shown to the user as it is (Chinese)."""
 
 
@@ -65,19 +76,24 @@ class LoginFailed(PermissionError):
     """Wrong name or password, a disabled account or too many attempts. The message is shown as it is."""
 
 
-class UserError(ValueError):
+class UserError(Refusal, ValueError):
     """A bad user-management request (name taken, weak password, unknown department...)."""
 
 
 @dataclass(frozen=True)
 class User:
-    name: str
-    role: str  # viewer | staff | supervisor | admin
+    name: str  # a city account's carries the city's name: "中山市·张三" (no town name can contain "·")
+    role: str  # viewer | staff | supervisor | admin, or a city role: city-viewer | city-supervisor | city-admin
     department: str | None = None  # staff are bound to one department
 
     @property
     def is_admin(self) -> bool:
+        """The town's administrator (a city admin is not: it adds towns, it does not run a town's data)."""
         return self.role == "admin"
+
+    @property
+    def is_city(self) -> bool:
+        return self.role in CITY_ROLES
 
     @property
     def can_write(self) -> bool:
@@ -85,8 +101,8 @@ class User:
 
     @property
     def can_review(self) -> bool:
-        """督查室 and admins review submissions and lock months (``require_supervisor``)."""
-        return self.role in ("supervisor", "admin")
+        """督查室, the city's 督查室 and admins review submissions and lock months (``require_supervisor``)."""
+        return self.role in ("supervisor", "city-supervisor", "admin")
 
 
 def require_admin(user: User | None) -> User:
@@ -101,8 +117,10 @@ def require_writer(user: User | None, department: str | None = None) -> User:
         raise PermissionDenied("请先登录后再填报。")
     if user.role == "viewer":
         raise PermissionDenied(f"账号“{user.name}”只有查看权限，不能填报或修改数据。")
-    if user.role == "supervisor":
+    if user.role in ("supervisor", "city-supervisor"):
         raise PermissionDenied(f"账号“{user.name}”是督查室账号，负责审核和锁定，不能填报或修改数据。")
+    if not user.can_write:  # an allow-list: a role added later writes nothing until it is named here
+        raise PermissionDenied(f"账号“{user.name}”（{ROLE_NAMES.get(user.role, user.role)}）不能填报或修改镇街的数据。")
     if user.role == "staff" and department is not None and department != user.department:
         raise PermissionDenied(f"账号“{user.name}”属于部门“{user.department}”，不能填报部门“{department}”的数据。")
     return user
@@ -192,6 +210,12 @@ def get_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
 
 
 def load_user(name: str) -> User | None:
+    """The enabled user of that name here; a city account's qualified name ("中山市·张三") is looked up in the city's
+    own store (``tracker.city_users``)."""
+    from tracker import city_users  # imports this module
+
+    if city_users.raw_name(name) is not None:
+        return city_users.load(name)
     with store.connect() as con:
         return get_user(con, name)
 
@@ -221,6 +245,8 @@ def _check_role(con: duckdb.DuckDBPyConnection, role: str, department: str | Non
     """The department the account keeps (None for viewers and admins without one); UserError when it cannot."""
     if role not in ROLES:
         raise UserError(f"角色必须是 {' / '.join(ROLES)} 之一。")
+    if config.is_city() and role == "staff":
+        raise UserError("市级账号不属于任何镇街的部门，角色只能是市级查看、市督查室或市级管理员。")
     if role == "staff" and not department:
         raise UserError("填报员（staff）必须指定所属部门：--department 部门编码。")
     if department and not con.execute("select 1 from department where code = ?", [department]).fetchone():

@@ -35,6 +35,21 @@ def is_home_town() -> bool:
     return town_code() == home_town()
 
 
+def city_code() -> str:
+    """The city whose 督查室 follows the towns (official code, ``[town] city_code``): its accounts (city roles) live
+    in a store of their own, served as the tenant of this code, which holds users and logins and no items."""
+    return settings(SETTINGS_FILE).city_code
+
+
+def city_name() -> str:
+    return settings(SETTINGS_FILE).city_name
+
+
+def is_city() -> bool:
+    """Whether the tenant being served is the city's accounts store (``use_town(city_code())``)."""
+    return town_code() == city_code()
+
+
 @contextmanager
 def use_town(code: str | None) -> Iterator[None]:
     """Serve ``code`` inside the block (None: the home town): its store, its data files, its own indicator files."""
@@ -43,6 +58,21 @@ def use_town(code: str | None) -> Iterator[None]:
         yield
     finally:
         _TOWN.reset(token)
+
+
+# A store being built for a town not yet in place (``tracker.towns.add`` with a PostgreSQL database): its URL, until
+# the town's folder, whose settings.toml names it, is moved into place.
+_BUILDING_URL: ContextVar[str | None] = ContextVar("tracker_building_url", default=None)
+
+
+@contextmanager
+def building_database(url: str) -> Iterator[None]:
+    """Inside the block the store is the PostgreSQL database ``url`` (a town being added, before its folder exists)."""
+    token = _BUILDING_URL.set(url)
+    try:
+        yield
+    finally:
+        _BUILDING_URL.reset(token)
 
 
 def set_town(code: str | None) -> None:
@@ -82,6 +112,9 @@ def town_queries_dir() -> Path | None:
 def database_url() -> str:
     """PostgreSQL as the store of record: ``$TRACKER_DATABASE_URL`` if set, else ``database_url`` in
     ``data/settings.toml``; empty means the DuckDB file of ``db_path()`` (the default, one machine)."""
+    building = _BUILDING_URL.get()
+    if building:
+        return building
     if is_home_town():
         return os.environ.get("TRACKER_DATABASE_URL") or settings().database_url
     # Another town: only its own settings.toml may name a PostgreSQL database (never the home town's: one database
@@ -117,6 +150,8 @@ class Settings:
     issuer: str = "三乡镇人民政府督查室"
     rectify_days: int = 10
     town_code: str = "442000114"
+    city_code: str = "442000"
+    city_name: str = "中山市"
     lock_day: int = 10  # not before tracker.ingest.DUE_DAY
     auto_lock_from: str = ""
     # [escalation] steps: (consecutive months of 滞后, the step's name), ascending; the highest reached applies.

@@ -223,9 +223,10 @@ def build(path: Path | None = None, data_dir: Path | None = None, demo: bool = T
 
 def _fill(con: duckdb.DuckDBPyConnection, data_dir: Path, demo: bool) -> None:
     con.execute(schema_sql())
-    _load_seed(con, data_dir)
-    if demo:
-        _load_demo(con, data_dir)
+    if not config.is_city():  # the city's store holds its accounts and logins, no items
+        _load_seed(con, data_dir)
+        if demo:
+            _load_demo(con, data_dir)
     con.execute("insert into meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 import duckdb
 from pptx import Presentation
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.util import Emu, Inches, Length
+from pptx.util import Inches, Length
 
 from tracker import status as status_mod
 from tracker.labels import STATUS_COLORS, fmt_pct, status_label
@@ -48,8 +48,8 @@ from tracker.pptx_draw import (
     clip,
     completion_chart,
     rect,
-    rgb,
     stacked_status_chart,
+    table,
     textbox,
     use_chinese_theme,
     write,
@@ -133,35 +133,8 @@ class _Deck:
         size: float,
         row_h: Length,
     ) -> PptxObject:
-        """A native table of ``cells`` (one list per row); the ``status_col`` cell is in its row's status colour."""
-        shape = slide.shapes.add_table(len(cells) + 1, len(header), left, top, width, row_h * (len(cells) + 1))
-        table = shape.table
-        table.rows[0].height = Inches(0.45)
-        total = sum(widths)
-        for index, share in enumerate(widths):
-            table.columns[index].width = Emu(int(width * share / total))
-        for col, text in enumerate(header):
-            cell = table.cell(0, col)
-            cell.fill.solid()
-            cell.fill.fore_color.rgb = rgb(PRIMARY)
-            cell.text_frame.text = ""
-            write(cell.text_frame, text, size=size, color="#FFFFFF", bold=True)
-        for r, (state, texts) in enumerate(zip(statuses, cells, strict=True), start=1):
-            table.rows[r].height = row_h
-            for col, text in enumerate(texts):
-                cell = table.cell(r, col)
-                cell.fill.solid()
-                cell.fill.fore_color.rgb = rgb("#F2F5F9" if r % 2 else "#FFFFFF")
-                cell.margin_top = cell.margin_bottom = Inches(0.03)
-                cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-                cell.text_frame.text = ""
-                color, bold = INK, False
-                if col == status_col:
-                    color, bold = STATUS_COLORS.get(state or "", MUTED), True
-                if text == NO_EXPLANATION:
-                    color = MUTED
-                write(cell.text_frame, text, size=size, color=color, bold=bold)
-        return shape
+        """A native table of ``cells`` (``pptx_draw.table``); a missing 情况说明 in grey."""
+        return table(slide, left, top, width, header, statuses, cells, widths, status_col, size, row_h, muted=NO_EXPLANATION)
 
 
 # ---------------------------------------------------------------- one function per slide kind

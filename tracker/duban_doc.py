@@ -21,6 +21,7 @@ from docx.shared import Mm, Pt
 from tracker import actions, config, store, supervision
 from tracker import bulletin_text as text
 from tracker import status as status_mod
+from tracker.errors import Refusal
 from tracker.fonts import HEADING_FONT, SUBHEADING_FONT, TITLE_FONT
 from tracker.labels import DEMO_NOTICE, cn_date, cn_number
 from tracker.meeting import DEMO_MARK
@@ -49,7 +50,7 @@ NOTICE_WORKING_DAYS = 3
 FORM_LABEL_MM, FORM_VALUE_MM = 30, 126
 
 
-class DubanError(ValueError):
+class DubanError(Refusal, ValueError):
     """A 督办单 or 催报通知 that cannot be made (an unknown item or department); Chinese, for users."""
 
 

@@ -17,6 +17,7 @@ from typing import Literal
 
 from tracker import store
 from tracker.auth import User, require_admin
+from tracker.errors import Refusal
 from tracker.indicators import registry
 from tracker.ingest.batch import BatchKind
 from tracker.ingest.cells import is_blank, read_tables
@@ -38,7 +39,7 @@ NOT_TRACKABLE: dict[str, str] = {
 _HEADING = re.compile(r"^(\([一二三四五六七八九十]+\)|\d+\.[^,，;；]{2,24}。$)")
 
 
-class ItemError(ValueError):
+class ItemError(Refusal, ValueError):
     """An assignment that cannot be written; the message is Chinese, for users."""
 
 

@@ -140,7 +140,9 @@ def backup(dest_dir: Path | None = None, keep: int | None = None) -> Path:
     committed state), mode 0600, named like the file store's backups; the newest ``keep`` stay."""
     url = config.database_url()
     ensure_ready(url)
-    dest_dir = Path(dest_dir or config.DATA_DIR / "backups")
+    # Beside the town's own files (another town's backups in the home town's folder would be pruned with its own).
+    default = config.DATA_DIR / "backups" if config.is_home_town() else config.town_dir(config.town_code()) / "backups"
+    dest_dir = Path(dest_dir or default)
     dest_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     keep = config.settings().backup_keep if keep is None else keep
     target = dest_dir / f"tracker-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S-%f')}.duckdb"

@@ -28,21 +28,34 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import pandas as pd
 import psycopg
 from psycopg_pool import ConnectionPool
 
-LOCK_KEY = 7_372_817_101  # the one advisory lock of the store: held by every write transaction
+LOCK_KEY = 7_372_817_101  # the one advisory lock of the store (per database: a town on its own database has its own)
+CONNECT_TIMEOUT = 5  # seconds to reach the server before a store is called unreachable
 _DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 _READ_WORDS = ("select", "with", "from", "pragma", "describe", "show", "explain", "summarize", "checkpoint", "set", "use")
 _LOCAL_ONLY = re.compile(r"^\s*(create\s+(or\s+replace\s+)?(temp|temporary|view|macro)\b|drop\s+(view|macro)\b|.*\btemp\.)", re.I | re.S)
 
 
+class WriteLock(Protocol):
+    """This process's write lock of the store (``tracker.store.WRITE_LOCK``)."""
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool: ...
+
+    def release(self) -> None: ...
+
+
 class PgError(RuntimeError):
     """PostgreSQL refused or could not be reached; ``tracker.store`` turns it into a Chinese StoreError."""
+
+
+class PgUnreachable(PgError):
+    """No connection at all: the server is down or not where the URL says, or it refused the user or password."""
 
 
 def _strip_comments(sql: str) -> str:
@@ -119,14 +132,24 @@ def pool(url: str) -> ConnectionPool:
     with _GLOBAL:
         found = _POOLS.get(url)
         if found is None:
+            _reachable(url)
             found = ConnectionPool(url, min_size=1, max_size=10, kwargs={"autocommit": True}, open=False, timeout=30)
             try:
                 found.open(wait=True, timeout=15)
             except Exception as exc:  # noqa: BLE001 - any failure to reach the server is one message
                 found.close()
-                raise PgError(str(exc)) from exc
+                raise PgUnreachable(str(exc)) from exc
             _POOLS[url] = found
         return found
+
+
+def _reachable(url: str) -> None:
+    """One plain connection before a pool is made: a wrong password or a server that is down fails here at once
+    (the pool would retry until its timeout, 15 s, on every call: the city's roll-up asks every town's store)."""
+    try:
+        psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT).close()
+    except psycopg.Error as exc:
+        raise PgUnreachable(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__) from exc
 
 
 def close_all(url: str | None = None) -> None:
@@ -250,7 +273,7 @@ class PgConnection:
     ``execute`` returns the connection itself, as DuckDB's does; fetchone / fetchall / df / register and the
     rest are the mirror cursor's."""
 
-    def __init__(self, url: str, pg: psycopg.Connection, schema: Callable[[], str], write_lock: threading.RLock) -> None:
+    def __init__(self, url: str, pg: psycopg.Connection, schema: Callable[[], str], write_lock: WriteLock) -> None:
         self.url, self.pg, self._schema, self._write_lock = url, pg, schema, write_lock
         self.mirror = mirror(url)
         self.mirror.ensure(pg, schema, locked=False)
@@ -407,7 +430,7 @@ class PgConnection:
 
 
 @contextmanager
-def connect(url: str, schema: Callable[[], str], write_lock: threading.RLock) -> Iterator[PgConnection]:
+def connect(url: str, schema: Callable[[], str], write_lock: WriteLock) -> Iterator[PgConnection]:
     """A pooled PostgreSQL connection wrapped for the callers; PgError when the server cannot be reached."""
     try:
         handle = pool(url).connection()

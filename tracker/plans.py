@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from tracker import store
 from tracker.auth import User, require_admin
+from tracker.errors import Refusal
 from tracker.ingest.batch import BatchKind
 
 
-class PlanError(ValueError):
+class PlanError(Refusal, ValueError):
     """A plan that cannot be written; the message is Chinese, for users."""
 
 

@@ -1,6 +1,7 @@
-"""Small python-pptx drawing helpers: colours, styled text boxes, filled shapes, native charts, list chunks.
+"""Small python-pptx drawing helpers: colours, styled text boxes, filled shapes, native tables and charts, list chunks.
 
-``tracker.deck`` lays the meeting outline out with these; they know nothing about the outline itself.
+``tracker.deck`` (a town's meeting) and ``tracker.city_deck`` (the city's) lay their slides out with these; they
+know nothing about either outline.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.util import Inches, Pt
+from pptx.oxml.ns import qn
+from pptx.oxml.xmlchemy import OxmlElement
+from pptx.util import Emu, Inches, Length, Pt
 
 from tracker import ooxml
 from tracker.fonts import DECK_FONT, DECK_FONT_ZH
@@ -196,3 +199,116 @@ def completion_chart(slide: PptxObject, x: int, y: int, cx: int, cy: int, indica
     axis.tick_labels.number_format_is_linked = False
     axis.has_major_gridlines = True
     axis.major_gridlines.format.line.color.rgb = rgb("#DDDDDD")
+
+
+def table(
+    slide: PptxObject,
+    left: int,
+    top: int,
+    width: int,
+    header: Sequence[str],
+    statuses: Sequence[str | None],
+    cells: list[list[str]],
+    widths: Sequence[float],
+    status_col: int,
+    size: float,
+    row_h: Length,
+    muted: str = "",
+) -> PptxObject:
+    """A native table of ``cells`` (one list per row); the ``status_col`` cell is in its row's status colour, a cell
+    reading ``muted`` (a missing 情况说明) in grey."""
+    shape = slide.shapes.add_table(len(cells) + 1, len(header), left, top, width, row_h * (len(cells) + 1))
+    grid = shape.table
+    grid.rows[0].height = Inches(0.45)
+    total = sum(widths)
+    for index, share in enumerate(widths):
+        grid.columns[index].width = Emu(int(width * share / total))
+    for col, text in enumerate(header):
+        cell = grid.cell(0, col)
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = rgb(PRIMARY)
+        cell.text_frame.text = ""
+        write(cell.text_frame, text, size=size, color="#FFFFFF", bold=True)
+    for r, (state, texts) in enumerate(zip(statuses, cells, strict=True), start=1):
+        grid.rows[r].height = row_h
+        for col, text in enumerate(texts):
+            cell = grid.cell(r, col)
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = rgb("#F2F5F9" if r % 2 else "#FFFFFF")
+            cell.margin_top = cell.margin_bottom = Inches(0.03)
+            cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+            cell.text_frame.text = ""
+            color, bold = INK, False
+            if col == status_col:
+                color, bold = STATUS_COLORS.get(state or "", MUTED), True
+            if muted and text == muted:
+                color = MUTED
+            write(cell.text_frame, text, size=size, color=color, bold=bold)
+    return shape
+
+
+def _every_category_label(axis: Any) -> None:
+    """``c:tickLblSkip val=1``: every bar keeps its label (viewers otherwise skip some when bars are many)."""
+    skip = axis.find(qn("c:tickLblSkip"))
+    if skip is None:
+        skip = OxmlElement("c:tickLblSkip")
+        after = [axis.find(qn(tag)) for tag in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")]
+        successor = next((e for e in after if e is not None), None)
+        if successor is not None:
+            successor.addprevious(skip)
+        else:
+            axis.append(skip)
+    skip.set("val", "1")
+
+
+def ranked_bar_chart(
+    slide: PptxObject,
+    x: int,
+    y: int,
+    cx: int,
+    cy: int,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    colors: Sequence[str],
+    number_format: str,
+    size: float = 16,
+    maximum: float | None = None,
+    major: float | None = None,
+) -> PptxObject:
+    """One horizontal bar per label (the first on top), each in its own colour, its value printed at its end; a
+    missing value draws no bar (its label says why). Large type: it is read on a projector. ``maximum`` fixes the
+    value axis (``major`` its step), so two charts side by side share one scale."""
+    data = CategoryChartData(number_format=number_format)
+    data.categories = list(reversed(labels))  # bars are drawn bottom-up
+    data.add_series("数值", list(reversed(values)))
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, x, y, cx, cy, data).chart
+    chart_fonts(chart, size)
+    chart.has_legend = False
+    chart.has_title = False
+    plot = chart.plots[0]
+    plot.gap_width = 40
+    series = plot.series[0]
+    series.invert_if_negative = False
+    for index, color in enumerate(reversed(colors)):
+        point = series.points[index]
+        point.format.fill.solid()
+        point.format.fill.fore_color.rgb = rgb(color)
+    labels_ = series.data_labels
+    labels_.show_value = True
+    labels_.number_format = number_format
+    labels_.number_format_is_linked = False
+    labels_.position = XL_LABEL_POSITION.OUTSIDE_END
+    labels_.font.size = Pt(size)
+    axis = chart.value_axis
+    axis.minimum_scale = 0
+    if maximum is not None:
+        axis.maximum_scale = maximum
+    if major is not None:
+        axis.major_unit = major
+    axis.tick_labels.font.size = Pt(max(12, size - 4))  # the values are on the bars; the scale is a guide
+    axis.tick_labels.number_format = number_format
+    axis.tick_labels.number_format_is_linked = False
+    axis.has_major_gridlines = True
+    axis.major_gridlines.format.line.color.rgb = rgb("#DDDDDD")
+    _every_category_label(chart.category_axis._element)
+    return chart

@@ -242,6 +242,16 @@ def _row_flags(row: DocxObject, header: bool = False) -> None:
 
 def _page(doc: DocxObject, report: MonthStatus) -> None:
     """A4 portrait with GB/T 9704 margins, the running header (and demo flag), the page number, properties."""
+    _page_frame(doc, running_header(report), report.demo)
+    core = doc.core_properties
+    core.title = text.report_title(report)
+    core.subject = text.SUBJECT
+    core.author = f"{towns.name()}政府工作报告目标跟踪"
+    core.language = "zh-CN"
+
+
+def _page_frame(doc: DocxObject, running: str, demo: bool) -> None:
+    """A4 portrait with GB/T 9704 margins, the running header (and demo flag) and the page number."""
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -251,8 +261,8 @@ def _page(doc: DocxObject, report: MonthStatus) -> None:
     section.different_first_page_header_footer = False
     header = section.header.paragraphs[0]
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(header, running_header(report), size=HEADER_SIZE, color=MUTED)
-    if report.demo:
+    _run(header, running, size=HEADER_SIZE, color=MUTED)
+    if demo:
         _run(header, f"　{DEMO_FLAG}", font=HEADING_FONT, size=HEADER_SIZE, bold=True, color=DEMO_COLOR)
     _rule_below(header, "8C8C8C")
     footer = section.footer.paragraphs[0]
@@ -260,11 +270,6 @@ def _page(doc: DocxObject, report: MonthStatus) -> None:
     _run(footer, "— ", size=14)
     _field(footer, "PAGE", "1", size=14)
     _run(footer, " —", size=14)
-    core = doc.core_properties
-    core.title = text.report_title(report)
-    core.subject = text.SUBJECT
-    core.author = f"{towns.name()}政府工作报告目标跟踪"
-    core.language = "zh-CN"
 
 
 def _text_width(words: str) -> float:

@@ -21,6 +21,7 @@ import duckdb
 
 from tracker import locks, store
 from tracker.auth import PermissionDenied, User, require_supervisor
+from tracker.errors import Refusal
 from tracker.indicators import registry
 
 PENDING, ACCEPTED, RETURNED = "待审核", "已审核", "已退回"
@@ -36,7 +37,7 @@ def mark(state: str | None) -> str:
     return MARKS.get(state or "", "—")
 
 
-class ReviewError(ValueError):
+class ReviewError(Refusal, ValueError):
     """A review that cannot be made (nothing submitted, no comment on a return...). The message is Chinese."""
 
 

@@ -45,9 +45,44 @@ from tracker import config, pgstore
 
 Connection = duckdb.DuckDBPyConnection
 
-# Serialises writes of threads in this process (DuckDB's file lock already serialises processes), so two
-# sessions committing at once never hit a write-write conflict and duplicate checks stay exact.
-WRITE_LOCK = threading.RLock()
+
+class StoreLocks:
+    """This process's write lock, one per store: writes of threads to one store go in turn (DuckDB's file lock and
+    PostgreSQL's advisory lock already order processes), so two sessions committing at once never hit a write-write
+    conflict and duplicate checks stay exact; writes to two towns' stores (two files, two databases) do not wait on
+    each other. Used as ``with WRITE_LOCK:`` or acquire/release (``tracker.pgstore``): the lock is the store of the
+    town being served when it is taken, and each release gives back the newest lock this thread took (re-entrant)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, threading.RLock] = {}
+        self._guard = threading.Lock()
+        self._held = threading.local()
+
+    def _taken(self) -> list[threading.RLock]:
+        if not hasattr(self._held, "locks"):
+            self._held.locks = []
+        return self._held.locks
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        key = location()
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.RLock())
+        got = lock.acquire(blocking, timeout)
+        if got:
+            self._taken().append(lock)
+        return got
+
+    def release(self) -> None:
+        self._taken().pop().release()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+WRITE_LOCK = StoreLocks()
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 PRIVATE = 0o600
@@ -208,7 +243,19 @@ def ensure_ready(path: Path) -> None:
 
 
 def server_message(exc: BaseException) -> StoreError:
-    return StoreError(f"数据库服务器（PostgreSQL）出错，本次操作没有完成，原有数据完好：{_short(exc)}。请稍后重试或联系管理员。")
+    """The PostgreSQL server refused or could not be reached; another town than the home town is named first (its
+    store is its own database: the other towns go on working)."""
+    whose = ""
+    if not config.is_home_town():
+        from tracker import towns
+
+        whose = f"{towns.name()}（{config.town_code()}）的"
+    if isinstance(exc, pgstore.PgUnreachable):  # the server's own words (English) are for `health`, not for users
+        return StoreError(
+            f"{whose}数据库无法连接（PostgreSQL 服务器没有应答，或数据库地址、用户名、密码不对），没有读写任何数据。"
+            f"请联系管理员（可运行 python -m tracker --town {config.town_code()} health 查看原因）。"
+        )
+    return StoreError(f"{whose}数据库服务器（PostgreSQL）出错，本次操作没有完成，原有数据完好：{_short(exc)}。请稍后重试或联系管理员。")
 
 
 @contextmanager
@@ -421,4 +468,9 @@ def check(path: Path | None = None) -> None:
 def location() -> str:
     """Where the store is, for messages: the DuckDB file, or the PostgreSQL URL without its password."""
     url = config.database_url()
-    return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url) if url else str(config.db_path())
+    return mask_url(url) if url else str(config.db_path())
+
+
+def mask_url(url: str) -> str:
+    """A PostgreSQL URL without its password, for messages."""
+    return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)

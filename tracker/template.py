@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tracker import towns
+from tracker.errors import Refusal
 from tracker.indicators import registry
 from tracker.ingest import place_kinds
 from tracker.labels import COMPARATOR_NAMES
@@ -37,7 +38,7 @@ _INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
 _CURRENT_FILL = PatternFill("solid", fgColor="E3E6EA")  # a value already reported for the month (still editable)
 
 
-class TemplateError(ValueError):
+class TemplateError(Refusal, ValueError):
     """Unknown department or a bad month (message in Chinese)."""
 
 

@@ -12,6 +12,7 @@ Each module adds its own sub-commands through ``register(subparsers)``; a handle
 - ``years``: year list / year start (a year started from last year's items, admins)
 - ``items``: items (every indicator, project and task with 牵头/配合/责任领导) and items set (admins)
 - ``towns``: towns list / towns add (a town from its files; each town has its own store)
+- ``city``: every town's own verdicts of a month (table or JSON); city deck (.pptx) and city report (通报, .docx)
 - ``review``: review (督查室: accept or return a submission or a 情况说明), lock and unlock a month
 - ``actions``: 督办事项 (actions add / list / progress / close)
 - ``duban``: duban (督办单), notice (催报通知), ledger (督办台账)
@@ -40,6 +41,7 @@ COMMAND_MODULES = (
     "tracker.cli.years",
     "tracker.cli.items",
     "tracker.cli.towns",
+    "tracker.cli.city",
     "tracker.cli.review",
     "tracker.cli.actions",
     "tracker.cli.duban",

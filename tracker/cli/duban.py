@@ -31,11 +31,8 @@ def _document(args: argparse.Namespace, build: Callable[[store.Connection], byte
     """A .docx of the month built by ``build``, or the refusal in Chinese."""
     if problem := _usage(args, ".docx"):
         return err(problem, 2)
-    try:
-        with store.connect() as con:
-            data = build(con)
-    except duban_doc.DubanError as exc:
-        return err(str(exc))
+    with store.connect() as con:
+        data = build(con)
     return _save(args, data)
 
 

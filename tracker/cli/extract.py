@@ -9,11 +9,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from tracker import auth, ingest
+from tracker import ingest
 from tracker.cli.output import err, existing_file, known_user, print_json
 from tracker.extract import accept, draft, folder, match, workbook
 from tracker.extract.records import ITEM_KIND_NAMES
-from tracker.extract.text import ReportError, detect_year, read_report
+from tracker.extract.text import detect_year, read_report
 
 
 def _draft(path: Path, year: int | None, min_confidence: float) -> tuple[list, int | None]:
@@ -41,10 +41,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     path = existing_file(args.file)
     if args.year is not None and not 2000 <= args.year <= 2100:
         return err("年份应在 2000 到 2100 之间。", 2)
-    try:
-        items, year = _draft(path, args.year, args.min_confidence)
-    except ReportError as exc:
-        return err(str(exc))
+    items, year = _draft(path, args.year, args.min_confidence)
     if year is None and (args.output or args.out_dir):
         return err("报告中没有找到年份（如“2023年政府工作报告”），请用 --year 指定。", 2)
     if args.output:
@@ -85,8 +82,6 @@ def cmd_targets_import(args: argparse.Namespace) -> int:
             print(f"检查通过（未写入）：{len(check.frame)} 个目标，跳过 {check.skipped} 行（不是已有指标）。")
             return 0
         batch = accept.commit(check, user)
-    except (auth.PermissionDenied, ingest.IngestError, accept.NothingToAccept) as exc:
-        return err(str(exc))
     except ingest.ValidationFailed as exc:
         _print_issues(exc.report.issues)
         return err(str(exc))

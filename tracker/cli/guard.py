@@ -18,7 +18,8 @@ from collections.abc import Callable
 import duckdb
 
 from tracker import store
-from tracker.cli.output import Refused, err
+from tracker.cli.output import err
+from tracker.errors import Refusal
 
 
 def os_user() -> str:
@@ -41,7 +42,7 @@ def guarded(func: Callable[[argparse.Namespace], int], check: bool = True) -> Ca
                 store.check()
             with store.audit_origin(via="cli", os_user=os_user()):
                 return func(args)
-        except (store.StoreError, Refused) as exc:
+        except (store.StoreError, Refusal) as exc:  # every Chinese refusal (a permission, a bad file, a locked month…)
             return err(str(exc))
         except duckdb.Error as exc:
             found = store.diagnose(exc)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-from tracker import auth, items, store
-from tracker.cli.output import err, known_user, print_json
+from tracker import items, store
+from tracker.cli.output import known_user, print_json
 from tracker.wording import NO_LEADER
 
 JSON_FIELDS = ("code", "kind", "name", "area", "lead_department", "support_departments", "leader", "deadline", "source", "qualifier")
@@ -29,10 +29,7 @@ def cmd_items(args: argparse.Namespace) -> int:
 def cmd_set(args: argparse.Namespace) -> int:
     user = known_user(args.user)
     support = None if args.support is None else [s for s in args.support.replace("；", ",").replace(";", ",").split(",")]
-    try:
-        batch = items.set_assignment(args.code, args.year, user, leader=args.leader, support=support, note=args.note)
-    except (auth.PermissionDenied, items.ItemError) as exc:
-        return err(str(exc))
+    batch = items.set_assignment(args.code, args.year, user, leader=args.leader, support=support, note=args.note)
     print(f"已更新 {args.code} 的责任分工（批次 {batch}，可撤销）。")
     return 0
 

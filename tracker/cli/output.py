@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.auth import User, load_user
+from tracker.errors import Refusal
 
 
 def _plain(obj: Any) -> Any:
@@ -38,7 +39,7 @@ def print_json(obj: Any) -> None:
     print(json.dumps(_plain(obj), ensure_ascii=False, indent=2, allow_nan=False))
 
 
-class Refused(Exception):
+class Refused(Refusal):
     """A command's refusal in Chinese (a missing file, an unknown user); ``tracker.cli.guard`` prints it, exit 1."""
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from tracker import auth, plans, store
-from tracker.cli.output import err, known_user, print_json
+from tracker import plans, store
+from tracker.cli.output import known_user, print_json
 
 
 def cmd_plans(args: argparse.Namespace) -> int:
@@ -23,10 +23,7 @@ def cmd_plans(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     user = known_user(args.user)
-    try:
-        batch = plans.set_plan(args.code, args.year, args.start, args.finish, user, args.note)
-    except (auth.PermissionDenied, plans.PlanError) as exc:
-        return err(str(exc))
+    batch = plans.set_plan(args.code, args.year, args.start, args.finish, user, args.note)
     print(f"已更新 {args.code} 的镇计划（批次 {batch}，可撤销）。")
     return 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from tracker import auth, locks, review
+from tracker import locks, review
 from tracker.cli.output import err, known_user
 
 
@@ -12,12 +12,9 @@ def cmd_review(args: argparse.Namespace) -> int:
     user = known_user(args.user)
     if not args.department and not args.item:
         return err("请用 --department 指定部门（审核情况说明时用 --item 指定指标）。", 2)
-    try:
-        done = review.review(
-            args.year, args.month, args.department or "", user, accept=args.accept, comment=args.return_comment or "", item=args.item
-        )
-    except (auth.PermissionDenied, review.ReviewError) as exc:
-        return err(str(exc))
+    done = review.review(
+        args.year, args.month, args.department or "", user, accept=args.accept, comment=args.return_comment or "", item=args.item
+    )
     what = f"“{done.item_name}”的情况说明" if done.item else "填报"
     comment = f"，意见：{done.comment}" if done.comment else ""
     print(f"{done.department_name}{done.year}年{done.month}月{what}：{done.state}{comment}。")
@@ -26,20 +23,14 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def cmd_lock(args: argparse.Namespace) -> int:
     user = known_user(args.user)
-    try:
-        locks.lock_month(args.year, args.month, user)
-    except auth.PermissionDenied as exc:
-        return err(str(exc))
+    locks.lock_month(args.year, args.month, user)
     print(f"已锁定{args.year}年{args.month}月：此后该月的数据不能再填报、修改或撤销，如需修改请联系管理员解锁。")
     return 0
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
     user = known_user(args.user)
-    try:
-        locks.unlock_month(args.year, args.month, user, args.reason)
-    except auth.PermissionDenied as exc:
-        return err(str(exc))
+    locks.unlock_month(args.year, args.month, user, args.reason)
     print(f"已解锁{args.year}年{args.month}月（原因：{' '.join(args.reason.split())}）。")
     return 0
 

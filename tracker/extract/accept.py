@@ -18,13 +18,14 @@ import pandas as pd
 
 from tracker import ingest, store
 from tracker.auth import User
+from tracker.errors import Refusal
 from tracker.extract.records import DraftItem
 from tracker.extract.workbook import COMPARATOR_WORDS, SHEET, target_note
 
 TARGET_HEADER = ("指标编码", "年", "目标值", "比较", "备注")
 
 
-class NothingToAccept(ValueError):
+class NothingToAccept(Refusal, ValueError):
     """No item is an indicator with an existing code and a value. The message is Chinese."""
 
 

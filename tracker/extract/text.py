@@ -12,10 +12,11 @@ import re
 import zipfile
 from collections.abc import Iterator
 
+from tracker.errors import Refusal
 from tracker.extract.records import Clause, Sentence
 
 
-class ReportError(ValueError):
+class ReportError(Refusal, ValueError):
     """The file cannot be read as a report. The message is Chinese, for users."""
 
 

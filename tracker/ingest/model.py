@@ -9,6 +9,7 @@ from typing import Literal
 import pandas as pd
 
 from tracker.auth import User
+from tracker.errors import Refusal
 
 IssueLevel = Literal["error", "warning"]
 
@@ -16,7 +17,7 @@ IssueLevel = Literal["error", "warning"]
 UNEXPECTED_PARSE_ERROR = "文件无法解析（{}），请使用系统模板或按说明整理后再上传。"
 
 
-class IngestError(ValueError):
+class IngestError(Refusal, ValueError):
     """The file cannot be read at all (format, encoding, no header). The message is Chinese, for users."""
 
 
