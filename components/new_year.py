@@ -66,4 +66,5 @@ def render(user: User | None) -> None:
             f"已开始{started.year}年（批次 {started.batch_id}）：重点项目{c.projects}个、重点工作{c.tasks}项、责任分工{c.assignments}项；"
             f"{c.targets_pending}项指标目标待录入。左侧“年度”已可选择{started.year}年。"
         )
+        st.session_state.pop("new_year_agree", None)  # the next year is confirmed afresh
         st.rerun()
