@@ -87,6 +87,8 @@ def test_login_survives_reload_and_new_tabs_and_logout_ends_it_in_every_tab(logi
     tab.locator("[data-testid='stSidebar']").get_by_text("登录（填报需要登录）").wait_for()
     assert not logged_in(tab)
     rerun(other)
+    # the rerun may not have started when wait_for_app returns on a loaded machine: wait for its result
+    other.locator("[data-testid='stSidebar']").get_by_text("登录（填报需要登录）").wait_for(timeout=30_000)
     assert not logged_in(other), "the other tab kept the login after logout"
     assert "尚未登录" in other.inner_text("[data-testid='stMain']")
     assert_no_exception(other)
