@@ -82,7 +82,7 @@ def _sentence_frame(pending: list[sentences.CopiedItem]) -> pd.DataFrame:
             {"序号": n, "code": i.code, "类型": ITEM_KIND_NAMES[i.kind], "事项": i.name, "沿用原文": i.source, NEW_TEXT: None}
             for n, i in enumerate(pending, start=1)
         ],
-        columns=["序号", "code", "类型", "事项", "沿用原文", NEW_TEXT],
+        columns=["序号", "code", "事项", NEW_TEXT, "沿用原文", "类型"],  # on a phone the column to fill is next to 事项
     )
 
 
@@ -126,7 +126,7 @@ def render_sentences(user: User | None, year: int) -> None:
         disabled=["序号", "code", "类型", "事项", "沿用原文"],
         column_config={
             "code": None,
-            "序号": st.column_config.NumberColumn("序号", width="small"),
+            "序号": st.column_config.NumberColumn("序号", width="small", pinned=True),  # the row refusals name
             "事项": st.column_config.TextColumn("事项", width="medium", pinned=True),
             "沿用原文": st.column_config.TextColumn(f"沿用{source}年原文", width="large"),
             NEW_TEXT: st.column_config.TextColumn(NEW_TEXT, width="large", max_chars=sentences.MAX_SENTENCE),
