@@ -174,3 +174,19 @@ def test_the_targets_page_lists_the_marked_items_and_the_projects_page_shows_the
     at = page("targets", PAGE_ADMIN)
     at.selectbox(key="targets_year").set_value(2024).run()
     assert "2024年有86个重点项目和重点工作仍沿用2023年报告原文" in all_text(at)
+
+
+def test_the_command_honours_the_town(demo_db, tmp_path):
+    """横栏镇 (added from files, no projects or tasks) started 2024 too: 三乡镇's project code is unknown there, and
+    三乡镇's copied sentence is left as it was."""
+    from tests.test_towns import HENGLAN, cli, write_town_files
+
+    data, queries = write_town_files(tmp_path / "henglan-files")
+    assert cli(demo_db, "towns", "add", HENGLAN, "--data", str(data), "--queries", str(queries)).returncode == 0
+    added = cli(demo_db, "--town", HENGLAN, "users", "add", "hl_admin", "--role", "admin", stdin="a-long-password\na-long-password\n")
+    assert added.returncode == 0, added.stderr
+    assert cli(demo_db, "--town", HENGLAN, "year", "start", "2024", "--user", "hl_admin").returncode == 0
+    years.start_year(2024, ADMIN)
+    refused = cli(demo_db, "--town", HENGLAN, "items", "sentence", PROJECT, "--year", "2024", "--text", NEW, "--user", "hl_admin")
+    assert refused.returncode == 1 and "2024年没有重点项目或重点工作" in refused.stderr, refused.stderr
+    assert project(2024)["source_year"] == 2023
