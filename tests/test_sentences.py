@@ -190,3 +190,19 @@ def test_the_command_honours_the_town(demo_db, tmp_path):
     refused = cli(demo_db, "--town", HENGLAN, "items", "sentence", PROJECT, "--year", "2024", "--text", NEW, "--user", "hl_admin")
     assert refused.returncode == 1 and "2024年没有重点项目或重点工作" in refused.stderr, refused.stderr
     assert project(2024)["source_year"] == 2023
+
+
+def test_a_schema_4_file_gets_the_table_and_the_view_on_first_open(demo_db):
+    import duckdb
+
+    from tracker import db
+
+    con = duckdb.connect(str(demo_db))
+    con.execute("drop view item_source_current; drop table item_sentence")
+    con.execute("update meta set value = '4' where key = 'schema_version'")
+    con.close()
+    store._READY.clear()
+    with store.connect() as con:
+        assert db.schema_version(con) == 5
+        assert store.one(con, "select count(*) from item_sentence") == (0,)
+    assert project(2023)["source"] and project(2023)["source_year"] is None
