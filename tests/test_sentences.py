@@ -206,3 +206,19 @@ def test_a_schema_4_file_gets_the_table_and_the_view_on_first_open(demo_db):
         assert db.schema_version(con) == 5
         assert store.one(con, "select count(*) from item_sentence") == (0,)
     assert project(2023)["source"] and project(2023)["source_year"] is None
+
+
+def test_a_started_year_with_new_sentences_is_not_reverted_until_they_are(started):
+    """Else a year started again would show the sentences entered for the removed copies."""
+    from tracker.ingest import batch as batches
+
+    with store.connect() as con:
+        year_batch = store.one(con, "select max(id) from batch where kind = 'year'")[0]
+    entered = sentences.set_sentence(PROJECT, 2024, NEW, ADMIN)
+    with pytest.raises(years.YearError, match="新报告原文1条"):
+        batches.revert(year_batch, ADMIN)
+    assert project(2024)["source"] == NEW
+    batches.revert(entered, ADMIN)
+    batches.revert(year_batch, ADMIN)
+    years.start_year(2024, ADMIN)
+    assert project(2024)["source_year"] == 2023
