@@ -222,3 +222,16 @@ def test_a_started_year_with_new_sentences_is_not_reverted_until_they_are(starte
     batches.revert(year_batch, ADMIN)
     years.start_year(2024, ADMIN)
     assert project(2024)["source_year"] == 2023
+
+
+def test_the_duban_form_marks_a_copied_sentence_and_shows_the_new_one_unmarked(started):
+    from tests.test_report_doc import body_text, open_doc
+    from tracker import duban_doc
+
+    def form() -> str:
+        with store.connect() as con:
+            return body_text(open_doc(duban_doc.duban_for_item(con, PROJECT, 2024, 3)))
+
+    assert project(2023)["source"] + MARK in form()
+    sentences.set_sentence(PROJECT, 2024, NEW, ADMIN)
+    assert NEW in form() and MARK not in form()
