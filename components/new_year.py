@@ -1,5 +1,6 @@
 """开始新年度 (admins, on 目标管理): pick the new year and the year to copy from, see what will be copied, confirm.
-The copy itself is ``tracker.years.start_year`` (one batch, audited, revertible)."""
+The copy itself is ``tracker.years.start_year`` (one batch, audited, revertible). Then 核对新年度报告原文: the new
+report's sentence of each copied project and task (``tracker.sentences``)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from tracker import auth, store, years
+from tracker import auth, sentences, store, years
 from tracker.auth import User
+from tracker.items import ITEM_KIND_NAMES
 
 DONE_KEY = "new_year_done"
 
@@ -68,3 +70,79 @@ def render(user: User | None) -> None:
         )
         st.session_state.pop("new_year_agree", None)  # the next year is confirmed afresh
         st.rerun()
+
+
+SENTENCES_DONE_KEY = "new_year_sentences_done"
+NEW_TEXT = "新报告原文"
+
+
+def _sentence_frame(pending: list[sentences.CopiedItem]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"序号": n, "code": i.code, "类型": ITEM_KIND_NAMES[i.kind], "事项": i.name, "沿用原文": i.source, NEW_TEXT: None}
+            for n, i in enumerate(pending, start=1)
+        ],
+        columns=["序号", "code", "事项", NEW_TEXT, "沿用原文", "类型"],  # on a phone the column to fill is next to 事项
+    )
+
+
+def sentence_changes(table: pd.DataFrame, year: int) -> list[sentences.SentenceChange]:
+    """The rows given a new sentence (a blank cell is an item not yet checked: left as it is), numbered by 序号."""
+    out = []
+    for row in table.itertuples(index=False):
+        text = getattr(row, NEW_TEXT)
+        if text is not None and not pd.isna(text) and str(text).strip():
+            out.append(sentences.SentenceChange(str(row.code), year, str(text), row=int(row.序号)))
+    return out
+
+
+def render_sentences(user: User | None, year: int) -> None:
+    """核对新年度报告原文 (admins): the year's projects and tasks still carrying last year's sentence, a column for the
+    new report's words; one save is one batch (``tracker.sentences``), revertible on 上传记录."""
+    if user is None or not user.is_admin:
+        return
+    with store.connect() as con:
+        pending = sentences.copied_items(con, year)
+    st.subheader("核对新年度报告原文")
+    done = st.session_state.pop(SENTENCES_DONE_KEY, None)
+    if done:
+        st.success(done, icon=":material/check_circle:")
+    if not pending:
+        st.caption(f"{year}年没有沿用上年报告原文、待核对的重点项目或重点工作。")
+        return
+    source = pending[0].source_year
+    st.caption(
+        f"{year}年有{len(pending)}个重点项目和重点工作仍沿用{source}年报告原文。在“{NEW_TEXT}”列填写{year}年政府工作报告中该事项的原句"
+        f"（不超过{sentences.MAX_SENTENCE}字），未填写的行保持不变；保存为一个批次，可在“上传记录”页撤销。"
+    )
+    edited = st.data_editor(
+        _sentence_frame(pending),
+        hide_index=True,
+        width="stretch",
+        num_rows="fixed",
+        height=min(640, 38 + 35 * len(pending)),
+        placeholder="待填写",
+        key=f"new_year_sentences_{year}",
+        disabled=["序号", "code", "类型", "事项", "沿用原文"],
+        column_config={
+            "code": None,
+            "序号": st.column_config.NumberColumn("序号", width="small", pinned=True),  # the row refusals name
+            "事项": st.column_config.TextColumn("事项", width="medium", pinned=True),
+            "沿用原文": st.column_config.TextColumn(f"沿用{source}年原文", width="large"),
+            NEW_TEXT: st.column_config.TextColumn(NEW_TEXT, width="large", max_chars=sentences.MAX_SENTENCE),
+        },
+    )
+    if not st.button("保存新报告原文", type="primary", key="new_year_sentences_save"):
+        return
+    rows = sentence_changes(edited, year)
+    if not rows:
+        st.info(f"没有填写任何“{NEW_TEXT}”，没有修改。")
+        return
+    try:
+        batch = sentences.set_sentences(user, rows, file_name=f"{year}年报告原文核对")
+    except (sentences.SentenceError, auth.PermissionDenied, store.StoreError) as exc:
+        st.error("没有保存，请修改后重试：\n\n" + "\n".join(f"- {line}" for line in str(exc).splitlines()))
+        return
+    st.session_state[SENTENCES_DONE_KEY] = f"已保存{len(rows)}个事项的{year}年报告原文（批次 {batch}，可在“上传记录”页撤销）。"
+    st.session_state.pop(f"new_year_sentences_{year}", None)
+    st.rerun()

@@ -86,6 +86,7 @@ def main() -> None:
         st.caption("录入或上传目标需要管理员账号。")
         return
     new_year.render(user)
+    new_year.render_sentences(user, int(year))
     st.subheader("上传目标文件")
     st.caption(f"列：指标编码、年、目标值，可选 比较（>=、<=、=）和 备注；.xlsx 或 .csv，不超过 {upload_limit_mb()} MB。")
     uploaded = st.file_uploader("选择目标文件", type=["xlsx", "csv"], key=f"targets_file_{st.session_state.get('targets_upload_round', 0)}")

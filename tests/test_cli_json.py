@@ -28,6 +28,7 @@ ARGUMENTS = {
     ("actions", "list"): [[], ["--open", "--year", "2023"]],
     ("health",): [[]],
     ("year", "list"): [[]],
+    ("items", "unchecked"): [["--year", "2023"], ["--year", "2024"]],
     ("city",): [["--year", "2023", "--month", "6"], ["--year", "2023", "--month", "12"]],
 }
 

@@ -193,7 +193,7 @@ def test_a_database_of_the_previous_schema_is_brought_up_to_date_on_first_open(d
     con.close()
     store._READY.clear()
     with store.connect() as con:
-        assert db.schema_version(con) == db.SCHEMA_VERSION == 4
+        assert db.schema_version(con) == db.SCHEMA_VERSION == 5
         auth.create_user(con, "admin1", "admin", "the-admin-password")
     with store.writing() as con:
         ticket = sessions.begin(con, auth.User("admin1", "admin"), None, None)

@@ -100,7 +100,7 @@ def test_a_schema_3_file_is_upgraded_in_place_keeping_every_row(demo_db):
     make_schema_3(demo_db)
     store._READY.clear()
     with store.connect() as con:
-        assert db.schema_version(con) == db.SCHEMA_VERSION == 4
+        assert db.schema_version(con) == db.SCHEMA_VERSION == 5
         keys = dict(
             con.execute(
                 "select table_name, constraint_column_names from duckdb_constraints() where constraint_type = 'PRIMARY KEY' "

@@ -15,8 +15,9 @@ import duckdb
 
 from tracker import config, store
 
-SCHEMA_VERSION = 4  # 3: role supervisor (督查室), month_lock, review_event, action_item, action_progress
+SCHEMA_VERSION = 5  # 3: role supervisor (督查室), month_lock, review_event, action_item, action_progress
 # 4: project and task keyed by (code, year); their progress and plans reference (code, year)
+# 5: item_sentence (the new report's sentence of a copied project or task) and the view item_source_current
 SEED_TIME = datetime(2023, 1, 3, 9, 0)
 SHARED_SQL = (
     "figure_current",
@@ -27,6 +28,7 @@ SHARED_SQL = (
     "place_stock_asof",
     "task_progress_latest",
     "item_assignment_current",
+    "item_source_current",
 )
 
 

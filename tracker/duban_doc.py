@@ -18,7 +18,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from tracker import actions, config, store, supervision
+from tracker import actions, config, store, supervision, wording
 from tracker import bulletin_text as text
 from tracker import status as status_mod
 from tracker.errors import Refusal
@@ -128,7 +128,7 @@ def duban_docx(report: MonthStatus, code: str, facts: Supervision, issued: date 
     step = f"（{supervision.escalation_line(item)}）" if item.escalation else ""
     rows = [
         ("督办事项", f"【{supervision.kind_name(item)}】{item.name}{step}"),
-        ("报告原文", item.source or "—"),
+        ("报告原文", wording.source_text(item) or "—"),  # a copied item's sentence says it is last year's
         ("主送", item.department_name),
         ("抄送", "、".join(item.support_department_names) or "—"),
         ("责任领导", supervision.leader_text(item.leader)),

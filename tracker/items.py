@@ -100,12 +100,16 @@ def list_items(con: store.Connection, year: int) -> list[ItemRecord]:
         out.append(ItemRecord(ind.code, "indicator", ind.name, ind.area, ind.department, a.support_departments, a.leader, 12,
                               ind.source, ind.qualifier, year))  # fmt: skip
     for code, name, area, dept, source in con.execute(
-        "select code, name, area, department, source from project where year = ? order by code", [year]
+        "select p.code, p.name, p.area, p.department, s.source from project p "
+        "join item_source_current s on s.item = p.code and s.year = p.year and s.kind = 'project' where p.year = ? order by p.code",
+        [year],
     ).fetchall():
         a = who.get(code, Assignment([], ""))
         out.append(ItemRecord(code, "project", name, area, dept, a.support_departments, a.leader, 12, source, qualifier_in(source), year))
     for code, name, area, dept, deadline, qualifier, source in con.execute(
-        "select code, name, area, department, deadline_month, qualifier, source from task where year = ? order by code", [year]
+        "select t.code, t.name, t.area, t.department, t.deadline_month, t.qualifier, s.source from task t "
+        "join item_source_current s on s.item = t.code and s.year = t.year and s.kind = 'task' where t.year = ? order by t.code",
+        [year],
     ).fetchall():
         a = who.get(code, Assignment([], ""))
         out.append(ItemRecord(code, "task", name, area, dept, a.support_departments, a.leader, int(deadline), source, qualifier, year))

@@ -275,12 +275,13 @@ def project_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: 
         """
         select p.code, p.name, p.area, a.name as area_name, p.department, d.name as department_name,
                p.project_type, p.place, p.milestone, p.target_stage, p.ongoing, plan.start_month, plan.finish_month,
-               p.source, p.source_year,
+               src.source, src.source_year,
                pp.stage, pp.percent, pp.note, pp.problem, pp.demo, pp.created_at
         from project p
         join area a on a.code = p.area
         join department d on d.code = p.department
         join project_plan_current plan on plan.project = p.code and plan.year = p.year
+        join item_source_current src on src.item = p.code and src.year = p.year and src.kind = 'project'
         left join project_progress_latest pp on pp.project = p.code and pp.year = ? and pp.month = ?
         where p.year = ? and (? is null or p.area = ?)
         order by a.sort, p.code
@@ -353,11 +354,12 @@ def task_status(con: duckdb.DuckDBPyConnection, year: int, month: int, area: str
         ),
         final as (
             select t.code, t.name, t.area, a.name as area_name, t.department, d.name as department_name, t.qualifier,
-                   t.ongoing, t.deadline_month, t.source, t.source_year, m.self_assessment, m.progress as month_progress, m.problem,
+                   t.ongoing, t.deadline_month, src.source, src.source_year, m.self_assessment, m.progress as month_progress, m.problem,
                    m.demo, m.created_at, l.progress, l.done_before, l.last_month
             from task t
             join area a on a.code = t.area
             join department d on d.code = t.department
+            join item_source_current src on src.item = t.code and src.year = t.year and src.kind = 'task'
             left join reports m on m.task = t.code and m.month = ?
             left join latest l on l.task = t.code
             where t.year = ? and (? is null or t.area = ?)

@@ -156,7 +156,8 @@ _USED_SQL = """
 select (select count(*) from project_progress where year = $y),
        (select count(*) from task_progress where year = $y),
        (select count(*) from project_plan where year = $y),
-       (select count(*) from action_item where year = $y and item_kind in ('project', 'task'))
+       (select count(*) from action_item where year = $y and item_kind in ('project', 'task')),
+       (select count(*) from item_sentence s join batch b on b.id = s.batch_id where s.year = $y and b.status = 'committed')
 """
 
 
@@ -168,13 +169,10 @@ def undo(con: store.Connection, batch_id: int, user: User, now: datetime) -> int
     if not years:
         raise YearError(f"批次 {batch_id} 不是开始新年度的批次。")
     year = years[0]
-    progress, tasks, plans, actions = store.one(con, _USED_SQL.replace("$y", "?"), [year] * 4)
-    if progress or tasks or plans or actions:
-        used = "、".join(
-            f"{what}{n}条"
-            for what, n in (("项目进展", progress), ("重点工作进展", tasks), ("镇计划调整", plans), ("督办事项", actions))
-            if n
-        )
+    progress, tasks, plans, actions, sentences = store.one(con, _USED_SQL.replace("$y", "?"), [year] * 5)
+    if progress or tasks or plans or actions or sentences:
+        counted = (("项目进展", progress), ("重点工作进展", tasks), ("镇计划调整", plans), ("督办事项", actions), ("新报告原文", sentences))
+        used = "、".join(f"{what}{n}条" for what, n in counted if n)
         raise YearError(f"{year}年的事项已有填报或办理记录（{used}），不能撤销开始该年度；已填报的内容请逐项处理。")
     # The copies go (the audit names them; year ``source`` still holds what they were copied from).
     removed = {}

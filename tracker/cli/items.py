@@ -7,6 +7,7 @@ import argparse
 import dataclasses
 
 from tracker import items, store
+from tracker.cli import sentences as sentences_cli
 from tracker.cli.output import known_user, print_json
 from tracker.wording import NO_LEADER
 
@@ -48,3 +49,4 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--note", help="调整原因")
     q.add_argument("--user", required=True)
     q.set_defaults(func=cmd_set)
+    sentences_cli.register(ps)

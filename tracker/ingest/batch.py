@@ -35,6 +35,7 @@ class BatchKind(StrEnum):
     PROGRESS = "progress"  # project and task progress reported by staff (tracker.ingest.progress)
     ITEMS = "items"  # 配合单位 and 责任领导 set by admins (tracker.items)
     YEAR = "year"  # a year started from last year's items (tracker.years)
+    SENTENCES = "sentences"  # the new report's sentences of copied projects and tasks (tracker.sentences)
     SEED = "seed"
 
 
@@ -48,12 +49,13 @@ BATCH_KIND_NAMES = {
     BatchKind.PROGRESS: "项目和重点工作进展",
     BatchKind.ITEMS: "责任分工",
     BatchKind.YEAR: "开始新年度",
+    BatchKind.SENTENCES: "报告原文核对",
     BatchKind.SEED: "初始数据",
 }
 # Only batches whose rows are versioned can be reverted: the previous rows then show again.
 # A started year is revertible while nothing was reported for its items (tracker.years.undo says why not).
 REVERTIBLE = frozenset({BatchKind.FIGURES, BatchKind.TARGETS, BatchKind.EXPLANATIONS, BatchKind.PLANS, BatchKind.PROGRESS, BatchKind.ITEMS,
-                        BatchKind.YEAR})  # fmt: skip
+                        BatchKind.YEAR, BatchKind.SENTENCES})  # fmt: skip
 
 
 @dataclass

@@ -105,6 +105,13 @@ create table if not exists item_assignment (
     support_departments varchar not null default '',  -- department codes joined by ','
     leader varchar not null default '', note varchar, batch_id integer not null references batch (id)
 );
+-- The new report's sentence of a project or task copied into a new year (schema 5), entered by admins and versioned
+-- like the assignments: the newest committed batch wins over project.source / task.source and clears the
+-- "沿用…待核对" mark; a revert brings the copied sentence and its mark back (view item_source_current).
+create table if not exists item_sentence (
+    item varchar not null, year integer not null, kind varchar not null check (kind in ('project', 'task')),
+    text varchar not null, batch_id integer not null references batch (id)
+);
 -- Logins (schema 2). A browser holds a random token in an HttpOnly cookie; only its sha256 is stored here. The
 -- login form hands the browser a one-time ticket (its sha256 in ticket_hash), which the browser exchanges for
 -- the cookie; logout, a disabled account or a new password set revoked_at.
