@@ -8,17 +8,15 @@ can still edit them); the slide size and margins are the town deck's.
 
 from __future__ import annotations
 
-import io
 import math
 
-from pptx import Presentation
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches
 
 from tracker.city_outline import RUNNING_HEADER, TITLE, CityMonth, SharedIndicator, TownItem, counts_of, rate_text, unreported
-from tracker.deck import BODY_H, BODY_TOP, FOOTER_H, MARGIN, SLIDE_H, SLIDE_W, TITLE_H
+from tracker.deck import BODY_H, BODY_TOP, MARGIN, SLIDE_W, SlideDeck
 from tracker.labels import STATUS_COLORS, fmt_pct, status_label
-from tracker.meeting import DEMO_FLAG, DEMO_MARK
+from tracker.meeting import DEMO_MARK
 from tracker.model import LAGGING, NO_DATA, NOT_DONE, SEVERITY
 from tracker.pptx_draw import (
     DEMO_COLOR,
@@ -26,7 +24,6 @@ from tracker.pptx_draw import (
     MUTED,
     PRIMARY,
     Line,
-    PptxObject,
     chunked,
     clip,
     ranked_bar_chart,
@@ -34,7 +31,6 @@ from tracker.pptx_draw import (
     stacked_status_chart,
     table,
     textbox,
-    use_chinese_theme,
 )
 
 __all__ = ["build_city_deck"]
@@ -47,45 +43,10 @@ CHART_ROWS = 12  # bars in one column of a comparison chart at CHART_FONT; more 
 CHART_FONT = 18
 
 
-class _CityDeck:
+class _CityDeck(SlideDeck):
     def __init__(self, facts: CityMonth):
+        super().__init__(f"{RUNNING_HEADER} · 数据月份：{facts.period}", facts.demo)
         self.facts = facts
-        self.prs = Presentation()
-        self.prs.slide_width, self.prs.slide_height = SLIDE_W, SLIDE_H
-        use_chinese_theme(self.prs)
-        self.blank = self.prs.slide_layouts[6]
-
-    def new_slide(self, title: str, *, band: bool = True) -> PptxObject:
-        slide = self.prs.slides.add_slide(self.blank)
-        slide.name = title
-        if band:
-            rect(slide, 0, 0, SLIDE_W, TITLE_H, PRIMARY)
-            textbox(slide, MARGIN, 0, SLIDE_W - 2 * MARGIN, TITLE_H, title, size=30, color="#FFFFFF", bold=True, anchor=MSO_ANCHOR.MIDDLE)
-        top, anchor = SLIDE_H - FOOTER_H, MSO_ANCHOR.MIDDLE
-        header = f"{RUNNING_HEADER} · 数据月份：{self.facts.period}"
-        textbox(slide, MARGIN, top, Inches(8), FOOTER_H, header, size=11, color=MUTED, anchor=anchor)
-        if self.facts.demo:
-            flag = (DEMO_FLAG, 12, DEMO_COLOR, True)
-            textbox(slide, Inches(8.2), top, Inches(3.2), FOOTER_H, [flag], align=PP_ALIGN.CENTER, anchor=anchor)
-        number = str(len(self.prs.slides))
-        textbox(
-            slide,
-            SLIDE_W - MARGIN - Inches(1.2),
-            top,
-            Inches(1.2),
-            FOOTER_H,
-            number,
-            size=11,
-            color=MUTED,
-            align=PP_ALIGN.RIGHT,
-            anchor=anchor,
-        )
-        return slide
-
-    def save(self) -> bytes:
-        out = io.BytesIO()
-        self.prs.save(out)
-        return out.getvalue()
 
 
 def _title_slide(deck: _CityDeck) -> None:

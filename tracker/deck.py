@@ -73,9 +73,12 @@ ROW_H = Inches(0.55)
 # ---------------------------------------------------------------- slide furniture
 
 
-class _Deck:
-    def __init__(self, report: MonthStatus):
-        self.report = report
+class SlideDeck:
+    """A 16:9 deck in the Chinese theme whose every slide has the title band and the footer: the running header on
+    the left, the demo flag in the middle, the slide number on the right (the town's deck and the city's)."""
+
+    def __init__(self, header: str, demo: bool):
+        self.header, self.demo = header, demo
         self.prs = Presentation()
         self.prs.slide_width, self.prs.slide_height = SLIDE_W, SLIDE_H
         use_chinese_theme(self.prs)
@@ -91,14 +94,24 @@ class _Deck:
         return slide
 
     def footer(self, slide: PptxObject) -> None:
-        """The running header on the left, the demo flag in the middle, the slide number on the right."""
         top, anchor = SLIDE_H - FOOTER_H, MSO_ANCHOR.MIDDLE
-        textbox(slide, MARGIN, top, Inches(8), FOOTER_H, running_header(self.report), size=11, color=MUTED, anchor=anchor)
-        if self.report.demo:
+        textbox(slide, MARGIN, top, Inches(8), FOOTER_H, self.header, size=11, color=MUTED, anchor=anchor)
+        if self.demo:
             flag_x, mid = Inches(8.2), PP_ALIGN.CENTER
             textbox(slide, flag_x, top, Inches(3.2), FOOTER_H, DEMO_FLAG, size=12, color=DEMO_COLOR, bold=True, align=mid, anchor=anchor)
         number, number_x = str(len(self.prs.slides)), SLIDE_W - MARGIN - Inches(1.2)
         textbox(slide, number_x, top, Inches(1.2), FOOTER_H, number, size=11, color=MUTED, align=PP_ALIGN.RIGHT, anchor=anchor)
+
+    def save(self) -> bytes:
+        out = io.BytesIO()
+        self.prs.save(out)
+        return out.getvalue()
+
+
+class _Deck(SlideDeck):
+    def __init__(self, report: MonthStatus):
+        super().__init__(running_header(report), report.demo)
+        self.report = report
 
     def status_tiles(
         self, slide: PptxObject, left: int, top: int, width: int, counts: dict[str, int], heading: str, statuses: Sequence[str] = STATUSES
@@ -408,9 +421,7 @@ def build_deck(report: MonthStatus, areas: list[Area] | None = None, extra: Call
         _add_slides(deck, spec)
     if extra:
         extra(deck)
-    out = io.BytesIO()
-    deck.prs.save(out)
-    return out.getvalue()
+    return deck.save()
 
 
 def deck_for_month(con: duckdb.DuckDBPyConnection, year: int, month: int) -> bytes:
