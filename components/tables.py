@@ -21,9 +21,8 @@ from tracker import review, wording
 from tracker.escalation import escalated_first
 from tracker.export import safe_frame
 from tracker.labels import fmt_number, status_color, status_label, text_on_status
-from tracker.model import DONE, LAGGING, NO_DATA, NOT_DONE, ON_TRACK, WARNING, IndicatorStatus, Item, MonthStatus
-from tracker.status import attention_items
-from tracker.status import department_ranking as tracker_department_ranking
+from tracker.model import DONE, LAGGING, NO_DATA, NOT_DONE, ON_TRACK, WARNING, IndicatorStatus, Item, MonthStatus, attention_items
+from tracker.model import department_ranking as tracker_department_ranking
 
 STATUS_COL = "状态"
 REVIEW_COL = "审核"
@@ -198,7 +197,7 @@ PROJECT_COLUMNS = {
 
 
 def attention_frame(status: MonthStatus) -> pd.DataFrame:
-    """未完成, 滞后 and 预警 items, in the order ``tracker.status.attention_items`` gives, with the gap in words."""
+    """未完成, 滞后 and 预警 items, in the order ``tracker.model.attention_items`` gives, with the gap in words."""
     rows = [
         {
             "类型": "指标" if item.item_type == "indicator" else "项目",
@@ -237,7 +236,7 @@ ATTENTION_COLUMNS = {
 
 
 def department_ranking(status: MonthStatus) -> pd.DataFrame:
-    """Departments ranked by share of items on track (``tracker.status.department_ranking``)."""
+    """Departments ranked by share of items on track (``tracker.model.department_ranking``)."""
     rows = [
         {
             "责任部门": r["department"],

@@ -10,7 +10,7 @@ from urllib.parse import urlencode, urlparse
 import pytest
 
 from tests.conftest import ARTIFACTS, PAGES, LoginServer, StreamlitServer, assert_no_exception, goto, wait_for_app, wait_until_quiet
-from tracker import auth, status, store
+from tracker import auth, model, status, store
 from tracker.escalation import escalated_first
 
 pytestmark = pytest.mark.browser
@@ -139,7 +139,7 @@ def test_phone_attention_list_shows_status_gap_and_department(server, browser_db
     open_page(phone, server, "", JUNE)
     with store.connect(browser_db) as con:
         # escalated items first (tracker.escalation), then the one severity order
-        expected = escalated_first(status.attention_items(status.build_status(con, 2023, 6)))
+        expected = escalated_first(model.attention_items(status.build_status(con, 2023, 6)))
     cards = phone.locator(".ux-card")
     assert cards.count() == len(expected) > 0
     assert not phone.locator(".st-key-wide-attention").is_visible()

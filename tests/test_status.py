@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from tracker import drilldown, status, store
+from tracker import drilldown, model, status, store
 from tracker.model import STATUSES
 
 
@@ -87,7 +87,7 @@ def test_history_has_twelve_months_and_missing_months_stay_empty(con):
 
 
 def test_attention_items_are_worst_first_and_include_projects(june):
-    items = status.attention_items(june)
+    items = model.attention_items(june)
     assert {i.item_type for i in items} == {"indicator", "project"}
     assert {i.status for i in items} == {"滞后", "预警"}
     severities = [i.status for i in items]
@@ -95,7 +95,7 @@ def test_attention_items_are_worst_first_and_include_projects(june):
 
 
 def test_department_ranking_is_by_share_on_track(june):
-    ranking = status.department_ranking(june)
+    ranking = model.department_ranking(june)
     shares = [r["share"] for r in ranking]
     assert shares == sorted(shares, reverse=True)
     assert sum(r["items"] for r in ranking) == len(june.indicators) + len(june.projects)

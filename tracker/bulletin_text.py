@@ -5,7 +5,7 @@ the meeting outline's (``tracker.meeting.Row``), so the 通报 words an item as 
 
 The 通报 has four parts: 总体情况 (what is counted and how it stands), 主要进展 (what is done or ahead),
 存在问题 (滞后 and 预警 items; at year-end the 未完成 ones; gaps in reporting) and 下一步工作 (what each
-department is asked to do, by when). December is the year-end verdict: 已完成 or 未完成, no 序时 to catch up.
+department is asked to do, by when: ``tracker.bulletin_next``). December is the year-end verdict: 已完成 or 未完成, no 序时 to catch up.
 Counts are ``status_counts`` of the annual items; tracked items (multi-year goals, commitments without a number)
 are said apart and never counted.
 """
@@ -364,7 +364,7 @@ def attention_items(report: MonthStatus) -> tuple[list[AttentionItem], list[Atte
     return indicators, projects
 
 
-def _tally(items: Sequence[AttentionItem], measure: str) -> str:
+def tally(items: Sequence[AttentionItem], measure: str) -> str:
     counts = Counter(i.row.status for i in items)
     return "、".join(f"{COUNT_WORDS[s]}{counts[s]}{measure}" for s in (NOT_DONE, LAGGING, WARNING) if counts[s])
 
@@ -373,7 +373,7 @@ def attention_heading(number: int, label: str, items: Sequence[AttentionItem], m
     """``（一）量化指标（滞后4项、预警6项）``; at year-end ``（一）未完成年度目标的量化指标（6项）``."""
     if final:
         return f"（{cn_number(number)}）未完成年度目标的{label}（{len(items)}{measure}）"
-    return f"（{cn_number(number)}）{label}（{_tally(items, measure) or '无'}）"
+    return f"（{cn_number(number)}）{label}（{tally(items, measure) or '无'}）"
 
 
 def reporting_gaps(report: MonthStatus) -> str:
@@ -446,63 +446,3 @@ def _final_brief(item: IndicatorStatus | ProjectStatus) -> str:
     if item.completion is not None:
         return f"{item.measure}{fmt_pct(item.completion)}"
     return _change(item) or item.status
-
-
-def _department_sentence(dept: str, items: list[AttentionItem], when: Formal, final: bool, year: int) -> str:
-    listed = "、".join(item_brief(i, final) for i in items)
-    which = "分别为" if len(items) > 1 else "为"
-    missing = sum(not i.row.has_explanation for i in items)
-    notes = f"；其中{missing}项{NO_EXPLANATION}，请一并补报" if missing else ""
-    if final:
-        return (
-            f"{dept}：未完成年度目标{len(items)}项，{which}{listed}。请{dept}认真分析未完成原因，逐项明确结转至{year + 1}年"
-            f"继续推进或整改的措施，于{when.deadline_text}前将原因分析和整改措施报送{when.issuer}{notes}。"
-        )
-    lagging = any(i.row.status == LAGGING for i in items)
-    ask = "查找原因、明确措施，加快推进，力争尽快达到序时进度" if lagging else "加强调度，防止转为滞后"
-    what = "整改措施" if lagging else "推进措施"
-    return (
-        f"{dept}：本月{_tally(items, '项')}，{which}{listed}。请{dept}对照年度目标{ask}，"
-        f"并于{when.deadline_text}前将{what}报送{when.issuer}{notes}。"
-    )
-
-
-def _unreported_sentence(report: MonthStatus, reported: bool) -> str | None:
-    unreported: dict[str, int] = {}
-    for item in report.items:
-        if item.status == NO_DATA:
-            unreported[item.department_name] = unreported.get(item.department_name, 0) + 1
-    if not unreported:
-        return None
-    names = "、".join(f"{d}（{n}项）" for d, n in unreported.items())
-    if report.final:
-        return f"尚有事项未填报12月数据的部门：{names}。请相关部门尽快补报，以便完成年终评定。"
-    if reported:
-        return f"本月尚有事项未填报的部门：{names}。请相关部门按时报送数据。"
-    return f"本月各责任部门均未填报数据：{names}。请各部门按时报送本月数据，以便研判推进情况。"
-
-
-def next_steps(report: MonthStatus, reported: bool, when: Formal) -> list[str]:
-    """One sentence per department with items needing attention, most lagging first; then who has yet to report."""
-    if no_targets(report):
-        return [f"请{when.issuer}会同各责任部门尽快录入{report.year}年政府工作报告目标，以便按月通报推进情况。"]
-    indicators, projects = attention_items(report)
-    by_dept: dict[str, list[AttentionItem]] = {}
-    for item in [*indicators, *projects]:
-        by_dept.setdefault(item.row.department_name, []).append(item)
-
-    def weight(dept: str) -> tuple[int, int, int]:
-        statuses = [i.row.status for i in by_dept[dept]]
-        return (-statuses.count(NOT_DONE), -statuses.count(LAGGING), -statuses.count(WARNING))
-
-    sentences = [_department_sentence(d, by_dept[d], when, report.final, report.year) for d in sorted(by_dept, key=weight)]
-    unreported = _unreported_sentence(report, reported)
-    if unreported:
-        sentences.append(unreported)
-    return sentences
-
-
-def nothing_to_do(report: MonthStatus) -> str:
-    if report.final:
-        return f"全年各项目标任务均已完成。请各责任部门总结经验，做好{report.year + 1}年目标任务的衔接。"
-    return "本月各项目标任务均按序时推进，请各责任部门保持工作力度，确保完成全年目标。"

@@ -267,3 +267,29 @@ def status_counts(items: Sequence[AnyItem]) -> dict[str, int]:
         if item.status in counts:
             counts[item.status] += 1
     return counts
+
+
+ATTENTION = (NOT_DONE, LAGGING, WARNING)
+
+
+def attention_items(report: MonthStatus, statuses: tuple[str, ...] = ATTENTION) -> list[Item]:
+    """Annual indicators and projects that need a leader's attention (未完成, 滞后, 预警), worst first, then the largest gap."""
+    return by_severity([i for i in report.items if i.status in statuses])
+
+
+def department_ranking(report: MonthStatus) -> list[dict[str, Any]]:
+    """Departments by the share of their items (with a status) that are 已完成 or 正常, best first."""
+    rows: dict[str, dict[str, Any]] = {}
+    for item in report.items:
+        if item.status in UNJUDGED:
+            continue
+        name = item.department_name or item.department
+        row = rows.setdefault(name, {"department": name, "items": 0, "on_track": 0} | {s: 0 for s in ALL_STATUSES})
+        row["items"] += 1
+        if item.status in (DONE, ON_TRACK):
+            row["on_track"] += 1
+        else:
+            row[item.status] += 1
+    for row in rows.values():
+        row["share"] = row["on_track"] / row["items"]
+    return sorted(rows.values(), key=lambda r: (-r["share"], r[NOT_DONE] + r[LAGGING], -r["items"]))

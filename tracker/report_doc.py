@@ -24,9 +24,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from tracker import bulletin_next, ooxml, towns, wording
 from tracker import bulletin_tasks as tasks_text
 from tracker import bulletin_text as text
-from tracker import ooxml, towns, wording
 from tracker import status as status_mod
 from tracker.fonts import BODY_FONT, BULLETIN_FONT_TABLE, HEADING_FONT, LATIN, SUBHEADING_FONT, TITLE_FONT
 from tracker.labels import DEMO_NOTICE, STATUS_COLORS, cn_number, fmt_pct, status_label
@@ -441,11 +441,11 @@ class _Bulletin:
 
     def next_steps(self) -> None:
         self.heading(self.sections[3])
-        sentences = text.next_steps(self.report, self.summary.reported, self.formal)
+        sentences = bulletin_next.next_steps(self.report, self.summary.reported, self.formal)
         if task_sentence := tasks_text.next_step(self.report, self.formal):
             sentences.append(task_sentence)
         if not sentences:
-            _paragraph(self.doc, text.nothing_to_do(self.report))
+            _paragraph(self.doc, bulletin_next.nothing_to_do(self.report))
             return
         for index, sentence in enumerate(sentences, start=1):
             self.lead_paragraph(f"（{cn_number(index)}）", sentence)

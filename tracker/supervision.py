@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tracker import actions, escalation, model, store, wording
-from tracker import status as status_mod
 from tracker.actions import Action
 from tracker.items import ITEM_KIND_NAMES
 from tracker.meeting import explanation_for
@@ -128,6 +127,6 @@ def overdue_for(report: MonthStatus, department: str, listed: list[Action], toda
         department=department,
         department_name=names.get(department, department),
         unreported=[i for i in mine if i.status == model.NO_DATA],
-        unexplained=[i for i in mine if i.status in status_mod.ATTENTION and not _explanation(i)],
+        unexplained=[i for i in mine if i.status in model.ATTENTION and not _explanation(i)],
         overdue_actions=[a for a in listed if a.department == department and a.is_open and a.due < today],
     )
